@@ -1,0 +1,266 @@
+/**
+ * The replicated application: committed state, block building and validation, and commit.
+ * Consensus decides WHICH block is next; this decides whether a block is VALID and what state
+ * it leads to. The header of block H carries the state root after executing H.
+ */
+import {
+  ErrorCode, fail, DipnetError, SparseMerkleTree, stateKeyHash, buildSmt, equalBytes, toHex, txSignBytes,
+  decodeSignedTx, txHash, txRootOf, evidenceRootOf, lastCommitHashOf, headerHash, genesisHash, encodeGenesis,
+  validatorSetHash, verifyEvidence, verifyCommit, MAX_BLOCK_TXS, MAX_BLOCK_BYTES,
+  StateKey, decodeValidatorSchedule,
+  type Block, type Commit, type Genesis, type Header, type SignedTx, type ValidatorSet, type DuplicateVoteEvidence,
+  type SignatureVerifier,
+} from '@dipnet/protocol';
+import { ChainStore, type Head } from './store/chain-store.ts';
+import { StateView } from './state/state-view.ts';
+import { applyTx, applyEvidence, endBlock, type BlockContext } from './state/executor.ts';
+import { applyGenesis } from './state/genesis-state.ts';
+import { getSchedule } from './state/accounts.ts';
+
+export interface Execution {
+  readonly blockHash: Uint8Array;
+  readonly stateRoot: Uint8Array;
+  readonly stateNodes: Map<string, Uint8Array>;
+  readonly stateWrites: Map<string, Uint8Array | undefined>;
+  readonly txHashes: Uint8Array[];
+  readonly nextSchedule: { current: ValidatorSet; next: ValidatorSet };
+}
+
+export interface Candidate {
+  readonly bytes: Uint8Array;
+  readonly tx: SignedTx;
+  readonly hash: Uint8Array;
+}
+
+/** Evidence older than this many blocks is no longer accepted. */
+export const EVIDENCE_MAX_AGE = 10_000n;
+
+export class Chain {
+  readonly chainId: string;
+  readonly genesisHash: Uint8Array;
+  readonly smt: SparseMerkleTree;
+  private headState: Head;
+  /** Executions of validated but not yet committed blocks, by block hash. */
+  private readonly executions = new Map<string, Execution>();
+
+  constructor(readonly store: ChainStore, readonly genesis: Genesis, readonly verifier: SignatureVerifier) {
+    this.chainId = genesis.chainId;
+    this.genesisHash = genesisHash(genesis);
+    this.smt = new SparseMerkleTree(store);
+    const stored = store.genesisHex();
+    if (stored !== undefined && stored !== toHex(encodeGenesis(genesis))) {
+      fail(ErrorCode.INVALID_ARGUMENT, `store at ${store.path} belongs to a different genesis`);
+    }
+    this.headState = store.head() ?? this.initGenesis();
+  }
+
+  private initGenesis(): Head {
+    const view = new StateView(() => undefined);
+    applyGenesis(view, this.genesis);
+    const writes = new Map<string, Uint8Array | undefined>();
+    const entries: [Uint8Array, Uint8Array][] = [];
+    for (const { key, value } of view.entries()) {
+      writes.set(toHex(key), value);
+      if (value) entries.push([stateKeyHash(key), value]);
+    }
+    const { root, nodes } = buildSmt(entries);
+    const set = getSchedule(view).current;
+    const head: Head = { height: 0n, blockHash: this.genesisHash, stateRoot: root, time: this.genesis.genesisTime };
+    this.store.writeGenesis(toHex(encodeGenesis(this.genesis)), head, nodes, writes, [[1n, set], [2n, set]]);
+    return head;
+  }
+
+  get head(): Head {
+    return this.headState;
+  }
+
+  headHeader(): Header | undefined {
+    return this.headState.height === 0n ? undefined : this.store.getBlock(this.headState.height)?.header;
+  }
+
+  /** Validator set that signs block `height` (known up to head + 2). */
+  validatorSet(height: bigint): ValidatorSet {
+    const s = this.store.getValidatorSet(height);
+    if (!s) fail(ErrorCode.HEIGHT_NOT_AVAILABLE, `no validator set for height ${height}`);
+    return s;
+  }
+
+  /** Latest committed view of state. */
+  committedView(): StateView {
+    return new StateView((k) => this.store.getValue(k));
+  }
+
+  private context(height: bigint, time: bigint, proposer: Uint8Array): BlockContext {
+    return { chainId: this.chainId, height, time, proposer };
+  }
+
+  /**
+   * Builds the next block from mempool candidates (in order), leaving out any tx that fails.
+   * Returns the block and the candidates that were rejected (to evict from the mempool).
+   */
+  async buildBlock(time: bigint, proposer: Uint8Array, candidates: readonly Candidate[], evidence: readonly DuplicateVoteEvidence[], lastCommit: Commit | null): Promise<{ block: Block; rejected: Candidate[] }> {
+    const height = this.headState.height + 1n;
+    const ctx = this.context(height, time, proposer);
+    const view = this.committedView();
+    const rejected: Candidate[] = [];
+    const txs: Uint8Array[] = [];
+    let fees = 0n;
+    let bytes = 0;
+    for (const c of candidates) {
+      if (txs.length >= MAX_BLOCK_TXS || bytes + c.bytes.length > MAX_BLOCK_BYTES - 64 * 1024) break;
+      try {
+        fees += applyTx(view, ctx, c.tx, c.bytes.length);
+        txs.push(c.bytes);
+        bytes += c.bytes.length;
+      } catch (e) {
+        if (!(e instanceof DipnetError)) throw e;
+        rejected.push(c);
+      }
+    }
+    const usable: DuplicateVoteEvidence[] = [];
+    for (const ev of evidence) {
+      const child = view.child();
+      try {
+        await this.checkEvidence(ev, height);
+        applyEvidence(child, ev);
+        child.mergeInto(view);
+        usable.push(ev);
+      } catch (e) {
+        if (!(e instanceof DipnetError)) throw e;
+      }
+    }
+    endBlock(view, ctx, fees);
+    const { root, nodes, writes } = this.commitView(view);
+    const schedule = getSchedule(view);
+    const prev = this.headHeader();
+    const current = this.validatorSet(height);
+    const header: Header = {
+      chainId: this.chainId,
+      height,
+      time,
+      prevHash: prev ? headerHash(prev) : this.genesisHash,
+      lastCommitHash: lastCommitHashOf(lastCommit),
+      txRoot: txRootOf(txs),
+      evidenceRoot: evidenceRootOf(usable),
+      stateRoot: root,
+      validatorsHash: validatorSetHash(current),
+      nextValidatorsHash: validatorSetHash(this.validatorSet(height + 1n)),
+      proposer,
+    };
+    const block: Block = { header, txs, evidence: usable, lastCommit };
+    const hash = headerHash(header);
+    this.executions.set(toHex(hash), { blockHash: hash, stateRoot: root, stateNodes: nodes, stateWrites: writes, txHashes: txs.map(txHash), nextSchedule: schedule });
+    return { block, rejected };
+  }
+
+  /**
+   * Validates a proposed block for height head + 1: header links, roots, proposer, last commit,
+   * every tx and every piece of evidence, and the state root it claims. Throws BLOCK_INVALID.
+   */
+  async validateBlock(block: Block, expectedProposer: Uint8Array | null, verifiedTxs?: ReadonlySet<string>): Promise<Execution> {
+    const h = block.header;
+    const hash = headerHash(h);
+    const known = this.executions.get(toHex(hash));
+    if (known) return known;
+    const height = this.headState.height + 1n;
+    const bad: (why: string) => never = (why) => fail(ErrorCode.BLOCK_INVALID, `block ${height}: ${why}`);
+    if (h.chainId !== this.chainId) bad('wrong chain id');
+    if (h.height !== height) bad(`height ${h.height} is not ${height}`);
+    if (h.time <= this.headState.time) bad('time does not increase');
+    const prev = this.headHeader();
+    if (!equalBytes(h.prevHash, prev ? headerHash(prev) : this.genesisHash)) bad('prevHash does not link to the head');
+    if (expectedProposer && !equalBytes(h.proposer, expectedProposer)) bad('proposer is not the one for this round');
+    if (!equalBytes(h.validatorsHash, validatorSetHash(this.validatorSet(height)))) bad('validatorsHash mismatch');
+    if (!equalBytes(h.nextValidatorsHash, validatorSetHash(this.validatorSet(height + 1n)))) bad('nextValidatorsHash mismatch');
+    if (!equalBytes(h.txRoot, txRootOf(block.txs))) bad('txRoot mismatch');
+    if (!equalBytes(h.evidenceRoot, evidenceRootOf(block.evidence))) bad('evidenceRoot mismatch');
+    if (!equalBytes(h.lastCommitHash, lastCommitHashOf(block.lastCommit))) bad('lastCommitHash mismatch');
+    if (height > 1n) {
+      if (!block.lastCommit || !prev) bad('missing last commit');
+      await verifyCommit(this.chainId, prev, block.lastCommit, this.validatorSet(height - 1n), this.verifier);
+    } else if (block.lastCommit) bad('block 1 cannot carry a last commit');
+
+    const ctx = this.context(height, h.time, h.proposer);
+    const view = this.committedView();
+    let fees = 0n;
+    const hashes: Uint8Array[] = [];
+    for (const bytes of block.txs) {
+      const stx = decodeSignedTx(bytes);
+      const id = txHash(bytes);
+      if (!verifiedTxs?.has(toHex(id))) {
+        if (stx.tx.chainId !== this.chainId) bad('tx for another chain');
+        if (!(await this.verifier.verify(stx.tx.signer, txSignBytes(stx.tx), stx.signature))) bad('tx with a bad signature');
+      }
+      try {
+        fees += applyTx(view, ctx, stx, bytes.length);
+      } catch (e) {
+        if (e instanceof DipnetError) bad(`tx ${toHex(id).slice(0, 16)} is invalid: ${e.code}`);
+        throw e;
+      }
+      hashes.push(id);
+    }
+    for (const ev of block.evidence) {
+      await this.checkEvidence(ev, height);
+      applyEvidence(view, ev);
+    }
+    endBlock(view, ctx, fees);
+    const { root, nodes, writes } = this.commitView(view);
+    if (!equalBytes(root, h.stateRoot)) bad('state root does not match execution');
+    const exec: Execution = { blockHash: hash, stateRoot: root, stateNodes: nodes, stateWrites: writes, txHashes: hashes, nextSchedule: getSchedule(view) };
+    this.executions.set(toHex(hash), exec);
+    return exec;
+  }
+
+  private async checkEvidence(ev: DuplicateVoteEvidence, height: bigint): Promise<void> {
+    const at = ev.voteA.vote.height;
+    if (at >= height || height - at > EVIDENCE_MAX_AGE) fail(ErrorCode.EVIDENCE_INVALID, `evidence height ${at} is outside the accepted window`);
+    await verifyEvidence(this.chainId, ev, this.validatorSet(at), this.verifier);
+  }
+
+  private commitView(view: StateView): { root: Uint8Array; nodes: Map<string, Uint8Array>; writes: Map<string, Uint8Array | undefined> } {
+    const writes = new Map<string, Uint8Array | undefined>();
+    const entries: [Uint8Array, Uint8Array | undefined][] = [];
+    for (const { key, value } of view.entries()) {
+      writes.set(toHex(key), value);
+      entries.push([stateKeyHash(key), value]);
+    }
+    const { root, nodes } = this.smt.update(this.headState.stateRoot, entries);
+    return { root, nodes, writes };
+  }
+
+  /** Persists a validated block with its commit (which the caller has verified). */
+  commit(block: Block, commit: Commit): Execution {
+    const hash = headerHash(block.header);
+    const exec = this.executions.get(toHex(hash));
+    if (!exec) fail(ErrorCode.BLOCK_INVALID, 'committing a block that was not validated');
+    const height = block.header.height;
+    const head: Head = { height, blockHash: hash, stateRoot: exec.stateRoot, time: block.header.time };
+    this.store.commitBlock({
+      block, commit, head,
+      stateNodes: exec.stateNodes,
+      stateWrites: exec.stateWrites,
+      txHashes: exec.txHashes,
+      txCodes: exec.txHashes.map(() => 'OK'),
+      validatorSets: [[height + 2n, exec.nextSchedule.next]],
+    });
+    this.headState = head;
+    this.executions.clear();
+    return exec;
+  }
+
+  /** The schedule as of the head (for tests and status). */
+  schedule(): { current: ValidatorSet; next: ValidatorSet } {
+    const raw = this.store.getValue(StateKey.validatorSchedule());
+    if (!raw) fail(ErrorCode.NOT_FOUND, 'no schedule');
+    return decodeValidatorSchedule(raw);
+  }
+
+  /** A state value with its proof at a retained height. */
+  prove(rawKey: Uint8Array, height: bigint): { value: Uint8Array | undefined; proof: ReturnType<SparseMerkleTree['prove']>; stateRoot: Uint8Array } {
+    const root = height === this.headState.height ? this.headState.stateRoot
+      : height === 0n ? fail(ErrorCode.HEIGHT_NOT_AVAILABLE, 'height 0 has no header')
+      : (this.store.getBlock(height)?.header.stateRoot ?? fail(ErrorCode.HEIGHT_NOT_AVAILABLE, `no block at height ${height}`));
+    const key = stateKeyHash(rawKey);
+    return { value: this.smt.get(root, key), proof: this.smt.prove(root, key), stateRoot: root };
+  }
+}

@@ -1,0 +1,130 @@
+/**
+ * `dipnet devnet`: a local network of validator processes. The first run writes a genesis,
+ * keys and one config per validator under --dir (ports chosen once and kept, so a restart
+ * resumes the same chain on the same addresses); every run starts one OS process per validator
+ * and stops them all on Ctrl-C.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { existsSync, mkdirSync, writeFileSync, readFileSync, rmSync, createWriteStream } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { generateKeyPairFromSeed } from '@libp2p/crypto/keys';
+import { peerIdFromPrivateKey } from '@libp2p/peer-id';
+import { toHex, genesisHash } from '@dipnet/protocol';
+import { devnetGenesis } from '../devnet/genesis.ts';
+import { devValidatorKey, devPeerSeed } from '../devnet/dev-keys.ts';
+import { writeGenesisFile, readGenesisFile } from '../devnet/genesis-file.ts';
+import type { NodeConfigFile } from '../node-config.ts';
+
+export interface DevnetInfo {
+  chainId: string;
+  genesisHash: string;
+  validators: { name: string; relayUrl: string; multiaddrs: string[]; config: string }[];
+}
+
+export interface DevnetOptions {
+  dir: string;
+  validators: number;
+  chainId: string;
+  reset: boolean;
+  blockTimeMs?: number;
+  host?: string;
+}
+
+async function freePort(kind: 'tcp'): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.unref();
+    s.on('error', rej);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => res(kind === 'tcp' ? port : port));
+    });
+  });
+}
+
+/** Writes genesis, keys and configs for a new devnet under `dir` (idempotent unless reset). */
+export async function prepareDevnet(o: DevnetOptions): Promise<DevnetInfo> {
+  const dir = resolve(o.dir);
+  const infoPath = join(dir, 'devnet.json');
+  if (o.reset) rmSync(dir, { recursive: true, force: true });
+  if (existsSync(infoPath)) return JSON.parse(readFileSync(infoPath, 'utf8')) as DevnetInfo;
+  mkdirSync(dir, { recursive: true });
+  const genesis = devnetGenesis({ chainId: o.chainId, validators: o.validators });
+  writeGenesisFile(join(dir, 'genesis.json'), genesis);
+  const host = o.host ?? '127.0.0.1';
+  const nodes: { i: number; peerId: string; ws: string; rtc: string; relayPort: number }[] = [];
+  for (let i = 0; i < o.validators; i++) {
+    const seed = devPeerSeed(i);
+    const peerId = peerIdFromPrivateKey(await generateKeyPairFromSeed('Ed25519', seed)).toString();
+    const wsPort = await freePort('tcp');
+    const rtcPort = await freePort('tcp'); // a free TCP port number is very likely free for UDP too
+    const relayPort = await freePort('tcp');
+    nodes.push({ i, peerId, ws: `/ip4/${host}/tcp/${wsPort}/ws`, rtc: `/ip4/${host}/udp/${rtcPort}/webrtc-direct`, relayPort });
+  }
+  const validators = nodes.map((n) => {
+    const nd = join(dir, `validator-${n.i}`);
+    mkdirSync(nd, { recursive: true });
+    writeFileSync(join(nd, 'validator.key'), toHex(devValidatorKey(n.i).secretKey) + '\n', { mode: 0o600 });
+    writeFileSync(join(nd, 'peer.key'), toHex(devPeerSeed(n.i)) + '\n', { mode: 0o600 });
+    const cfg: NodeConfigFile = {
+      genesis: '../genesis.json',
+      dataDir: 'data',
+      validatorKey: 'validator.key',
+      peerKey: 'peer.key',
+      p2p: { ws: n.ws, webrtcDirect: n.rtc, bootstrap: nodes.filter((m) => m.i !== n.i).map((m) => `${m.ws}/p2p/${m.peerId}`) },
+      // Everything on a devnet comes from 127.0.0.1, so per-IP limits are set for load tests.
+      relay: { host, port: n.relayPort, rateLimit: { max: 1_000_000, timeWindowMs: 60_000 } },
+      ...(o.blockTimeMs ? { timeouts: { blockTimeMs: o.blockTimeMs } } : {}),
+    };
+    const config = join(nd, 'config.json');
+    writeFileSync(config, JSON.stringify(cfg, null, 2) + '\n');
+    return { name: `validator-${n.i}`, relayUrl: `http://${host}:${n.relayPort}`, multiaddrs: [`${n.ws}/p2p/${n.peerId}`, `${n.rtc}/p2p/${n.peerId}`], config };
+  });
+  const info: DevnetInfo = { chainId: o.chainId, genesisHash: toHex(genesisHash(genesis)), validators };
+  writeFileSync(infoPath, JSON.stringify(info, null, 2) + '\n');
+  return info;
+}
+
+export interface RunningDevnet {
+  readonly info: DevnetInfo;
+  readonly children: ChildProcess[];
+  stop(): Promise<void>;
+}
+
+/** Spawns one validator process per config; their JSON logs go to validator-N/node.log. */
+export function startDevnetProcesses(info: DevnetInfo, dir: string, onLine?: (name: string, line: string) => void): RunningDevnet {
+  const entry = new URL('./main.ts', import.meta.url).pathname;
+  const children = info.validators.map((v) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', entry, 'node', '--config', v.config, '--name', v.name], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env },
+    });
+    const log = createWriteStream(join(resolve(dir), v.name, 'node.log'), { flags: 'a' });
+    for (const stream of [child.stdout!, child.stderr!]) {
+      createInterface({ input: stream }).on('line', (line) => {
+        log.write(line + '\n');
+        onLine?.(v.name, line);
+      });
+    }
+    child.on('exit', () => log.end());
+    return child;
+  });
+  return {
+    info,
+    children,
+    async stop() {
+      await Promise.all(children.map((c) => new Promise<void>((res) => {
+        if (c.exitCode !== null || c.signalCode !== null) return res();
+        c.once('exit', () => res());
+        c.kill('SIGTERM');
+        setTimeout(() => c.kill('SIGKILL'), 5000).unref();
+      })));
+    },
+  };
+}
+
+export function readDevnetGenesis(dir: string) {
+  return readGenesisFile(join(resolve(dir), 'genesis.json'));
+}

@@ -1,0 +1,206 @@
+/**
+ * The `dipnet` command line. Every command and sub-command answers --help.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import {
+  addressOf, formatAddress, parseAddress, parseDpn, formatDpn, StateKey, decodeAccount, EMPTY_ACCOUNT, signTx,
+  encodeSignedTx, toHex, DipnetError, fromHex, keyPairFromSecret,
+} from '@dipnet/protocol';
+import { runNode } from '../run-node.ts';
+import { prepareDevnet, startDevnetProcesses } from './devnet.ts';
+import { RelayClient } from './relay-client.ts';
+import { defaultKeyFile, loadKey, saveKey, newKey } from './wallet.ts';
+import { devKey } from '../devnet/dev-keys.ts';
+
+const DEFAULT_RELAY = process.env.DIPNET_RELAY ?? 'http://127.0.0.1:8545';
+
+const HELP = `dipnet — DIPNET node, devnet and wallet
+
+Usage: dipnet <command> [options]
+
+Commands:
+  devnet     start a local network of validator processes
+  node       run one node from a config file
+  keys       create, import and show wallet keys
+  transfer   send DPN
+  query      read verified chain state through a relay
+  tx         show the status of a transaction
+
+Run "dipnet <command> --help" for a command's options.`;
+
+const HELPS: Record<string, string> = {
+  devnet: `Usage: dipnet devnet [--validators 4] [--dir .devnet] [--chain-id dipnet-devnet] [--reset] [--block-time-ms 1000]
+
+Starts one OS process per validator on 127.0.0.1. The first run writes genesis.json, keys and
+configs under --dir; later runs resume the same chain from each node's store. Ctrl-C stops all.
+Logs: <dir>/validator-N/node.log (JSON lines). Network summary: <dir>/devnet.json.`,
+  node: `Usage: dipnet node --config <file> [--name <label>] [--log-level info]
+
+Runs one full node (a validator if the config names a validator key): LMDB store, BFT consensus,
+libp2p (WebSockets, WebRTC-direct, circuit relay) and the HTTP relay. SIGTERM/SIGINT stop it cleanly.`,
+  keys: `Usage: dipnet keys <new|show|import|devnet> [--key <file>] [--force]
+
+  new              generate a key into --key (default ${defaultKeyFile()})
+  show             print the address and public key of --key
+  import <hex>     store an existing 32-byte hex secret into --key
+  devnet <name>    store a well-known devnet key (sale, foundation, founder-0…) into --key`,
+  transfer: `Usage: dipnet transfer --to <dpn…address> --amount <DPN> [--key <file>] [--relay <url>] [--memo <text>] [--wait]
+
+Signs a transfer with --key, reading the nonce from verified state, and submits it to the relay.`,
+  query: `Usage: dipnet query <status|account <address>|block <height>> [--relay <url>]
+
+Values are checked against a Merkle proof and a commit signed by > 2/3 of the validators.`,
+  tx: `Usage: dipnet tx <hash> [--relay <url>]`,
+};
+
+const common = {
+  help: { type: 'boolean', short: 'h' },
+  relay: { type: 'string', default: DEFAULT_RELAY },
+  key: { type: 'string' },
+} as const satisfies ParseArgsConfig['options'];
+
+function out(obj: unknown): void {
+  process.stdout.write(JSON.stringify(obj, null, 2) + '\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(HELP + '\n');
+    return command ? 0 : 1;
+  }
+  const help = HELPS[command];
+  if (!help) {
+    process.stderr.write(`unknown command "${command}"\n\n${HELP}\n`);
+    return 1;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(help + '\n');
+    return 0;
+  }
+  switch (command) {
+    case 'devnet': return devnet(rest);
+    case 'node': return node(rest);
+    case 'keys': return keys(rest);
+    case 'transfer': return transfer(rest);
+    case 'query': return query(rest);
+    case 'tx': return txStatus(rest);
+  }
+  return 1;
+}
+
+async function devnet(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: {
+    validators: { type: 'string', default: '4' }, dir: { type: 'string', default: '.devnet' },
+    'chain-id': { type: 'string', default: 'dipnet-devnet' }, reset: { type: 'boolean', default: false },
+    'block-time-ms': { type: 'string' },
+  } });
+  const n = Number(values.validators);
+  if (!Number.isInteger(n) || n < 1 || n > 32) throw new DipnetError('INVALID_ARGUMENT', '--validators must be 1..32');
+  const info = await prepareDevnet({ dir: values.dir, validators: n, chainId: values['chain-id'], reset: values.reset, ...(values['block-time-ms'] ? { blockTimeMs: Number(values['block-time-ms']) } : {}) });
+  const net = startDevnetProcesses(info, values.dir, (name, line) => {
+    try {
+      const j = JSON.parse(line) as { msg?: string; height?: string; txs?: number; level?: number; err?: string; relayUrl?: string };
+      if (j.msg === 'finalised' && name === info.validators[0]!.name) process.stdout.write(`block ${j.height} finalised (${j.txs} txs)\n`);
+      else if ((j.level ?? 0) >= 40 || j.msg === 'relay listening' || j.msg === 'synced') process.stdout.write(`[${name}] ${j.msg}${j.err ? `: ${j.err}` : ''}${j.relayUrl ? ` ${j.relayUrl}` : ''}\n`);
+    } catch {
+      process.stdout.write(`[${name}] ${line}\n`);
+    }
+  });
+  process.stdout.write(`DIPNET devnet "${info.chainId}" — ${n} validators (genesis ${info.genesisHash.slice(0, 16)}…)\n`);
+  for (const v of info.validators) process.stdout.write(`  ${v.name}: relay ${v.relayUrl}  p2p ${v.multiaddrs[0]}\n`);
+  process.stdout.write(`Press Ctrl-C to stop.\n`);
+  await new Promise<void>((res) => {
+    let stopping = false;
+    const stop = () => {
+      if (stopping) return;
+      stopping = true;
+      process.stdout.write('stopping validators…\n');
+      void net.stop().then(res);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    for (const c of net.children) c.once('exit', (code, sig) => {
+      if (!stopping) process.stdout.write(`a validator exited (${code ?? sig}); see its node.log\n`);
+    });
+  });
+  return 0;
+}
+
+async function node(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { config: { type: 'string' }, name: { type: 'string' }, 'log-level': { type: 'string', default: 'info' } } });
+  if (!values.config) throw new DipnetError('INVALID_ARGUMENT', '--config is required');
+  const running = await runNode(values.config, { logLevel: values['log-level'], ...(values.name ? { name: values.name } : {}) });
+  await new Promise<void>((res) => {
+    const stop = () => void running.stop().then(res, res);
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  return 0;
+}
+
+async function keys(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { key: common.key, force: { type: 'boolean', default: false } } });
+  const file = values.key ?? defaultKeyFile();
+  const show = (k: { publicKey: Uint8Array }) => out({ address: formatAddress(addressOf(k.publicKey)), publicKey: toHex(k.publicKey), file });
+  switch (positionals[0]) {
+    case 'new': { const k = newKey(); saveKey(file, k, values.force); show(k); return 0; }
+    case 'show': show(loadKey(file)); return 0;
+    case 'import': { const k = keyPairFromSecret(fromHex(positionals[1] ?? '', 32)); saveKey(file, k, values.force); show(k); return 0; }
+    case 'devnet': { const k = devKey(positionals[1] ?? 'sale'); saveKey(file, k, values.force); show(k); return 0; }
+    default: process.stderr.write(HELPS.keys + '\n'); return 1;
+  }
+}
+
+async function transfer(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { ...common, to: { type: 'string' }, amount: { type: 'string' }, memo: { type: 'string', default: '' }, fee: { type: 'string', default: '0.01' }, wait: { type: 'boolean', default: false } } });
+  if (!values.to || !values.amount) throw new DipnetError('INVALID_ARGUMENT', '--to and --amount are required');
+  const key = loadKey(values.key ?? defaultKeyFile());
+  const client = new RelayClient(values.relay);
+  const status = await client.status();
+  const { value } = await client.provenValue(StateKey.account(addressOf(key.publicKey)));
+  const account = value ? decodeAccount(value) : EMPTY_ACCOUNT;
+  const stx = signTx({ chainId: status.chainId, signer: key.publicKey, nonce: account.nonce, fee: parseDpn(values.fee), body: { type: 'transfer', to: parseAddress(values.to), amount: parseDpn(values.amount), memo: values.memo } }, key.secretKey);
+  const hash = await client.submitTx(encodeSignedTx(stx));
+  if (values.wait) {
+    for (let i = 0; i < 300; i++) {
+      const s = await client.txStatus(hash);
+      if (s.status === 'committed') { out({ hash, ...s }); return 0; }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  out({ hash, status: 'submitted' });
+  return 0;
+}
+
+async function query(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { relay: common.relay } });
+  const client = new RelayClient(values.relay);
+  switch (positionals[0]) {
+    case 'status': out(await client.status()); return 0;
+    case 'account': {
+      const addr = parseAddress(positionals[1] ?? '');
+      const { value, height } = await client.provenValue(StateKey.account(addr));
+      const a = value ? decodeAccount(value) : EMPTY_ACCOUNT;
+      out({ address: formatAddress(addr), balance: formatDpn(a.balance), nonce: a.nonce.toString(), locked: formatDpn(a.locked), lockedUntil: a.lockedUntil.toString(), verifiedAtHeight: height.toString() });
+      return 0;
+    }
+    case 'block': out(await client.get(`/v1/blocks/${positionals[1] ?? ''}`)); return 0;
+    default: process.stderr.write(HELPS.query + '\n'); return 1;
+  }
+}
+
+async function txStatus(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { relay: common.relay } });
+  out(await new RelayClient(values.relay).txStatus(positionals[0] ?? ''));
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    const code = e instanceof DipnetError ? e.code : 'ERROR';
+    process.stderr.write(`error ${code}: ${e instanceof DipnetError ? e.message.replace(/^[A-Z_]+: /, '') : (e as Error).message}\n`);
+    process.exit(2);
+  },
+);

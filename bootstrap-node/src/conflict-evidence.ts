@@ -1,0 +1,26 @@
+/** Checks light-client conflict evidence against this node's own finalised chain. */
+import {
+  ErrorCode, fail, equalBytes, headerHash, verifyCommit, verifyCommitTrusting, type ConflictEvidence,
+  type SignatureVerifier,
+} from '@dipnet/protocol';
+import type { NodeApi } from './node-api.ts';
+
+export { decodeConflictEvidence } from '@dipnet/protocol';
+
+/** Returns the height of a proven conflict; throws EVIDENCE_INVALID otherwise. */
+export async function verifyConflictEvidence(node: Pick<NodeApi, 'getHeader' | 'getValidatorSet' | 'status'>, ev: ConflictEvidence, verifier: SignatureVerifier): Promise<bigint> {
+  const { header, commit, validatorSet } = ev.conflicting;
+  const chainId = node.status().chainId;
+  const ours = node.getHeader(header.height);
+  if (!ours) fail(ErrorCode.EVIDENCE_INVALID, `this node has no block at height ${header.height} to compare`);
+  if (equalBytes(headerHash(ours), headerHash(header))) fail(ErrorCode.EVIDENCE_INVALID, 'the header is the one this chain finalised: no conflict');
+  const realSet = node.getValidatorSet(header.height);
+  if (!realSet) fail(ErrorCode.EVIDENCE_INVALID, `no validator set for height ${header.height}`);
+  try {
+    await verifyCommit(chainId, header, commit, validatorSet, verifier);
+    await verifyCommitTrusting(chainId, commit, validatorSet, realSet, verifier);
+  } catch (e) {
+    fail(ErrorCode.EVIDENCE_INVALID, `conflicting commit does not verify: ${(e as Error).message}`);
+  }
+  return header.height;
+}

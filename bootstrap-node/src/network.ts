@@ -1,0 +1,22 @@
+/**
+ * What the node needs from its peer-to-peer layer. The libp2p host implements it for real
+ * processes; tests of consensus may wire nodes in one process through the same interface.
+ */
+export type GossipTopic = 'consensus' | 'txs';
+export type GossipVerdict = 'accept' | 'reject' | 'ignore';
+
+export interface NetworkHandlers {
+  onGossip(topic: GossipTopic, fromPeer: string, data: Uint8Array): GossipVerdict;
+  onRequest(method: string, body: Uint8Array, fromPeer: string): Promise<Uint8Array>;
+}
+
+export interface Network {
+  readonly peerId: string;
+  multiaddrs(): string[];
+  /** Floods `data`; `repeat` sends it again even if it was sent before (for peers that missed it). */
+  publish(topic: GossipTopic, data: Uint8Array, repeat?: boolean): void;
+  request(peerId: string, method: string, body: Uint8Array, timeoutMs?: number): Promise<Uint8Array>;
+  connectedPeers(): string[];
+  penalize(peerId: string, reason: string): void;
+  stop(): Promise<void>;
+}

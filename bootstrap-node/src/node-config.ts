@@ -1,0 +1,71 @@
+/**
+ * A node's config file (JSON). Paths are relative to the config file's directory.
+ *
+ * {
+ *   "genesis": "genesis.json",          // genesis document (see devnet/genesis-file.ts)
+ *   "dataDir": "data",                  // LMDB store
+ *   "validatorKey": "validator.key",    // optional: hex Ed25519 secret → this node validates
+ *   "peerKey": "peer.key",              // hex 32-byte seed of the libp2p identity
+ *   "p2p": { "ws": "/ip4/127.0.0.1/tcp/26656/ws", "webrtcDirect": "/ip4/127.0.0.1/udp/26657/webrtc-direct",
+ *            "bootstrap": ["/ip4/127.0.0.1/tcp/26666/ws/p2p/12D3Koo…"] },
+ *   "relay": { "host": "127.0.0.1", "port": 8545,      // null to disable HTTP
+ *              "rateLimit": { "max": 600, "timeWindowMs": 60000 } },
+ *   "timeouts": { "blockTimeMs": 1000 }                 // optional consensus tuning
+ * }
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fromHex, ErrorCode, fail } from '@dipnet/protocol';
+import type { ConsensusTimeouts } from './consensus/engine.ts';
+
+export interface NodeConfigFile {
+  readonly genesis: string;
+  readonly dataDir: string;
+  readonly validatorKey?: string;
+  readonly peerKey: string;
+  readonly p2p: { readonly ws?: string; readonly webrtcDirect?: string; readonly bootstrap?: readonly string[]; readonly announce?: readonly string[] };
+  readonly relay: RelayConfig | null;
+  readonly timeouts?: Partial<ConsensusTimeouts>;
+}
+
+export interface RelayConfig {
+  readonly host: string;
+  readonly port: number;
+  /** Per-IP limit on transaction and evidence posts (reads get 10x). */
+  readonly rateLimit?: { readonly max: number; readonly timeWindowMs: number };
+  readonly bodyLimit?: number;
+}
+
+export interface ResolvedNodeConfig {
+  readonly genesisPath: string;
+  readonly dataDir: string;
+  readonly validatorSecret?: Uint8Array;
+  readonly peerSeed: Uint8Array;
+  readonly p2p: NodeConfigFile['p2p'];
+  readonly relay: NodeConfigFile['relay'];
+  readonly timeouts?: Partial<ConsensusTimeouts>;
+}
+
+const readKey = (path: string): Uint8Array => fromHex(readFileSync(path, 'utf8').trim(), 32);
+
+export function loadNodeConfig(path: string): ResolvedNodeConfig {
+  let cfg: NodeConfigFile;
+  try {
+    cfg = JSON.parse(readFileSync(path, 'utf8')) as NodeConfigFile;
+  } catch (e) {
+    fail(ErrorCode.INVALID_ARGUMENT, `cannot read node config ${path}: ${(e as Error).message}`);
+  }
+  const base = dirname(resolve(path));
+  if (typeof cfg.genesis !== 'string' || typeof cfg.dataDir !== 'string' || typeof cfg.peerKey !== 'string' || typeof cfg.p2p !== 'object') {
+    fail(ErrorCode.INVALID_ARGUMENT, `node config ${path} needs genesis, dataDir, peerKey and p2p`);
+  }
+  return {
+    genesisPath: resolve(base, cfg.genesis),
+    dataDir: resolve(base, cfg.dataDir),
+    ...(cfg.validatorKey ? { validatorSecret: readKey(resolve(base, cfg.validatorKey)) } : {}),
+    peerSeed: readKey(resolve(base, cfg.peerKey)),
+    p2p: cfg.p2p,
+    relay: cfg.relay ?? null,
+    ...(cfg.timeouts ? { timeouts: cfg.timeouts } : {}),
+  };
+}

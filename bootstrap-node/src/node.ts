@@ -1,0 +1,304 @@
+/**
+ * A DIPNET full node: store, chain, mempool, consensus (when it holds a validator key), the
+ * peer-to-peer network and block sync, assembled behind the `NodeApi` the relay and the
+ * libp2p request protocols serve.
+ */
+import {
+  ErrorCode, fail, DipnetError, toHex, headerHash, verifyCommit, equalBytes, decodeStatusResponse, encodeStatusRequest,
+  encodeBlockRequest, decodeBlockResponse, evidenceHash, addressOf, keyPairFromSecret, WireMethod,
+  type Block, type Commit, type DuplicateVoteEvidence, type Genesis, type Header, type ValidatorSet,
+} from '@dipnet/protocol';
+import { ChainStore } from './store/chain-store.ts';
+import { Chain } from './chain.ts';
+import { Mempool } from './mempool.ts';
+import { NativeVerifier } from './crypto/native-verifier.ts';
+import { ConsensusEngine, DEFAULT_TIMEOUTS, type ConsensusTimeouts, type ConsensusLogger } from './consensus/engine.ts';
+import { decodeConsensusMessage, encodeConsensusMessage } from './consensus/messages.ts';
+import type { Network, NetworkHandlers, GossipVerdict } from './network.ts';
+import type { FinalizedEvent, NodeApi, NodeStatus, StateProofResult, TxStatus } from './node-api.ts';
+import { decodeConflictEvidence, verifyConflictEvidence } from './conflict-evidence.ts';
+import { createChainRequestHandler } from './p2p/chain-protocols.ts';
+
+export interface NodeLogger extends ConsensusLogger {
+  error(obj: object, msg: string): void;
+}
+
+export interface NodeOptions {
+  readonly dataDir: string;
+  readonly genesis: Genesis;
+  /** Ed25519 secret of this validator's consensus key; absent for a non-validating full node. */
+  readonly validatorSecret?: Uint8Array;
+  readonly timeouts?: Partial<ConsensusTimeouts>;
+  readonly logger?: NodeLogger;
+  /** Builds the network once the node's handlers exist. */
+  readonly network: (handlers: NetworkHandlers) => Promise<Network>;
+}
+
+const SYNC_INTERVAL_MS = 2000;
+const MAX_PENDING_EVIDENCE = 64;
+const silent: NodeLogger = { info() {}, warn() {}, error() {} };
+
+export class DipnetNode implements NodeApi {
+  readonly chain: Chain;
+  readonly mempool: Mempool;
+  private readonly verifier = new NativeVerifier();
+  private consensus: ConsensusEngine | null = null;
+  private net!: Network;
+  private readonly listeners = new Set<(e: FinalizedEvent) => void>();
+  private readonly evidence = new Map<string, DuplicateVoteEvidence>();
+  private readonly conflictReports: { height: bigint; receivedAt: number }[] = [];
+  private syncing: Promise<void> | null = null;
+  private syncTimer: ReturnType<typeof setInterval> | null = null;
+  private lastSyncRequest = 0;
+  private commitQueue: Promise<unknown> = Promise.resolve();
+  private readonly log: NodeLogger;
+  private readonly validatorKey: { secretKey: Uint8Array; publicKey: Uint8Array } | null;
+
+  private constructor(private readonly store: ChainStore, private readonly opts: NodeOptions) {
+    this.log = opts.logger ?? silent;
+    this.chain = new Chain(store, opts.genesis, this.verifier);
+    this.mempool = new Mempool(this.chain, this.verifier);
+    this.validatorKey = opts.validatorSecret ? keyPairFromSecret(opts.validatorSecret) : null;
+  }
+
+  static async start(opts: NodeOptions): Promise<DipnetNode> {
+    const store = new ChainStore(opts.dataDir);
+    const node = new DipnetNode(store, opts);
+    try {
+      node.net = await opts.network(node.handlers());
+    } catch (e) {
+      await store.close();
+      throw e;
+    }
+    node.log.info({ height: node.chain.head.height.toString(), peerId: node.net.peerId }, 'node started');
+    if (node.validatorKey) {
+      node.consensus = new ConsensusEngine(
+        node.consensusApp(),
+        (m, repeat) => node.net.publish('consensus', encodeConsensusMessage(m), repeat),
+        (k, m, s) => node.verifier.verify(k, m, s),
+        { ...node.validatorKey, store },
+        { ...DEFAULT_TIMEOUTS, ...opts.timeouts },
+        node.log,
+      );
+      node.consensus.start();
+    }
+    node.syncTimer = setInterval(() => node.requestSync(true), SYNC_INTERVAL_MS);
+    node.syncTimer.unref();
+    return node;
+  }
+
+  get network(): Network {
+    return this.net;
+  }
+
+  async stop(): Promise<void> {
+    if (this.syncTimer) clearInterval(this.syncTimer);
+    this.consensus?.stop();
+    await this.net.stop().catch((e) => this.log.warn({ err: String(e) }, 'network stop failed'));
+    await this.syncing?.catch(() => undefined);
+    await this.commitQueue.catch(() => undefined);
+    await this.store.close();
+  }
+
+  // ------------------------------------------------------------------ network handlers
+
+  private handlers(): NetworkHandlers {
+    return {
+      onGossip: (topic, from, data) => (topic === 'txs' ? this.onGossipTx(data) : this.onGossipConsensus(from, data)),
+      onRequest: createChainRequestHandler(this),
+    };
+  }
+
+  private onGossipTx(data: Uint8Array): GossipVerdict {
+    try {
+      this.mempool.add(data);
+      this.consensus?.workAvailable();
+      return 'accept';
+    } catch (e) {
+      if (!(e instanceof DipnetError)) throw e;
+      // Nonce and balance races are normal between honest nodes; only malformed or forged txs are the sender's fault.
+      const forged = e.code === ErrorCode.TX_BAD_SIGNATURE || e.code.startsWith('DECODE_') || e.code === ErrorCode.TX_OVERSIZE || e.code === ErrorCode.TX_UNKNOWN_TYPE;
+      return forged ? 'reject' : 'ignore';
+    }
+  }
+
+  private onGossipConsensus(from: string, data: Uint8Array): GossipVerdict {
+    let msg;
+    try {
+      msg = decodeConsensusMessage(data);
+    } catch {
+      return 'reject';
+    }
+    if (!this.consensus) {
+      const h = msg.kind === 'proposal' ? msg.height : msg.vote.vote.height;
+      if (h > this.chain.head.height + 1n) this.requestSync();
+      return 'accept';
+    }
+    const ok = this.consensus.onMessage(msg);
+    if (!ok) this.log.warn({ from }, 'invalid consensus message');
+    return ok ? 'accept' : 'reject';
+  }
+
+
+  // ------------------------------------------------------------------ consensus application
+
+  private consensusApp() {
+    return {
+      chainId: this.chain.chainId,
+      headHeight: () => this.chain.head.height,
+      headTime: () => this.chain.head.time,
+      validatorSet: (h: bigint) => this.chain.validatorSet(h),
+      hasPendingWork: () => this.mempool.size > 0 || this.evidence.size > 0,
+      buildBlock: async (time: bigint, proposer: Uint8Array): Promise<Block> => {
+        const lastCommit = this.chain.head.height === 0n ? null : this.store.getCommit(this.chain.head.height) ?? null;
+        const { block, rejected } = await this.chain.buildBlock(time, proposer, this.mempool.candidates(5000), [...this.evidence.values()], lastCommit);
+        this.mempool.remove(rejected.map((c) => c.hash));
+        return block;
+      },
+      validateBlock: async (block: Block): Promise<void> => {
+        const maxFuture = BigInt(Date.now()) + 10_000n;
+        if (block.header.time > maxFuture) fail(ErrorCode.BLOCK_INVALID, 'block time is too far in the future');
+        await this.chain.validateBlock(block, null, this.mempool.verified);
+      },
+      commitBlock: (block: Block, commit: Commit) => this.applyCommitted(block, commit),
+      reportEvidence: (ev: DuplicateVoteEvidence) => {
+        if (this.evidence.size < MAX_PENDING_EVIDENCE) this.evidence.set(toHex(evidenceHash(ev)), ev);
+      },
+      onBehind: () => this.requestSync(),
+    };
+  }
+
+  /** Commits a block whose commit is verified; serialised with block sync. */
+  private applyCommitted(block: Block, commit: Commit): Promise<void> {
+    const run = this.commitQueue.then(() => {
+      if (block.header.height !== this.chain.head.height + 1n) return;
+      const exec = this.chain.commit(block, commit);
+      this.mempool.recheck(exec.txHashes);
+      for (const ev of block.evidence) this.evidence.delete(toHex(evidenceHash(ev)));
+      const event: FinalizedEvent = { header: block.header, commit, txCount: block.txs.length };
+      for (const l of this.listeners) {
+        try {
+          l(event);
+        } catch (e) {
+          this.log.warn({ err: String(e) }, 'finalised listener failed');
+        }
+      }
+    });
+    this.commitQueue = run.catch(() => undefined);
+    return run;
+  }
+
+  // ------------------------------------------------------------------ block sync
+
+  /** Asks peers whether they are ahead; fetches, verifies and commits their blocks if so. */
+  requestSync(periodic = false): void {
+    const now = Date.now();
+    if (this.syncing || (!periodic && now - this.lastSyncRequest < 300)) return;
+    this.lastSyncRequest = now;
+    this.syncing = this.sync().catch((e) => this.log.warn({ err: String(e) }, 'sync failed')).finally(() => {
+      this.syncing = null;
+    });
+  }
+
+  private async sync(): Promise<void> {
+    for (const peer of this.net.connectedPeers()) {
+      let status;
+      try {
+        status = decodeStatusResponse(await this.net.request(peer, WireMethod.status, encodeStatusRequest(), 3000));
+      } catch {
+        continue;
+      }
+      if (!equalBytes(status.genesisHash, this.chain.genesisHash)) continue;
+      let fetched = 0;
+      while (status.height > this.chain.head.height) {
+        const height = this.chain.head.height + 1n;
+        const resp = decodeBlockResponse(await this.net.request(peer, WireMethod.block, encodeBlockRequest({ height }), 10_000));
+        const { block, commit } = resp;
+        if (block.header.height !== height) {
+          this.net.penalize(peer, 'sync: wrong block height');
+          break;
+        }
+        await verifyCommit(this.chain.chainId, block.header, commit, this.chain.validatorSet(height), this.verifier);
+        await this.chain.validateBlock(block, null, this.mempool.verified);
+        await this.applyCommitted(block, commit);
+        fetched++;
+      }
+      if (fetched > 0) {
+        this.log.info({ height: this.chain.head.height.toString(), fetched, peer }, 'synced');
+        this.consensus?.resync();
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ NodeApi
+
+  status(): NodeStatus {
+    const head = this.chain.head;
+    return {
+      chainId: this.chain.chainId,
+      genesisHash: this.chain.genesisHash,
+      height: head.height,
+      headHash: head.blockHash,
+      headTime: head.time,
+      stateRoot: head.stateRoot,
+      earliestStateHeight: head.height === 0n ? 0n : 1n,
+      validator: this.validatorKey ? { address: addressOf(this.validatorKey.publicKey), publicKey: this.validatorKey.publicKey } : null,
+      peers: this.net.connectedPeers().length,
+      mempoolSize: this.mempool.size,
+      multiaddrs: this.net.multiaddrs(),
+    };
+  }
+
+  getHeader(height: bigint): Header | undefined {
+    return this.store.getBlock(height)?.header;
+  }
+
+  getBlock(height: bigint): Block | undefined {
+    return this.store.getBlock(height);
+  }
+
+  getCommit(height: bigint): Commit | undefined {
+    return this.store.getCommit(height);
+  }
+
+  getValidatorSet(height: bigint): ValidatorSet | undefined {
+    return this.store.getValidatorSet(height);
+  }
+
+  getStateProof(rawKey: Uint8Array, height: bigint): StateProofResult {
+    if (height < 1n || height > this.chain.head.height) fail(ErrorCode.HEIGHT_NOT_AVAILABLE, `height ${height} is not between 1 and ${this.chain.head.height}`);
+    const { value, proof, stateRoot } = this.chain.prove(rawKey, height);
+    return { height, key: rawKey, value, proof, stateRoot };
+  }
+
+  async submitTx(bytes: Uint8Array): Promise<Uint8Array> {
+    const hash = this.mempool.add(bytes);
+    this.net.publish('txs', bytes);
+    this.consensus?.workAvailable();
+    return hash;
+  }
+
+  txStatus(hash: Uint8Array): TxStatus {
+    const loc = this.store.getTx(hash);
+    if (loc) return { status: 'committed', height: loc.height, index: loc.index, code: loc.code };
+    return this.mempool.has(hash) ? { status: 'pending' } : { status: 'unknown' };
+  }
+
+  async submitConflictEvidence(bytes: Uint8Array): Promise<{ height: bigint }> {
+    const ev = decodeConflictEvidence(bytes);
+    const height = await verifyConflictEvidence(this, ev, this.verifier);
+    this.conflictReports.push({ height, receivedAt: Date.now() });
+    this.log.error({ height: height.toString(), conflictingHash: toHex(headerHash(ev.conflicting.header)) }, 'light client reported a conflicting commit');
+    return { height };
+  }
+
+  /** Conflicting-commit reports received from light clients (a fork attempt was seen). */
+  conflicts(): readonly { height: bigint; receivedAt: number }[] {
+    return this.conflictReports;
+  }
+
+  onFinalized(listener: (e: FinalizedEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}

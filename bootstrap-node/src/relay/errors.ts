@@ -1,0 +1,128 @@
+/**
+ * The relay's error catalogue: every `DipnetError.code` from @dipnet/protocol plus the relay's own
+ * codes, each with exactly one HTTP status and a one-line description. Every error response has
+ * the shape `{ "error": { "code": "...", "message": "..." } }`; clients branch on `code`.
+ *
+ * ERRORS.md (next to this file) documents the same table; relay.test.ts fails if they differ.
+ */
+import { DipnetError, ErrorCode } from '@dipnet/protocol';
+
+export const RelayErrorCode = {
+  RELAY_NOT_FOUND: 'RELAY_NOT_FOUND',
+  RELAY_BAD_REQUEST: 'RELAY_BAD_REQUEST',
+  RELAY_BODY_TOO_LARGE: 'RELAY_BODY_TOO_LARGE',
+  RELAY_UNSUPPORTED_MEDIA_TYPE: 'RELAY_UNSUPPORTED_MEDIA_TYPE',
+  RELAY_RATE_LIMITED: 'RELAY_RATE_LIMITED',
+  RELAY_INTERNAL: 'RELAY_INTERNAL',
+} as const;
+export type RelayErrorCode = (typeof RelayErrorCode)[keyof typeof RelayErrorCode];
+
+export type ApiErrorCode = ErrorCode | RelayErrorCode;
+
+export interface ErrorInfo {
+  readonly status: number;
+  readonly description: string;
+}
+
+/** One entry per code; the mapped type makes the compiler reject a missing or unknown code. */
+export const ERRORS: { readonly [C in ApiErrorCode]: ErrorInfo } = {
+  // encoding
+  DECODE_TRUNCATED: { status: 400, description: 'The submitted bytes end before the encoded value does.' },
+  DECODE_TRAILING_BYTES: { status: 400, description: 'The submitted bytes continue after the encoded value.' },
+  DECODE_OVERSIZE: { status: 400, description: 'A length or count in the submitted bytes exceeds its limit.' },
+  DECODE_NON_CANONICAL: { status: 400, description: 'The submitted bytes are not the one canonical encoding of their value.' },
+  DECODE_UNKNOWN_TAG: { status: 400, description: 'The submitted bytes carry an unknown type or variant tag.' },
+  DECODE_INVALID_UTF8: { status: 400, description: 'A string in the submitted bytes is not valid UTF-8.' },
+  // transactions
+  TX_BAD_SIGNATURE: { status: 400, description: "The tx signature does not verify against the signer's key." },
+  TX_WRONG_CHAIN: { status: 400, description: 'The tx is signed for a different chain id.' },
+  TX_NONCE_REPLAYED: { status: 400, description: "The tx nonce is below the account's next nonce (already used)." },
+  TX_NONCE_FUTURE: { status: 400, description: "The tx nonce is above the account's next nonce (gap)." },
+  TX_INSUFFICIENT_FUNDS: { status: 400, description: 'The signer cannot pay the amount plus the fee.' },
+  TX_FEE_TOO_LOW: { status: 400, description: 'The tx fee is below the required minimum for its size.' },
+  TX_FUNDS_LOCKED: { status: 400, description: 'The funds the tx spends are still locked.' },
+  TX_OVERSIZE: { status: 413, description: 'The signed tx exceeds the maximum tx size.' },
+  TX_UNKNOWN_TYPE: { status: 400, description: 'The tx body kind is not known to this chain.' },
+  TX_INVALID: { status: 400, description: 'The tx breaks a rule of its kind (amount, memo, target...).' },
+  TX_DUPLICATE: { status: 409, description: 'The same tx is already in the mempool or on chain.' },
+  TX_MEMPOOL_FULL: { status: 503, description: 'The mempool is full; retry later.' },
+  TX_UNKNOWN_VALIDATOR: { status: 400, description: 'The tx names a validator that is not registered.' },
+  TX_STAKE_TOO_LOW: { status: 400, description: 'The bond or self-bond is below the minimum validator stake.' },
+  // consensus and verification
+  COMMIT_INSUFFICIENT_POWER: { status: 400, description: 'A submitted commit is signed by too little voting power.' },
+  COMMIT_INVALID: { status: 400, description: 'A submitted commit is malformed or carries a bad signature.' },
+  HEADER_INVALID: { status: 400, description: 'A submitted header is invalid for this chain.' },
+  BLOCK_INVALID: { status: 400, description: 'A submitted block is invalid.' },
+  EVIDENCE_INVALID: { status: 400, description: 'The submitted evidence does not prove a conflict.' },
+  PROOF_INVALID: { status: 400, description: 'A submitted Merkle proof does not verify.' },
+  VALIDATOR_SET_MISMATCH: { status: 400, description: 'A validator set does not match the hash it is checked against.' },
+  // lookups
+  NOT_FOUND: { status: 404, description: 'No such object (header, commit, block, validator set) at that height.' },
+  HEIGHT_NOT_AVAILABLE: { status: 404, description: 'State at that height is pruned or not yet committed.' },
+  INVALID_ARGUMENT: { status: 400, description: 'An argument is malformed (bad hex, wrong length, out of range).' },
+  // relay
+  RELAY_NOT_FOUND: { status: 404, description: 'No such route.' },
+  RELAY_BAD_REQUEST: { status: 400, description: 'The request fails its schema (params, query, body) or is malformed.' },
+  RELAY_BODY_TOO_LARGE: { status: 413, description: "The request body exceeds the relay's body size limit." },
+  RELAY_UNSUPPORTED_MEDIA_TYPE: { status: 415, description: 'The request body has a content type the route does not accept.' },
+  RELAY_RATE_LIMITED: { status: 429, description: 'Too many requests from this IP; retry after the Retry-After header.' },
+  RELAY_INTERNAL: { status: 500, description: 'The relay or node failed unexpectedly; details are in the node log.' },
+};
+
+/** An error raised by the relay itself (not by the node). */
+export class RelayError extends Error {
+  override readonly name = 'RelayError';
+  readonly statusCode: number;
+  constructor(
+    readonly code: RelayErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.statusCode = ERRORS[code].status;
+  }
+}
+
+export interface ErrorBody {
+  readonly error: { readonly code: string; readonly message: string };
+}
+
+export interface MappedError {
+  readonly status: number;
+  readonly body: ErrorBody;
+  /** True for 5xx: the message is generic and the original error should be logged. */
+  readonly internal: boolean;
+}
+
+const isApiCode = (c: unknown): c is ApiErrorCode => typeof c === 'string' && Object.hasOwn(ERRORS, c);
+
+function mapped(code: ApiErrorCode, message: string): MappedError {
+  const status = ERRORS[code].status;
+  const internal = status >= 500 && code === RelayErrorCode.RELAY_INTERNAL;
+  return { status, body: { error: { code, message: internal ? 'internal error' : message } }, internal };
+}
+
+/** Maps anything thrown while serving a request to a status and an error body. */
+export function mapError(err: unknown): MappedError {
+  if (err instanceof DipnetError) {
+    // DipnetError prefixes its message with the code; the body carries the code separately.
+    const message = err.message.startsWith(`${err.code}: `) ? err.message.slice(err.code.length + 2) : err.message;
+    return isApiCode(err.code) ? mapped(err.code, message) : mapped(RelayErrorCode.RELAY_INTERNAL, message);
+  }
+  if (err instanceof RelayError) return mapped(err.code, err.message);
+  const e = (err ?? {}) as { code?: unknown; statusCode?: unknown; validation?: unknown; message?: unknown };
+  const message = typeof e.message === 'string' ? e.message : 'request failed';
+  if (e.validation !== undefined) return mapped(RelayErrorCode.RELAY_BAD_REQUEST, message);
+  switch (e.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return mapped(RelayErrorCode.RELAY_BODY_TOO_LARGE, 'request body is too large');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return mapped(RelayErrorCode.RELAY_UNSUPPORTED_MEDIA_TYPE, message);
+  }
+  const status = typeof e.statusCode === 'number' ? e.statusCode : 500;
+  if (status === 429) return mapped(RelayErrorCode.RELAY_RATE_LIMITED, message);
+  if (status === 404) return mapped(RelayErrorCode.RELAY_NOT_FOUND, message);
+  if (status === 413) return mapped(RelayErrorCode.RELAY_BODY_TOO_LARGE, message);
+  if (status === 415) return mapped(RelayErrorCode.RELAY_UNSUPPORTED_MEDIA_TYPE, message);
+  if (status >= 400 && status < 500) return mapped(RelayErrorCode.RELAY_BAD_REQUEST, message);
+  return mapped(RelayErrorCode.RELAY_INTERNAL, message);
+}

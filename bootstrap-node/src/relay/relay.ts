@@ -1,0 +1,183 @@
+/**
+ * The Fastify relay: the node's HTTP front door for browsers and tools when libp2p cannot
+ * connect. It serves exactly what `NodeApi` offers (no chain logic here): data the client
+ * verifies itself (headers, commits, validator sets, state proofs), tx and evidence submission,
+ * and a Server-Sent Events stream of finalised heads.
+ *
+ * One plugin per area (routes/): chain, state, txs, events, evidence, docs, metrics. Cross-cutting
+ * policy lives here: error shape (errors.ts), body limit, content types, CORS and rate limits.
+ *
+ * `createRelay` returns an app that is not listening; the caller runs `.listen({ port, host })`
+ * and `.close()`.
+ */
+import { fastify, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import fastifyCors, { type FastifyCorsOptions } from '@fastify/cors';
+import fastifyRateLimit from '@fastify/rate-limit';
+import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Registry } from 'prom-client';
+import type { NodeApi } from '../node-api.ts';
+import { RelayError, RelayErrorCode, mapError } from './errors.ts';
+import { MAX_STATE_KEY_BYTES } from './schemas.ts';
+import { chainRoutes } from './routes/chain.ts';
+import { stateRoutes } from './routes/state.ts';
+import { txRoutes } from './routes/txs.ts';
+import { eventRoutes } from './routes/events.ts';
+import { evidenceRoutes } from './routes/evidence.ts';
+import { docsPlugin } from './routes/docs.ts';
+import { createRelayMetrics, metricsPlugin } from './routes/metrics.ts';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Long-lived Server-Sent Events route (excluded from the duration histogram). */
+    sse?: boolean;
+  }
+}
+
+export interface RelayRateLimit {
+  /** Requests per IP per window on POST routes. */
+  readonly max: number;
+  readonly timeWindowMs: number;
+  /** Requests per IP per window on each read route (default: max × READ_LIMIT_FACTOR). */
+  readonly readMax?: number;
+}
+
+export interface RelayOptions {
+  /** Fastify's pino logger: false (default), true, or pino options. Logs are JSON lines. */
+  readonly logger?: boolean | object;
+  /** Log every request (default: only errors). */
+  readonly logRequests?: boolean;
+  /** Largest accepted request body in bytes (default 64 KiB); larger → 413 RELAY_BODY_TOO_LARGE. */
+  readonly bodyLimit?: number;
+  readonly rateLimit?: RelayRateLimit;
+  /** Lets the caller add its own metrics to the relay's prom-client registry (served at /metrics). */
+  readonly metrics?: (register: Registry) => void;
+  /** Interval of SSE comment heartbeats (default 15 s). */
+  readonly sseHeartbeatMs?: number;
+  /** Concurrent SSE streams per client IP (default 16). */
+  readonly sseMaxStreamsPerIp?: number;
+  /** Trust X-Forwarded-For for the client IP (rate limits); only behind a trusted proxy. */
+  readonly trustProxy?: boolean;
+}
+
+export const RELAY_API_VERSION = '1.0.0';
+export const DEFAULT_BODY_LIMIT = 64 * 1024;
+export const DEFAULT_RATE_LIMIT: RelayRateLimit = { max: 60, timeWindowMs: 60_000 };
+export const READ_LIMIT_FACTOR = 10;
+export const DEFAULT_SSE_HEARTBEAT_MS = 15_000;
+export const DEFAULT_SSE_MAX_STREAMS_PER_IP = 16;
+
+/** POST routes that browsers on any origin may call (txs are signed client-side). */
+export const CROSS_ORIGIN_POSTS: ReadonlySet<string> = new Set(['/v1/txs']);
+
+const RATE_LIMIT_HEADERS = ['x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset', 'retry-after'];
+const CORS_READ: FastifyCorsOptions = {
+  origin: '*',
+  methods: ['GET', 'HEAD'],
+  exposedHeaders: RATE_LIMIT_HEADERS,
+  maxAge: 600,
+  strictPreflight: false,
+};
+const CORS_POST: FastifyCorsOptions = { ...CORS_READ, methods: ['GET', 'HEAD', 'POST'], allowedHeaders: ['content-type'] };
+const CORS_NONE: FastifyCorsOptions = { origin: false };
+
+/** CORS policy: any origin may read; of the writes only CROSS_ORIGIN_POSTS are open. */
+function corsFor(req: FastifyRequest): FastifyCorsOptions {
+  const preflight = req.method === 'OPTIONS';
+  const method = preflight ? String(req.headers['access-control-request-method'] ?? '').toUpperCase() : req.method;
+  if (method === 'GET' || method === 'HEAD') return CORS_READ;
+  const path = preflight ? req.url.split('?', 1)[0]! : req.routeOptions.url;
+  if (method === 'POST' && path !== undefined && CROSS_ORIGIN_POSTS.has(path)) return CORS_POST;
+  return CORS_NONE;
+}
+
+/**
+ * Node's server.close() ends idle keep-alive connections but waits (up to headersTimeout) for
+ * connections that never sent a request, e.g. speculative pre-connects. Those carry no work, so
+ * destroy them on close; connections with requests in flight finish normally.
+ */
+function closeUnusedConnectionsOnClose(app: FastifyInstance): void {
+  const unused = new Set<Socket>();
+  app.server.on('connection', (socket: Socket) => {
+    unused.add(socket);
+    socket.once('close', () => unused.delete(socket));
+  });
+  app.server.on('request', (req: IncomingMessage) => unused.delete(req.socket));
+  app.addHook('preClose', (done) => {
+    for (const socket of unused) socket.destroy();
+    done();
+  });
+}
+
+export async function createRelay(node: NodeApi, opts: RelayOptions = {}): Promise<FastifyInstance> {
+  const bodyLimit = opts.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const rl = opts.rateLimit ?? DEFAULT_RATE_LIMIT;
+  const writeLimit = { max: rl.max, timeWindow: rl.timeWindowMs };
+  const readLimit = { max: rl.readMax ?? rl.max * READ_LIMIT_FACTOR, timeWindow: rl.timeWindowMs };
+
+  const app = fastify({
+    logger: (opts.logger ?? false) as FastifyServerOptions['logger'],
+    bodyLimit,
+    // One log line per request drowns a devnet's logs; errors are still logged.
+    disableRequestLogging: opts.logRequests !== true,
+    trustProxy: opts.trustProxy ?? false,
+    // Long enough for the longest hex path parameter, so the schema (not the router) rejects it.
+    routerOptions: { maxParamLength: 2 * MAX_STATE_KEY_BYTES + 64 },
+    // Router-level failures (malformed URL, oversize parameter) get the same error shape.
+    frameworkErrors: (err, _req, reply) => {
+      const m = mapError(err);
+      (reply as FastifyReply).code(m.status).send(m.body);
+    },
+  });
+  closeUnusedConnectionsOnClose(app);
+
+  // Every error becomes {"error":{"code","message"}} with the status from errors.ts.
+  app.setErrorHandler((err, req, reply) => {
+    const m = mapError(err);
+    if (m.internal) req.log.error({ err }, 'relay: internal error');
+    else req.log.info({ code: m.body.error.code, status: m.status }, m.body.error.message);
+    return reply.code(m.status).send(m.body);
+  });
+
+  // Bodies: JSON (Fastify's parser) and raw bytes; anything else → 415.
+  app.removeContentTypeParser('text/plain');
+  app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+
+  await app.register(fastifyCors, {
+    hook: 'onRequest',
+    delegator: (req, cb) => cb(null, corsFor(req)),
+  });
+
+  await app.register(fastifyRateLimit, {
+    global: true,
+    ...readLimit,
+    errorResponseBuilder: (_req, ctx) =>
+      new RelayError(RelayErrorCode.RELAY_RATE_LIMITED, `rate limit of ${ctx.max} requests exceeded; retry in ${ctx.after}`),
+  });
+
+  app.setNotFoundHandler({ preHandler: app.rateLimit() }, (req, reply) => {
+    const target = `${req.method} ${req.url}`.slice(0, 200);
+    const m = mapError(new RelayError(RelayErrorCode.RELAY_NOT_FOUND, `no route ${target}`));
+    return reply.code(m.status).send(m.body);
+  });
+
+  // Docs first: @fastify/swagger collects every route registered after it.
+  await app.register(docsPlugin, { version: RELAY_API_VERSION });
+
+  const metrics = createRelayMetrics(node);
+  opts.metrics?.(metrics.register);
+  await app.register(metricsPlugin, { node, register: metrics.register });
+
+  await app.register(chainRoutes, { node });
+  await app.register(stateRoutes, { node });
+  await app.register(txRoutes, { node, rateLimit: writeLimit });
+  await app.register(evidenceRoutes, { node, rateLimit: writeLimit });
+  await app.register(eventRoutes, {
+    node,
+    heartbeatMs: opts.sseHeartbeatMs ?? DEFAULT_SSE_HEARTBEAT_MS,
+    maxStreamsPerIp: opts.sseMaxStreamsPerIp ?? DEFAULT_SSE_MAX_STREAMS_PER_IP,
+    onClientCount: (d) => metrics.sseClients.inc(d),
+  });
+
+  return app;
+}

@@ -1,0 +1,52 @@
+/** State proofs: a value under a raw state key and its Merkle proof against a header's state root. */
+import type { FastifyPluginAsync } from 'fastify';
+import { encodeSmtProof, toHex } from '@dipnet/protocol';
+import type { NodeApi } from '../../node-api.ts';
+import { MAX_STATE_KEY_BYTES, heightString, parseHeight, parseHex, varHex, withErrors } from '../schemas.ts';
+
+export interface StateRoutesOptions {
+  readonly node: NodeApi;
+}
+
+export const stateRoutes: FastifyPluginAsync<StateRoutesOptions> = async (app, { node }) => {
+  app.get<{ Params: { key: string }; Querystring: { height?: string } }>('/v1/state/:key', {
+    schema: {
+      tags: ['state'],
+      summary: 'A state value with its proof against the state root of the header at `height`',
+      params: {
+        type: 'object',
+        required: ['key'],
+        properties: { key: varHex(MAX_STATE_KEY_BYTES, 'raw state key (namespace byte ‖ ids)') },
+        additionalProperties: false,
+      },
+      querystring: {
+        type: 'object',
+        properties: { height: { ...heightString, description: 'Height whose state root the proof is against (default: latest).' } },
+        additionalProperties: false,
+      },
+      response: withErrors({
+        200: {
+          type: 'object',
+          properties: {
+            height: { type: 'string' },
+            key: { type: 'string' },
+            value: { type: ['string', 'null'], description: 'hex of the value, null when absent (the proof then shows non-inclusion)' },
+            proof: { type: 'string', description: 'canonical SMT proof encoding' },
+            stateRoot: { type: 'string' },
+          },
+        },
+      }),
+    },
+  }, async (req) => {
+    const key = parseHex(req.params.key);
+    const height = req.query.height !== undefined ? parseHeight(req.query.height) : node.status().height;
+    const r = node.getStateProof(key, height);
+    return {
+      height: r.height.toString(),
+      key: toHex(r.key),
+      value: r.value === undefined ? null : toHex(r.value),
+      proof: toHex(encodeSmtProof(r.proof)),
+      stateRoot: toHex(r.stateRoot),
+    };
+  });
+};

@@ -1,0 +1,98 @@
+/** Transactions: submit (JSON hex or raw octet-stream) and look up status. */
+import type { FastifyPluginAsync } from 'fastify';
+import { DipnetError, ErrorCode, MAX_TX_BYTES, toHex } from '@dipnet/protocol';
+import type { NodeApi } from '../../node-api.ts';
+import { RelayError, RelayErrorCode } from '../errors.ts';
+import { fixedHex, parseHex, varHex, withErrors } from '../schemas.ts';
+
+export interface TxRoutesOptions {
+  readonly node: NodeApi;
+  /** Per-IP limit for POST /v1/txs. */
+  readonly rateLimit: { readonly max: number; readonly timeWindow: number };
+}
+
+const JSON_TX_BODY = {
+  type: 'object',
+  required: ['tx'],
+  properties: { tx: varHex(MAX_TX_BYTES, 'hex of the canonical signed tx encoding') },
+  additionalProperties: false,
+} as const;
+
+const RAW_OR_JSON_TX_DOC = {
+  content: {
+    'application/json': { schema: JSON_TX_BODY },
+    'application/octet-stream': { schema: { type: 'string', format: 'binary', maxLength: MAX_TX_BYTES, description: 'raw signed tx bytes' } },
+  },
+};
+
+export const txRoutes: FastifyPluginAsync<TxRoutesOptions> = async (app, { node, rateLimit }) => {
+  app.post<{ Body: { tx: string } | Buffer }>('/v1/txs', {
+    config: {
+      rateLimit,
+      // The validator sees a Buffer for raw bodies; the document describes it as binary.
+      swaggerTransform: ({ schema, url }) => ({ schema: { ...schema, body: RAW_OR_JSON_TX_DOC }, url }),
+    },
+    schema: {
+      tags: ['txs'],
+      summary: 'Submit a signed tx to the mempool',
+      description: 'Body is `{"tx": "<hex>"}` as application/json, or the raw signed tx bytes as application/octet-stream.',
+      body: {
+        content: {
+          'application/json': { schema: JSON_TX_BODY },
+          // Raw bytes arrive as a Buffer; the handler checks their size (see RAW_OR_JSON_TX_DOC).
+          'application/octet-stream': { schema: {} },
+        },
+      },
+      response: withErrors({
+        202: {
+          description: 'Accepted into the mempool',
+          type: 'object',
+          properties: { hash: { type: 'string', description: 'tx hash' } },
+        },
+      }),
+    },
+  }, async (req, reply) => {
+    let bytes: Uint8Array;
+    if (Buffer.isBuffer(req.body)) {
+      bytes = new Uint8Array(req.body.buffer, req.body.byteOffset, req.body.byteLength);
+      if (bytes.length === 0) throw new RelayError(RelayErrorCode.RELAY_BAD_REQUEST, 'empty tx body');
+      if (bytes.length > MAX_TX_BYTES) throw new DipnetError(ErrorCode.TX_OVERSIZE, `tx of ${bytes.length} bytes exceeds ${MAX_TX_BYTES}`);
+    } else if (req.body && typeof req.body === 'object' && typeof req.body.tx === 'string') {
+      bytes = parseHex(req.body.tx);
+    } else {
+      throw new RelayError(RelayErrorCode.RELAY_BAD_REQUEST, 'expected {"tx": "<hex>"} or application/octet-stream');
+    }
+    const hash = await node.submitTx(bytes);
+    reply.code(202);
+    return { hash: toHex(hash) };
+  });
+
+  app.get<{ Params: { hash: string } }>('/v1/txs/:hash', {
+    schema: {
+      tags: ['txs'],
+      summary: 'Status of a tx by hash: pending, committed (with height, index and result code) or unknown',
+      params: {
+        type: 'object',
+        required: ['hash'],
+        properties: { hash: fixedHex(32, 'tx hash') },
+        additionalProperties: false,
+      },
+      response: withErrors({
+        200: {
+          type: 'object',
+          required: ['status'],
+          properties: {
+            status: { type: 'string', enum: ['pending', 'committed', 'unknown'] },
+            height: { type: 'string', description: 'committed only' },
+            index: { type: 'integer', description: 'committed only: position in the block' },
+            code: { type: 'string', description: 'committed only: execution result code' },
+          },
+        },
+      }),
+    },
+  }, async (req) => {
+    const s = node.txStatus(parseHex(req.params.hash));
+    if (s.status === 'committed') return { status: s.status, height: s.height.toString(), index: s.index, code: s.code };
+    return { status: s.status };
+  });
+};

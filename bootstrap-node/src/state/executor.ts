@@ -1,0 +1,180 @@
+/**
+ * The state transition function: the one place where txs, evidence and end-of-block rules
+ * change state. Deterministic: it reads only state, the block's header fields and its inputs.
+ *
+ * A tx that fails any check throws a DipnetError and its child view is dropped, so nothing
+ * changes. A block containing such a tx is invalid; the proposer leaves those txs out.
+ */
+import {
+  ErrorCode, fail, addressOf, equalBytes, compareBytes, txSender, requiredFee, spendable,
+  StateKey, COMMUNITY_POOL, UNITS_PER_DPN, makeValidatorSet, evidenceHash,
+  type SignedTx, type DuplicateVoteEvidence, type ValidatorSet, type Validator, type Params,
+} from '@dipnet/protocol';
+import { StateView } from './state-view.ts';
+import {
+  getAccount, putAccount, getValidator, putValidator, getShares, putShares, getParams,
+  getSchedule, putSchedule, getRoster, putRoster, getUnbondings, putUnbondings,
+} from './accounts.ts';
+
+export interface BlockContext {
+  readonly chainId: string;
+  readonly height: bigint;
+  readonly time: bigint;
+  readonly proposer: Uint8Array;
+}
+
+export const MAX_UNBONDINGS_PER_BLOCK = 10_000;
+
+/**
+ * Checks and applies one signed tx whose signature and chain id were already verified.
+ * Returns the fee charged. Throws a DipnetError (and leaves `state` untouched) on any failure.
+ */
+export function applyTx(state: StateView, ctx: BlockContext, stx: SignedTx, txBytes: number): bigint {
+  const tx = stx.tx;
+  if (tx.chainId !== ctx.chainId) fail(ErrorCode.TX_WRONG_CHAIN, `tx is for chain "${tx.chainId}"`);
+  const view = state.child();
+  const params = getParams(view);
+  const sender = txSender(tx);
+  const acct = getAccount(view, sender);
+  if (tx.nonce < acct.nonce) fail(ErrorCode.TX_NONCE_REPLAYED, `nonce ${tx.nonce} already used (next is ${acct.nonce})`, { expected: acct.nonce.toString() });
+  if (tx.nonce > acct.nonce) fail(ErrorCode.TX_NONCE_FUTURE, `nonce ${tx.nonce} is ahead of the next nonce ${acct.nonce}`, { expected: acct.nonce.toString() });
+  const fee = requiredFee(params, txBytes);
+  if (tx.fee < fee) fail(ErrorCode.TX_FEE_TOO_LOW, `fee ${tx.fee} is below the required ${fee}`, { required: fee.toString() });
+  // The signer pays what the fee schedule asks, not its declared maximum.
+  debit(view, ctx, sender, fee, 'fee');
+  const after = getAccount(view, sender);
+  putAccount(view, sender, { ...after, nonce: after.nonce + 1n });
+
+  const b = tx.body;
+  switch (b.type) {
+    case 'transfer': {
+      if (b.amount === 0n) fail(ErrorCode.TX_INVALID, 'transfer amount must be positive');
+      if (equalBytes(b.to, sender)) fail(ErrorCode.TX_INVALID, 'transfer to self');
+      debit(view, ctx, sender, b.amount, 'transfer');
+      credit(view, b.to, b.amount);
+      break;
+    }
+    case 'registerValidator': {
+      if (getValidator(view, sender)) fail(ErrorCode.TX_INVALID, 'this key is already a registered validator');
+      if (b.selfBond < params.minValidatorStake) fail(ErrorCode.TX_STAKE_TOO_LOW, `self-bond ${b.selfBond} is below the minimum ${params.minValidatorStake}`);
+      debit(view, ctx, sender, b.selfBond, 'self-bond');
+      putValidator(view, sender, { publicKey: tx.signer, moniker: b.moniker, stake: b.selfBond, shares: b.selfBond, slashed: 0n, jailed: false });
+      putShares(view, sender, sender, b.selfBond);
+      const roster = getRoster(view);
+      roster.push(sender);
+      roster.sort(compareBytes);
+      putRoster(view, roster);
+      break;
+    }
+    case 'bond': {
+      const v = getValidator(view, b.validator);
+      if (!v) fail(ErrorCode.TX_UNKNOWN_VALIDATOR, 'no validator is registered at that address');
+      if (v.jailed) fail(ErrorCode.TX_INVALID, 'validator is jailed for double signing');
+      if (b.amount === 0n) fail(ErrorCode.TX_INVALID, 'bond amount must be positive');
+      debit(view, ctx, sender, b.amount, 'bond');
+      const newShares = v.shares === 0n || v.stake === 0n ? b.amount : (b.amount * v.shares) / v.stake;
+      if (newShares === 0n) fail(ErrorCode.TX_INVALID, 'bond too small to buy one share');
+      putValidator(view, b.validator, { ...v, stake: v.stake + b.amount, shares: v.shares + newShares });
+      putShares(view, sender, b.validator, getShares(view, sender, b.validator) + newShares);
+      break;
+    }
+    case 'unbond': {
+      const v = getValidator(view, b.validator);
+      if (!v) fail(ErrorCode.TX_UNKNOWN_VALIDATOR, 'no validator is registered at that address');
+      if (b.amount === 0n || v.stake === 0n) fail(ErrorCode.TX_INVALID, 'unbond amount must be positive');
+      const held = getShares(view, sender, b.validator);
+      // Round shares up so unbonding never takes more tokens than the shares are worth.
+      const burn = (b.amount * v.shares + v.stake - 1n) / v.stake;
+      if (burn > held) fail(ErrorCode.TX_INSUFFICIENT_FUNDS, `bonded ${(held * v.stake) / (v.shares || 1n)} is less than ${b.amount}`);
+      putShares(view, sender, b.validator, held - burn);
+      putValidator(view, b.validator, { ...v, stake: v.stake - b.amount, shares: v.shares - burn });
+      const q = getUnbondings(view);
+      if (q.length >= 100_000) fail(ErrorCode.TX_INVALID, 'unbonding queue is full; retry later');
+      q.push({ releaseAt: ctx.time + params.unbondingPeriodMs, delegator: sender, amount: b.amount });
+      putUnbondings(view, q); // appended in block-time order, so the queue stays sorted
+      break;
+    }
+  }
+  view.mergeInto(state);
+  return fee;
+}
+
+function debit(view: StateView, ctx: BlockContext, addr: Uint8Array, amount: bigint, what: string): void {
+  const a = getAccount(view, addr);
+  if (spendable(a, ctx.time) < amount) {
+    if (a.balance >= amount) fail(ErrorCode.TX_FUNDS_LOCKED, `${what}: funds are locked until ${new Date(Number(a.lockedUntil)).toISOString()}`, { lockedUntil: a.lockedUntil.toString() });
+    fail(ErrorCode.TX_INSUFFICIENT_FUNDS, `${what}: spendable balance ${spendable(a, ctx.time)} is less than ${amount}`);
+  }
+  putAccount(view, addr, { ...a, balance: a.balance - amount });
+}
+
+function credit(view: StateView, addr: Uint8Array, amount: bigint): void {
+  const a = getAccount(view, addr);
+  putAccount(view, addr, { ...a, balance: a.balance + amount });
+}
+
+/**
+ * Applies verified double-sign evidence: slashes the validator's stake by `slashBps` into the
+ * community pool and jails it (it leaves the set at the next schedule step). Evidence is applied
+ * once; a second copy is rejected.
+ */
+export function applyEvidence(state: StateView, ev: DuplicateVoteEvidence): void {
+  const key = StateKey.processedEvidence(evidenceHash(ev));
+  if (state.get(key)) fail(ErrorCode.EVIDENCE_INVALID, 'evidence was already processed');
+  const addr = ev.voteA.vote.validator;
+  const v = getValidator(state, addr);
+  if (!v) fail(ErrorCode.EVIDENCE_INVALID, 'evidence names an unregistered validator');
+  const params = getParams(state);
+  const slash = (v.stake * BigInt(params.slashBps)) / 10_000n;
+  putValidator(state, addr, { ...v, stake: v.stake - slash, slashed: v.slashed + slash, jailed: true });
+  credit(state, COMMUNITY_POOL, slash);
+  const w = new Uint8Array(8);
+  new DataView(w.buffer).setBigUint64(0, ev.voteA.vote.height);
+  state.set(key, w);
+}
+
+/**
+ * End of block: pay the block's fees to the validators that signed it (pro rata by power, the
+ * remainder to the proposer), release matured unbondings, and shift the validator schedule so
+ * staking changes of this block take effect two heights later.
+ */
+export function endBlock(state: StateView, ctx: BlockContext, fees: bigint): void {
+  const schedule = getSchedule(state);
+  if (fees > 0n) distributeFees(state, schedule.current, ctx.proposer, fees);
+
+  const q = getUnbondings(state);
+  let released = 0;
+  while (released < q.length && released < MAX_UNBONDINGS_PER_BLOCK && q[released]!.releaseAt <= ctx.time) {
+    credit(state, q[released]!.delegator, q[released]!.amount);
+    released++;
+  }
+  if (released > 0) putUnbondings(state, q.slice(released));
+
+  putSchedule(state, { current: schedule.next, next: computeActiveSet(state, getParams(state)) ?? schedule.next });
+}
+
+function distributeFees(state: StateView, set: ValidatorSet, proposer: Uint8Array, fees: bigint): void {
+  let total = 0n;
+  for (const v of set.validators) total += v.power;
+  let paid = 0n;
+  for (const v of set.validators) {
+    const share = (fees * v.power) / total;
+    if (share > 0n) credit(state, addressOf(v.publicKey), share);
+    paid += share;
+  }
+  if (fees > paid) credit(state, proposer, fees - paid);
+}
+
+/** Top validators by stake (ties by address), power in whole DPN. Null if none qualifies. */
+export function computeActiveSet(state: StateView, params: Params): ValidatorSet | null {
+  const candidates: { addr: Uint8Array; v: Validator; stake: bigint }[] = [];
+  for (const addr of getRoster(state)) {
+    const rec = getValidator(state, addr);
+    if (!rec || rec.jailed || rec.stake < params.minValidatorStake) continue;
+    const power = rec.stake / UNITS_PER_DPN;
+    if (power > 0n) candidates.push({ addr, v: { publicKey: rec.publicKey, power }, stake: rec.stake });
+  }
+  if (candidates.length === 0) return null;
+  candidates.sort((a, b) => (a.stake === b.stake ? compareBytes(a.addr, b.addr) : a.stake > b.stake ? -1 : 1));
+  return makeValidatorSet(candidates.slice(0, params.maxValidators).map((c) => c.v));
+}

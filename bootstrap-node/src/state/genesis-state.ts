@@ -1,0 +1,19 @@
+/** Turns a genesis document into the initial state (height 0). */
+import { compareBytes, addressOf, makeValidatorSet, UNITS_PER_DPN, type Genesis } from '@dipnet/protocol';
+import { StateView } from './state-view.ts';
+import { putAccount, putParams, putValidator, putShares, putRoster, putSchedule } from './accounts.ts';
+
+export function applyGenesis(state: StateView, g: Genesis): void {
+  putParams(state, g.params);
+  for (const a of g.accounts) putAccount(state, a.address, { balance: a.balance, nonce: 0n, locked: a.locked, lockedUntil: a.lockedUntil });
+  const roster: Uint8Array[] = [];
+  for (const v of g.validators) {
+    const addr = addressOf(v.publicKey);
+    putValidator(state, addr, { publicKey: v.publicKey, moniker: v.moniker, stake: v.stake, shares: v.stake, slashed: 0n, jailed: false });
+    putShares(state, addr, addr, v.stake);
+    roster.push(addr);
+  }
+  putRoster(state, roster.sort(compareBytes));
+  const set = makeValidatorSet(g.validators.map((v) => ({ publicKey: v.publicKey, power: v.stake / UNITS_PER_DPN })));
+  putSchedule(state, { current: set, next: set });
+}

@@ -1,0 +1,202 @@
+/**
+ * The node's embedded, crash-safe store (LMDB). A block, its commit, the state nodes and
+ * latest values it produced, its tx index and the new head are written in ONE synchronous
+ * LMDB transaction, so a node killed at any instant restarts at a finalised block with exactly
+ * the state that block committed to. LMDB's copy-on-write B-tree never needs recovery.
+ */
+import { open, type Database, type RootDatabase } from 'lmdb';
+import {
+  encodeBlock, decodeBlock, encodeCommit, decodeCommit, encodeValidatorSet, decodeValidatorSet,
+  fromHex, toHex, type Block, type Commit, type ValidatorSet, type SmtNodeReader,
+} from '@dipnet/protocol';
+import type { SignerStore } from '../consensus/engine.ts';
+
+export interface Head {
+  readonly height: bigint;
+  readonly blockHash: Uint8Array;
+  readonly stateRoot: Uint8Array;
+  readonly time: bigint;
+}
+
+export interface TxLocation {
+  readonly height: bigint;
+  readonly index: number;
+  readonly code: string;
+}
+
+export interface BlockWrite {
+  readonly block: Block;
+  readonly commit: Commit;
+  readonly head: Head;
+  /** SMT nodes created by this block, by hex hash. */
+  readonly stateNodes: ReadonlyMap<string, Uint8Array>;
+  /** Latest-value writes (hex raw key → value, undefined = delete). */
+  readonly stateWrites: ReadonlyMap<string, Uint8Array | undefined>;
+  readonly txHashes: readonly Uint8Array[];
+  readonly txCodes: readonly string[];
+  /** Validator set that signs height + 2 (announced as next-next by this block). */
+  readonly validatorSets: ReadonlyArray<readonly [bigint, ValidatorSet]>;
+}
+
+/** Last vote this validator signed, persisted before it is sent: no double sign after a restart. */
+export interface SignGuard {
+  readonly height: bigint;
+  readonly round: number;
+  readonly step: number; // 1 proposal, 2 prevote, 3 precommit
+  readonly blockHash: string;
+}
+
+const LOCK_KEY = Buffer.from('lock');
+
+const heightKey = (h: bigint): Buffer => {
+  const b = Buffer.alloc(8);
+  b.writeBigUInt64BE(h);
+  return b;
+};
+
+export class ChainStore implements SmtNodeReader, SignerStore {
+  private readonly root: RootDatabase;
+  private readonly blocks: Database<Buffer, Buffer>;
+  private readonly commits: Database<Buffer, Buffer>;
+  private readonly valsets: Database<Buffer, Buffer>;
+  private readonly nodes: Database<Buffer, Buffer>;
+  private readonly values: Database<Buffer, Buffer>;
+  private readonly txIndex: Database<Buffer, Buffer>;
+  private readonly meta: Database<string, string>;
+  private readonly locks: Database<Buffer, Buffer>;
+  private readonly headerCache = new Map<bigint, Block>();
+
+  constructor(readonly path: string) {
+    this.root = open({ path, maxDbs: 16, mapSize: 64 * 1024 ** 3, overlappingSync: false });
+    const bin = { encoding: 'binary' as const, keyEncoding: 'binary' as const };
+    this.blocks = this.root.openDB('blocks', bin) as unknown as Database<Buffer, Buffer>;
+    this.commits = this.root.openDB('commits', bin) as unknown as Database<Buffer, Buffer>;
+    this.valsets = this.root.openDB('valsets', bin) as unknown as Database<Buffer, Buffer>;
+    this.nodes = this.root.openDB('smt-nodes', bin) as unknown as Database<Buffer, Buffer>;
+    this.values = this.root.openDB('state-values', bin) as unknown as Database<Buffer, Buffer>;
+    this.txIndex = this.root.openDB('tx-index', bin) as unknown as Database<Buffer, Buffer>;
+    this.locks = this.root.openDB('consensus-lock', bin) as unknown as Database<Buffer, Buffer>;
+    this.meta = this.root.openDB('meta', { encoding: 'string', keyEncoding: 'ordered-binary' }) as unknown as Database<string, string>;
+  }
+
+  head(): Head | null {
+    const raw = this.meta.get('head');
+    if (!raw) return null;
+    const j = JSON.parse(raw) as { height: string; blockHash: string; stateRoot: string; time: string };
+    return { height: BigInt(j.height), blockHash: fromHex(j.blockHash), stateRoot: fromHex(j.stateRoot), time: BigInt(j.time) };
+  }
+
+  /** Genesis-derived state, written once before block 1. */
+  writeGenesis(genesisBytesHex: string, head: Head, stateNodes: ReadonlyMap<string, Uint8Array>, stateWrites: ReadonlyMap<string, Uint8Array | undefined>, sets: ReadonlyArray<readonly [bigint, ValidatorSet]>): void {
+    this.root.transactionSync(() => {
+      this.meta.putSync('genesis', genesisBytesHex);
+      this.putState(stateNodes, stateWrites);
+      for (const [h, s] of sets) this.valsets.putSync(heightKey(h), Buffer.from(encodeValidatorSet(s)));
+      this.meta.putSync('head', headJson(head));
+    });
+  }
+
+  genesisHex(): string | undefined {
+    return this.meta.get('genesis');
+  }
+
+  commitBlock(w: BlockWrite): void {
+    const h = w.block.header.height;
+    this.root.transactionSync(() => {
+      this.blocks.putSync(heightKey(h), Buffer.from(encodeBlock(w.block)));
+      this.commits.putSync(heightKey(h), Buffer.from(encodeCommit(w.commit)));
+      this.putState(w.stateNodes, w.stateWrites);
+      for (const [sh, s] of w.validatorSets) this.valsets.putSync(heightKey(sh), Buffer.from(encodeValidatorSet(s)));
+      const loc = Buffer.alloc(8 + 4);
+      loc.writeBigUInt64BE(h);
+      w.txHashes.forEach((hash, i) => {
+        loc.writeUInt32BE(i, 8);
+        this.txIndex.putSync(Buffer.from(hash), Buffer.concat([loc, Buffer.from(w.txCodes[i] ?? 'OK')]));
+      });
+      this.meta.putSync('head', headJson(w.head));
+    });
+    this.headerCache.set(h, w.block);
+    if (this.headerCache.size > 256) this.headerCache.delete(this.headerCache.keys().next().value!);
+  }
+
+  private putState(nodes: ReadonlyMap<string, Uint8Array>, writes: ReadonlyMap<string, Uint8Array | undefined>): void {
+    for (const [k, v] of nodes) this.nodes.putSync(Buffer.from(k, 'hex'), Buffer.from(v));
+    for (const [k, v] of writes) {
+      if (v === undefined) this.values.removeSync(Buffer.from(k, 'hex'));
+      else this.values.putSync(Buffer.from(k, 'hex'), Buffer.from(v));
+    }
+  }
+
+  getBlock(height: bigint): Block | undefined {
+    const cached = this.headerCache.get(height);
+    if (cached) return cached;
+    const raw = this.blocks.getBinary(heightKey(height));
+    return raw ? decodeBlock(new Uint8Array(raw)) : undefined;
+  }
+
+  getBlockBytes(height: bigint): Uint8Array | undefined {
+    const raw = this.blocks.getBinary(heightKey(height));
+    return raw ? new Uint8Array(raw) : undefined;
+  }
+
+  getCommit(height: bigint): Commit | undefined {
+    const raw = this.commits.getBinary(heightKey(height));
+    return raw ? decodeCommit(new Uint8Array(raw)) : undefined;
+  }
+
+  getValidatorSet(height: bigint): ValidatorSet | undefined {
+    const raw = this.valsets.getBinary(heightKey(height));
+    return raw ? decodeValidatorSet(new Uint8Array(raw)) : undefined;
+  }
+
+  /** Latest committed value of a raw state key. */
+  getValue(rawKey: Uint8Array): Uint8Array | undefined {
+    const raw = this.values.getBinary(Buffer.from(rawKey));
+    return raw ? new Uint8Array(raw) : undefined;
+  }
+
+  getNode(hash: Uint8Array): Uint8Array | undefined {
+    const raw = this.nodes.getBinary(Buffer.from(hash));
+    return raw ? new Uint8Array(raw) : undefined;
+  }
+
+  getTx(hash: Uint8Array): TxLocation | undefined {
+    const raw = this.txIndex.getBinary(Buffer.from(hash));
+    if (!raw) return undefined;
+    return { height: raw.readBigUInt64BE(0), index: raw.readUInt32BE(8), code: raw.subarray(12).toString() };
+  }
+
+  /** Last thing this validator signed; see consensus/engine.ts `guard`. */
+  lastSigned(): SignGuard | null {
+    const raw = this.meta.get('sign-guard');
+    if (!raw) return null;
+    const j = JSON.parse(raw) as { height: string; round: number; step: number; blockHash: string };
+    return { ...j, height: BigInt(j.height) };
+  }
+
+  /** Durably records a signature about to be sent. */
+  recordSigned(g: SignGuard): void {
+    this.root.transactionSync(() => this.meta.putSync('sign-guard', JSON.stringify({ ...g, height: g.height.toString() })));
+  }
+
+  lock(): { height: bigint; round: number; block: Block } | null {
+    const raw = this.locks.getBinary(LOCK_KEY);
+    if (!raw) return null;
+    return { height: raw.readBigUInt64BE(0), round: raw.readUInt32BE(8), block: decodeBlock(new Uint8Array(raw.subarray(12))) };
+  }
+
+  recordLock(l: { height: bigint; round: number; block: Block }): void {
+    const head = Buffer.alloc(12);
+    head.writeBigUInt64BE(l.height);
+    head.writeUInt32BE(l.round, 8);
+    this.root.transactionSync(() => this.locks.putSync(LOCK_KEY, Buffer.concat([head, encodeBlock(l.block)])));
+  }
+
+  async close(): Promise<void> {
+    await this.root.close();
+  }
+}
+
+function headJson(h: Head): string {
+  return JSON.stringify({ height: h.height.toString(), blockHash: toHex(h.blockHash), stateRoot: toHex(h.stateRoot), time: h.time.toString() });
+}

@@ -1,0 +1,49 @@
+/** Byte helpers shared by every module. */
+import { bytesToHex, hexToBytes as nobleHexToBytes } from '@noble/hashes/utils.js';
+import { ErrorCode, fail } from './errors.ts';
+
+export type Bytes = Uint8Array;
+
+export const toHex = (b: Uint8Array): string => bytesToHex(b);
+
+/** Strict hex decoding: even length, lowercase or uppercase hex digits only, optional exact length. */
+export function fromHex(hex: string, expectedLength?: number): Uint8Array {
+  if (typeof hex !== 'string' || hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) {
+    fail(ErrorCode.INVALID_ARGUMENT, 'expected an even-length hex string');
+  }
+  const out = nobleHexToBytes(hex);
+  if (expectedLength !== undefined && out.length !== expectedLength) {
+    fail(ErrorCode.INVALID_ARGUMENT, `expected ${expectedLength} bytes of hex, got ${out.length}`);
+  }
+  return out;
+}
+
+export function concatBytes(...parts: Uint8Array[]): Uint8Array {
+  let len = 0;
+  for (const p of parts) len += p.length;
+  const out = new Uint8Array(len);
+  let off = 0;
+  for (const p of parts) {
+    out.set(p, off);
+    off += p.length;
+  }
+  return out;
+}
+
+export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+export function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const d = a[i]! - b[i]!;
+    if (d !== 0) return d;
+  }
+  return a.length - b.length;
+}
+
+const encoder = new TextEncoder();
+export const utf8 = (s: string): Uint8Array => encoder.encode(s);

@@ -1,0 +1,118 @@
+/**
+ * Mutation fuzzing of every decoder: at least 10,000 mutated encodings each. A decoder must
+ * either throw a DipnetError or return a value whose canonical encoding is exactly the input —
+ * it may never crash with another error or accept a malformed (non-canonical) encoding.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DipnetError } from './errors.ts';
+import { equalBytes, toHex } from './bytes.ts';
+import { encodeSignedTx, decodeSignedTx, signTx } from './tx.ts';
+import { encodeHeader, decodeHeader } from './header.ts';
+import { encodeBlock, decodeBlock } from './block.ts';
+import { encodeCommit, decodeCommit, encodeSignedVote, decodeSignedVote, signVote, VoteType, encodeEvidence, decodeEvidence, makeEvidence } from './vote.ts';
+import { encodeValidatorSet, decodeValidatorSet } from './validator-set.ts';
+import { encodeGenesis, decodeGenesis } from './genesis.ts';
+import {
+  encodeAccount, decodeAccount, encodeValidatorRecord, decodeValidatorRecord, encodeParams, decodeParams,
+  encodeValidatorSchedule, decodeValidatorSchedule, encodeUnbondingQueue, decodeUnbondingQueue, encodeRoster, decodeRoster,
+} from './state-schema.ts';
+import { encodeConflictEvidence, decodeConflictEvidence } from './conflict-evidence.ts';
+import { buildSmt, SparseMerkleTree, encodeSmtProof, decodeSmtProof, stateKeyHash } from './smt.ts';
+import { addressOf } from './keys.ts';
+import { TOTAL_SUPPLY } from './amount.ts';
+import { testValidators, testHeader, testCommit } from './test-fixtures.ts';
+import { utf8 } from './bytes.ts';
+
+const MUTATIONS = 10_000;
+const CHAIN = 'dipnet-fuzz';
+
+/** xorshift32: reproducible mutations. */
+function rng(seed: number): () => number {
+  let x = seed || 1;
+  return () => {
+    x ^= x << 13; x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5; x >>>= 0;
+    return x / 0x100000000;
+  };
+}
+
+function mutate(input: Uint8Array, rand: () => number): Uint8Array {
+  const b = Array.from(input);
+  const ops = 1 + Math.floor(rand() * 3);
+  for (let k = 0; k < ops; k++) {
+    const pos = Math.floor(rand() * (b.length + 1));
+    switch (Math.floor(rand() * 7)) {
+      case 0: if (b.length) b[pos % b.length]! ^= 1 << Math.floor(rand() * 8); break; // bit flip
+      case 1: if (b.length) b[pos % b.length] = Math.floor(rand() * 256); break; // random byte
+      case 2: b.splice(pos, 0, Math.floor(rand() * 256)); break; // insert
+      case 3: b.splice(pos, 1); break; // delete
+      case 4: b.length = Math.floor(rand() * b.length); break; // truncate
+      case 5: b.push(...Array.from({ length: 1 + Math.floor(rand() * 4) }, () => Math.floor(rand() * 256))); break; // trailing
+      case 6: { // plant a huge or slightly wrong length prefix
+        const v = [0xff, 0xff, 0xff, 0xff, 0, 0, 0, Math.floor(rand() * 256)][Math.floor(rand() * 8)]!;
+        for (let i = 0; i < 4 && pos + i < b.length; i++) b[pos + i] = i === 3 ? v : (v === 0xff ? 0xff : 0);
+        break;
+      }
+    }
+  }
+  return Uint8Array.from(b);
+}
+
+const { keys, set } = testValidators(4);
+const k0 = keys[0]!;
+const header = testHeader(CHAIN, 9n, set);
+const commit = testCommit(CHAIN, header, set, keys.slice(0, 3));
+const stx = signTx({ chainId: CHAIN, signer: k0.publicKey, nonce: 1n, fee: 1000n, body: { type: 'transfer', to: addressOf(keys[1]!.publicKey), amount: 5n, memo: 'props' } }, k0.secretKey);
+const voteBase = { type: VoteType.prevote, height: 9n, round: 0, validator: addressOf(k0.publicKey) };
+const voteA = signVote(CHAIN, { ...voteBase, blockHash: new Uint8Array(32).fill(1) }, k0.secretKey);
+const voteB = signVote(CHAIN, { ...voteBase, blockHash: new Uint8Array(32).fill(2) }, k0.secretKey);
+const params = { feePerByte: 10n, feeBase: 1000n, gasPrice: 1n, unbondingPeriodMs: 60_000n, minValidatorStake: 10n, maxValidators: 100, slashBps: 500 };
+const smtEntries = Array.from({ length: 64 }, (_, i): [Uint8Array, Uint8Array] => [stateKeyHash(utf8(`k${i}`)), utf8(`v${i}`)]);
+const smt = buildSmt(smtEntries);
+const tree = new SparseMerkleTree({ getNode: (h) => smt.nodes.get(toHex(h)) });
+
+const cases: { name: string; sample: Uint8Array; decode: (b: Uint8Array) => unknown; encode: (v: never) => Uint8Array }[] = [
+  { name: 'signed tx', sample: encodeSignedTx(stx), decode: decodeSignedTx, encode: encodeSignedTx },
+  { name: 'header', sample: encodeHeader(header), decode: decodeHeader, encode: encodeHeader },
+  { name: 'block', sample: encodeBlock({ header, txs: [encodeSignedTx(stx)], evidence: [makeEvidence(voteA, voteB)], lastCommit: commit }), decode: decodeBlock, encode: encodeBlock },
+  { name: 'commit', sample: encodeCommit(commit), decode: decodeCommit, encode: encodeCommit },
+  { name: 'signed vote', sample: encodeSignedVote(voteA), decode: decodeSignedVote, encode: encodeSignedVote },
+  { name: 'evidence', sample: encodeEvidence(makeEvidence(voteA, voteB)), decode: decodeEvidence, encode: encodeEvidence },
+  { name: 'validator set', sample: encodeValidatorSet(set), decode: decodeValidatorSet, encode: encodeValidatorSet },
+  {
+    name: 'genesis',
+    sample: encodeGenesis({ chainId: CHAIN, genesisTime: 1n, params, accounts: [{ address: addressOf(k0.publicKey), balance: TOTAL_SUPPLY - 40n, locked: 5n, lockedUntil: 9n, label: 'sale' }], validators: keys.map((k, i) => ({ publicKey: k.publicKey, moniker: `v${i}`, stake: 10n })) }),
+    decode: decodeGenesis, encode: encodeGenesis,
+  },
+  { name: 'account', sample: encodeAccount({ balance: 5n, nonce: 2n, locked: 1n, lockedUntil: 3n }), decode: decodeAccount, encode: encodeAccount },
+  { name: 'validator record', sample: encodeValidatorRecord({ publicKey: k0.publicKey, moniker: 'v0', stake: 10n, shares: 10n, slashed: 0n, jailed: false }), decode: decodeValidatorRecord, encode: encodeValidatorRecord },
+  { name: 'params', sample: encodeParams(params), decode: decodeParams, encode: encodeParams },
+  { name: 'validator schedule', sample: encodeValidatorSchedule({ current: set, next: set }), decode: decodeValidatorSchedule, encode: encodeValidatorSchedule },
+  { name: 'unbonding queue', sample: encodeUnbondingQueue([{ releaseAt: 5n, delegator: addressOf(k0.publicKey), amount: 3n }]), decode: decodeUnbondingQueue, encode: encodeUnbondingQueue },
+  { name: 'validator roster', sample: encodeRoster([addressOf(k0.publicKey)]), decode: decodeRoster, encode: encodeRoster },
+  { name: 'conflict evidence', sample: encodeConflictEvidence({ conflicting: { header, commit, validatorSet: set } }), decode: decodeConflictEvidence, encode: encodeConflictEvidence },
+  { name: 'smt proof', sample: encodeSmtProof(tree.prove(smt.root, smtEntries[7]![0])), decode: decodeSmtProof, encode: encodeSmtProof },
+];
+
+for (const c of cases) {
+  test(`fuzz: ${c.name} decoder survives ${MUTATIONS} mutations and accepts only canonical bytes`, () => {
+    assert.ok(equalBytes(c.encode(c.decode(c.sample) as never), c.sample), 'sample must round-trip');
+    const rand = rng(0x9e3779b9 ^ c.name.length * 7919);
+    let rejected = 0;
+    for (let i = 0; i < MUTATIONS; i++) {
+      const m = mutate(c.sample, rand);
+      let value: unknown;
+      try {
+        value = c.decode(m);
+      } catch (e) {
+        if (!(e instanceof DipnetError)) assert.fail(`${c.name}: mutation ${toHex(m).slice(0, 80)} threw ${String(e)}`);
+        rejected++;
+        continue;
+      }
+      assert.ok(equalBytes(c.encode(value as never), m), `${c.name}: accepted a non-canonical encoding ${toHex(m).slice(0, 80)}`);
+    }
+    assert.ok(rejected > MUTATIONS / 2, `${c.name}: only ${rejected} mutations rejected`);
+  });
+}

@@ -1,0 +1,77 @@
+/**
+ * The genesis document: chain id, start time, parameters, initial accounts and validators.
+ * Its hash is the `prevHash` of block 1, so a client pinned to a genesis hash can check the
+ * initial validator set itself. Allocations must sum to exactly TOTAL_SUPPLY.
+ */
+import { Reader, Writer, decodeExact, encodeWith } from './codec.ts';
+import { taggedHash } from './hash.ts';
+import { ADDRESS_LENGTH, PUBLIC_KEY_LENGTH } from './keys.ts';
+import { CHAIN_ID_MAX } from './signing.ts';
+import { MONIKER_MAX } from './tx.ts';
+import { MAX_VALIDATORS } from './validator-set.ts';
+import { readParams, writeParams, type Params } from './state-schema.ts';
+import { TOTAL_SUPPLY } from './amount.ts';
+import { ErrorCode, fail } from './errors.ts';
+
+export const MAX_GENESIS_ACCOUNTS = 100_000;
+
+export interface GenesisAccount {
+  readonly address: Uint8Array;
+  readonly balance: bigint;
+  readonly locked: bigint;
+  readonly lockedUntil: bigint;
+  /** Human label (sale, foundation, founder-1…), informative only. */
+  readonly label: string;
+}
+
+export interface GenesisValidator {
+  readonly publicKey: Uint8Array;
+  readonly moniker: string;
+  /** Self-bonded stake, counted in the total supply. */
+  readonly stake: bigint;
+}
+
+export interface Genesis {
+  readonly chainId: string;
+  readonly genesisTime: bigint;
+  readonly params: Params;
+  readonly accounts: readonly GenesisAccount[];
+  readonly validators: readonly GenesisValidator[];
+}
+
+export function writeGenesis(w: Writer, g: Genesis): void {
+  w.string(g.chainId, CHAIN_ID_MAX).u64(g.genesisTime);
+  writeParams(w, g.params);
+  w.array(g.accounts, MAX_GENESIS_ACCOUNTS, (w, a) => w.fixed(a.address, ADDRESS_LENGTH).u128(a.balance).u128(a.locked).u64(a.lockedUntil).string(a.label, MONIKER_MAX));
+  w.array(g.validators, MAX_VALIDATORS, (w, v) => w.fixed(v.publicKey, PUBLIC_KEY_LENGTH).string(v.moniker, MONIKER_MAX).u128(v.stake));
+}
+
+export function readGenesis(r: Reader): Genesis {
+  const g: Genesis = {
+    chainId: r.string(CHAIN_ID_MAX, 'chainId'),
+    genesisTime: r.u64('genesisTime'),
+    params: readParams(r),
+    accounts: r.array(MAX_GENESIS_ACCOUNTS, (r) => ({ address: r.fixed(ADDRESS_LENGTH, 'address'), balance: r.u128('balance'), locked: r.u128('locked'), lockedUntil: r.u64('lockedUntil'), label: r.string(MONIKER_MAX, 'label') }), 'accounts'),
+    validators: r.array(MAX_VALIDATORS, (r) => ({ publicKey: r.fixed(PUBLIC_KEY_LENGTH, 'publicKey'), moniker: r.string(MONIKER_MAX, 'moniker'), stake: r.u128('stake') }), 'validators'),
+  };
+  checkGenesis(g);
+  return g;
+}
+
+export function checkGenesis(g: Genesis): void {
+  let sum = 0n;
+  for (const a of g.accounts) {
+    if (a.locked > a.balance) fail(ErrorCode.INVALID_ARGUMENT, `genesis account ${a.label}: locked exceeds balance`);
+    sum += a.balance;
+  }
+  for (const v of g.validators) {
+    if (v.stake < g.params.minValidatorStake) fail(ErrorCode.INVALID_ARGUMENT, `genesis validator ${v.moniker}: stake below minimum`);
+    sum += v.stake;
+  }
+  if (sum !== TOTAL_SUPPLY) fail(ErrorCode.INVALID_ARGUMENT, `genesis allocations sum to ${sum}, expected ${TOTAL_SUPPLY}`);
+  if (g.validators.length === 0) fail(ErrorCode.INVALID_ARGUMENT, 'genesis has no validators');
+}
+
+export const encodeGenesis = (g: Genesis): Uint8Array => encodeWith(g, writeGenesis, 4096);
+export const decodeGenesis = (b: Uint8Array): Genesis => decodeExact(b, readGenesis, 'genesis');
+export const genesisHash = (g: Genesis): Uint8Array => taggedHash('dipnet/genesis/v1', encodeGenesis(g));

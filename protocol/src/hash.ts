@@ -1,0 +1,46 @@
+/**
+ * Hashing. SHA-256 everywhere; every hashed object is prefixed with a domain tag so that the
+ * hash of one kind of object can never equal the hash of another kind.
+ */
+import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
+import { utf8, concatBytes } from './bytes.ts';
+
+export const HASH_LENGTH = 32;
+export const ZERO_HASH = new Uint8Array(HASH_LENGTH);
+
+export const sha256 = (data: Uint8Array): Uint8Array => nobleSha256(data);
+
+const tagCache = new Map<string, Uint8Array>();
+function tagBytes(tag: string): Uint8Array {
+  let t = tagCache.get(tag);
+  if (!t) {
+    const raw = utf8(tag);
+    t = concatBytes(new Uint8Array([raw.length]), raw);
+    tagCache.set(tag, t);
+  }
+  return t;
+}
+
+/** H(len(tag) || tag || data): a domain-separated hash. */
+export function taggedHash(tag: string, ...data: Uint8Array[]): Uint8Array {
+  const h = nobleSha256.create();
+  h.update(tagBytes(tag));
+  for (const d of data) h.update(d);
+  return h.digest();
+}
+
+/** Domain tags in one place, so no two kinds of object share one. */
+export const HashTag = {
+  header: 'dipnet/header/v1',
+  tx: 'dipnet/tx/v1',
+  validatorSet: 'dipnet/validator-set/v1',
+  commit: 'dipnet/commit/v1',
+  txRoot: 'dipnet/tx-root/v1',
+  evidenceRoot: 'dipnet/evidence-root/v1',
+  address: 'dipnet/address/v1',
+  stateKey: 'dipnet/state-key/v1',
+  stateLeaf: 'dipnet/smt-leaf/v1',
+  stateNode: 'dipnet/smt-node/v1',
+  stateValue: 'dipnet/smt-value/v1',
+  block: 'dipnet/block/v1',
+} as const;
