@@ -77,8 +77,9 @@ export class DevnetHarness {
     }
   }
 
-  async stop(keepDir = false): Promise<void> {
+  /** Stops every validator; the directory (stores, logs) is kept when DIPNET_KEEP_TEST_DIRS is set. */
+  async stop(): Promise<void> {
     await Promise.all(this.procs.map((_, i) => this.kill(i, 'SIGTERM')));
-    if (!keepDir) await rm(this.dir, { recursive: true, force: true });
+    if (!process.env.DIPNET_KEEP_TEST_DIRS) await rm(this.dir, { recursive: true, force: true });
   }
 }

@@ -136,14 +136,15 @@ export class FloodGossip {
   }
 
   /** Sends a new message to every gossip peer. Throws RangeError if it exceeds the topic limit. */
-  publish(topic: GossipTopic, data: Uint8Array): void {
+  publish(topic: GossipTopic, data: Uint8Array, repeat = false): void {
     const tb = TOPIC_BYTE[topic];
     if (tb === undefined) throw new RangeError(`unknown gossip topic ${String(topic)}`);
     const max = this.init.limits.maxBytes[topic];
     if (data.length > max) throw new RangeError(`${topic} message of ${data.length} bytes exceeds ${max}`);
     const id = messageId(tb, data);
     const key = hex(id);
-    if (!this.markSeen(key)) return; // already sent or received: publishing twice is a no-op
+    // Publishing twice is a no-op unless asked to repeat (consensus re-sends while a height is stuck).
+    if (!this.markSeen(key) && !repeat) return;
     if (data.length >= this.init.limits.lazyForwardBytes) this.cacheBody(key, tb, data);
     const parts = [encodeFramePrefix(2 + data.length), Uint8Array.of(KIND_MSG, tb), data];
     for (const p of this.peers.values()) this.sendParts(p, parts);

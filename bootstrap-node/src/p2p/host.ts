@@ -116,7 +116,8 @@ export interface P2PHost {
   /** Listen (or announce) multiaddrs, each ending in /p2p/<peerId>. */
   multiaddrs(): string[];
   /** Floods a message to all gossip peers. Throws RangeError above the topic's size limit. */
-  publish(topic: GossipTopic, data: Uint8Array): void;
+  /** `repeat` re-sends a message published before (peers that saw it drop it; peers that reconnected since get it). */
+  publish(topic: GossipTopic, data: Uint8Array, repeat?: boolean): void;
   /**
    * One request/response exchange. Resolves with the response body; rejects with the remote's
    * DipnetError (same code), or a P2PRequestError ('timeout' | 'unreachable' | 'protocol' | 'remote').
@@ -364,9 +365,9 @@ export async function createP2PHost(config: P2PHostConfig, handlers: P2PHandlers
 
       multiaddrs: () => libp2p.getMultiaddrs().map((m) => m.toString()),
 
-      publish: (topic, data) => {
+      publish: (topic, data, repeat) => {
         if (stopped) throw new Error('p2p host stopped');
-        gossip.publish(topic, data);
+        gossip.publish(topic, data, repeat);
       },
 
       async request(peerId, method, body, timeoutMs = tuning.requestTimeoutMs) {

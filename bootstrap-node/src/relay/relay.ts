@@ -10,7 +10,7 @@
  * `createRelay` returns an app that is not listening; the caller runs `.listen({ port, host })`
  * and `.close()`.
  */
-import { fastify, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import { fastify, LogController, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import fastifyCors, { type FastifyCorsOptions } from '@fastify/cors';
 import fastifyRateLimit from '@fastify/rate-limit';
 import type { IncomingMessage } from 'node:http';
@@ -119,7 +119,7 @@ export async function createRelay(node: NodeApi, opts: RelayOptions = {}): Promi
     logger: (opts.logger ?? false) as FastifyServerOptions['logger'],
     bodyLimit,
     // One log line per request drowns a devnet's logs; errors are still logged.
-    disableRequestLogging: opts.logRequests !== true,
+    logController: new LogController({ disableRequestLogging: opts.logRequests !== true }),
     trustProxy: opts.trustProxy ?? false,
     // Long enough for the longest hex path parameter, so the schema (not the router) rejects it.
     routerOptions: { maxParamLength: 2 * MAX_STATE_KEY_BYTES + 64 },
