@@ -98,7 +98,7 @@ export class Chain {
    * Builds the next block from mempool candidates (in order), leaving out any tx that fails.
    * Returns the block and the candidates that were rejected (to evict from the mempool).
    */
-  async buildBlock(time: bigint, proposer: Uint8Array, candidates: readonly Candidate[], evidence: readonly DuplicateVoteEvidence[], lastCommit: Commit | null): Promise<{ block: Block; rejected: Candidate[] }> {
+  async buildBlock(time: bigint, proposer: Uint8Array, candidates: readonly Candidate[], evidence: readonly DuplicateVoteEvidence[], lastCommit: Commit | null): Promise<{ block: Block; rejected: Candidate[]; unusableEvidence: DuplicateVoteEvidence[] }> {
     const height = this.headState.height + 1n;
     const ctx = this.context(height, time, proposer);
     const view = this.committedView();
@@ -118,6 +118,7 @@ export class Chain {
       }
     }
     const usable: DuplicateVoteEvidence[] = [];
+    const unusableEvidence: DuplicateVoteEvidence[] = [];
     for (const ev of evidence) {
       const child = view.child();
       try {
@@ -127,6 +128,7 @@ export class Chain {
         usable.push(ev);
       } catch (e) {
         if (!(e instanceof DipnetError)) throw e;
+        unusableEvidence.push(ev);
       }
     }
     endBlock(view, ctx, fees);
@@ -150,7 +152,7 @@ export class Chain {
     const block: Block = { header, txs, evidence: usable, lastCommit };
     const hash = headerHash(header);
     this.executions.set(toHex(hash), { blockHash: hash, stateRoot: root, stateNodes: nodes, stateWrites: writes, txHashes: txs.map(txHash), nextSchedule: schedule });
-    return { block, rejected };
+    return { block, rejected, unusableEvidence };
   }
 
   /**

@@ -151,8 +151,10 @@ export class DipnetNode implements NodeApi {
       hasPendingWork: () => this.mempool.size > 0 || this.evidence.size > 0,
       buildBlock: async (time: bigint, proposer: Uint8Array): Promise<Block> => {
         const lastCommit = this.chain.head.height === 0n ? null : this.store.getCommit(this.chain.head.height) ?? null;
-        const { block, rejected } = await this.chain.buildBlock(time, proposer, this.mempool.candidates(5000), [...this.evidence.values()], lastCommit);
+        const { block, rejected, unusableEvidence } = await this.chain.buildBlock(time, proposer, this.mempool.candidates(5000), [...this.evidence.values()], lastCommit);
         this.mempool.remove(rejected.map((c) => c.hash));
+        // Evidence that can no longer be applied (already processed, too old) would otherwise look like work forever.
+        for (const ev of unusableEvidence) this.evidence.delete(toHex(evidenceHash(ev)));
         return block;
       },
       validateBlock: async (block: Block): Promise<void> => {

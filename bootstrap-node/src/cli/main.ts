@@ -6,8 +6,6 @@ import {
   addressOf, formatAddress, parseAddress, parseDpn, formatDpn, StateKey, decodeAccount, EMPTY_ACCOUNT, signTx,
   encodeSignedTx, toHex, DipnetError, fromHex, keyPairFromSecret,
 } from '@dipnet/protocol';
-import { runNode } from '../run-node.ts';
-import { prepareDevnet, startDevnetProcesses } from './devnet.ts';
 import { RelayClient } from './relay-client.ts';
 import { defaultKeyFile, loadKey, saveKey, newKey } from './wallet.ts';
 import { devKey } from '../devnet/dev-keys.ts';
@@ -95,6 +93,8 @@ async function devnet(args: string[]): Promise<number> {
     'chain-id': { type: 'string', default: 'dipnet-devnet' }, reset: { type: 'boolean', default: false },
     'block-time-ms': { type: 'string' },
   } });
+  // The node stack (libp2p, LMDB, Fastify) loads only for the commands that run a node.
+  const { prepareDevnet, startDevnetProcesses } = await import('./devnet.ts');
   const n = Number(values.validators);
   if (!Number.isInteger(n) || n < 1 || n > 32) throw new DipnetError('INVALID_ARGUMENT', '--validators must be 1..32');
   const info = await prepareDevnet({ dir: values.dir, validators: n, chainId: values['chain-id'], reset: values.reset, ...(values['block-time-ms'] ? { blockTimeMs: Number(values['block-time-ms']) } : {}) });
@@ -130,6 +130,7 @@ async function devnet(args: string[]): Promise<number> {
 async function node(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { config: { type: 'string' }, name: { type: 'string' }, 'log-level': { type: 'string', default: 'info' } } });
   if (!values.config) throw new DipnetError('INVALID_ARGUMENT', '--config is required');
+  const { runNode } = await import('../run-node.ts');
   const running = await runNode(values.config, { logLevel: values['log-level'], ...(values.name ? { name: values.name } : {}) });
   await new Promise<void>((res) => {
     const stop = () => void running.stop().then(res, res);

@@ -44,7 +44,7 @@ export const ERRORS: { readonly [C in ApiErrorCode]: ErrorInfo } = {
   TX_OVERSIZE: { status: 413, description: 'The signed tx exceeds the maximum tx size.' },
   TX_UNKNOWN_TYPE: { status: 400, description: 'The tx body kind is not known to this chain.' },
   TX_INVALID: { status: 400, description: 'The tx breaks a rule of its kind (amount, memo, target...).' },
-  TX_DUPLICATE: { status: 409, description: 'The same tx is already in the mempool or on chain.' },
+  TX_DUPLICATE: { status: 409, description: 'The same tx is already in the mempool (a tx already on chain is TX_NONCE_REPLAYED).' },
   TX_MEMPOOL_FULL: { status: 503, description: 'The mempool is full; retry later.' },
   TX_UNKNOWN_VALIDATOR: { status: 400, description: 'The tx names a validator that is not registered.' },
   TX_STAKE_TOO_LOW: { status: 400, description: 'The bond or self-bond is below the minimum validator stake.' },

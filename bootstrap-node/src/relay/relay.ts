@@ -119,6 +119,8 @@ export async function createRelay(node: NodeApi, opts: RelayOptions = {}): Promi
     logger: (opts.logger ?? false) as FastifyServerOptions['logger'],
     bodyLimit,
     // One log line per request drowns a devnet's logs; errors are still logged.
+    // Reject properties the schemas do not allow instead of quietly stripping them (Fastify's default).
+    ajv: { customOptions: { removeAdditional: false } },
     logController: new LogController({ disableRequestLogging: opts.logRequests !== true }),
     trustProxy: opts.trustProxy ?? false,
     // Long enough for the longest hex path parameter, so the schema (not the router) rejects it.

@@ -116,7 +116,10 @@ function credit(view: StateView, addr: Uint8Array, amount: bigint): void {
 /**
  * Applies verified double-sign evidence: slashes the validator's stake by `slashBps` into the
  * community pool and jails it (it leaves the set at the next schedule step). Evidence is applied
- * once; a second copy is rejected.
+ * once; a second copy is rejected. One double sign often yields several distinct pieces of
+ * evidence (three conflicting votes make two pairs): a validator is slashed only by the first;
+ * later pieces against the jailed validator are recorded as processed and change nothing else
+ * (so they still leave the nodes' evidence pools when a block carries them).
  */
 export function applyEvidence(state: StateView, ev: DuplicateVoteEvidence): void {
   const key = StateKey.processedEvidence(evidenceHash(ev));
@@ -124,10 +127,12 @@ export function applyEvidence(state: StateView, ev: DuplicateVoteEvidence): void
   const addr = ev.voteA.vote.validator;
   const v = getValidator(state, addr);
   if (!v) fail(ErrorCode.EVIDENCE_INVALID, 'evidence names an unregistered validator');
-  const params = getParams(state);
-  const slash = (v.stake * BigInt(params.slashBps)) / 10_000n;
-  putValidator(state, addr, { ...v, stake: v.stake - slash, slashed: v.slashed + slash, jailed: true });
-  credit(state, COMMUNITY_POOL, slash);
+  if (!v.jailed) {
+    const params = getParams(state);
+    const slash = (v.stake * BigInt(params.slashBps)) / 10_000n;
+    putValidator(state, addr, { ...v, stake: v.stake - slash, slashed: v.slashed + slash, jailed: true });
+    credit(state, COMMUNITY_POOL, slash);
+  }
   const w = new Uint8Array(8);
   new DataView(w.buffer).setBigUint64(0, ev.voteA.vote.height);
   state.set(key, w);

@@ -1,0 +1,216 @@
+/**
+ * Chain benchmark: a 4-validator devnet of separate processes on this machine.
+ *
+ *   chain.transfers_per_s   saturating load of pre-signed transfers; ref = cores × one core's
+ *                           native Ed25519 verifies/s ÷ validators (each validator verifies each tx)
+ *   chain.finality_ms_p50/_p99  submit → finalised, at half the measured throughput
+ *   chain.block_time_ms     mean spacing of blocks under that load
+ *   chain.node_rss_mb       resident memory of one validator at the end
+ *   state.proof_bytes / state.proof_verify_us   a key in a 1,000,000-key state map (child run of
+ *                           protocol/bench/smt.bench.ts, in this same run)
+ *
+ * Run: npm run bench -w bootstrap-node   (prints `BENCH {json}` lines; progress on stderr)
+ */
+import { availableParallelism, tmpdir } from 'node:os';
+import { mkdtemp, rm, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { performance } from 'node:perf_hooks';
+import {
+  addressOf, dpn, encodeSignedTx, signTx, keyPairFromSecret, sha256, utf8, txSignBytes, toHex, txHash,
+  type KeyPair,
+} from '@dipnet/protocol';
+import { prepareDevnet, startDevnetProcesses } from '../src/cli/devnet.ts';
+import { RelayClient } from '../src/cli/relay-client.ts';
+import { devKey } from '../src/devnet/dev-keys.ts';
+import { NativeVerifier } from '../src/crypto/native-verifier.ts';
+
+const VALIDATORS = 4;
+const SENDERS = 40;
+const SATURATION_TXS = Number(process.env.BENCH_TXS ?? 12_000);
+const FINALITY_SECONDS = Number(process.env.BENCH_FINALITY_S ?? 20);
+
+const emit = (o: Record<string, unknown>) => console.log(`BENCH ${JSON.stringify(o)}`);
+const log = (s: string) => console.error(`[bench] ${s}`);
+const round = (x: number, d = 1) => Number(x.toFixed(d));
+
+/** One core's native Ed25519 verification rate, measured now. */
+function nativeVerifyRate(): number {
+  const v = new NativeVerifier();
+  const k = keyPairFromSecret(sha256(utf8('bench')));
+  const stx = signTx({ chainId: 'bench', signer: k.publicKey, nonce: 0n, fee: 1n, body: { type: 'transfer', to: new Uint8Array(20), amount: 1n, memo: '' } }, k.secretKey);
+  const msg = txSignBytes(stx.tx);
+  for (let i = 0; i < 2000; i++) v.verify(k.publicKey, msg, stx.signature);
+  const n = 20_000;
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) if (!v.verify(k.publicKey, msg, stx.signature)) throw new Error('verify failed');
+  return n / ((performance.now() - t0) / 1000);
+}
+
+const account = (i: number): KeyPair => keyPairFromSecret(sha256(utf8(`bench-sender-${i}`)));
+
+async function submitAll(clients: RelayClient[], txs: Uint8Array[][], concurrency: number): Promise<void> {
+  // Each sender's txs go in nonce order to one relay; senders run in parallel.
+  let next = 0;
+  const worker = async () => {
+    for (;;) {
+      const s = next++;
+      if (s >= txs.length) return;
+      const client = clients[s % clients.length]!;
+      for (const tx of txs[s]!) await client.submitTx(tx);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+}
+
+async function main(): Promise<void> {
+  const rate = nativeVerifyRate();
+  const cores = availableParallelism();
+  const ref = (cores * rate) / VALIDATORS;
+  log(`native verify ${Math.round(rate)}/s on one core, ${cores} cores → ref ${Math.round(ref)} tx/s`);
+
+  const dir = await mkdtemp(join(tmpdir(), 'dipnet-bench-'));
+  const info = await prepareDevnet({ dir, validators: VALIDATORS, chainId: 'dipnet-bench', reset: false });
+  const net = startDevnetProcesses(info, dir);
+  const clients = info.validators.map((v) => new RelayClient(v.relayUrl));
+  try {
+    for (const c of clients) {
+      for (let i = 0; ; i++) {
+        try { if (BigInt((await c.status()).height) >= 1n) break; } catch { /* starting */ }
+        if (i > 600) throw new Error('devnet did not start');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    const chainId = info.chainId;
+    const senders = Array.from({ length: SENDERS }, (_, i) => account(i));
+    const sale = devKey('sale');
+    const fundTxs = senders.map((s, i) => encodeSignedTx(signTx({ chainId, signer: sale.publicKey, nonce: BigInt(i), fee: dpn(1), body: { type: 'transfer', to: addressOf(s.publicKey), amount: dpn(1_000_000), memo: '' } }, sale.secretKey)));
+    for (const tx of fundTxs) await clients[0]!.submitTx(tx);
+    await waitCommitted(clients[0]!, [toHex(txHash(fundTxs.at(-1)!))], 60_000);
+
+    // --- saturation -------------------------------------------------------------------------
+    const per = Math.ceil(SATURATION_TXS / SENDERS);
+    const sink = addressOf(account(999).publicKey);
+    const signed = senders.map((s) => Array.from({ length: per }, (_, n) =>
+      encodeSignedTx(signTx({ chainId, signer: s.publicKey, nonce: BigInt(n), fee: dpn(1), body: { type: 'transfer', to: sink, amount: 1000n + BigInt(n), memo: '' } }, s.secretKey))));
+    const last = signed.map((txs) => toHex(txHash(txs.at(-1)!)));
+    const h0 = BigInt((await clients[0]!.status()).height);
+    log(`submitting ${per * SENDERS} transfers`);
+    const t0 = performance.now();
+    await submitAll(clients, signed, SENDERS);
+    await waitCommitted(clients[0]!, last, 600_000);
+    const elapsed = (performance.now() - t0) / 1000;
+    const tps = (per * SENDERS) / elapsed;
+    const h1 = BigInt((await clients[0]!.status()).height);
+    log(`${per * SENDERS} txs in ${elapsed.toFixed(1)} s over ${h1 - h0} blocks`);
+    emit({ name: 'chain.transfers_per_s', value: Math.round(tps), unit: 'tx/s', ref: Math.round(ref), ratio: round(tps / ref, 3) });
+
+    // --- finality at half load ----------------------------------------------------------------
+    const target = tps / 2;
+    const total = Math.round(target * FINALITY_SECONDS);
+    const perSender = Math.ceil(total / SENDERS);
+    const paced = senders.map((s) => Array.from({ length: perSender }, (_, n) =>
+      encodeSignedTx(signTx({ chainId, signer: s.publicKey, nonce: BigInt(per + n), fee: dpn(1), body: { type: 'transfer', to: sink, amount: 1n + BigInt(n), memo: '' } }, s.secretKey))));
+    const submittedAt = new Map<string, number>();
+    const finalisedAt = new Map<string, number>();
+    const blockTimes: number[] = [];
+    const stopHeads = await followHeads(info.validators[0]!.relayUrl, clients[0]!, (hashes, at) => {
+      blockTimes.push(at);
+      for (const h of hashes) finalisedAt.set(h, at);
+    });
+    log(`finality: ${perSender * SENDERS} txs at ${Math.round(target)} tx/s`);
+    const interval = 1000 / target;
+    const start = performance.now();
+    const sends: Promise<unknown>[] = [];
+    for (let n = 0; n < perSender; n++) {
+      for (let s = 0; s < SENDERS; s++) {
+        const idx = n * SENDERS + s;
+        const due = start + idx * interval;
+        const wait = due - performance.now();
+        if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+        const tx = paced[s]![n]!;
+        const id = toHex(txHash(tx));
+        submittedAt.set(id, performance.now());
+        // Keep each sender's nonces in order: chain its submissions.
+        sends[s] = (sends[s] ?? Promise.resolve()).then(() => clients[s % clients.length]!.submitTx(tx));
+      }
+    }
+    await Promise.all(sends);
+    await waitCommitted(clients[0]!, paced.map((t) => toHex(txHash(t.at(-1)!))), 120_000);
+    await new Promise((r) => setTimeout(r, 500));
+    stopHeads();
+    const lat = [...submittedAt].map(([id, t]) => (finalisedAt.get(id) ?? NaN) - t).filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+    const pct = (p: number) => lat[Math.min(lat.length - 1, Math.floor(p * lat.length))]!;
+    emit({ name: 'chain.finality_ms_p50', value: Math.round(pct(0.5)), unit: 'ms', load_tx_per_s: Math.round(target) });
+    emit({ name: 'chain.finality_ms_p99', value: Math.round(pct(0.99)), unit: 'ms', load_tx_per_s: Math.round(target) });
+    const gaps = blockTimes.slice(1).map((t, i) => t - blockTimes[i]!);
+    if (gaps.length) emit({ name: 'chain.block_time_ms', value: Math.round(gaps.reduce((a, b) => a + b, 0) / gaps.length), unit: 'ms' });
+
+    const pid = net.children[0]!.pid!;
+    const status = await readFile(`/proc/${pid}/status`, 'utf8');
+    const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
+    emit({ name: 'chain.node_rss_mb', value: round(rssKb / 1024), unit: 'MB' });
+  } finally {
+    await net.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+
+  // --- state proofs in a 1,000,000-key map (same run) -------------------------------------------
+  await forwardSmtBench();
+}
+
+async function waitCommitted(client: RelayClient, hashes: string[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (const h of hashes) {
+    while ((await client.txStatus(h)).status !== 'committed') {
+      if (Date.now() > deadline) throw new Error(`tx ${h} not committed in time`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}
+
+/** Follows finalised heads over SSE and reports each block's tx hashes with the time it was seen. */
+async function followHeads(relayUrl: string, client: RelayClient, onBlock: (txHashes: string[], at: number) => void): Promise<() => void> {
+  const ac = new AbortController();
+  const res = await fetch(new URL('/v1/events/heads', relayUrl), { signal: ac.signal });
+  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+  void (async () => {
+    let buf = '';
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        buf += value;
+        let i;
+        while ((i = buf.indexOf('\n\n')) >= 0) {
+          const frame = buf.slice(0, i);
+          buf = buf.slice(i + 2);
+          const data = frame.split('\n').find((l) => l.startsWith('data:'));
+          if (!data) continue;
+          const at = performance.now();
+          const { height } = JSON.parse(data.slice(5)) as { height: string };
+          const block = await client.get<{ txs: string[] }>(`/v1/blocks/${height}`);
+          onBlock(block.txs, at);
+        }
+      }
+    } catch {
+      // aborted
+    }
+  })();
+  return () => ac.abort();
+}
+
+function forwardSmtBench(): Promise<void> {
+  const script = new URL('../../protocol/bench/smt.bench.ts', import.meta.url).pathname;
+  const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, SMT_BENCH_KEYS: '1000000' } });
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    if (/"name":"state\.proof_(bytes|verify_us)"/.test(line)) console.log(line);
+  });
+  return new Promise((res, rej) => child.on('exit', (code) => (code === 0 ? res() : rej(new Error(`smt bench exited ${code}`)))));
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
