@@ -27,7 +27,7 @@ import { devKey } from '../src/devnet/dev-keys.ts';
 import { NativeVerifier } from '../src/crypto/native-verifier.ts';
 
 const VALIDATORS = 4;
-const SENDERS = 40;
+const SENDERS = Number(process.env.BENCH_SENDERS ?? 200);
 const SATURATION_TXS = Number(process.env.BENCH_TXS ?? 12_000);
 const FINALITY_SECONDS = Number(process.env.BENCH_FINALITY_S ?? 20);
 
@@ -104,6 +104,8 @@ async function main(): Promise<void> {
     const tps = (per * SENDERS) / elapsed;
     const h1 = BigInt((await clients[0]!.status()).height);
     log(`${per * SENDERS} txs in ${elapsed.toFixed(1)} s over ${h1 - h0} blocks`);
+    const cpu = await Promise.all(net.children.map((c) => cpuSeconds(c.pid!)));
+    log(`CPU seconds so far: validators ${cpu.map((x) => x.toFixed(1)).join(', ')}; this client ${(process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6).toFixed(1)}`);
     emit({ name: 'chain.transfers_per_s', value: Math.round(tps), unit: 'tx/s', ref: Math.round(ref), ratio: round(tps / ref, 3) });
 
     // --- finality at half load ----------------------------------------------------------------
@@ -157,7 +159,12 @@ async function main(): Promise<void> {
   }
 
   // --- state proofs in a 1,000,000-key map (same run) -------------------------------------------
-  await forwardSmtBench();
+  if (!process.env.BENCH_SKIP_SMT) await forwardSmtBench();
+}
+
+async function cpuSeconds(pid: number): Promise<number> {
+  const f = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
+  return (Number(f[11]) + Number(f[12])) / 100; // utime + stime, in clock ticks of 1/100 s
 }
 
 async function waitCommitted(client: RelayClient, hashes: string[], timeoutMs: number): Promise<void> {

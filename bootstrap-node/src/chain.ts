@@ -4,7 +4,7 @@
  * it leads to. The header of block H carries the state root after executing H.
  */
 import {
-  ErrorCode, fail, DipnetError, SparseMerkleTree, stateKeyHash, buildSmt, equalBytes, toHex, txSignBytes,
+  ErrorCode, fail, DipnetError, SparseMerkleTree, stateKeyHash, buildSmt, equalBytes, toHex, txSignBytes, txSender,
   decodeSignedTx, txHash, txRootOf, evidenceRootOf, lastCommitHashOf, headerHash, genesisHash, encodeGenesis,
   validatorSetHash, verifyEvidence, verifyCommit, MAX_BLOCK_TXS, MAX_BLOCK_BYTES,
   StateKey, decodeValidatorSchedule,
@@ -23,6 +23,8 @@ export interface Execution {
   readonly stateNodes: Map<string, Uint8Array>;
   readonly stateWrites: Map<string, Uint8Array | undefined>;
   readonly txHashes: Uint8Array[];
+  /** Addresses of the txs' signers (their nonces and balances changed). */
+  readonly senders: Uint8Array[];
   readonly nextSchedule: { current: ValidatorSet; next: ValidatorSet };
 }
 
@@ -31,6 +33,8 @@ export interface Candidate {
   readonly tx: SignedTx;
   readonly hash: Uint8Array;
 }
+
+const VALUE_CACHE_MAX = 100_000;
 
 /** Evidence older than this many blocks is no longer accepted. */
 export const EVIDENCE_MAX_AGE = 10_000n;
@@ -87,8 +91,22 @@ export class Chain {
 
   /** Latest committed view of state. */
   committedView(): StateView {
-    return new StateView((k) => this.store.getValue(k));
+    return new StateView(this.readCommitted);
   }
+
+  /**
+   * Committed values stay in memory once read (the hot accounts of a busy chain), and every
+   * commit refreshes the keys it wrote, so reads skip LMDB and its copies on the tx path.
+   */
+  private readonly valueCache = new Map<string, Uint8Array | undefined>();
+  private readonly readCommitted = (key: Uint8Array): Uint8Array | undefined => {
+    const id = toHex(key);
+    if (this.valueCache.has(id)) return this.valueCache.get(id);
+    const v = this.store.getValue(key);
+    if (this.valueCache.size >= VALUE_CACHE_MAX) this.valueCache.delete(this.valueCache.keys().next().value!);
+    this.valueCache.set(id, v);
+    return v;
+  };
 
   private context(height: bigint, time: bigint, proposer: Uint8Array): BlockContext {
     return { chainId: this.chainId, height, time, proposer };
@@ -104,6 +122,7 @@ export class Chain {
     const view = this.committedView();
     const rejected: Candidate[] = [];
     const txs: Uint8Array[] = [];
+    const senders: Uint8Array[] = [];
     let fees = 0n;
     let bytes = 0;
     for (const c of candidates) {
@@ -111,6 +130,7 @@ export class Chain {
       try {
         fees += applyTx(view, ctx, c.tx, c.bytes.length);
         txs.push(c.bytes);
+        senders.push(txSender(c.tx.tx));
         bytes += c.bytes.length;
       } catch (e) {
         if (!(e instanceof DipnetError)) throw e;
@@ -151,7 +171,7 @@ export class Chain {
     };
     const block: Block = { header, txs, evidence: usable, lastCommit };
     const hash = headerHash(header);
-    this.executions.set(toHex(hash), { blockHash: hash, stateRoot: root, stateNodes: nodes, stateWrites: writes, txHashes: txs.map(txHash), nextSchedule: schedule });
+    this.executions.set(toHex(hash), { blockHash: hash, stateRoot: root, stateNodes: nodes, stateWrites: writes, txHashes: txs.map(txHash), senders, nextSchedule: schedule });
     return { block, rejected, unusableEvidence };
   }
 
@@ -159,7 +179,7 @@ export class Chain {
    * Validates a proposed block for height head + 1: header links, roots, proposer, last commit,
    * every tx and every piece of evidence, and the state root it claims. Throws BLOCK_INVALID.
    */
-  async validateBlock(block: Block, expectedProposer: Uint8Array | null, verifiedTxs?: ReadonlySet<string>): Promise<Execution> {
+  async validateBlock(block: Block, expectedProposer: Uint8Array | null, knownTx?: (id: string) => SignedTx | undefined): Promise<Execution> {
     const h = block.header;
     const hash = headerHash(h);
     const known = this.executions.get(toHex(hash));
@@ -186,10 +206,13 @@ export class Chain {
     const view = this.committedView();
     let fees = 0n;
     const hashes: Uint8Array[] = [];
+    const senders: Uint8Array[] = [];
     for (const bytes of block.txs) {
-      const stx = decodeSignedTx(bytes);
       const id = txHash(bytes);
-      if (!verifiedTxs?.has(toHex(id))) {
+      // Txs from our own mempool were decoded and their signatures checked on arrival.
+      let stx = knownTx?.(toHex(id));
+      if (!stx) {
+        stx = decodeSignedTx(bytes);
         if (stx.tx.chainId !== this.chainId) bad('tx for another chain');
         if (!(await this.verifier.verify(stx.tx.signer, txSignBytes(stx.tx), stx.signature))) bad('tx with a bad signature');
       }
@@ -200,6 +223,7 @@ export class Chain {
         throw e;
       }
       hashes.push(id);
+      senders.push(txSender(stx.tx));
     }
     for (const ev of block.evidence) {
       await this.checkEvidence(ev, height);
@@ -208,7 +232,7 @@ export class Chain {
     endBlock(view, ctx, fees);
     const { root, nodes, writes } = this.commitView(view);
     if (!equalBytes(root, h.stateRoot)) bad('state root does not match execution');
-    const exec: Execution = { blockHash: hash, stateRoot: root, stateNodes: nodes, stateWrites: writes, txHashes: hashes, nextSchedule: getSchedule(view) };
+    const exec: Execution = { blockHash: hash, stateRoot: root, stateNodes: nodes, stateWrites: writes, txHashes: hashes, senders, nextSchedule: getSchedule(view) };
     this.executions.set(toHex(hash), exec);
     return exec;
   }
@@ -246,6 +270,7 @@ export class Chain {
       validatorSets: [[height + 2n, exec.nextSchedule.next]],
     });
     this.headState = head;
+    for (const [k, v] of exec.stateWrites) if (this.valueCache.has(k)) this.valueCache.set(k, v);
     this.executions.clear();
     return exec;
   }

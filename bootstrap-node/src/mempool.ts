@@ -1,14 +1,18 @@
 /**
- * The mempool: signed txs that passed every check against the committed state plus the txs
- * ahead of them. It keeps a "pending" state view with all of its txs applied, so a second tx
- * from one sender is checked against the first (nonce sequence, remaining balance).
+ * The mempool: signed txs that passed every check, waiting for a block.
+ *
+ * A new tx is checked by the state machine itself (`applyTx` on a throwaway view) against the
+ * committed state with its sender's pending txs accounted for: the sender's next nonce and the
+ * DPN its pending txs already commit. So the rules live in one place, and after a block only the
+ * senders that block touched are re-examined — never the whole pool.
  */
 import {
-  ErrorCode, fail, DipnetError, decodeSignedTx, txHash, toHex, txSignBytes,
+  ErrorCode, fail, decodeSignedTx, txHash, toHex, txSignBytes, txSender, requiredFee, spendable,
+  type SignedTx,
 } from '@dipnet/protocol';
 import type { Chain, Candidate } from './chain.ts';
-import { StateView } from './state/state-view.ts';
 import { applyTx } from './state/executor.ts';
+import { getAccount, putAccount, getParams } from './state/accounts.ts';
 
 export interface SyncVerifier {
   verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean;
@@ -17,19 +21,44 @@ export interface SyncVerifier {
 export const MEMPOOL_MAX_TXS = 20_000;
 const VERIFIED_CACHE = 50_000;
 
+interface Pending extends Candidate {
+  readonly sender: string;
+  /** Spendable DPN this tx commits: its fee plus what it moves out of the account. */
+  readonly cost: bigint;
+}
+
+interface SenderQueue {
+  readonly address: Uint8Array;
+  /** Pending txs in nonce order, consecutive from the committed nonce. */
+  txs: Pending[];
+  reserved: bigint;
+}
+
+/** DPN a tx takes from its sender's spendable balance (fees are added by the caller). */
+function outflow(stx: SignedTx): bigint {
+  const b = stx.tx.body;
+  switch (b.type) {
+    case 'transfer': return b.amount;
+    case 'registerValidator': return b.selfBond;
+    case 'bond': return b.amount;
+    case 'unbond': return 0n;
+  }
+}
+
 export class Mempool {
-  private readonly txs = new Map<string, Candidate>();
-  private pending: StateView;
+  private readonly txs = new Map<string, Pending>();
+  private readonly senders = new Map<string, SenderQueue>();
   /** Tx hashes whose signatures were checked here, so block validation need not check them again. */
   readonly verified = new Set<string>();
 
-  constructor(private readonly chain: Chain, private readonly verifier: SyncVerifier, private readonly maxTxs = MEMPOOL_MAX_TXS) {
-    this.pending = chain.committedView();
-  }
+  constructor(private readonly chain: Chain, private readonly verifier: SyncVerifier, private readonly maxTxs = MEMPOOL_MAX_TXS) {}
 
   get size(): number {
     return this.txs.size;
   }
+
+  /** The decoded tx, if it is in the pool (its signature was verified on arrival). */
+  readonly knownTx = (id: string): SignedTx | undefined => this.txs.get(id)?.tx;
 
   has(hash: Uint8Array): boolean {
     return this.txs.has(toHex(hash));
@@ -44,12 +73,30 @@ export class Mempool {
     if (this.chain.store.getTx(hash)) fail(ErrorCode.TX_NONCE_REPLAYED, 'tx was already committed');
     if (this.txs.size >= this.maxTxs) fail(ErrorCode.TX_MEMPOOL_FULL, 'mempool is full; retry later');
     if (stx.tx.chainId !== this.chain.chainId) fail(ErrorCode.TX_WRONG_CHAIN, `tx is for chain "${stx.tx.chainId}", this is "${this.chain.chainId}"`);
-    if (!this.verifier.verify(stx.tx.signer, txSignBytes(stx.tx), stx.signature)) fail(ErrorCode.TX_BAD_SIGNATURE, 'signature does not verify');
+    if (!this.verified.has(id)) {
+      if (!this.verifier.verify(stx.tx.signer, txSignBytes(stx.tx), stx.signature)) fail(ErrorCode.TX_BAD_SIGNATURE, 'signature does not verify');
+      this.markVerified(id);
+    }
+    const senderAddr = txSender(stx.tx);
+    const sender = toHex(senderAddr);
+    const queue = this.senders.get(sender);
+    // Check with the state machine, as if the sender's pending txs had already run.
+    const view = this.chain.committedView();
+    const account = getAccount(view, senderAddr);
+    if (queue && queue.txs.length > 0) {
+      putAccount(view, senderAddr, { ...account, balance: account.balance - queue.reserved, nonce: account.nonce + BigInt(queue.txs.length) });
+    }
     const head = this.chain.head;
     const now = BigInt(Date.now());
-    applyTx(this.pending, { chainId: this.chain.chainId, height: head.height + 1n, time: now > head.time ? now : head.time + 1n, proposer: new Uint8Array(20) }, stx, bytes.length);
-    this.txs.set(id, { bytes, tx: stx, hash });
-    this.markVerified(id);
+    const fee = applyTx(view, { chainId: this.chain.chainId, height: head.height + 1n, time: now > head.time ? now : head.time + 1n, proposer: new Uint8Array(20) }, stx, bytes.length);
+    const p: Pending = { bytes, tx: stx, hash, sender, cost: fee + outflow(stx) };
+    this.txs.set(id, p);
+    if (queue) {
+      queue.txs.push(p);
+      queue.reserved += p.cost;
+    } else {
+      this.senders.set(sender, { address: senderAddr, txs: [p], reserved: p.cost });
+    }
     return hash;
   }
 
@@ -58,7 +105,7 @@ export class Mempool {
     if (this.verified.size > VERIFIED_CACHE) this.verified.delete(this.verified.values().next().value!);
   }
 
-  /** Candidates for the next block, in arrival order. */
+  /** Candidates for the next block, in arrival order (which is nonce order per sender). */
   candidates(limit: number): Candidate[] {
     const out: Candidate[] = [];
     for (const c of this.txs.values()) {
@@ -68,23 +115,66 @@ export class Mempool {
     return out;
   }
 
+  /** Drops txs (e.g. ones a block builder found invalid) and whatever of their senders' queues follows them. */
   remove(hashes: Iterable<Uint8Array>): void {
-    for (const h of hashes) this.txs.delete(toHex(h));
+    const touched = new Set<string>();
+    for (const h of hashes) {
+      const p = this.txs.get(toHex(h));
+      if (p) {
+        this.txs.delete(toHex(h));
+        touched.add(p.sender);
+      }
+    }
+    this.reconcile(touched);
   }
 
-  /** After a block commits: drop its txs and re-check the rest against the new state. */
-  recheck(committed: Iterable<Uint8Array>): void {
-    this.remove(committed);
-    this.pending = this.chain.committedView();
-    const head = this.chain.head;
-    const ctx = { chainId: this.chain.chainId, height: head.height + 1n, time: head.time + 1n, proposer: new Uint8Array(20) };
-    for (const [id, c] of this.txs) {
-      try {
-        applyTx(this.pending, ctx, c.tx, c.bytes.length);
-      } catch (e) {
-        if (!(e instanceof DipnetError)) throw e;
-        this.txs.delete(id);
+  /** After a block commits: drop its txs and re-examine only the senders it touched. */
+  recheck(committed: Iterable<Uint8Array>, committedSenders: Iterable<Uint8Array> = []): void {
+    const touched = new Set<string>();
+    for (const h of committed) {
+      const p = this.txs.get(toHex(h));
+      if (p) {
+        this.txs.delete(toHex(h));
+        touched.add(p.sender);
+      }
+    }
+    for (const s of committedSenders) touched.add(toHex(s));
+    this.reconcile(touched);
+  }
+
+  /**
+   * Brings each touched sender's queue back in line with committed state: txs already gone or
+   * whose nonce is used are dropped, a nonce gap drops everything after it, and the reserved
+   * amount is recomputed.
+   */
+  private reconcile(senders: Iterable<string>): void {
+    const view = this.chain.committedView();
+    const params = getParams(view);
+    const now = this.chain.head.time + 1n;
+    for (const s of senders) {
+      const q = this.senders.get(s);
+      if (!q) continue;
+      const account = getAccount(view, q.address);
+      const available = spendable(account, now);
+      let nonce = account.nonce;
+      const keep: Pending[] = [];
+      let reserved = 0n;
+      for (const p of q.txs) {
+        if (!this.txs.has(toHex(p.hash))) continue;
+        if (p.tx.tx.nonce !== nonce || p.tx.tx.fee < requiredFee(params, p.bytes.length) || reserved + p.cost > available) {
+          this.txs.delete(toHex(p.hash));
+          continue;
+        }
+        keep.push(p);
+        reserved += p.cost;
+        nonce++;
+      }
+      if (keep.length === 0) this.senders.delete(s);
+      else {
+        q.txs = keep;
+        q.reserved = reserved;
       }
     }
   }
 }
+

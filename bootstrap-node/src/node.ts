@@ -18,6 +18,7 @@ import type { Network, NetworkHandlers, GossipVerdict } from './network.ts';
 import type { FinalizedEvent, NodeApi, NodeStatus, StateProofResult, TxStatus } from './node-api.ts';
 import { decodeConflictEvidence, verifyConflictEvidence } from './conflict-evidence.ts';
 import { createChainRequestHandler } from './p2p/chain-protocols.ts';
+import { TxBatcher, decodeTxBatch } from './tx-gossip.ts';
 
 export interface NodeLogger extends ConsensusLogger {
   error(obj: object, msg: string): void;
@@ -53,6 +54,7 @@ export class DipnetNode implements NodeApi {
   private commitQueue: Promise<unknown> = Promise.resolve();
   private readonly log: NodeLogger;
   private readonly validatorKey: { secretKey: Uint8Array; publicKey: Uint8Array } | null;
+  private readonly txBatcher = new TxBatcher((batch) => this.net.publish('txs', batch));
 
   private constructor(private readonly store: ChainStore, private readonly opts: NodeOptions) {
     this.log = opts.logger ?? silent;
@@ -93,6 +95,7 @@ export class DipnetNode implements NodeApi {
 
   async stop(): Promise<void> {
     if (this.syncTimer) clearInterval(this.syncTimer);
+    this.txBatcher.flush();
     this.consensus?.stop();
     await this.net.stop().catch((e) => this.log.warn({ err: String(e) }, 'network stop failed'));
     await this.syncing?.catch(() => undefined);
@@ -110,16 +113,27 @@ export class DipnetNode implements NodeApi {
   }
 
   private onGossipTx(data: Uint8Array): GossipVerdict {
+    let txs: Uint8Array[];
     try {
-      this.mempool.add(data);
-      this.consensus?.workAvailable();
-      return 'accept';
-    } catch (e) {
-      if (!(e instanceof DipnetError)) throw e;
-      // Nonce and balance races are normal between honest nodes; only malformed or forged txs are the sender's fault.
-      const forged = e.code === ErrorCode.TX_BAD_SIGNATURE || e.code.startsWith('DECODE_') || e.code === ErrorCode.TX_OVERSIZE || e.code === ErrorCode.TX_UNKNOWN_TYPE;
-      return forged ? 'reject' : 'ignore';
+      txs = decodeTxBatch(data);
+    } catch {
+      return 'reject';
     }
+    let added = 0;
+    for (const tx of txs) {
+      try {
+        this.mempool.add(tx);
+        added++;
+      } catch (e) {
+        if (!(e instanceof DipnetError)) throw e;
+        // Nonce and balance races are normal between honest nodes; only malformed or forged txs are the sender's fault.
+        const forged = e.code === ErrorCode.TX_BAD_SIGNATURE || e.code.startsWith('DECODE_') || e.code === ErrorCode.TX_OVERSIZE || e.code === ErrorCode.TX_UNKNOWN_TYPE;
+        if (forged) return 'reject';
+      }
+    }
+    if (added === 0) return 'ignore';
+    this.consensus?.workAvailable();
+    return 'accept';
   }
 
   private onGossipConsensus(from: string, data: Uint8Array): GossipVerdict {
@@ -160,7 +174,7 @@ export class DipnetNode implements NodeApi {
       validateBlock: async (block: Block): Promise<void> => {
         const maxFuture = BigInt(Date.now()) + 10_000n;
         if (block.header.time > maxFuture) fail(ErrorCode.BLOCK_INVALID, 'block time is too far in the future');
-        await this.chain.validateBlock(block, null, this.mempool.verified);
+        await this.chain.validateBlock(block, null, this.mempool.knownTx);
       },
       commitBlock: (block: Block, commit: Commit) => this.applyCommitted(block, commit),
       reportEvidence: (ev: DuplicateVoteEvidence) => {
@@ -175,7 +189,7 @@ export class DipnetNode implements NodeApi {
     const run = this.commitQueue.then(() => {
       if (block.header.height !== this.chain.head.height + 1n) return;
       const exec = this.chain.commit(block, commit);
-      this.mempool.recheck(exec.txHashes);
+      this.mempool.recheck(exec.txHashes, exec.senders);
       for (const ev of block.evidence) this.evidence.delete(toHex(evidenceHash(ev)));
       const event: FinalizedEvent = { header: block.header, commit, txCount: block.txs.length };
       for (const l of this.listeners) {
@@ -221,7 +235,7 @@ export class DipnetNode implements NodeApi {
           break;
         }
         await verifyCommit(this.chain.chainId, block.header, commit, this.chain.validatorSet(height), this.verifier);
-        await this.chain.validateBlock(block, null, this.mempool.verified);
+        await this.chain.validateBlock(block, null, this.mempool.knownTx);
         await this.applyCommitted(block, commit);
         fetched++;
       }
@@ -275,7 +289,7 @@ export class DipnetNode implements NodeApi {
 
   async submitTx(bytes: Uint8Array): Promise<Uint8Array> {
     const hash = this.mempool.add(bytes);
-    this.net.publish('txs', bytes);
+    this.txBatcher.push(bytes);
     this.consensus?.workAvailable();
     return hash;
   }

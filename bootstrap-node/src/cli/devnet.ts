@@ -97,7 +97,9 @@ export interface RunningDevnet {
 export function startDevnetProcesses(info: DevnetInfo, dir: string, onLine?: (name: string, line: string) => void): RunningDevnet {
   const entry = new URL('./main.ts', import.meta.url).pathname;
   const children = info.validators.map((v) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', entry, 'node', '--config', v.config, '--name', v.name], {
+    // DIPNET_NODE_ARGS passes extra Node flags to every validator (e.g. --cpu-prof for profiling).
+    const extra = process.env.DIPNET_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+    const child = spawn(process.execPath, [...extra, '--import', 'tsx', entry, 'node', '--config', v.config, '--name', v.name], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env },
     });

@@ -21,6 +21,7 @@ import { devKey, devValidatorKey } from '../devnet/dev-keys.ts';
 import { tempDir, transfer, signedTx, waitFor } from '../testing/fixtures.ts';
 import { encodeConsensusMessage } from '../consensus/messages.ts';
 import { createRelay } from './relay.ts';
+import { encodeTxBatch } from '../tx-gossip.ts';
 
 const CHAIN_ID = 'dipnet-rejections-test';
 // blockTimeMs leaves a window after each block in which a new tx waits in the mempool (TX_DUPLICATE).
@@ -275,11 +276,13 @@ test('bad gossip is rejected and the node keeps working', async () => {
 
   const before = snapshot();
   assert.equal(h.onGossip('txs', 'evil', new Uint8Array([1, 2, 3])), 'reject', 'garbage tx');
-  assert.equal(h.onGossip('txs', 'evil', patched(memoTx('x'), KIND_OFFSET, [0, 99])), 'reject', 'unknown kind tx');
+  // Txs travel in batches (tx-gossip.ts); one bad tx condemns its batch.
+  assert.equal(h.onGossip('txs', 'evil', encodeTxBatch([transfer(CHAIN_ID, sale, bob, dpn(1), nonceOf(sale))]).slice(0, -1)), 'reject', 'truncated batch');
+  assert.equal(h.onGossip('txs', 'evil', encodeTxBatch([patched(memoTx('x'), KIND_OFFSET, [0, 99])])), 'reject', 'unknown kind tx');
   const forged = transfer(CHAIN_ID, sale, bob, dpn(1), nonceOf(sale));
-  assert.equal(h.onGossip('txs', 'evil', patched(forged, forged.length - 1, [forged[forged.length - 1]! ^ 1])), 'reject', 'forged tx');
-  assert.equal(h.onGossip('txs', 'evil', transfer(CHAIN_ID, sale, bob, dpn(1), nonceOf(sale) + 5n)), 'ignore', 'future nonce is a race, not an attack');
-  assert.equal(h.onGossip('txs', 'evil', committedTx), 'ignore', 'replayed tx');
+  assert.equal(h.onGossip('txs', 'evil', encodeTxBatch([patched(forged, forged.length - 1, [forged[forged.length - 1]! ^ 1])])), 'reject', 'forged tx');
+  assert.equal(h.onGossip('txs', 'evil', encodeTxBatch([transfer(CHAIN_ID, sale, bob, dpn(1), nonceOf(sale) + 5n)])), 'ignore', 'future nonce is a race, not an attack');
+  assert.equal(h.onGossip('txs', 'evil', encodeTxBatch([committedTx])), 'ignore', 'replayed tx');
   assert.deepEqual(snapshot(), before, 'gossip rejections changed state');
 
   // The same junk through a hub peer (verdicts are the hub's business) must not disturb the node.

@@ -1,6 +1,6 @@
 /** Typed access to state records through a StateView. */
 import {
-  StateKey, EMPTY_ACCOUNT, encodeAccount, decodeAccount, encodeValidatorRecord, decodeValidatorRecord,
+  StateKey, EMPTY_ACCOUNT, equalBytes, encodeAccount, decodeAccount, encodeValidatorRecord, decodeValidatorRecord,
   encodeDelegation, decodeDelegation, decodeParams, encodeParams, decodeValidatorSchedule, encodeValidatorSchedule,
   decodeRoster, encodeRoster, decodeUnbondingQueue, encodeUnbondingQueue,
   type Account, type ValidatorRecord, type Params, type ValidatorSchedule, type Unbonding,
@@ -26,10 +26,16 @@ export const getShares = (s: StateView, delegator: Uint8Array, validator: Uint8A
 export const putShares = (s: StateView, delegator: Uint8Array, validator: Uint8Array, shares: bigint): void =>
   s.set(StateKey.delegation(delegator, validator), shares === 0n ? undefined : encodeDelegation(shares));
 
+// Params are read by every tx and change rarely: keep the last decoding.
+let lastParams: { raw: Uint8Array; params: Params } | null = null;
+
 export function getParams(s: StateView): Params {
   const raw = s.get(StateKey.params());
   if (!raw) throw new Error('state has no params: genesis was not applied');
-  return decodeParams(raw);
+  if (lastParams && equalBytes(lastParams.raw, raw)) return lastParams.params;
+  const params = decodeParams(raw);
+  lastParams = { raw, params };
+  return params;
 }
 export const putParams = (s: StateView, p: Params): void => s.set(StateKey.params(), encodeParams(p));
 
