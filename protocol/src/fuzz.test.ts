@@ -23,6 +23,7 @@ import { addressOf } from './keys.ts';
 import { TOTAL_SUPPLY } from './amount.ts';
 import { testValidators, testHeader, testCommit } from './test-fixtures.ts';
 import { utf8 } from './bytes.ts';
+import * as wire from './wire.ts';
 
 const MUTATIONS = 10_000;
 const CHAIN = 'dipnet-fuzz';
@@ -94,6 +95,26 @@ const cases: { name: string; sample: Uint8Array; decode: (b: Uint8Array) => unkn
   { name: 'validator roster', sample: encodeRoster([addressOf(k0.publicKey)]), decode: decodeRoster, encode: encodeRoster },
   { name: 'conflict evidence', sample: encodeConflictEvidence({ conflicting: { header, commit, validatorSet: set } }), decode: decodeConflictEvidence, encode: encodeConflictEvidence },
   { name: 'smt proof', sample: encodeSmtProof(tree.prove(smt.root, smtEntries[7]![0])), decode: decodeSmtProof, encode: encodeSmtProof },
+  { name: 'wire result', sample: wire.encodeWireResult({ ok: false, code: 'TX_BAD_SIGNATURE', message: 'no' }), decode: wire.decodeWireResult, encode: wire.encodeWireResult },
+  {
+    name: 'wire status response',
+    sample: wire.encodeStatusResponse({ chainId: CHAIN, genesisHash: new Uint8Array(32).fill(7), height: 9n, headHash: new Uint8Array(32).fill(8), headTime: 5n, stateRoot: new Uint8Array(32).fill(9), earliestStateHeight: 1n, validator: { address: addressOf(k0.publicKey), publicKey: k0.publicKey }, peers: 3, mempoolSize: 2, multiaddrs: ['/ip4/127.0.0.1/tcp/1/ws'] }),
+    decode: wire.decodeStatusResponse, encode: wire.encodeStatusResponse,
+  },
+  { name: 'wire headers request', sample: wire.encodeHeadersRequest({ fromHeight: 3n, count: 10 }), decode: wire.decodeHeadersRequest, encode: wire.encodeHeadersRequest },
+  { name: 'wire headers response', sample: wire.encodeHeadersResponse({ items: [{ header, commit }] }), decode: wire.decodeHeadersResponse, encode: wire.encodeHeadersResponse },
+  { name: 'wire validators request', sample: wire.encodeValidatorsRequest({ height: 4n }), decode: wire.decodeValidatorsRequest, encode: wire.encodeValidatorsRequest },
+  { name: 'wire validators response', sample: wire.encodeValidatorsResponse({ height: 4n, validatorSet: set }), decode: wire.decodeValidatorsResponse, encode: wire.encodeValidatorsResponse },
+  { name: 'wire proof request', sample: wire.encodeProofRequest({ key: utf8('k7'), height: 4n }), decode: wire.decodeProofRequest, encode: wire.encodeProofRequest },
+  {
+    name: 'wire proof response',
+    sample: wire.encodeProofResponse({ height: 4n, key: utf8('k7'), value: utf8('v7'), proof: tree.prove(smt.root, smtEntries[7]![0]), stateRoot: smt.root }),
+    decode: wire.decodeProofResponse, encode: wire.encodeProofResponse,
+  },
+  { name: 'wire submit-tx request', sample: wire.encodeSubmitTxRequest({ tx: encodeSignedTx(stx) }), decode: wire.decodeSubmitTxRequest, encode: wire.encodeSubmitTxRequest },
+  { name: 'wire submit-tx response', sample: wire.encodeSubmitTxResponse({ txHash: new Uint8Array(32).fill(3) }), decode: wire.decodeSubmitTxResponse, encode: wire.encodeSubmitTxResponse },
+  { name: 'wire block request', sample: wire.encodeBlockRequest({ height: 4n }), decode: wire.decodeBlockRequest, encode: wire.encodeBlockRequest },
+  { name: 'wire block response', sample: wire.encodeBlockResponse({ block: { header, txs: [encodeSignedTx(stx)], evidence: [], lastCommit: commit }, commit }), decode: wire.decodeBlockResponse, encode: wire.encodeBlockResponse },
 ];
 
 for (const c of cases) {

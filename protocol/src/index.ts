@@ -18,3 +18,4 @@ export * from './genesis.ts';
 export * from './smt.ts';
 export * from './conflict-evidence.ts';
 export * from './wire.ts';
+export * from './light-verify.ts';

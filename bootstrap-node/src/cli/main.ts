@@ -109,6 +109,10 @@ async function devnet(args: string[]): Promise<number> {
   });
   process.stdout.write(`DIPNET devnet "${info.chainId}" — ${n} validators (genesis ${info.genesisHash.slice(0, 16)}…)\n`);
   for (const v of info.validators) process.stdout.write(`  ${v.name}: relay ${v.relayUrl}  p2p ${v.multiaddrs[0]}\n`);
+  const relay = info.validators[0]!.relayUrl;
+  process.stdout.write(`Try:  npx dipnet keys devnet sale --key sale.key   (the devnet's well-known sale allocation)\n`);
+  process.stdout.write(`      npx dipnet transfer --key sale.key --to <dpn…address> --amount 10 --relay ${relay} --wait\n`);
+  process.stdout.write(`      npx dipnet query account <dpn…address> --relay ${relay}   ·   API docs ${relay}/docs\n`);
   process.stdout.write(`Press Ctrl-C to stop.\n`);
   await new Promise<void>((res) => {
     let stopping = false;
