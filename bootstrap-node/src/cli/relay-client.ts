@@ -78,6 +78,11 @@ export class RelayClient {
     return (await this.post<{ hash: string }>('/v1/txs', { tx: toHex(bytes) })).hash;
   }
 
+  /** Submits up to 256 txs in one request; one result per tx (its hash or its error). */
+  async submitTxBatch(txs: readonly Uint8Array[]): Promise<({ hash: string } | { error: { code: string; message: string } })[]> {
+    return (await this.post<{ results: ({ hash: string } | { error: { code: string; message: string } })[] }>('/v1/txs/batch', { txs: txs.map(toHex) })).results;
+  }
+
   txStatus(hash: string): Promise<{ status: string; height?: string; code?: string }> {
     return this.get(`/v1/txs/${hash}`);
   }

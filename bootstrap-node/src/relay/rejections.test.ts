@@ -300,3 +300,23 @@ test('after every rejection the total supply is unchanged', async () => {
   // And the accounts add up: bob got exactly what was sent to him.
   assert.equal(decodeAccount(node.chain.store.getValue(StateKey.account(addr(bob)))!).balance, dpn(10) + dpn(1) + dpn(1));
 });
+
+test('POST /v1/txs/batch gives each tx its own verdict and applies only the valid ones', async () => {
+  const foundation = devKey('foundation');
+  const pendingBefore = node.mempool.size;
+  const n = nonceOf(foundation);
+  const good = [transfer(CHAIN_ID, foundation, bob, dpn(1), n), transfer(CHAIN_ID, foundation, bob, dpn(1), n + 1n)];
+  const forged = transfer(CHAIN_ID, foundation, bob, dpn(1), n + 2n);
+  forged[forged.length - 1]! ^= 1;
+  const res = await app.inject({ method: 'POST', url: '/v1/txs/batch', payload: { txs: [...good, forged, transfer(CHAIN_ID, foundation, bob, dpn(1), n + 9n)].map(toHex) } });
+  assert.equal(res.statusCode, 202);
+  const { results } = res.json() as { results: { hash?: string; error?: { code: string } }[] };
+  assert.equal(results.length, 4);
+  assert.ok(results[0]!.hash && results[1]!.hash);
+  assert.equal(results[2]!.error?.code, 'TX_BAD_SIGNATURE');
+  assert.equal(results[3]!.error?.code, 'TX_NONCE_FUTURE');
+  assert.ok(node.mempool.size <= pendingBefore + 2);
+  const tooMany = await app.inject({ method: 'POST', url: '/v1/txs/batch', payload: { txs: Array.from({ length: 257 }, () => toHex(good[0]!)) } });
+  assert.equal(tooMany.statusCode, 400);
+  assert.equal((tooMany.json() as { error: { code: string } }).error.code, 'RELAY_BAD_REQUEST');
+});

@@ -68,7 +68,8 @@ export const DEFAULT_SSE_HEARTBEAT_MS = 15_000;
 export const DEFAULT_SSE_MAX_STREAMS_PER_IP = 16;
 
 /** POST routes that browsers on any origin may call (txs are signed client-side). */
-export const CROSS_ORIGIN_POSTS: ReadonlySet<string> = new Set(['/v1/txs']);
+// Browsers submit txs and light clients report conflicting commits from any embedding page.
+export const CROSS_ORIGIN_POSTS: ReadonlySet<string> = new Set(['/v1/txs', '/v1/txs/batch', '/v1/evidence']);
 
 const RATE_LIMIT_HEADERS = ['x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset', 'retry-after'];
 const CORS_READ: FastifyCorsOptions = {

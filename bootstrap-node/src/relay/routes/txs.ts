@@ -25,7 +25,58 @@ const RAW_OR_JSON_TX_DOC = {
   },
 };
 
+/** Most txs one batch request may carry. */
+export const MAX_BATCH_TXS = 256;
+const BATCH_BODY_LIMIT = MAX_BATCH_TXS * (2 * 1024 + 8) + 1024;
+
 export const txRoutes: FastifyPluginAsync<TxRoutesOptions> = async (app, { node, rateLimit }) => {
+  // Services that gather many users' txs (and load generators) send them in one request: the
+  // per-request cost of HTTP is paid once, and each tx still gets its own verdict.
+  app.post<{ Body: { txs: string[] } }>('/v1/txs/batch', {
+    bodyLimit: BATCH_BODY_LIMIT,
+    config: { rateLimit },
+    schema: {
+      tags: ['txs'],
+      summary: `Submit up to ${MAX_BATCH_TXS} signed txs; each gets its own result`,
+      body: {
+        type: 'object',
+        required: ['txs'],
+        properties: { txs: { type: 'array', minItems: 1, maxItems: MAX_BATCH_TXS, items: varHex(MAX_TX_BYTES, 'hex of a signed tx') } },
+        additionalProperties: false,
+      },
+      response: withErrors({
+        202: {
+          description: 'One result per tx, in order: its hash if accepted, else its error',
+          type: 'object',
+          properties: {
+            results: {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: {
+                  hash: { type: 'string' },
+                  error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } } },
+                },
+              },
+            },
+          },
+        },
+      }),
+    },
+  }, async (req, reply) => {
+    const results: ({ hash: string } | { error: { code: string; message: string } })[] = [];
+    for (const hex of req.body.txs) {
+      try {
+        results.push({ hash: toHex(await node.submitTx(parseHex(hex))) });
+      } catch (e) {
+        if (!(e instanceof DipnetError)) throw e;
+        results.push({ error: { code: e.code, message: e.message.replace(/^[A-Z_]+: /, '') } });
+      }
+    }
+    reply.code(202);
+    return { results };
+  });
+
   app.post<{ Body: { tx: string } | Buffer }>('/v1/txs', {
     config: {
       rateLimit,
