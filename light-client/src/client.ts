@@ -1,0 +1,649 @@
+/**
+ * The light client: a trust root (genesis hash or pinned checkpoint), a window of verified
+ * headers grown by skipping or sequential verification, witness cross-checks on every new head,
+ * Merkle-proven reads, and a wallet that signs with a nonce read from a proven account.
+ * Nothing a source says is returned or trusted before it is verified.
+ */
+import {
+  LightError, LightErrorCode, LYING_CODES, isLightError, equalBytes, fromHex, toHex, headerHash, decodeHeader,
+  decodeValidatorSet, encodeHeader, encodeValidatorSet, encodeConflictEvidence, verifyCommitLight, verifyCommitLightTrusting,
+  verifyBackwards, verifyStateAnswer, checkWithinTrustingPeriod, StateKey, decodeAccount, decodeParams,
+  parseAddress, formatAddress, txHash, EMPTY_ACCOUNT, prepareValidatorSet,
+  type Header, type LightBlock, type SignatureVerifier,
+} from '@dipnet/protocol';
+import type {
+  ConflictReport, LightClient, LightClientOptions, LightClientStats, SyncProgress, TransferRequest, TransferResult,
+  TransferStage, VerifiedAccount, VerifiedHead, VerifiedParams, VerifiedState,
+} from './api.ts';
+import { ValidatorSetCache } from './verify/validator-cache.ts';
+import { createEd25519Verifier } from './verify/ed25519.ts';
+import { fetchLightBlock, toTrusted, verifySequential, verifySkipping, type TrustedHeader, type VerifyContext } from './verify/engine.ts';
+import { SourcePool, attribute } from './transport/pool.ts';
+import { RelayHttpSource } from './transport/relay-http.ts';
+import { Libp2pConnector, Libp2pSource } from './transport/libp2p.ts';
+import type { HeadSubscription, LightSource, SignedHeader } from './transport/types.ts';
+import { sleep } from './transport/util.ts';
+import { MemoryStore } from './store/memory.ts';
+import { IndexedDbStore } from './store/indexeddb.ts';
+import { STORE_SCHEMA_VERSION, type LightStore, type StoreMeta, type StoredHeader, type StoredValidatorSet } from './store/types.ts';
+import { buildSignedTx, generateWallet, importWallet, walletFromStored, type Wallet } from './wallet/wallet.ts';
+
+const DAY_MS = 86_400_000;
+
+const bytesOf = (v: string | Uint8Array, what: string): Uint8Array => {
+  try {
+    return typeof v === 'string' ? fromHex(v, 32) : v;
+  } catch {
+    throw new LightError(LightErrorCode.LC_INVALID_ARGUMENT, `${what} must be 32 bytes of hex`);
+  }
+};
+
+const plural = (n: number, unit: string): string => `${n} ${unit}${n === 1 ? '' : 's'}`;
+const durationText = (ms: number): string =>
+  ms >= DAY_MS ? plural(Math.round(ms / DAY_MS * 10) / 10, 'day')
+    : ms >= 3_600_000 ? plural(Math.round(ms / 360_000) / 10, 'hour')
+      : ms >= 60_000 ? plural(Math.round(ms / 60_000), 'minute') : plural(Math.round(ms / 1000), 'second');
+
+/** Creates a light client, restores or establishes its trust root, and syncs to the sources' head. */
+export async function createLightClient(options: LightClientOptions): Promise<LightClient> {
+  const c = new Client(options);
+  try {
+    await c.start();
+  } catch (e) {
+    await c.close().catch(() => undefined);
+    throw e;
+  }
+  return c;
+}
+
+class Client implements LightClient {
+  readonly chainId: string;
+  private readonly opts: LightClientOptions;
+  private readonly now: () => number;
+  private readonly pool: SourcePool;
+  private readonly connector: Libp2pConnector | null;
+  private readonly store: LightStore;
+  private readonly sets = new ValidatorSetCache(64);
+  private readonly statsData: LightClientStats = { signaturesVerified: 0, headersVerified: 0, bisections: 0, proofsVerified: 0, storeRebuilds: 0, lastRebuildReason: null, resumedFromStore: false };
+  private ctx!: VerifyContext;
+  private readonly window = new Map<bigint, TrustedHeader>();
+  private latest!: TrustedHeader;
+  private readonly unsaved = new Map<bigint, TrustedHeader>();
+  private readonly savedSets = new Set<string>();
+  private readonly trustRootId: string;
+  private wallet: Wallet | null = null;
+  private halted: ConflictReport | null = null;
+  private closed = false;
+  private queue: Promise<unknown> = Promise.resolve();
+  private subscription: { source: LightSource; sub: HeadSubscription } | null = null;
+  private readonly headListeners = new Set<(h: VerifiedHead) => void>();
+  private readonly progressListeners = new Set<(p: SyncProgress) => void>();
+  private readonly conflictListeners = new Set<(r: ConflictReport) => void>();
+
+  constructor(opts: LightClientOptions) {
+    if (typeof opts.chainId !== 'string' || opts.chainId.length === 0) throw new LightError(LightErrorCode.LC_INVALID_ARGUMENT, 'chainId is required');
+    if (!(opts.trustingPeriodMs > 0)) throw new LightError(LightErrorCode.LC_INVALID_ARGUMENT, 'trustingPeriodMs must be positive');
+    this.opts = opts;
+    this.chainId = opts.chainId;
+    this.now = opts.now ?? Date.now;
+    const sources: LightSource[] = [];
+    this.connector = opts.multiaddrs?.length ? new Libp2pConnector() : null;
+    for (const a of opts.multiaddrs ?? []) sources.push(new Libp2pSource(a, opts.chainId, this.connector!, opts.libp2pOptions));
+    for (const u of opts.relays ?? []) sources.push(new RelayHttpSource(u, opts.relayOptions));
+    sources.push(...(opts.sources ?? []));
+    if (sources.length === 0) throw new LightError(LightErrorCode.LC_NO_SOURCES, 'give at least one relay URL, multiaddr or source');
+    this.pool = new SourcePool(sources, this.now);
+    const st = opts.store ?? (typeof globalThis.indexedDB !== 'undefined' ? 'indexeddb' : 'memory');
+    this.store = st === 'memory' ? new MemoryStore() : st === 'indexeddb' ? new IndexedDbStore(opts.chainId) : st;
+    const t = opts.trust;
+    this.trustRootId = 'genesisHash' in t
+      ? `genesis:${toHex(bytesOf(t.genesisHash, 'genesisHash'))}`
+      : `checkpoint:${BigInt(t.height)}:${toHex(bytesOf(t.hash, 'checkpoint hash'))}`;
+  }
+
+  // ------------------------------------------------------------------------------- lifecycle
+
+  async start(): Promise<void> {
+    const verifier = this.opts.verifier ?? (await createEd25519Verifier());
+    const stats = this.statsData;
+    const counting: SignatureVerifier = { verify: (p, m, s) => { stats.signaturesVerified++; return verifier.verify(p, m, s); } };
+    this.ctx = { chainId: this.chainId, trustingPeriodMs: this.opts.trustingPeriodMs, maxClockDriftMs: this.opts.maxClockDriftMs ?? 10_000, now: this.now, verifier: counting, sets: this.sets, stats: this.statsData };
+
+    const resumed = await this.restore();
+    if (!resumed) await this.initFromTrustRoot();
+    await this.syncNow();
+    if (this.opts.follow !== false) this.follow();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.subscription?.sub.close();
+    this.subscription = null;
+    await this.queue.catch(() => undefined);
+    await this.pool.close();
+    await this.connector?.stop().catch(() => undefined);
+    await this.store.close().catch(() => undefined);
+  }
+
+  private ensureUsable(): void {
+    if (this.closed) throw new LightError(LightErrorCode.LC_CLOSED, 'the light client is closed');
+    if (this.halted) {
+      throw new LightError(LightErrorCode.LC_HALTED, `halted: two valid commits at height ${this.halted.height} (${this.halted.primary.source} vs ${this.halted.witness.source}); see conflict()`, { height: this.halted.height.toString() });
+    }
+  }
+
+  /** Runs `fn` after every earlier sync/update (one writer of the trusted state at a time). */
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  // ------------------------------------------------------------------------------- store
+
+  private meta(): StoreMeta {
+    return { schema: STORE_SCHEMA_VERSION, chainId: this.chainId, trustRoot: this.trustRootId, createdAt: this.now() };
+  }
+
+  private async rebuild(reason: string): Promise<void> {
+    this.statsData.storeRebuilds++;
+    this.statsData.lastRebuildReason = reason;
+    this.opts.logger?.warn('light client store rebuilt from the trust root', { reason });
+    await this.store.reset(this.meta());
+  }
+
+  /** Adopts the stored trusted state if it is ours, intact and within the trusting period. */
+  private async restore(): Promise<boolean> {
+    let st;
+    try {
+      st = await this.store.load();
+    } catch (e) {
+      if (!isLightError(e, LightErrorCode.LC_STORE_CORRUPT)) throw e;
+      await this.rebuild(e.message);
+      return false;
+    }
+    if (st?.wallet) this.wallet = walletFromStored(st.wallet);
+    if (!st || st.headers.length === 0) {
+      if (st) await this.store.reset(this.meta());
+      return false;
+    }
+    if (st.meta.schema !== STORE_SCHEMA_VERSION || st.meta.chainId !== this.chainId || st.meta.trustRoot !== this.trustRootId) {
+      await this.rebuild(`stored state is for ${st.meta.chainId} / ${st.meta.trustRoot} (schema ${st.meta.schema})`);
+      return false;
+    }
+    const headers: TrustedHeader[] = [];
+    try {
+      for (const s of st.sets) {
+        const p = prepareValidatorSet(decodeValidatorSet(s.set));
+        if (p.hashHex !== s.hash) throw new Error(`validator set record ${s.hash.slice(0, 16)} hashes to ${p.hashHex.slice(0, 16)}`);
+        this.sets.add(p.set);
+        this.savedSets.add(p.hashHex);
+      }
+      for (const r of st.headers) {
+        const t = toTrusted(decodeHeader(r.header));
+        if (t.hashHex !== r.hash || t.header.height !== r.height) throw new Error(`header record ${r.height} does not match its hash`);
+        if (t.header.chainId !== this.chainId) throw new Error(`header record ${r.height} is for chain ${t.header.chainId}`);
+        headers.push(t);
+      }
+      const newest = headers[headers.length - 1]!;
+      if (!this.sets.get(toHex(newest.header.validatorsHash))) throw new Error('the validator set of the newest trusted header is missing');
+    } catch (e) {
+      await this.rebuild(`stored state is corrupt: ${(e as Error).message}`);
+      return false;
+    }
+    const newest = headers[headers.length - 1]!;
+    try {
+      checkWithinTrustingPeriod(newest.header, { trustingPeriodMs: this.opts.trustingPeriodMs, now: this.now() });
+    } catch {
+      await this.rebuild(`stored head ${newest.header.height} is older than the trusting period`);
+      return false;
+    }
+    for (const t of headers) this.window.set(t.header.height, t);
+    this.latest = newest;
+    this.statsData.resumedFromStore = true;
+    return true;
+  }
+
+  private acceptTrusted(t: TrustedHeader): void {
+    this.window.set(t.header.height, t);
+    this.unsaved.set(t.header.height, t);
+    if (!this.latest || t.header.height > this.latest.header.height) this.latest = t;
+    const max = this.opts.trustedWindow ?? 100;
+    if (this.window.size > max) {
+      const heights = [...this.window.keys()].sort((a, b) => (a < b ? -1 : 1));
+      for (const h of heights.slice(0, this.window.size - max)) if (h !== this.latest.header.height) this.window.delete(h);
+    }
+  }
+
+  private async persist(): Promise<void> {
+    const keep = new Set<string>();
+    for (const t of this.window.values()) {
+      keep.add(toHex(t.header.validatorsHash));
+      keep.add(toHex(t.header.nextValidatorsHash));
+    }
+    const sets: StoredValidatorSet[] = [];
+    for (const hex of keep) {
+      if (this.savedSets.has(hex)) continue;
+      const p = this.sets.get(hex);
+      if (p) sets.push({ hash: hex, set: encodeValidatorSet(p.set) });
+    }
+    const headers: StoredHeader[] = [...this.unsaved.values()].filter((t) => this.window.has(t.header.height)).map((t) => ({ height: t.header.height, hash: t.hashHex, header: encodeHeader(t.header) }));
+    const oldest = [...this.window.keys()].reduce((m, h) => (h < m ? h : m), this.latest.header.height);
+    for (const h of [...this.savedSets]) if (!keep.has(h)) this.savedSets.delete(h);
+    await this.store.saveTrusted(headers, sets, oldest, new Set([...keep].filter((h) => this.savedSets.has(h) || sets.some((s) => s.hash === h))));
+    for (const s of sets) this.savedSets.add(s.hash);
+    this.unsaved.clear();
+  }
+
+  // ------------------------------------------------------------------------------- trust root
+
+  private async initFromTrustRoot(): Promise<void> {
+    const t = this.opts.trust;
+    const genesis = 'genesisHash' in t ? bytesOf(t.genesisHash, 'genesisHash') : null;
+    const height = genesis ? 1n : BigInt((t as { height: bigint | number }).height);
+    const pinned = genesis ? null : bytesOf((t as { hash: string | Uint8Array }).hash, 'checkpoint hash');
+    if (height < 1n) throw new LightError(LightErrorCode.LC_INVALID_ARGUMENT, 'checkpoint height must be at least 1');
+
+    const { lb, source } = await this.pool.run('checkpoint', async (src) => ({ lb: await this.fetchRoot(src, height, genesis, pinned), source: src }));
+    const root = toTrusted(lb.header);
+    await this.crossCheck(source, lb, null, genesis);
+    await this.store.reset(this.meta());
+    this.acceptTrusted(root);
+    await this.persist();
+    this.emitHead();
+  }
+
+  /** Fetches and checks the trust root's header: pinned hash or genesis link, fresh enough, > 2/3 signed. */
+  private async fetchRoot(src: LightSource, height: bigint, genesis: Uint8Array | null, pinned: Uint8Array | null): Promise<LightBlock> {
+    const sh = await src.signedHeader(height);
+    const h = sh.header;
+    if (h.height !== height) throw new LightError(LightErrorCode.LC_HEADER_INVALID, `asked for header ${height}, got ${h.height}`);
+    if (h.chainId !== this.chainId) throw new LightError(LightErrorCode.LC_WRONG_CHAIN, `header is for chain "${h.chainId}", expected "${this.chainId}"`);
+    if (genesis && !equalBytes(h.prevHash, genesis)) throw new LightError(LightErrorCode.LC_CHECKPOINT_MISMATCH, `header 1 does not descend from the pinned genesis ${toHex(genesis).slice(0, 16)}…`);
+    if (pinned && !equalBytes(headerHash(h), pinned)) throw new LightError(LightErrorCode.LC_CHECKPOINT_MISMATCH, `header ${height} hashes to ${toHex(headerHash(h)).slice(0, 16)}…, not the pinned checkpoint ${toHex(pinned).slice(0, 16)}…`);
+    const age = this.now() - Number(h.time);
+    if (age >= this.opts.trustingPeriodMs) {
+      throw new LightError(
+        LightErrorCode.LC_CHECKPOINT_EXPIRED,
+        `the ${genesis ? 'genesis' : 'checkpoint'} header ${height} is from ${new Date(Number(h.time)).toISOString()}, ${durationText(age)} ago — older than the trusting period of ${durationText(this.opts.trustingPeriodMs)}. ` +
+          'Validators that signed it may have unbonded since, so it cannot anchor trust: pin a recent checkpoint (height and hash) from a source you trust.',
+        { height: height.toString(), ageMs: age, trustingPeriodMs: this.opts.trustingPeriodMs },
+      );
+    }
+    const lb = await fetchLightBlock(this.ctx, src, height, sh);
+    await verifyCommitLight(this.chainId, h, sh.commit, lb.validators, this.ctx.verifier);
+    this.statsData.headersVerified++;
+    return lb;
+  }
+
+  // ------------------------------------------------------------------------------- sync
+
+  head(): VerifiedHead {
+    const h = this.latest.header;
+    return { height: h.height, hash: this.latest.hashHex, time: h.time, header: h };
+  }
+
+  sync(height?: bigint): Promise<VerifiedHead> {
+    return this.serial(() => this.syncNow(height));
+  }
+
+  private async syncNow(height?: bigint): Promise<VerifiedHead> {
+    this.ensureUsable();
+    return this.pool.run('sync', async (src) => {
+      let goal = height;
+      if (goal === undefined) goal = (await src.status()).height;
+      if (goal <= this.latest.header.height) return this.head();
+      await this.advance(src, goal);
+      return this.head();
+    });
+  }
+
+  /** Verifies from the latest trusted header to `goal` (or to `target` when the caller has it). */
+  private async advance(src: LightSource, goal: bigint, target?: SignedHeader): Promise<void> {
+    const before = this.latest;
+    // Newly verified headers become visible (head(), reads, store) only after the witness check.
+    const verified: TrustedHeader[] = [];
+    const onAccept = (_lb: LightBlock, t: TrustedHeader): void => {
+      verified.push(t);
+      for (const l of this.progressListeners) l({ verifiedHeight: t.header.height, targetHeight: goal });
+    };
+    let lastBlock: LightBlock;
+    if (this.opts.mode === 'sequential') {
+      await verifySequential(this.ctx, src, this.latest, goal, (lb, t) => { lastBlock = lb; onAccept(lb, t); });
+    } else {
+      lastBlock = await fetchLightBlock(this.ctx, src, goal, target);
+      await verifySkipping(this.ctx, src, this.latest, lastBlock, onAccept);
+    }
+    await this.crossCheck(src, lastBlock!, before, null);
+    for (const t of verified) this.acceptTrusted(t);
+    await this.persist();
+    this.emitHead();
+  }
+
+  private emitHead(): void {
+    const h = this.head();
+    for (const l of this.headListeners) {
+      try {
+        l(h);
+      } catch {
+        // a listener's failure is its own
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------------------- following
+
+  private follow(): void {
+    if (this.closed || this.halted || this.subscription) return;
+    const candidates = this.pool.usable().filter((s) => s.subscribeHeads);
+    // True push (SSE) beats a paced poll.
+    const src = candidates.find((s) => s.kind === 'relay-http') ?? candidates[0];
+    if (!src?.subscribeHeads) return;
+    const sub = src.subscribeHeads(
+      (sh) => void this.onAnnouncedHead(src, sh),
+      (e) => {
+        if (isLightError(e) && LYING_CODES.has(e.code)) this.dropSubscription(src, e);
+      },
+    );
+    this.subscription = { source: src, sub };
+  }
+
+  private dropSubscription(src: LightSource, e: LightError): void {
+    this.pool.report(src, attribute(e, src));
+    if (this.subscription?.source === src) {
+      this.subscription.sub.close();
+      this.subscription = null;
+      this.follow();
+    }
+  }
+
+  private onAnnouncedHead(src: LightSource, sh: SignedHeader): Promise<void> {
+    return this.serial(async () => {
+      if (this.closed || this.halted) return;
+      const height = sh.header.height;
+      if (height <= this.latest.header.height) return;
+      try {
+        await this.advance(src, height, sh);
+      } catch (e) {
+        if (isLightError(e) && LYING_CODES.has(e.code)) this.dropSubscription(src, e);
+        else if (!isLightError(e, LightErrorCode.LC_CONFLICT)) this.opts.logger?.warn('could not verify an announced head', { height: height.toString(), err: String(e) });
+      }
+    });
+  }
+
+  // ------------------------------------------------------------------------------- witnesses
+
+  /**
+   * Compares the newly trusted header with up to `maxWitnesses` other sources. A witness that
+   * serves a different header which ALSO verifies from our previous trusted state (or, for the
+   * genesis root, links to the genesis) is a fork: halt, report, submit evidence. A witness whose
+   * different header does not verify is faulty and dropped.
+   */
+  private async crossCheck(primary: LightSource, lb: LightBlock, before: TrustedHeader | null, genesis: Uint8Array | null): Promise<void> {
+    const height = lb.header.height;
+    const hash = headerHash(lb.header);
+    for (const w of this.pool.witnesses(primary, this.opts.maxWitnesses ?? 2)) {
+      let wsh: SignedHeader;
+      try {
+        wsh = await w.signedHeader(height);
+        if (wsh.header.height !== height) throw new LightError(LightErrorCode.LC_HEADER_INVALID, `asked for header ${height}, got ${wsh.header.height}`);
+      } catch (e) {
+        this.pool.report(w, isLightError(e) ? attribute(e, w) : e);
+        continue;
+      }
+      if (equalBytes(headerHash(wsh.header), hash)) {
+        this.pool.markOk(w);
+        continue;
+      }
+      let wlb: LightBlock;
+      try {
+        if (before) {
+          wlb = await fetchLightBlock(this.ctx, w, height, wsh);
+          await verifySkipping(this.ctx, w, before, wlb, () => undefined);
+        } else {
+          // At the trust root: the witness's header must be what the root would have accepted
+          // (genesis link, > 2/3 of its own set) AND signed by > 1/3 of the root's set.
+          wlb = await fetchLightBlock(this.ctx, w, height, wsh);
+          if (genesis && !equalBytes(wlb.header.prevHash, genesis)) throw new LightError(LightErrorCode.LC_CHECKPOINT_MISMATCH, `witness header 1 does not descend from the pinned genesis`);
+          if (wlb.header.chainId !== this.chainId) throw new LightError(LightErrorCode.LC_WRONG_CHAIN, `witness header is for chain "${wlb.header.chainId}"`);
+          const verifiedSigs = new Set<number>();
+          await verifyCommitLightTrusting(this.chainId, wlb.commit, wlb.validators, lb.validators, this.ctx.verifier, undefined, verifiedSigs);
+          await verifyCommitLight(this.chainId, wlb.header, wlb.commit, wlb.validators, this.ctx.verifier, verifiedSigs);
+        }
+      } catch (e) {
+        if (isLightError(e) && (LYING_CODES.has(e.code) || e.code === LightErrorCode.LC_TRUST_INSUFFICIENT)) {
+          this.pool.report(w, attribute(new LightError(LYING_CODES.has(e.code) ? e.code : LightErrorCode.LC_HEADER_INVALID, `witness header ${height} differs from the primary's and does not verify: ${e.message}`), w));
+          continue;
+        }
+        this.pool.report(w, e);
+        continue;
+      }
+      await this.halt(primary, lb, w, wlb);
+    }
+  }
+
+  private async halt(primary: LightSource, plb: LightBlock, witness: LightSource, wlb: LightBlock): Promise<never> {
+    const rep = (src: LightSource, b: LightBlock) => ({ source: src.id, headerHash: toHex(headerHash(b.header)), header: b.header, commit: b.commit, validatorSet: b.validators.set });
+    const evidence: { source: string; conflicting: 'primary' | 'witness'; accepted: boolean; error?: string }[] = [];
+    const report: ConflictReport = { height: plb.header.height, detectedAt: this.now(), primary: rep(primary, plb), witness: rep(witness, wlb), evidence };
+    this.halted = report;
+    this.subscription?.sub.close();
+    this.subscription = null;
+    // Each side's nodes hold one of the two headers; the other one is the evidence for them.
+    const ev = {
+      primary: encodeConflictEvidence({ conflicting: { header: plb.header, commit: plb.commit, validatorSet: plb.validators.set } }),
+      witness: encodeConflictEvidence({ conflicting: { header: wlb.header, commit: wlb.commit, validatorSet: wlb.validators.set } }),
+    };
+    for (const s of this.pool.all()) {
+      if (!s.submitEvidence) continue;
+      for (const which of ['witness', 'primary'] as const) {
+        try {
+          await s.submitEvidence(ev[which]);
+          evidence.push({ source: s.id, conflicting: which, accepted: true });
+        } catch (e) {
+          evidence.push({ source: s.id, conflicting: which, accepted: false, error: (e as Error).message });
+        }
+      }
+    }
+    for (const l of this.conflictListeners) {
+      try {
+        l(report);
+      } catch {
+        // ignore
+      }
+    }
+    throw new LightError(LightErrorCode.LC_CONFLICT, `two valid commits for different headers at height ${report.height}: ${primary.id} (${report.primary.headerHash.slice(0, 16)}…) vs ${witness.id} (${report.witness.headerHash.slice(0, 16)}…); the client has stopped and reported the evidence`, { height: report.height.toString(), report });
+  }
+
+  // ------------------------------------------------------------------------------- reads
+
+  /** A verified header at `height`: from the window, by verifying forward, or by hashes backwards. */
+  private async trustedAt(height: bigint): Promise<TrustedHeader> {
+    const hit = this.window.get(height);
+    if (hit) return hit;
+    if (height > this.latest.header.height) {
+      await this.sync(height);
+      const t = this.window.get(height);
+      if (t) return t;
+    }
+    if (height < 1n) throw new LightError(LightErrorCode.LC_INVALID_ARGUMENT, 'heights start at 1');
+    const above = [...this.window.values()].filter((t) => t.header.height > height).sort((a, b) => (a.header.height < b.header.height ? -1 : 1))[0];
+    if (!above) throw new LightError(LightErrorCode.LC_NOT_AVAILABLE, `no trusted header above ${height}`);
+    if (above.header.height - height > 10_000n) throw new LightError(LightErrorCode.LC_INVALID_ARGUMENT, `height ${height} is too far below the trusted window`);
+    const older = await this.pool.run('headers', async (src) => {
+      const got: Header[] = [];
+      for (let from = height; from < above.header.height; ) {
+        const page = await src.signedHeaders(from, Number(above.header.height - from > 64n ? 64n : above.header.height - from));
+        if (page.length === 0) throw new LightError(LightErrorCode.LC_NOT_AVAILABLE, `no headers from ${from}`);
+        for (const sh of page) if (sh.header.height < above.header.height) got.push(sh.header);
+        from += BigInt(page.length);
+      }
+      const desc = got.reverse();
+      verifyBackwards(above.header, desc, this.chainId);
+      return desc;
+    });
+    return toTrusted(older[older.length - 1]!);
+  }
+
+  async getState(rawKey: Uint8Array, opts: { height?: bigint } = {}): Promise<VerifiedState> {
+    this.ensureUsable();
+    const t = opts.height !== undefined ? await this.trustedAt(BigInt(opts.height)) : this.latest;
+    const value = await this.pool.run('state', async (src) => verifyStateAnswer(t.header, rawKey, await src.stateProof(rawKey, t.header.height)));
+    this.statsData.proofsVerified++;
+    return { key: rawKey, value, height: t.header.height, headerHash: t.hashHex };
+  }
+
+  async getAccount(address: string | Uint8Array, opts: { height?: bigint } = {}): Promise<VerifiedAccount> {
+    let addr: Uint8Array;
+    try {
+      addr = typeof address === 'string' ? parseAddress(address) : address;
+      formatAddress(addr);
+    } catch (e) {
+      throw new LightError(LightErrorCode.LC_INVALID_ARGUMENT, (e as Error).message);
+    }
+    const s = await this.getState(StateKey.account(addr), opts);
+    let account = EMPTY_ACCOUNT;
+    if (s.value) {
+      try {
+        account = decodeAccount(s.value);
+      } catch (e) {
+        throw new LightError(LightErrorCode.LC_VALUE_MALFORMED, `proven account value does not decode: ${(e as Error).message}`);
+      }
+    }
+    return { address: formatAddress(addr), account, exists: s.value !== undefined, height: s.height, headerHash: s.headerHash };
+  }
+
+  async getParams(): Promise<VerifiedParams> {
+    const s = await this.getState(StateKey.params());
+    if (!s.value) throw new LightError(LightErrorCode.LC_VALUE_MALFORMED, 'the chain has no params in its state');
+    try {
+      return { params: decodeParams(s.value), height: s.height };
+    } catch (e) {
+      throw new LightError(LightErrorCode.LC_VALUE_MALFORMED, `proven params do not decode: ${(e as Error).message}`);
+    }
+  }
+
+  // ------------------------------------------------------------------------------- wallet
+
+  walletAddress(): string | null {
+    return this.wallet?.addressText ?? null;
+  }
+
+  async createWallet(opts: { extractable?: boolean } = {}): Promise<string> {
+    const { wallet, stored } = await generateWallet(opts);
+    await this.store.saveWallet(stored);
+    this.wallet = wallet;
+    return wallet.addressText;
+  }
+
+  async importWallet(secretKey: Uint8Array): Promise<string> {
+    const { wallet, stored } = importWallet(secretKey);
+    await this.store.saveWallet(stored);
+    this.wallet = wallet;
+    return wallet.addressText;
+  }
+
+  async transfer(req: TransferRequest, onProgress?: (s: TransferStage) => void): Promise<TransferResult> {
+    this.ensureUsable();
+    const wallet = this.wallet;
+    if (!wallet) throw new LightError(LightErrorCode.LC_INVALID_ARGUMENT, 'no wallet: create or import one first');
+    let to: Uint8Array;
+    try {
+      to = typeof req.to === 'string' ? parseAddress(req.to) : req.to;
+      formatAddress(to);
+    } catch (e) {
+      throw new LightError(LightErrorCode.LC_INVALID_ARGUMENT, (e as Error).message);
+    }
+    if (typeof req.amount !== 'bigint' || req.amount <= 0n) throw new LightError(LightErrorCode.LC_INVALID_ARGUMENT, 'amount must be a positive bigint of units');
+    const progress = (s: TransferStage): void => {
+      try {
+        onProgress?.(s);
+      } catch {
+        // ignore
+      }
+    };
+
+    await this.sync();
+    const before = await this.getAccount(wallet.address);
+    const { params } = await this.getParams();
+    const { bytes, tx } = await buildSignedTx(wallet, this.chainId, before.account.nonce, { type: 'transfer', to, amount: req.amount, memo: req.memo ?? '' }, params, req.fee);
+    const hash = toHex(txHash(bytes));
+    progress({ stage: 'signed', hash, nonce: tx.nonce, fee: tx.fee });
+    await this.pool.run('submit-tx', (s) => s.submitTx(bytes));
+    progress({ stage: 'submitted', hash });
+
+    const deadline = this.now() + (req.timeoutMs ?? 30_000);
+    let resultCode: string | null = null;
+    let included = false;
+    while (this.now() < deadline) {
+      this.ensureUsable();
+      await this.nextHead(Math.min(1000, Math.max(0, deadline - this.now())));
+      if (!included) {
+        for (const s of this.pool.usable()) {
+          if (!s.txStatus) continue;
+          const st = await s.txStatus(fromHex(hash)).catch(() => null);
+          if (st?.status === 'committed') {
+            included = true;
+            resultCode = st.code;
+            progress({ stage: 'included', hash, height: st.height, code: st.code });
+          }
+          break;
+        }
+      }
+      if (this.opts.follow === false || this.subscription === null) await this.sync().catch(() => undefined);
+      const acct = await this.getAccount(wallet.address);
+      if (acct.account.nonce > tx.nonce) {
+        progress({ stage: 'finalised', hash, height: acct.height });
+        return { hash, nonce: tx.nonce, fee: tx.fee, height: acct.height, account: acct, resultCode };
+      }
+    }
+    throw new LightError(LightErrorCode.LC_TX_TIMEOUT, `tx ${hash.slice(0, 16)}… not seen executed in a verified block within ${req.timeoutMs ?? 30_000} ms`, { hash });
+  }
+
+  /** Resolves on the next verified head, or after `ms`. */
+  private nextHead(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const ac = new AbortController();
+      const off = this.onHead(() => ac.abort());
+      void sleep(ms, ac.signal).then(() => {
+        off();
+        resolve();
+      });
+    });
+  }
+
+  // ------------------------------------------------------------------------------- events, info
+
+  onHead(listener: (h: VerifiedHead) => void): () => void {
+    this.headListeners.add(listener);
+    return () => this.headListeners.delete(listener);
+  }
+
+  onSyncProgress(listener: (p: SyncProgress) => void): () => void {
+    this.progressListeners.add(listener);
+    return () => this.progressListeners.delete(listener);
+  }
+
+  onConflict(listener: (r: ConflictReport) => void): () => void {
+    this.conflictListeners.add(listener);
+    return () => this.conflictListeners.delete(listener);
+  }
+
+  conflict(): ConflictReport | null {
+    return this.halted;
+  }
+
+  sources() {
+    return this.pool.info();
+  }
+
+  stats(): LightClientStats {
+    return { ...this.statsData };
+  }
+
+  storageEstimate() {
+    return this.store.estimate();
+  }
+}
+

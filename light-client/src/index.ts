@@ -1,0 +1,15 @@
+/**
+ * @dipnet/light-client: verifies everything it returns against PoS commits. The same core runs in
+ * Node (tests, tools) and in a browser Web Worker (see worker.ts).
+ */
+export { createLightClient } from './client.ts';
+export type * from './api.ts';
+export { LightError, LightErrorCode, isLightError } from '@dipnet/protocol';
+export { RelayHttpSource, type RelayHttpOptions } from './transport/relay-http.ts';
+export { Libp2pSource, Libp2pConnector, type Libp2pTransportOptions } from './transport/libp2p.ts';
+export type { LightSource, SignedHeader, SourceStatus, TxStatusHint, HeadSubscription } from './transport/types.ts';
+export type { SourceInfo, SourceHealth } from './transport/pool.ts';
+export { MemoryStore } from './store/memory.ts';
+export { IndexedDbStore, type IndexedDbStoreOptions } from './store/indexeddb.ts';
+export { STORE_SCHEMA_VERSION, type LightStore, type StoreMeta, type StoredState } from './store/types.ts';
+export { createEd25519Verifier, countingVerifier, type Ed25519Verifier } from './verify/ed25519.ts';

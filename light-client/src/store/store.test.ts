@@ -1,0 +1,149 @@
+/**
+ * Persistence against real validators: a reload resumes from the newest stored trusted header
+ * without re-verifying history (counted signature checks and requests), storage stays bounded,
+ * and a corrupt or foreign store is detected and rebuilt from the trust root — for the memory
+ * store and for IndexedDB (fake-indexeddb in Node; the same code runs on the browser's).
+ */
+import 'fake-indexeddb/auto';
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { openDB } from 'idb';
+import { addressOf, genesisHash, toHex, headerHash, StateKey, decodeAccount } from '@dipnet/protocol';
+import { createLightClient, MemoryStore, IndexedDbStore, type LightClient, type LightClientOptions, type LightStore } from '../index.ts';
+import { startNet, startProxy, devKey, dpn } from '../testing/devnet.ts';
+
+const CHAIN = 'dipnet-lc-store-test';
+const net = await startNet({ chainId: CHAIN, validators: 4 });
+const proxy = await startProxy(net.relayUrls[0]!);
+after(async () => {
+  await proxy.close();
+  await net.stop();
+});
+const sale = devKey('sale');
+const bob = addressOf(devKey('lc/bob').publicKey);
+const n0 = net.nodes[0]!;
+const blocks = async (k: number) => {
+  for (let i = 0; i < k; i++) await net.commit(sale, { type: 'transfer', to: bob, amount: dpn(1), memo: '' });
+};
+await blocks(6);
+
+const opts = (store: LightStore, over: Partial<LightClientOptions> = {}): LightClientOptions => ({
+  chainId: CHAIN, trust: { genesisHash: toHex(genesisHash(net.genesis)) }, trustingPeriodMs: 86_400_000,
+  relays: [proxy.url], store, follow: false, mode: 'sequential', trustedWindow: 4, ...over,
+});
+
+async function resumeScenario(store: LightStore): Promise<void> {
+  const first = await createLightClient(opts(store));
+  const h1 = first.head().height;
+  assert.equal(h1, n0.chain.head.height);
+  const fullCost = first.stats().signaturesVerified;
+  assert.ok(fullCost >= 3 * Number(h1), `sequential sync checked ${fullCost} signatures for ${h1} headers`);
+  await first.close();
+
+  proxy.paths.length = 0;
+  const second = await createLightClient(opts(store));
+  try {
+    assert.equal(second.stats().resumedFromStore, true);
+    assert.equal(second.head().height, h1, 'resumes at the newest trusted header');
+    assert.equal(second.head().hash, toHex(headerHash(n0.getHeader(h1)!)));
+    assert.equal(second.stats().signaturesVerified, 0, 'nothing is re-verified on reload');
+    assert.ok(!proxy.paths.some((p) => /\/v1\/(headers|commits|validators)\//.test(p)), `no history fetched: ${proxy.paths.join(' ')}`);
+    // New blocks cost only their own verification.
+    await blocks(2);
+    await second.sync();
+    assert.equal(second.head().height, n0.chain.head.height);
+    const cost = second.stats().signaturesVerified;
+    assert.ok(cost > 0 && cost <= 3 * Number(n0.chain.head.height - h1), `${cost} signatures for ${n0.chain.head.height - h1} new headers`);
+    assert.equal((await second.getAccount(bob)).account.balance, nodeBalance(bob));
+  } finally {
+    await second.close();
+  }
+}
+
+function nodeBalance(addr: Uint8Array): bigint {
+  const raw = n0.chain.store.getValue(StateKey.account(addr));
+  return raw ? decodeAccount(raw).balance : 0n;
+}
+
+test('memory store: a reload resumes from the newest trusted header without re-verifying history', async () => {
+  const store = new MemoryStore();
+  await resumeScenario(store);
+  assert.ok(store.raw.headers.size <= 4, `the trusted window stays bounded (${store.raw.headers.size} headers stored)`);
+  assert.ok(store.raw.sets.size <= 2);
+});
+
+test('indexeddb store: the same, and the wallet survives the reload', async () => {
+  const name = 'lc-test-resume';
+  const store = new IndexedDbStore(CHAIN, { name });
+  await resumeScenario(store);
+  const c = await createLightClient(opts(store));
+  const addr = await c.importWallet(devKey('lc/wallet').secretKey);
+  await c.close();
+  const again = await createLightClient(opts(new IndexedDbStore(CHAIN, { name })));
+  assert.equal(again.walletAddress(), addr);
+  const est = await again.storageEstimate();
+  assert.ok(est === null || typeof est === 'object');
+  await again.close();
+  const db = await openDB(name);
+  assert.ok((await db.count('headers')) <= 4, 'bounded window in IndexedDB');
+  db.close();
+});
+
+test('a corrupt memory store is detected and rebuilt from the trust root, never trusted', async () => {
+  const store = new MemoryStore();
+  const a = await createLightClient(opts(store));
+  const h = a.head().height;
+  await a.close();
+  const rec = store.raw.headers.get(h)!;
+  const bad = rec.header.slice();
+  bad[bad.length - 100]! ^= 1; // a different state root under the same recorded hash
+  store.raw.headers.set(h, { ...rec, header: bad });
+  const b = await createLightClient(opts(store));
+  try {
+    assert.equal(b.stats().storeRebuilds, 1);
+    assert.match(b.stats().lastRebuildReason ?? '', /corrupt/);
+    assert.equal(b.stats().resumedFromStore, false);
+    assert.equal(b.head().hash, toHex(headerHash(n0.getHeader(b.head().height)!)), 'the rebuilt head is the real one');
+  } finally {
+    await b.close();
+  }
+});
+
+test('indexeddb: unreadable records, another trust root and a newer schema all rebuild', async () => {
+  const name = 'lc-test-corrupt';
+  const a = await createLightClient(opts(new IndexedDbStore(CHAIN, { name })));
+  await a.close();
+  // Garbage in a header record.
+  let db = await openDB(name);
+  const keys = await db.getAllKeys('headers');
+  await db.put('headers', { height: 'x', hash: 42, header: 'not bytes' }, keys[keys.length - 1]!);
+  db.close();
+  const b = await createLightClient(opts(new IndexedDbStore(CHAIN, { name })));
+  assert.equal(b.stats().storeRebuilds, 1);
+  assert.match(b.stats().lastRebuildReason ?? '', /malformed/);
+  await b.close();
+  // A store grown from another trust root is not adopted.
+  const h = n0.chain.head.height;
+  const c = await createLightClient(opts(new IndexedDbStore(CHAIN, { name }), { trust: { height: h, hash: toHex(headerHash(n0.getHeader(h)!)) } }));
+  assert.equal(c.stats().resumedFromStore, false);
+  assert.equal(c.stats().storeRebuilds, 1);
+  await c.close();
+  // A database written by a newer schema is deleted and recreated.
+  db = await openDB(name, 99, { upgrade(d) { d.createObjectStore('future'); } });
+  db.close();
+  const d = await createLightClient(opts(new IndexedDbStore(CHAIN, { name })));
+  assert.equal(d.stats().resumedFromStore, false);
+  assert.equal(d.head().height, n0.chain.head.height);
+  await d.close();
+});
+
+test('a stored head older than the trusting period is not resumed from', async () => {
+  const store = new MemoryStore();
+  const a = await createLightClient(opts(store));
+  await a.close();
+  // Two hours later, with a one-hour trusting period: the stored head expired; so did genesis.
+  await assert.rejects(
+    createLightClient(opts(store, { trustingPeriodMs: 3_600_000, now: () => Date.now() + 7_200_000 })),
+    (e: unknown) => (e as { code?: string }).code === 'LC_CHECKPOINT_EXPIRED',
+  );
+});

@@ -1,0 +1,176 @@
+/**
+ * Test helpers (not part of the package API): real in-process validator nodes on a MemoryHub,
+ * each with a real Fastify relay on 127.0.0.1, and a tampering HTTP proxy in front of a relay.
+ */
+import { createServer, type Server, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { addressOf, dpn, signTx, encodeSignedTx, StateKey, decodeAccount, type Genesis, type KeyPair, type TxBody } from '@dipnet/protocol';
+import { DipnetNode } from '../../../bootstrap-node/src/node.ts';
+import { MemoryHub } from '../../../bootstrap-node/src/testing/memory-network.ts';
+import { devnetGenesis } from '../../../bootstrap-node/src/devnet/genesis.ts';
+import { devKey, devValidatorKey } from '../../../bootstrap-node/src/devnet/dev-keys.ts';
+import { tempDir, waitFor } from '../../../bootstrap-node/src/testing/fixtures.ts';
+import { createRelay } from '../../../bootstrap-node/src/relay/relay.ts';
+
+export { devKey, devValidatorKey, waitFor, devnetGenesis, DipnetNode };
+
+/** Blocks only when there is work (txs), so tests control the chain's height. */
+export const FAST = { proposeMs: 400, prevoteMs: 200, precommitMs: 200, deltaMs: 100, maxMs: 2000, blockTimeMs: 50, emptyBlockIntervalMs: 60_000 };
+
+export interface TestNet {
+  readonly genesis: Genesis;
+  readonly hub: MemoryHub;
+  readonly nodes: DipnetNode[];
+  readonly relays: FastifyInstance[];
+  readonly relayUrls: string[];
+  /** Starts another node (e.g. a validator that joins later) with a relay. */
+  addNode(validatorSecret?: Uint8Array): Promise<{ node: DipnetNode; url: string }>;
+  stopNode(i: number): Promise<void>;
+  /** Submits a tx through node `via` and waits until it is committed; returns its height. */
+  commit(key: KeyPair, body: TxBody, via?: number): Promise<bigint>;
+  nonce(key: KeyPair): bigint;
+  stop(): Promise<void>;
+}
+
+export async function startNet(opts: { chainId: string; validators: number; genesis?: Genesis; relays?: number; timeouts?: Partial<typeof FAST> }): Promise<TestNet> {
+  const genesis = opts.genesis ?? devnetGenesis({ chainId: opts.chainId, validators: opts.validators });
+  const hub = new MemoryHub();
+  const nodes: DipnetNode[] = [];
+  const relays: FastifyInstance[] = [];
+  const relayUrls: string[] = [];
+  const cleanups: (() => Promise<void>)[] = [];
+  const stopped = new Set<number>();
+  let n = 0;
+
+  const addNode = async (validatorSecret?: Uint8Array, withRelay = true): Promise<{ node: DipnetNode; url: string }> => {
+    const i = n++;
+    const dir = await tempDir('dipnet-lc-');
+    cleanups.push(dir.cleanup);
+    const node = await DipnetNode.start({
+      dataDir: dir.path, genesis, ...(validatorSecret ? { validatorSecret } : {}), timeouts: { ...FAST, ...opts.timeouts },
+      network: async (h) => hub.join(`node-${i}`, h),
+    });
+    nodes.push(node);
+    let url = '';
+    if (withRelay) {
+      const relay = await createRelay(node, { rateLimit: { max: 100_000, timeWindowMs: 60_000 }, sseHeartbeatMs: 1000 });
+      url = await relay.listen({ host: '127.0.0.1', port: 0 });
+      relays.push(relay);
+      relayUrls.push(url);
+    }
+    return { node, url };
+  };
+  for (let i = 0; i < opts.validators; i++) await addNode(devValidatorKey(i).secretKey, i < (opts.relays ?? 1));
+
+  const alive = (): DipnetNode => nodes.find((_, i) => !stopped.has(i))!;
+  const nonce = (key: KeyPair): bigint => {
+    const raw = alive().chain.store.getValue(StateKey.account(addressOf(key.publicKey)));
+    return raw ? decodeAccount(raw).nonce : 0n;
+  };
+  const net: TestNet = {
+    genesis, hub, nodes, relays, relayUrls,
+    addNode: (secret) => addNode(secret),
+    async stopNode(i) {
+      stopped.add(i);
+      hub.setDown(`node-${i}`, true);
+      await nodes[i]!.stop();
+    },
+    nonce,
+    async commit(key, body, via) {
+      const node = via !== undefined ? nodes[via]! : alive();
+      const bytes = encodeSignedTx(signTx({ chainId: genesis.chainId, signer: key.publicKey, nonce: nonce(key), fee: dpn(1), body }, key.secretKey));
+      const hash = await node.submitTx(bytes);
+      let height = 0n;
+      await waitFor(() => {
+        const s = node.txStatus(hash);
+        if (s.status === 'committed') height = s.height;
+        return s.status === 'committed';
+      }, 20_000, `${body.type} tx to commit`);
+      return height;
+    },
+    async stop() {
+      for (const r of relays) await r.close().catch(() => undefined);
+      for (const [i, node] of nodes.entries()) if (!stopped.has(i)) await node.stop().catch(() => undefined);
+      for (const c of cleanups) await c();
+    },
+  };
+  return net;
+}
+
+/** Waits until every running node has reached `height`. */
+export const waitHeight = (net: TestNet, height: bigint, timeoutMs = 20_000): Promise<void> =>
+  waitFor(() => net.nodes.every((n) => n.chain.head.height >= height), timeoutMs, `height ${height}`);
+
+export type Tamper = (path: string, body: unknown) => unknown;
+
+/**
+ * An HTTP proxy in front of a relay that can rewrite JSON answers (`tamper`) and counts the paths
+ * asked. SSE streams pass through untouched unless `tamperEvent` rewrites an event's data.
+ */
+export async function startProxy(target: string): Promise<{ url: string; tamper: Tamper | null; tamperEvent: ((data: string) => string) | null; paths: string[]; close(): Promise<void> }> {
+  const state = { tamper: null as Tamper | null, tamperEvent: null as ((data: string) => string) | null, paths: [] as string[] };
+  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    void (async () => {
+      const path = req.url ?? '/';
+      state.paths.push(`${req.method} ${path}`);
+      const chunks: Buffer[] = [];
+      for await (const c of req) chunks.push(c as Buffer);
+      try {
+        const upstream = await fetch(target + path, {
+          method: req.method,
+          headers: { 'content-type': req.headers['content-type'] ?? 'application/json', accept: req.headers.accept ?? '*/*' },
+          ...(chunks.length ? { body: Buffer.concat(chunks) } : {}),
+        });
+        if ((upstream.headers.get('content-type') ?? '').startsWith('text/event-stream') && upstream.body) {
+          res.writeHead(upstream.status, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+          const reader = upstream.body.pipeThrough(new TextDecoderStream()).getReader();
+          req.on('close', () => void reader.cancel().catch(() => undefined));
+          let buf = '';
+          for (;;) {
+            const { value, done } = await reader.read();
+            if (done) break;
+            buf += value;
+            let i: number;
+            while ((i = buf.indexOf('\n\n')) >= 0) {
+              let ev = buf.slice(0, i + 2);
+              buf = buf.slice(i + 2);
+              if (state.tamperEvent) ev = ev.replace(/^data: (.*)$/m, (_m, d: string) => `data: ${state.tamperEvent!(d)}`);
+              res.write(ev);
+            }
+          }
+          res.end();
+          return;
+        }
+        const text = await upstream.text();
+        let out = text;
+        if (state.tamper && upstream.ok) {
+          try {
+            out = JSON.stringify(state.tamper(path, JSON.parse(text)));
+          } catch {
+            out = text;
+          }
+        }
+        res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' });
+        res.end(out);
+      } catch (e) {
+        if (!res.headersSent) res.writeHead(502);
+        res.end(String(e));
+      }
+    })();
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    get tamper() { return state.tamper; },
+    set tamper(t) { state.tamper = t; },
+    get tamperEvent() { return state.tamperEvent; },
+    set tamperEvent(t) { state.tamperEvent = t; },
+    paths: state.paths,
+    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+  };
+}
+
+export const sale = (): KeyPair => devKey('sale');
+export { dpn };

@@ -1,0 +1,173 @@
+/**
+ * The node's Fastify relay over HTTP(S): the fallback when libp2p cannot connect, and the one
+ * transport with a push stream of heads (Server-Sent Events) and evidence submission.
+ * Binary values arrive as hex of canonical encodings; everything is decoded strictly here and
+ * verified by the client.
+ */
+import {
+  LightErrorCode, decodeCommit, decodeHeader, decodeSmtProof, decodeValidatorSet, toHex,
+  type StateProofAnswer, type ValidatorSet,
+} from '@dipnet/protocol';
+import type { HeadSubscription, LightSource, SignedHeader, SourceStatus, TxStatusHint } from './types.ts';
+import { decodeAs, hexField, remoteError, unavailable } from './util.ts';
+import { subscribeSse } from './sse.ts';
+
+export interface RelayHttpOptions {
+  /** Per-request timeout (default 10 s). */
+  readonly timeoutMs?: number;
+  /** Parallel commit fetches when assembling a run of signed headers (default 8). */
+  readonly concurrency?: number;
+  /** Replaces global fetch (tests, instrumentation). */
+  readonly fetch?: typeof fetch;
+}
+
+/** Largest page of GET /v1/headers. */
+const MAX_PAGE = 100;
+
+export class RelayHttpSource implements LightSource {
+  readonly kind = 'relay-http' as const;
+  readonly id: string;
+  private readonly base: string;
+  private readonly timeoutMs: number;
+  private readonly concurrency: number;
+  private readonly fetchFn: typeof fetch;
+  private readonly subs = new Set<HeadSubscription>();
+
+  constructor(url: string, opts: RelayHttpOptions = {}) {
+    this.base = url.replace(/\/+$/, '');
+    this.id = this.base;
+    this.timeoutMs = opts.timeoutMs ?? 10_000;
+    this.concurrency = opts.concurrency ?? 8;
+    this.fetchFn = opts.fetch ?? ((...a) => fetch(...a));
+  }
+
+  private async request<T>(op: string, path: string, init?: RequestInit): Promise<T> {
+    let res: Response;
+    try {
+      res = await this.fetchFn(this.base + path, { ...init, signal: AbortSignal.timeout(this.timeoutMs) });
+    } catch (e) {
+      throw unavailable(this.id, op, e);
+    }
+    let body: unknown;
+    try {
+      body = await res.json();
+    } catch (e) {
+      if (!res.ok) throw remoteError(this.id, null, `HTTP ${res.status}`, op);
+      throw decodeAs(LightErrorCode.LC_RESPONSE_MALFORMED, `${op} response`, this.id, () => {
+        throw e;
+      });
+    }
+    if (!res.ok) {
+      const err = (body as { error?: { code?: unknown; message?: unknown } } | null)?.error;
+      throw remoteError(this.id, typeof err?.code === 'string' ? err.code : null, typeof err?.message === 'string' ? err.message : `HTTP ${res.status}`, op);
+    }
+    if (body === null || typeof body !== 'object') throw decodeAs(LightErrorCode.LC_RESPONSE_MALFORMED, `${op} response`, this.id, () => { throw new TypeError('not an object'); });
+    return body as T;
+  }
+
+  async status(): Promise<SourceStatus> {
+    const s = await this.request<Record<string, unknown>>('status', '/v1/status');
+    return decodeAs(LightErrorCode.LC_RESPONSE_MALFORMED, 'status', this.id, () => {
+      if (typeof s.chainId !== 'string' || typeof s.height !== 'string') throw new TypeError('missing chainId or height');
+      return { chainId: s.chainId, genesisHash: hexField(s.genesisHash, 'genesisHash'), height: BigInt(s.height), headHash: hexField(s.headHash, 'headHash') };
+    });
+  }
+
+  private async header(height: bigint) {
+    const r = await this.request<{ header?: unknown }>('header', `/v1/headers/${height}`);
+    return decodeAs(LightErrorCode.LC_RESPONSE_MALFORMED, 'header', this.id, () => decodeHeader(hexField(r.header, 'header')));
+  }
+
+  private async commit(height: bigint) {
+    const r = await this.request<{ commit?: unknown }>('commit', `/v1/commits/${height}`);
+    return decodeAs(LightErrorCode.LC_RESPONSE_MALFORMED, 'commit', this.id, () => decodeCommit(hexField(r.commit, 'commit')));
+  }
+
+  async signedHeader(height: bigint): Promise<SignedHeader> {
+    const [header, commit] = await Promise.all([this.header(height), this.commit(height)]);
+    return { header, commit };
+  }
+
+  async signedHeaders(from: bigint, count: number): Promise<SignedHeader[]> {
+    const limit = Math.max(1, Math.min(count, MAX_PAGE));
+    const r = await this.request<{ headers?: unknown }>('headers', `/v1/headers?from=${from}&limit=${limit}`);
+    const headers = decodeAs(LightErrorCode.LC_RESPONSE_MALFORMED, 'headers page', this.id, () => {
+      if (!Array.isArray(r.headers)) throw new TypeError('headers is not an array');
+      return r.headers.map((h: { header?: unknown }) => decodeHeader(hexField(h?.header, 'header')));
+    });
+    const out: SignedHeader[] = new Array(headers.length);
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < headers.length) {
+        const i = next++;
+        out[i] = { header: headers[i]!, commit: await this.commit(headers[i]!.height) };
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.concurrency, headers.length) }, worker));
+    return out;
+  }
+
+  async validatorSet(height: bigint): Promise<ValidatorSet> {
+    const r = await this.request<{ validatorSet?: unknown }>('validators', `/v1/validators/${height}`);
+    return decodeAs(LightErrorCode.LC_RESPONSE_MALFORMED, 'validator set', this.id, () => decodeValidatorSet(hexField(r.validatorSet, 'validatorSet')));
+  }
+
+  async stateProof(rawKey: Uint8Array, height: bigint): Promise<StateProofAnswer> {
+    const r = await this.request<Record<string, unknown>>('state', `/v1/state/${toHex(rawKey)}?height=${height}`);
+    return decodeAs(LightErrorCode.LC_PROOF_MALFORMED, 'state proof', this.id, () => {
+      if (typeof r.height !== 'string') throw new TypeError('missing height');
+      return {
+        height: BigInt(r.height),
+        key: hexField(r.key, 'key'),
+        value: r.value === null ? null : hexField(r.value, 'value'),
+        proof: decodeSmtProof(hexField(r.proof, 'proof')),
+        stateRoot: hexField(r.stateRoot, 'stateRoot'),
+      };
+    });
+  }
+
+  async submitTx(signedTx: Uint8Array): Promise<Uint8Array> {
+    const r = await this.request<{ hash?: unknown }>('submit-tx', '/v1/txs', {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tx: toHex(signedTx) }),
+    });
+    return decodeAs(LightErrorCode.LC_RESPONSE_MALFORMED, 'tx hash', this.id, () => hexField(r.hash, 'hash'));
+  }
+
+  async txStatus(hash: Uint8Array): Promise<TxStatusHint> {
+    const r = await this.request<Record<string, unknown>>('tx-status', `/v1/txs/${toHex(hash)}`);
+    if (r.status === 'committed' && typeof r.height === 'string') return { status: 'committed', height: BigInt(r.height), code: String(r.code ?? '') };
+    return { status: r.status === 'pending' ? 'pending' : 'unknown' };
+  }
+
+  async submitEvidence(evidence: Uint8Array): Promise<void> {
+    await this.request('evidence', '/v1/evidence', {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ evidence: toHex(evidence) }),
+    });
+  }
+
+  subscribeHeads(onHead: (h: SignedHeader) => void, onError?: (e: unknown) => void): HeadSubscription {
+    const sub = subscribeSse(this.base + '/v1/events/heads', {
+      fetch: this.fetchFn,
+      onEvent: (event, data) => {
+        if (event !== 'head') return;
+        let h: SignedHeader;
+        try {
+          const j = JSON.parse(data) as { header?: unknown; commit?: unknown };
+          h = { header: decodeHeader(hexField(j.header, 'header')), commit: decodeCommit(hexField(j.commit, 'commit')) };
+        } catch (e) {
+          onError?.(decodeAs(LightErrorCode.LC_RESPONSE_MALFORMED, 'head event', this.id, () => { throw e; }));
+          return;
+        }
+        onHead(h);
+      },
+      onError: (e) => onError?.(unavailable(this.id, 'events', e)),
+    });
+    const handle: HeadSubscription = { close: () => { sub.close(); this.subs.delete(handle); } };
+    this.subs.add(handle);
+    return handle;
+  }
+
+  async close(): Promise<void> {
+    for (const s of [...this.subs]) s.close();
+  }
+}
