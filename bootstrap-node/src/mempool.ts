@@ -117,29 +117,28 @@ export class Mempool {
 
   /** Drops txs (e.g. ones a block builder found invalid) and whatever of their senders' queues follows them. */
   remove(hashes: Iterable<Uint8Array>): void {
-    const touched = new Set<string>();
-    for (const h of hashes) {
-      const p = this.txs.get(toHex(h));
-      if (p) {
-        this.txs.delete(toHex(h));
-        touched.add(p.sender);
-      }
-    }
-    this.reconcile(touched);
+    this.reconcile(this.drop(hashes));
   }
 
   /** After a block commits: drop its txs and re-examine only the senders it touched. */
   recheck(committed: Iterable<Uint8Array>, committedSenders: Iterable<Uint8Array> = []): void {
-    const touched = new Set<string>();
-    for (const h of committed) {
-      const p = this.txs.get(toHex(h));
-      if (p) {
-        this.txs.delete(toHex(h));
-        touched.add(p.sender);
-      }
-    }
+    const touched = this.drop(committed);
     for (const s of committedSenders) touched.add(toHex(s));
     this.reconcile(touched);
+  }
+
+  /** Removes txs from the pool; returns their senders. */
+  private drop(hashes: Iterable<Uint8Array>): Set<string> {
+    const senders = new Set<string>();
+    for (const h of hashes) {
+      const id = toHex(h);
+      const p = this.txs.get(id);
+      if (p) {
+        this.txs.delete(id);
+        senders.add(p.sender);
+      }
+    }
+    return senders;
   }
 
   /**

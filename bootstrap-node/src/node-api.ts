@@ -2,23 +2,10 @@
  * What the node offers to its front doors (the Fastify relay and the libp2p request/response
  * protocols). Both serve the same verified-by-the-client data; neither holds chain logic.
  */
-import type { Block, Commit, Header, ValidatorSet, SmtProof } from '@dipnet/protocol';
+import type { Block, Commit, Header, ValidatorSet, SmtProof, StatusResponse } from '@dipnet/protocol';
 
-export interface NodeStatus {
-  readonly chainId: string;
-  readonly genesisHash: Uint8Array;
-  /** Latest finalised height (0 before block 1). */
-  readonly height: bigint;
-  readonly headHash: Uint8Array;
-  readonly headTime: bigint;
-  readonly stateRoot: Uint8Array;
-  /** Lowest height whose state proofs this node still serves. */
-  readonly earliestStateHeight: bigint;
-  readonly validator: { readonly address: Uint8Array; readonly publicKey: Uint8Array } | null;
-  readonly peers: number;
-  readonly mempoolSize: number;
-  readonly multiaddrs: readonly string[];
-}
+/** A node's status is exactly what the `status` wire method carries (protocol/src/wire.ts). */
+export type NodeStatus = StatusResponse;
 
 export interface StateProofResult {
   readonly height: bigint;

@@ -21,45 +21,12 @@ import { encodeConflictEvidence, decodeConflictEvidence } from './conflict-evide
 import { buildSmt, SparseMerkleTree, encodeSmtProof, decodeSmtProof, stateKeyHash } from './smt.ts';
 import { addressOf } from './keys.ts';
 import { TOTAL_SUPPLY } from './amount.ts';
-import { testValidators, testHeader, testCommit } from './test-fixtures.ts';
+import { testValidators, testHeader, testCommit, seededRandom, mutateBytes } from './test-fixtures.ts';
 import { utf8 } from './bytes.ts';
 import * as wire from './wire.ts';
 
 const MUTATIONS = 10_000;
 const CHAIN = 'dipnet-fuzz';
-
-/** xorshift32: reproducible mutations. */
-function rng(seed: number): () => number {
-  let x = seed || 1;
-  return () => {
-    x ^= x << 13; x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5; x >>>= 0;
-    return x / 0x100000000;
-  };
-}
-
-function mutate(input: Uint8Array, rand: () => number): Uint8Array {
-  const b = Array.from(input);
-  const ops = 1 + Math.floor(rand() * 3);
-  for (let k = 0; k < ops; k++) {
-    const pos = Math.floor(rand() * (b.length + 1));
-    switch (Math.floor(rand() * 7)) {
-      case 0: if (b.length) b[pos % b.length]! ^= 1 << Math.floor(rand() * 8); break; // bit flip
-      case 1: if (b.length) b[pos % b.length] = Math.floor(rand() * 256); break; // random byte
-      case 2: b.splice(pos, 0, Math.floor(rand() * 256)); break; // insert
-      case 3: b.splice(pos, 1); break; // delete
-      case 4: b.length = Math.floor(rand() * b.length); break; // truncate
-      case 5: b.push(...Array.from({ length: 1 + Math.floor(rand() * 4) }, () => Math.floor(rand() * 256))); break; // trailing
-      case 6: { // plant a huge or slightly wrong length prefix
-        const v = [0xff, 0xff, 0xff, 0xff, 0, 0, 0, Math.floor(rand() * 256)][Math.floor(rand() * 8)]!;
-        for (let i = 0; i < 4 && pos + i < b.length; i++) b[pos + i] = i === 3 ? v : (v === 0xff ? 0xff : 0);
-        break;
-      }
-    }
-  }
-  return Uint8Array.from(b);
-}
 
 const { keys, set } = testValidators(4);
 const k0 = keys[0]!;
@@ -120,10 +87,10 @@ const cases: { name: string; sample: Uint8Array; decode: (b: Uint8Array) => unkn
 for (const c of cases) {
   test(`fuzz: ${c.name} decoder survives ${MUTATIONS} mutations and accepts only canonical bytes`, () => {
     assert.ok(equalBytes(c.encode(c.decode(c.sample) as never), c.sample), 'sample must round-trip');
-    const rand = rng(0x9e3779b9 ^ c.name.length * 7919);
+    const rand = seededRandom(0x9e3779b9 ^ c.name.length * 7919);
     let rejected = 0;
     for (let i = 0; i < MUTATIONS; i++) {
-      const m = mutate(c.sample, rand);
+      const m = mutateBytes(c.sample, rand);
       let value: unknown;
       try {
         value = c.decode(m);

@@ -35,3 +35,37 @@ export function testCommit(chainId: string, header: Header, set: ValidatorSet, s
   }).sort((a, b) => a.validatorIndex - b.validatorIndex);
   return { height: header.height, round, blockHash, signatures };
 }
+
+/** xorshift32: reproducible pseudo-random numbers in [0, 1) for fuzzing. */
+export function seededRandom(seed: number): () => number {
+  let x = seed || 1;
+  return () => {
+    x ^= x << 13; x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5; x >>>= 0;
+    return x / 0x100000000;
+  };
+}
+
+/** One to three random edits of an encoding: bit flips, byte changes, inserts, deletes, truncation, trailing bytes, planted length prefixes. */
+export function mutateBytes(input: Uint8Array, rand: () => number): Uint8Array {
+  const b = Array.from(input);
+  const ops = 1 + Math.floor(rand() * 3);
+  for (let k = 0; k < ops; k++) {
+    const pos = Math.floor(rand() * (b.length + 1));
+    switch (Math.floor(rand() * 7)) {
+      case 0: if (b.length) b[pos % b.length]! ^= 1 << Math.floor(rand() * 8); break;
+      case 1: if (b.length) b[pos % b.length] = Math.floor(rand() * 256); break;
+      case 2: b.splice(pos, 0, Math.floor(rand() * 256)); break;
+      case 3: b.splice(pos, 1); break;
+      case 4: b.length = Math.floor(rand() * b.length); break;
+      case 5: b.push(...Array.from({ length: 1 + Math.floor(rand() * 4) }, () => Math.floor(rand() * 256))); break;
+      case 6: { // a huge or slightly wrong u32 length prefix
+        const v = [0xff, 0xff, 0xff, 0xff, 0, 0, 0, Math.floor(rand() * 256)][Math.floor(rand() * 8)]!;
+        for (let i = 0; i < 4 && pos + i < b.length; i++) b[pos + i] = i === 3 ? v : (v === 0xff ? 0xff : 0);
+        break;
+      }
+    }
+  }
+  return Uint8Array.from(b);
+}

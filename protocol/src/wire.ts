@@ -245,10 +245,12 @@ export function wireResultFromError(err: unknown): WireResult {
 export interface StatusResponse {
   readonly chainId: string;
   readonly genesisHash: Uint8Array;
+  /** Latest finalised height (0 before block 1). */
   readonly height: bigint;
   readonly headHash: Uint8Array;
   readonly headTime: bigint;
   readonly stateRoot: Uint8Array;
+  /** Lowest height whose state proofs the node still serves. */
   readonly earliestStateHeight: bigint;
   readonly validator: { readonly address: Uint8Array; readonly publicKey: Uint8Array } | null;
   readonly peers: number;

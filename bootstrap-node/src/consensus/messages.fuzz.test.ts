@@ -6,38 +6,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DipnetError, equalBytes, toHex, signVote, VoteType, addressOf, encodeSignedTx, signTx, headerHash } from '@dipnet/protocol';
-import { testValidators, testHeader, testCommit } from '@dipnet/protocol/test-fixtures';
+import { testValidators, testHeader, testCommit, seededRandom, mutateBytes } from '@dipnet/protocol/test-fixtures';
 import { decodeConsensusMessage, encodeConsensusMessage, type ConsensusMessage } from './messages.ts';
 import { decodeTxBatch, encodeTxBatch } from '../tx-gossip.ts';
 
 const MUTATIONS = 10_000;
 const CHAIN = 'dipnet-fuzz';
-
-function rng(seed: number): () => number {
-  let x = seed;
-  return () => {
-    x ^= x << 13; x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5; x >>>= 0;
-    return x / 0x100000000;
-  };
-}
-
-function mutate(input: Uint8Array, rand: () => number): Uint8Array {
-  const b = Array.from(input);
-  for (let k = 0, ops = 1 + Math.floor(rand() * 3); k < ops; k++) {
-    const pos = Math.floor(rand() * (b.length + 1));
-    switch (Math.floor(rand() * 6)) {
-      case 0: if (b.length) b[pos % b.length]! ^= 1 << Math.floor(rand() * 8); break;
-      case 1: if (b.length) b[pos % b.length] = Math.floor(rand() * 256); break;
-      case 2: b.splice(pos, 0, Math.floor(rand() * 256)); break;
-      case 3: b.splice(pos, 1); break;
-      case 4: b.length = Math.floor(rand() * b.length); break;
-      case 5: b.push(Math.floor(rand() * 256)); break;
-    }
-  }
-  return Uint8Array.from(b);
-}
 
 const { keys, set } = testValidators(4);
 const header = testHeader(CHAIN, 3n, set);
@@ -56,10 +30,10 @@ const cases = [
 for (const c of cases) {
   test(`fuzz: ${c.name} decoder survives ${MUTATIONS} mutations and accepts only canonical bytes`, () => {
     assert.ok(equalBytes(c.encode(c.decode(c.sample) as never), c.sample));
-    const rand = rng(0x2545f491 + c.name.length);
+    const rand = seededRandom(0x2545f491 + c.name.length);
     let rejected = 0;
     for (let i = 0; i < MUTATIONS; i++) {
-      const m = mutate(c.sample, rand);
+      const m = mutateBytes(c.sample, rand);
       let v: unknown;
       try {
         v = c.decode(m);
