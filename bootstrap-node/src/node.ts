@@ -12,6 +12,7 @@ import { ChainStore } from './store/chain-store.ts';
 import { Chain } from './chain.ts';
 import { Mempool } from './mempool.ts';
 import { NativeVerifier } from './crypto/native-verifier.ts';
+import { useNativeSha256 } from './crypto/native-hash.ts';
 import { ConsensusEngine, DEFAULT_TIMEOUTS, type ConsensusTimeouts, type ConsensusLogger } from './consensus/engine.ts';
 import { decodeConsensusMessage, encodeConsensusMessage } from './consensus/messages.ts';
 import type { Network, NetworkHandlers, GossipVerdict } from './network.ts';
@@ -64,6 +65,7 @@ export class DipnetNode implements NodeApi {
   }
 
   static async start(opts: NodeOptions): Promise<DipnetNode> {
+    useNativeSha256();
     const store = new ChainStore(opts.dataDir);
     const node = new DipnetNode(store, opts);
     try {
