@@ -126,9 +126,10 @@ async function main(): Promise<void> {
       for (const h of hashes) finalisedAt.set(h, at);
     });
     log(`finality: ${perSender * SENDERS} txs at ${Math.round(target)} tx/s`);
-    // Txs are created at the target rate and submitted in 20 ms batches over 8 ordered streams
-    // per relay (a sender always uses the same stream, so its nonces arrive in sequence).
-    const STREAMS = clients.length * 8;
+    // Txs are created at the target rate and submitted every 100 ms as one batch per ordered
+    // stream, two streams per relay (a sender always uses the same stream, so its nonces arrive in
+    // sequence). The measured latency includes the wait for the next flush.
+    const STREAMS = clients.length * 2;
     const interval = 1000 / target;
     const start = performance.now();
     const outbox = Array.from({ length: STREAMS }, () => [] as Uint8Array[]);
@@ -138,7 +139,7 @@ async function main(): Promise<void> {
       const batch = box.splice(0, box.length);
       streams[k] = streams[k]!.then(async () => { await clients[k % clients.length]!.submitTxBatch(batch); });
     });
-    const flusher = setInterval(flush, 20);
+    const flusher = setInterval(flush, 100);
     for (let n = 0; n < perSender; n++) {
       for (let s = 0; s < SENDERS; s++) {
         const due = start + (n * SENDERS + s) * interval;
