@@ -1,0 +1,269 @@
+/**
+ * End to end in real headless Chromium: the light client (light-client/src/worker.ts, bundled by
+ * esbuild for the browser) runs in a module Web Worker behind comlink and talks to a real
+ * in-process validator over libp2p (WebRTC-direct, WebSockets) with the HTTP relay as fallback.
+ *
+ * Proves: verified sync with WebCrypto Ed25519, a Merkle-proven genesis balance equal to the
+ * node's state, a transfer signed in the browser and finalised with a proven balance, and a
+ * reload that resumes from IndexedDB without re-verifying history. Any page error or console
+ * error fails the test. Needs Debian's `chromium` (or CHROMIUM_PATH); fails, never skips, without.
+ */
+import { before, after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { build } from 'esbuild';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import {
+  addressOf, decodeAccount, dpn, encodeSignedTx, formatAddress, genesisHash, headerHash, signTx, StateKey, toHex, type KeyPair,
+} from '@dipnet/protocol';
+import { createP2PHost } from '../../../bootstrap-node/src/p2p/host.ts';
+import { createRelay } from '../../../bootstrap-node/src/relay/relay.ts';
+import { tempDir } from '../../../bootstrap-node/src/testing/fixtures.ts';
+import { DipnetNode, devKey, devValidatorKey, devnetGenesis, FAST, waitFor } from '../../../light-client/src/testing/devnet.ts';
+import type { PageConfig } from './page.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHAIN = 'dipnet-browser-e2e';
+const T0 = Date.now();
+const say = (msg: string): void => console.log(`# [browser-e2e +${((Date.now() - T0) / 1000).toFixed(1)}s] ${msg}`);
+
+const genesis = devnetGenesis({ chainId: CHAIN, validators: 1 });
+const sale = devKey('sale');
+const alice = devKey('browser/alice');
+
+type Stats = {
+  signaturesVerified: number; headersVerified: number; bisections: number; proofsVerified: number;
+  storeRebuilds: number; resumedFromStore: boolean; verifier: string; wallet: string | null;
+  sources: { id: string; kind: string; health: string; lastError: { code: string; message: string } | null }[];
+};
+interface PageApi {
+  start(cfg: PageConfig): Promise<{ height: string; hash: string; ms: number }>;
+  sync(): Promise<{ height: string; hash: string }>;
+  stats(): Promise<Stats>;
+  account(address: string): Promise<{ balance: string; nonce: string; height: string; headerHash: string; exists: boolean }>;
+  importKey(secretHex: string): Promise<string>;
+  transfer(to: string, amount: string): Promise<{ hash: string; height: string; fee: string; resultCode: string | null; stages: string[]; balance: string; proofHeight: string }>;
+  close(): Promise<void>;
+}
+declare global {
+  interface Window { dipnet: PageApi }
+}
+
+let node: DipnetNode | undefined;
+let relay: Awaited<ReturnType<typeof createRelay>> | undefined;
+let dataDir: Awaited<ReturnType<typeof tempDir>> | undefined;
+let http: Server | undefined;
+let browser: Browser | undefined;
+let page: Page;
+let outDir = '';
+let pageUrl = '';
+let cfg: PageConfig;
+const relayHits: string[] = [];
+const pageErrors: string[] = [];
+
+const balanceOf = (addr: Uint8Array): bigint => {
+  const raw = node!.chain.store.getValue(StateKey.account(addr));
+  return raw ? decodeAccount(raw).balance : 0n;
+};
+const nonceOf = (addr: Uint8Array): bigint => {
+  const raw = node!.chain.store.getValue(StateKey.account(addr));
+  return raw ? decodeAccount(raw).nonce : 0n;
+};
+/** A transfer submitted straight to the node (history for the browser to verify). */
+async function commitTransfer(key: KeyPair, to: Uint8Array, amount: bigint): Promise<void> {
+  const bytes = encodeSignedTx(signTx({ chainId: CHAIN, signer: key.publicKey, nonce: nonceOf(addressOf(key.publicKey)), fee: dpn(1), body: { type: 'transfer', to, amount, memo: '' } }, key.secretKey));
+  const hash = await node!.submitTx(bytes);
+  await waitFor(() => node!.txStatus(hash).status === 'committed', 15_000, 'setup transfer to commit');
+}
+const describe = (sources: Stats['sources']): string => sources
+  .map((x) => `${x.kind} ${x.id.includes('/webrtc-direct') ? 'webrtc-direct' : x.id.includes('/ws') ? 'ws' : x.id} → ${x.health}${x.lastError ? ` (${x.lastError.message.replace(/^.*: (\w+ failed: )/, '$1')})` : ''}`)
+  .join('; ');
+const noErrors = (step: string): void => assert.deepEqual(pageErrors, [], `page/worker errors by ${step}:\n${pageErrors.join('\n')}`);
+
+before(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`Chromium not found at ${CHROMIUM}: install Debian's chromium (apt-get install -y chromium; .ci/run does) or set CHROMIUM_PATH. Never \`npx playwright install\`.`);
+  }
+  outDir = await mkdtemp(join(tmpdir(), 'dipnet-browser-e2e-'));
+
+  // 1. A real validator with its libp2p host (WebSockets + WebRTC-direct) and its HTTP relay.
+  dataDir = await tempDir('dipnet-browser-node-');
+  node = await DipnetNode.start({
+    dataDir: dataDir.path, genesis, validatorSecret: devValidatorKey(0).secretKey, timeouts: FAST,
+    network: (h) => createP2PHost({
+      privateKeySeed: new Uint8Array(32).fill(9),
+      listen: { ws: '/ip4/127.0.0.1/tcp/0/ws', webrtcDirect: '/ip4/127.0.0.1/udp/0/webrtc-direct' },
+      bootstrap: [], chainId: CHAIN,
+    }, h),
+  });
+  relay = await createRelay(node, { rateLimit: { max: 100_000, timeWindowMs: 60_000 }, sseHeartbeatMs: 1000 });
+  // Requests carrying an Origin header come from the page/worker (the test's own calls carry none).
+  relay.addHook('onRequest', async (req) => {
+    if (req.headers.origin) relayHits.push(`${req.method} ${req.url}`);
+  });
+  const relayUrl = await relay.listen({ host: '127.0.0.1', port: 0 });
+  await waitFor(() => node!.chain.head.height >= 1n, 10_000, 'block 1');
+  // Some history: a few blocks for the browser to verify (skipping sync).
+  for (let i = 1; i <= 3; i++) await commitTransfer(sale, addressOf(devKey(`browser/setup-${i}`).publicKey), dpn(i));
+  const addrs = node.network.multiaddrs();
+  const webrtc = addrs.filter((a) => a.includes('/webrtc-direct/'));
+  const ws = addrs.filter((a) => a.includes('/ws/'));
+  assert.ok(webrtc.length > 0 && ws.length > 0, `the node listens on webrtc-direct and ws: ${addrs.join(' ')}`);
+  cfg = { chainId: CHAIN, genesisHash: toHex(genesisHash(genesis)), relays: [relayUrl], multiaddrs: [...webrtc, ...ws] };
+  say(`devnet up at height ${node.chain.head.height}; relay ${relayUrl}; multiaddrs ${cfg.multiaddrs.join(' ')}`);
+
+  // 2. Bundle the worker (light-client/src/worker.ts) and the page for the browser.
+  const t = Date.now();
+  const here = new URL('.', import.meta.url).pathname;
+  const res = await build({
+    entryPoints: { worker: join(here, 'worker-entry.ts'), page: join(here, 'page.ts') },
+    outdir: outDir, bundle: true, platform: 'browser', format: 'esm', target: 'chrome120',
+    sourcemap: 'inline', metafile: true, logLevel: 'error', write: true,
+  });
+  const leaked = Object.keys(res.metafile.inputs).filter((p) => p.startsWith('node:'));
+  const external = Object.values(res.metafile.outputs).flatMap((o) => o.imports.filter((i) => i.external).map((i) => i.path));
+  assert.deepEqual([...leaked, ...external], [], 'no Node built-ins or unresolved imports in the browser bundles');
+  await writeFile(join(outDir, 'index.html'), '<!doctype html><meta charset="utf-8"><title>DIPNET light client e2e</title>' +
+    '<h1>DIPNET light client in a Web Worker</h1><p id="status">loading</p><pre id="log"></pre><script type="module" src="./page.js"></script>');
+  say(`bundled in ${Date.now() - t} ms (${Object.keys(res.metafile.inputs).length} modules) into ${outDir}`);
+
+  // 3. Serve them.
+  const types: Record<string, string> = { html: 'text/html; charset=utf-8', js: 'text/javascript; charset=utf-8' };
+  http = createServer((req, resp) => {
+    const name = (req.url ?? '/').split('?')[0]!.replace(/^\/$/, '/index.html').slice(1);
+    if (name === 'favicon.ico') {
+      resp.writeHead(204).end();
+      return;
+    }
+    if (!/^(index\.html|page\.js|worker\.js)$/.test(name)) {
+      resp.writeHead(404).end();
+      return;
+    }
+    readFile(join(outDir, name)).then(
+      (body) => resp.writeHead(200, { 'content-type': types[name.split('.').pop()!]!, 'cache-control': 'no-store' }).end(body),
+      () => resp.writeHead(500).end(),
+    );
+  });
+  await new Promise<void>((r) => http!.listen(0, '127.0.0.1', r));
+  pageUrl = `http://127.0.0.1:${(http.address() as AddressInfo).port}/`;
+
+  // 4. Chromium.
+  const tb = Date.now();
+  browser = await chromium.launch({
+    executablePath: CHROMIUM, headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const context = await browser.newContext();
+  page = await context.newPage();
+  page.on('pageerror', (e) => pageErrors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') pageErrors.push(`console.error: ${m.text()} (${m.location().url})`);
+  });
+  await page.goto(pageUrl);
+  await page.waitForFunction(() => document.getElementById('status')?.textContent === 'page ready');
+  say(`Chromium ${browser.version()} up and page loaded in ${Date.now() - tb} ms (${pageUrl})`);
+});
+
+after(async () => {
+  await page?.evaluate(() => window.dipnet.close()).catch(() => undefined);
+  await browser?.close().catch(() => undefined);
+  if (http) {
+    http.closeAllConnections();
+    await new Promise<void>((r) => http!.close(() => r()));
+  }
+  await relay?.close().catch(() => undefined);
+  await node?.stop().catch(() => undefined);
+  await dataDir?.cleanup().catch(() => undefined);
+  say(`cleaned up (bundles and screenshot kept in ${outDir})`);
+});
+
+let firstHead = 0n;
+let firstStats: Stats;
+
+test('1. the worker syncs a verified head with WebCrypto Ed25519 over libp2p', async () => {
+  const t = Date.now();
+  const head = await page.evaluate((c) => window.dipnet.start(c), cfg);
+  firstHead = BigInt(head.height);
+  assert.ok(firstHead >= 1n, `verified head ${head.height}`);
+  const nodeHash = toHex(headerHash(node!.getHeader(firstHead)!));
+  assert.equal(head.hash, nodeHash, 'the verified head is the node\'s header');
+  firstStats = await page.evaluate(() => window.dipnet.stats());
+  assert.equal(firstStats.verifier, 'webcrypto', 'Chromium verifies Ed25519 with WebCrypto');
+  assert.ok(firstStats.headersVerified >= 1 && firstStats.signaturesVerified >= 1, JSON.stringify(firstStats));
+  assert.equal(firstStats.resumedFromStore, false);
+  // The pool asks sources in preference order (WebRTC-direct, WebSockets, relay), skipping unreachable ones.
+  const used = firstStats.sources.find((s) => s.health === 'ok');
+  assert.equal(used?.kind, 'libp2p', `the browser syncs over libp2p: ${JSON.stringify(firstStats.sources)}`);
+  // The node has no other peers (one validator, no bootstrap): any libp2p peer is the browser's worker.
+  const peers = node!.network.connectedPeers();
+  assert.ok(peers.length >= 1, 'the node sees the browser as a libp2p peer');
+  say(`synced to ${head.height} in ${Date.now() - t} ms (worker-side ${head.ms} ms): ${firstStats.headersVerified} headers, ${firstStats.signaturesVerified} signatures, ${firstStats.bisections} bisections, verifier ${firstStats.verifier}`);
+  say(`sources: ${describe(firstStats.sources)}; node-side libp2p peers: ${peers.join(', ')}`);
+  say(`TRANSPORT used by the browser: ${used?.kind ?? 'none'} (${used?.id.includes('/webrtc-direct') ? 'WebRTC-direct' : used?.id.includes('/ws') ? 'WebSockets' : 'HTTP relay'}); relay HTTP requests from the page so far: ${relayHits.length}`);
+  noErrors('sync');
+});
+
+test('2. a Merkle-proven genesis balance equals the node\'s state', async () => {
+  const addr = addressOf(sale.publicKey);
+  const a = await page.evaluate((x) => window.dipnet.account(x), formatAddress(addr));
+  assert.ok(a.exists);
+  // The chain is idle (no txs), so the node's current state is the proven height's state.
+  assert.equal(BigInt(a.balance), balanceOf(addr));
+  assert.equal(BigInt(a.nonce), nonceOf(addr));
+  assert.ok(BigInt(a.balance) > 0n);
+  say(`proven sale balance ${a.balance} at height ${a.height} = node's`);
+  noErrors('read');
+});
+
+test('3. a transfer signed in the browser is finalised with a proven new balance', async () => {
+  const t = Date.now();
+  const from = addressOf(sale.publicKey);
+  const to = addressOf(alice.publicKey);
+  const before = balanceOf(from);
+  const addr = await page.evaluate((k) => window.dipnet.importKey(k), toHex(sale.secretKey));
+  assert.equal(addr, formatAddress(from));
+  const r = await page.evaluate(([x, v]) => window.dipnet.transfer(x, v), [formatAddress(to), dpn(7).toString()] as const);
+  assert.ok(r.stages.includes('finalised'), `stages ${r.stages.join(',')}`);
+  assert.equal(BigInt(r.balance), before - dpn(7) - BigInt(r.fee), 'proven sender balance after the transfer');
+  assert.equal(BigInt(r.balance), balanceOf(from));
+  const got = await page.evaluate((x) => window.dipnet.account(x), formatAddress(to));
+  assert.equal(BigInt(got.balance), dpn(7));
+  assert.equal(BigInt(got.balance), balanceOf(to));
+  assert.equal(node!.txStatus(Buffer.from(r.hash, 'hex')).status, 'committed');
+  say(`transfer ${r.hash.slice(0, 16)}… final at ${r.height} in ${Date.now() - t} ms (stages ${r.stages.join('→')}, code ${r.resultCode}); proven alice balance ${got.balance}`);
+  noErrors('transfer');
+});
+
+test('4. after a reload the client resumes from IndexedDB without re-verifying history', async () => {
+  const before = await page.evaluate(() => window.dipnet.sync());
+  const stored = BigInt(before.height);
+  const t = Date.now();
+  await page.reload();
+  await page.waitForFunction(() => document.getElementById('status')?.textContent === 'page ready');
+  const head = await page.evaluate((c) => window.dipnet.start(c), cfg);
+  const s = await page.evaluate(() => window.dipnet.stats());
+  const now = BigInt(head.height);
+  assert.equal(s.resumedFromStore, true, JSON.stringify(s));
+  assert.equal(s.storeRebuilds, 0);
+  assert.ok(now >= stored);
+  // Only headers newer than the stored head may be verified (none while the chain is idle).
+  assert.ok(s.headersVerified <= Number(now - stored), `verified ${s.headersVerified} headers for ${now - stored} new blocks`);
+  if (now === stored) assert.equal(s.signaturesVerified, 0, 'no signatures re-checked');
+  const a = await page.evaluate((x) => window.dipnet.account(x), formatAddress(addressOf(alice.publicKey)));
+  assert.equal(BigInt(a.balance), dpn(7));
+  say(`reloaded and resumed at ${head.height} (stored ${stored}) in ${Date.now() - t} ms: ${s.headersVerified} headers / ${s.signaturesVerified} signatures verified (first load: ${firstStats.headersVerified} / ${firstStats.signaturesVerified}); wallet after reload: ${s.wallet ?? 'none'}`);
+  say(`sources after reload: ${describe(s.sources)}; relay HTTP requests from the page in total: ${relayHits.length}${relayHits.length ? ` (${[...new Set(relayHits.map((h) => h.split('?')[0]))].slice(0, 6).join(', ')})` : ''}`);
+  const shot = join(outDir, 'light-client.png');
+  await page.screenshot({ path: shot, fullPage: true });
+  say(`screenshot: ${shot}`);
+  noErrors('reload');
+});
+
+test('no page or worker errors at all', () => {
+  noErrors('the end');
+});
