@@ -75,7 +75,8 @@ async function main(): Promise<void> {
   log(`native verify ${Math.round(rate)}/s on one core, ${cores} cores → ref ${Math.round(ref)} tx/s`);
 
   const dir = await mkdtemp(join(tmpdir(), 'dipnet-bench-'));
-  const info = await prepareDevnet({ dir, validators: VALIDATORS, chainId: 'dipnet-bench', reset: false });
+  const blockTimeMs = process.env.BENCH_BLOCK_TIME_MS ? Number(process.env.BENCH_BLOCK_TIME_MS) : undefined;
+  const info = await prepareDevnet({ dir, validators: VALIDATORS, chainId: 'dipnet-bench', reset: false, ...(blockTimeMs ? { blockTimeMs } : {}) });
   const net = startDevnetProcesses(info, dir);
   const clients = info.validators.map((v) => new RelayClient(v.relayUrl));
   try {

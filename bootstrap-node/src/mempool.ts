@@ -11,7 +11,7 @@ import {
   type SignedTx,
 } from '@dipnet/protocol';
 import type { Chain, Candidate } from './chain.ts';
-import { applyTx } from './state/executor.ts';
+import { applyTx, txOutflow } from './state/executor.ts';
 import { getAccount, putAccount, getParams } from './state/accounts.ts';
 
 export interface SyncVerifier {
@@ -32,17 +32,6 @@ interface SenderQueue {
   /** Pending txs in nonce order, consecutive from the committed nonce. */
   txs: Pending[];
   reserved: bigint;
-}
-
-/** DPN a tx takes from its sender's spendable balance (fees are added by the caller). */
-function outflow(stx: SignedTx): bigint {
-  const b = stx.tx.body;
-  switch (b.type) {
-    case 'transfer': return b.amount;
-    case 'registerValidator': return b.selfBond;
-    case 'bond': return b.amount;
-    case 'unbond': return 0n;
-  }
 }
 
 export class Mempool {
@@ -89,7 +78,7 @@ export class Mempool {
     const head = this.chain.head;
     const now = BigInt(Date.now());
     const fee = applyTx(view, { chainId: this.chain.chainId, height: head.height + 1n, time: now > head.time ? now : head.time + 1n, proposer: new Uint8Array(20) }, stx, bytes.length);
-    const p: Pending = { bytes, tx: stx, hash, sender, cost: fee + outflow(stx) };
+    const p: Pending = { bytes, tx: stx, hash, sender, cost: fee + txOutflow(stx.tx.body) };
     this.txs.set(id, p);
     if (queue) {
       queue.txs.push(p);

@@ -7,7 +7,8 @@
  */
 import {
   ErrorCode, fail, addressOf, equalBytes, compareBytes, txSender, requiredFee, spendable,
-  StateKey, COMMUNITY_POOL, UNITS_PER_DPN, makeValidatorSet, evidenceHash,
+  StateKey, COMMUNITY_POOL, UNITS_PER_DPN, makeValidatorSet, evidenceHash, MAX_UNBONDINGS,
+  type Account,
   type SignedTx, type DuplicateVoteEvidence, type ValidatorSet, type Validator, type Params,
 } from '@dipnet/protocol';
 import { StateView } from './state-view.ts';
@@ -40,24 +41,24 @@ export function applyTx(state: StateView, ctx: BlockContext, stx: SignedTx, txBy
   if (tx.nonce > acct.nonce) fail(ErrorCode.TX_NONCE_FUTURE, `nonce ${tx.nonce} is ahead of the next nonce ${acct.nonce}`, { expected: acct.nonce.toString() });
   const fee = requiredFee(params, txBytes);
   if (tx.fee < fee) fail(ErrorCode.TX_FEE_TOO_LOW, `fee ${tx.fee} is below the required ${fee}`, { required: fee.toString() });
-  // The signer pays what the fee schedule asks, not its declared maximum.
-  debit(view, ctx, sender, fee, 'fee');
-  const after = getAccount(view, sender);
-  putAccount(view, sender, { ...after, nonce: after.nonce + 1n });
+  // The signer pays what the fee schedule asks, not its declared maximum. Fee and outflow are
+  // checked against the account as read once, and leave it in one write at the end.
+  checkSpendable(acct, ctx.time, fee, 'fee');
+  const out = txOutflow(tx.body);
 
   const b = tx.body;
   switch (b.type) {
     case 'transfer': {
       if (b.amount === 0n) fail(ErrorCode.TX_INVALID, 'transfer amount must be positive');
       if (equalBytes(b.to, sender)) fail(ErrorCode.TX_INVALID, 'transfer to self');
-      debit(view, ctx, sender, b.amount, 'transfer');
+      checkSpendable(acct, ctx.time, fee + out, 'transfer');
       credit(view, b.to, b.amount);
       break;
     }
     case 'registerValidator': {
       if (getValidator(view, sender)) fail(ErrorCode.TX_INVALID, 'this key is already a registered validator');
       if (b.selfBond < params.minValidatorStake) fail(ErrorCode.TX_STAKE_TOO_LOW, `self-bond ${b.selfBond} is below the minimum ${params.minValidatorStake}`);
-      debit(view, ctx, sender, b.selfBond, 'self-bond');
+      checkSpendable(acct, ctx.time, fee + out, 'self-bond');
       putValidator(view, sender, { publicKey: tx.signer, moniker: b.moniker, stake: b.selfBond, shares: b.selfBond, slashed: 0n, jailed: false });
       putShares(view, sender, sender, b.selfBond);
       const roster = getRoster(view);
@@ -71,7 +72,7 @@ export function applyTx(state: StateView, ctx: BlockContext, stx: SignedTx, txBy
       if (!v) fail(ErrorCode.TX_UNKNOWN_VALIDATOR, 'no validator is registered at that address');
       if (v.jailed) fail(ErrorCode.TX_INVALID, 'validator is jailed for double signing');
       if (b.amount === 0n) fail(ErrorCode.TX_INVALID, 'bond amount must be positive');
-      debit(view, ctx, sender, b.amount, 'bond');
+      checkSpendable(acct, ctx.time, fee + out, 'bond');
       const newShares = v.shares === 0n || v.stake === 0n ? b.amount : (b.amount * v.shares) / v.stake;
       if (newShares === 0n) fail(ErrorCode.TX_INVALID, 'bond too small to buy one share');
       putValidator(view, b.validator, { ...v, stake: v.stake + b.amount, shares: v.shares + newShares });
@@ -86,26 +87,34 @@ export function applyTx(state: StateView, ctx: BlockContext, stx: SignedTx, txBy
       // Round shares up so unbonding never takes more tokens than the shares are worth.
       const burn = (b.amount * v.shares + v.stake - 1n) / v.stake;
       if (burn > held) fail(ErrorCode.TX_INSUFFICIENT_FUNDS, `bonded ${(held * v.stake) / (v.shares || 1n)} is less than ${b.amount}`);
+      const q = getUnbondings(view);
+      if (q.length >= MAX_UNBONDINGS) fail(ErrorCode.TX_INVALID, 'unbonding queue is full; retry later');
       putShares(view, sender, b.validator, held - burn);
       putValidator(view, b.validator, { ...v, stake: v.stake - b.amount, shares: v.shares - burn });
-      const q = getUnbondings(view);
-      if (q.length >= 100_000) fail(ErrorCode.TX_INVALID, 'unbonding queue is full; retry later');
       q.push({ releaseAt: ctx.time + params.unbondingPeriodMs, delegator: sender, amount: b.amount });
       putUnbondings(view, q); // appended in block-time order, so the queue stays sorted
       break;
     }
   }
+  putAccount(view, sender, { ...acct, balance: acct.balance - fee - out, nonce: acct.nonce + 1n });
   view.mergeInto(state);
   return fee;
 }
 
-function debit(view: StateView, ctx: BlockContext, addr: Uint8Array, amount: bigint, what: string): void {
-  const a = getAccount(view, addr);
-  if (spendable(a, ctx.time) < amount) {
-    if (a.balance >= amount) fail(ErrorCode.TX_FUNDS_LOCKED, `${what}: funds are locked until ${new Date(Number(a.lockedUntil)).toISOString()}`, { lockedUntil: a.lockedUntil.toString() });
-    fail(ErrorCode.TX_INSUFFICIENT_FUNDS, `${what}: spendable balance ${spendable(a, ctx.time)} is less than ${amount}`);
+/** DPN a tx moves out of its signer's spendable balance, besides the fee. */
+export function txOutflow(body: SignedTx['tx']['body']): bigint {
+  switch (body.type) {
+    case 'transfer': return body.amount;
+    case 'registerValidator': return body.selfBond;
+    case 'bond': return body.amount;
+    case 'unbond': return 0n;
   }
-  putAccount(view, addr, { ...a, balance: a.balance - amount });
+}
+
+function checkSpendable(a: Account, now: bigint, amount: bigint, what: string): void {
+  if (spendable(a, now) >= amount) return;
+  if (a.balance >= amount) fail(ErrorCode.TX_FUNDS_LOCKED, `${what}: funds are locked until ${new Date(Number(a.lockedUntil)).toISOString()}`, { lockedUntil: a.lockedUntil.toString() });
+  fail(ErrorCode.TX_INSUFFICIENT_FUNDS, `${what}: spendable balance ${spendable(a, now)} is less than ${amount}`);
 }
 
 function credit(view: StateView, addr: Uint8Array, amount: bigint): void {

@@ -1,0 +1,479 @@
+/**
+ * `<dip-shoppable-video>`: shoppable hotspots over any `<video>`.
+ *
+ * Wrap the site's video, or point at it:
+ * ```html
+ * <script type="module" src="dip-shoppable-video.js"></script>
+ * <dip-shoppable-video src="props.json">
+ *   <video src="film.mp4" controls><track kind="metadata" src="props.vtt" default></video>
+ * </dip-shoppable-video>
+ * <!-- or --> <video id="film" …></video> <dip-shoppable-video for="film"></dip-shoppable-video>
+ * ```
+ * Annotations (ANNOTATIONS.md) come from `src` and/or the video's `<track kind="metadata">`
+ * children. Hotspots follow the video per presented frame (`requestVideoFrameCallback`, rAF
+ * where missing), seeks, rate changes, resizes and `object-fit`/`object-position`. Everything from
+ * an annotation is rendered as text (Lit text bindings; no innerHTML).
+ *
+ * @attr src - URL of a JSON annotation document.
+ * @attr for - id of the `<video>` to annotate (in the same document or shadow root) instead of the slotted one.
+ * @slot - the `<video>` (or a wrapper containing it, e.g. `<media-controller>`).
+ * @fires dip-hotspot-shown - `{ id, label, product, time }` each time a prop's hotspot appears.
+ * @fires dip-hotspot-click - `{ id, label, product, time, via: 'hotspot' | 'list' }` on a hotspot or scene-list activation.
+ * @fires dip-annotations-loaded - `{ source, count }` after a source was read and validated.
+ * @fires dip-error - `{ source, path, message }` when a source is unreadable or malformed; its props are dropped.
+ * @csspart overlay - the layer over the video's box.
+ * @csspart hotspot - a hotspot button (also `hotspot-occluded` when the prop is occluded).
+ * @csspart outline - the outline of a prop while paused.
+ * @csspart scene - the "shop this scene" container; @csspart scene-toggle - its disclosure button.
+ * @csspart scene-list - the list of props in the current scene; @csspart scene-item - one entry's button.
+ * @csspart error - the error message.
+ * @cssproperty [--dip-hotspot-size=28px] - hotspot diameter (kept ≥ 24px for WCAG 2.5.8).
+ * @cssproperty [--dip-hotspot-color=#fff] - hotspot fill.
+ * @cssproperty [--dip-hotspot-ring=rgba(0,0,0,.55)] - hotspot ring.
+ * @cssproperty [--dip-accent=#ffb400] - focus ring and outline colour.
+ * @cssproperty [--dip-panel-bg=rgba(20,20,20,.85)] - scene list background; [--dip-panel-fg=#fff] its text.
+ * @cssproperty [--dip-font=system-ui, sans-serif] - font of the scene list.
+ * @cssproperty [--dip-overlay-z=2] - z-index of the overlay.
+ */
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { AnnotationError, parseAnnotationText, parseAnnotations, type AnnotationDocument, type Product, type Prop } from './annotations.ts';
+import { boxAt, type BoxAt } from './box-at.ts';
+import { contentRect } from './content-rect.ts';
+import { propsFromCues } from './vtt-cues.ts';
+
+export const TAG = 'dip-shoppable-video';
+
+export const DipEvent = {
+  hotspotShown: 'dip-hotspot-shown',
+  hotspotClick: 'dip-hotspot-click',
+  annotationsLoaded: 'dip-annotations-loaded',
+  error: 'dip-error',
+} as const;
+
+export interface HotspotDetail { id: string; label: string; product: Product; time: number }
+export interface HotspotClickDetail extends HotspotDetail { via: 'hotspot' | 'list' }
+export interface AnnotationsLoadedDetail { source: string; count: number }
+export interface DipErrorDetail { source: string; path: string; message: string }
+
+/** A prop in frame at the current time, with its box in overlay CSS pixels. */
+interface Visible { prop: Prop; box: BoxAt; left: number; top: number; width: number; height: number }
+
+const sourceOf = (el: HTMLTrackElement): string => el.getAttribute('src') ?? el.label ?? 'metadata track';
+
+export class DipShoppableVideo extends LitElement {
+  static override properties = {
+    src: { type: String, reflect: true },
+    for: { type: String, reflect: true },
+  };
+
+  static override styles = css`
+    :host { display: block; position: relative; }
+    :host([hidden]) { display: none; }
+    .overlay {
+      position: absolute; left: 0; top: 0; width: 0; height: 0;
+      pointer-events: none; z-index: var(--dip-overlay-z, 2); contain: layout style;
+    }
+    .hotspot {
+      --size: max(24px, var(--dip-hotspot-size, 28px));
+      position: absolute; left: 0; top: 0; width: var(--size); height: var(--size);
+      margin: calc(var(--size) / -2) 0 0 calc(var(--size) / -2); padding: 0;
+      border-radius: 50%; border: 3px solid var(--dip-hotspot-ring, rgba(0, 0, 0, .55));
+      background: var(--dip-hotspot-color, #fff); cursor: pointer; pointer-events: auto;
+      box-shadow: 0 0 0 0 var(--dip-hotspot-color, #fff); animation: dip-pulse 2s ease-out infinite;
+      will-change: transform;
+    }
+    .hotspot.occluded { opacity: .6; }
+    .hotspot:focus-visible, .scene button:focus-visible {
+      outline: 3px solid var(--dip-accent, #ffb400); outline-offset: 2px;
+    }
+    .outline {
+      position: absolute; left: 0; top: 0; box-sizing: border-box;
+      border: 2px solid var(--dip-accent, #ffb400); border-radius: 4px; pointer-events: none;
+    }
+    .scene {
+      position: absolute; right: 8px; top: 8px; max-width: min(18rem, 60%); pointer-events: auto;
+      font: 14px/1.3 var(--dip-font, system-ui, sans-serif); color: var(--dip-panel-fg, #fff);
+    }
+    .scene button {
+      font: inherit; color: inherit; background: var(--dip-panel-bg, rgba(20, 20, 20, .85));
+      border: 0; border-radius: 4px; padding: 6px 10px; min-height: 24px; cursor: pointer; text-align: start;
+    }
+    .scene ul { list-style: none; margin: 4px 0 0; padding: 0; display: grid; gap: 2px; }
+    .scene li button { width: 100%; }
+    .error {
+      position: absolute; left: 8px; bottom: 8px; margin: 0; padding: 4px 8px; max-width: 90%;
+      font: 12px/1.3 var(--dip-font, system-ui, sans-serif); color: #fff; background: #a00; border-radius: 4px;
+    }
+    .sr {
+      position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap;
+    }
+    [hidden] { display: none !important; }
+    @keyframes dip-pulse { 70% { box-shadow: 0 0 0 10px transparent; } 100% { box-shadow: 0 0 0 0 transparent; } }
+    @media (prefers-reduced-motion: reduce) {
+      .hotspot { animation: none; will-change: auto; }
+    }
+  `;
+
+  /** URL of a JSON annotation document (attribute `src`). */
+  declare src: string | null;
+  /** id of the `<video>` to annotate instead of the slotted one (attribute `for`). */
+  declare for: string | null;
+
+  #video: HTMLVideoElement | null = null;
+  #detach: AbortController | null = null;
+  #resize: ResizeObserver | null = null;
+  #waitFor: MutationObserver | null = null;
+  #fetch: AbortController | null = null;
+  #frameHandle = 0;
+  #rafHandle = 0;
+  #sources = new Map<string, Prop[]>();
+  #errors = new Map<string, DipErrorDetail>();
+  #visible: Visible[] = [];
+  #key = '';
+  #overlayKey = '';
+  #paused = true;
+  #listOpen = false;
+
+  constructor() {
+    super();
+    this.src = null;
+    this.for = null;
+  }
+
+  /** The annotated video, once found. */
+  get video(): HTMLVideoElement | null {
+    return this.#video;
+  }
+
+  /** Every prop from every source (props from a metadata track may repeat an id: one per segment). */
+  get props(): readonly Prop[] {
+    return [...this.#sources.values()].flat();
+  }
+
+  /** The latest annotation error, or null when every source is valid. */
+  get error(): DipErrorDetail | null {
+    return [...this.#errors.values()].at(-1) ?? null;
+  }
+
+  /** Annotations given directly (validated like a file; invalid input fires `dip-error`). */
+  set annotations(value: AnnotationDocument | null) {
+    if (value === null) this.#setSource('annotations', []);
+    else this.#load('annotations', () => parseAnnotations(value, 'annotations').props);
+  }
+
+  /** Ids of the props whose hotspots are shown now. */
+  get visibleIds(): string[] {
+    return this.#visible.map((v) => v.prop.id);
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (this.hasUpdated) this.#resolveVideo();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#attach(null);
+    this.#waitFor?.disconnect();
+    this.#waitFor = null;
+    this.#fetch?.abort();
+  }
+
+  protected override firstUpdated(): void {
+    this.#resolveVideo();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('src')) this.#loadSrc();
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    if (changed.has('for') && changed.get('for') !== undefined) this.#resolveVideo();
+    this.#overlayKey = '';
+    this.#place();
+  }
+
+  protected override render(): unknown {
+    const vis = this.#visible;
+    const err = this.error;
+    return html`
+      <slot @slotchange=${this.#resolveVideo}></slot>
+      <div class="overlay" part="overlay">
+        ${this.#paused ? vis.map(() => html`<div class="outline" part="outline"></div>`) : nothing}
+        ${vis.map((v) => html`<button type="button" class="hotspot ${v.box.occluded ? 'occluded' : ''}"
+            part=${v.box.occluded ? 'hotspot hotspot-occluded' : 'hotspot'} data-id=${v.prop.id}
+            @click=${() => this.#activate(v.prop, 'hotspot')}><span class="sr">${v.prop.label}</span></button>`)}
+        <div class="scene" part="scene" ?hidden=${vis.length === 0}>
+          <button type="button" part="scene-toggle" aria-expanded=${this.#listOpen ? 'true' : 'false'} aria-controls="scene-list"
+            @click=${this.#toggleList}>Shop this scene (${vis.length})</button>
+          <ul id="scene-list" part="scene-list" aria-label="Products in this scene" ?hidden=${!this.#listOpen}>
+            ${vis.map((v) => html`<li><button type="button" part="scene-item" data-id=${v.prop.id}
+                @click=${() => this.#activate(v.prop, 'list')}>${v.prop.label}</button></li>`)}
+          </ul>
+        </div>
+        <p class="error" part="error" role="status" ?hidden=${!err}>${err ? `Annotations not loaded: ${err.message}` : ''}</p>
+      </div>
+    `;
+  }
+
+  // ---- video discovery -------------------------------------------------------------------
+
+  #resolveVideo = (): void => {
+    let found: Element | null = null;
+    if (this.for) {
+      const root = this.getRootNode() as Document | ShadowRoot;
+      found = root.getElementById?.(this.for) ?? null;
+      if (!found && !this.#waitFor && this.isConnected) {
+        // The target may be parsed or inserted after us.
+        this.#waitFor = new MutationObserver(() => this.#resolveVideo());
+        this.#waitFor.observe(root, { childList: true, subtree: true });
+      }
+    } else {
+      const slot = this.renderRoot.querySelector('slot');
+      for (const el of slot?.assignedElements({ flatten: true }) ?? []) {
+        found = el instanceof HTMLVideoElement ? el : el.querySelector('video');
+        if (found) break;
+      }
+    }
+    const video = found instanceof HTMLVideoElement ? found : null;
+    if (video) {
+      this.#waitFor?.disconnect();
+      this.#waitFor = null;
+    }
+    if (video !== this.#video) this.#attach(video);
+  };
+
+  #attach(video: HTMLVideoElement | null): void {
+    this.#detach?.abort();
+    this.#resize?.disconnect();
+    if (this.#video && this.#frameHandle) this.#video.cancelVideoFrameCallback?.(this.#frameHandle);
+    cancelAnimationFrame(this.#rafHandle);
+    this.#frameHandle = 0;
+    this.#rafHandle = 0;
+    this.#video = video;
+    if (!video) return;
+    const ac = new AbortController();
+    this.#detach = ac;
+    const opts = { signal: ac.signal };
+    const update = (): void => this.#tick();
+    for (const type of ['seeking', 'seeked', 'ratechange', 'loadedmetadata', 'loadeddata', 'resize', 'emptied', 'durationchange']) {
+      video.addEventListener(type, update, opts);
+    }
+    video.addEventListener('play', () => this.#setPaused(false), opts);
+    video.addEventListener('pause', () => this.#setPaused(true), opts);
+    video.addEventListener('ended', () => this.#setPaused(true), opts);
+    this.#resize = new ResizeObserver(update);
+    this.#resize.observe(video);
+    this.#resize.observe(this);
+    for (const el of Array.from(video.querySelectorAll<HTMLTrackElement>('track[kind="metadata"]'))) {
+      el.addEventListener('load', () => this.#readTrack(el), opts);
+      el.addEventListener('error', () => this.#fail(sourceOf(el), new AnnotationError('', 'the track could not be loaded', sourceOf(el))), opts);
+      // Metadata tracks load and fire cues only when not `disabled` (their default).
+      if (el.track.mode === 'disabled') el.track.mode = 'hidden';
+      if (el.readyState === HTMLTrackElement.LOADED) this.#readTrack(el);
+    }
+    this.#paused = video.paused;
+    this.#listOpen = video.paused;
+    this.#scheduleFrame();
+    this.#tick();
+  }
+
+  // ---- annotation sources ------------------------------------------------------------------
+
+  #loadSrc(): void {
+    this.#fetch?.abort();
+    const src = this.src;
+    for (const key of [...this.#sources.keys()].filter((k) => k.startsWith('src:'))) this.#sources.delete(key);
+    for (const key of [...this.#errors.keys()].filter((k) => k.startsWith('src:'))) this.#errors.delete(key);
+    if (!src) return;
+    const key = `src:${src}`;
+    const ac = new AbortController();
+    this.#fetch = ac;
+    (async () => {
+      const res = await fetch(new URL(src, document.baseURI), { signal: ac.signal, credentials: 'same-origin' });
+      if (!res.ok) throw new AnnotationError('', `HTTP ${res.status} fetching the annotation file`, src);
+      return res.text();
+    })().then(
+      (text) => !ac.signal.aborted && this.#load(key, () => parseAnnotationText(text, src).props),
+      (e: unknown) => !ac.signal.aborted && this.#fail(key, e instanceof AnnotationError ? e : new AnnotationError('', `could not fetch the annotation file (${(e as Error).message})`, src)),
+    );
+  }
+
+  #readTrack(el: HTMLTrackElement): void {
+    const source = sourceOf(el);
+    this.#load(`track:${source}`, () => propsFromCues(Array.from(el.track.cues ?? []) as unknown as VTTCue[], source));
+  }
+
+  #load(key: string, read: () => Prop[]): void {
+    let props: Prop[];
+    try {
+      props = read();
+    } catch (e) {
+      this.#fail(key, e instanceof AnnotationError ? e : new AnnotationError('', String(e), key));
+      return;
+    }
+    this.#errors.delete(key);
+    this.#setSource(key, props);
+    this.#emit<AnnotationsLoadedDetail>(DipEvent.annotationsLoaded, { source: key.replace(/^\w+:/, ''), count: props.length });
+  }
+
+  #fail(key: string, e: AnnotationError): void {
+    this.#sources.delete(key);
+    const detail = { source: e.source, path: e.path, message: e.message };
+    this.#errors.set(key, detail);
+    this.#key = '\0';
+    this.#tick();
+    this.requestUpdate();
+    this.#emit<DipErrorDetail>(DipEvent.error, detail);
+  }
+
+  #setSource(key: string, props: Prop[]): void {
+    this.#sources.set(key, props);
+    this.#key = '\0';
+    this.#tick();
+    this.requestUpdate();
+  }
+
+  // ---- per-frame placement -----------------------------------------------------------------
+
+  #setPaused(paused: boolean): void {
+    this.#paused = paused;
+    // On pause, offer the scene's list; on play, fold it unless the viewer is using it.
+    if (paused) this.#listOpen = true;
+    else if (!this.renderRoot.querySelector('.scene')?.contains((this.renderRoot as ShadowRoot).activeElement)) this.#listOpen = false;
+    this.#scheduleFrame();
+    this.#key = '\0';
+    this.#tick();
+  }
+
+  #scheduleFrame(): void {
+    const video = this.#video;
+    if (!video) return;
+    const rvfc = (video as Partial<Pick<HTMLVideoElement, 'requestVideoFrameCallback'>>).requestVideoFrameCallback;
+    if (rvfc) {
+      // Fires once per presented frame, also for the frame shown after a seek while paused.
+      if (!this.#frameHandle) {
+        this.#frameHandle = rvfc.call(video, (_now, meta) => {
+          this.#frameHandle = 0;
+          this.#tick(video.paused ? undefined : meta.mediaTime);
+          this.#scheduleFrame();
+        });
+      }
+    } else if (!video.paused && !this.#rafHandle) {
+      this.#rafHandle = requestAnimationFrame(() => {
+        this.#rafHandle = 0;
+        this.#tick();
+        this.#scheduleFrame();
+      });
+    }
+  }
+
+  /** Recomputes what is in frame and where; re-renders only when that set changes. */
+  #tick(mediaTime?: number): void {
+    const video = this.#video;
+    if (!video) return;
+    const t = mediaTime ?? video.currentTime;
+    // Reads first (layout is clean here), then writes only transforms.
+    const host = this.getBoundingClientRect();
+    const vr = video.getBoundingClientRect();
+    const cs = getComputedStyle(video);
+    const padL = parseFloat(cs.paddingLeft) || 0;
+    const padT = parseFloat(cs.paddingTop) || 0;
+    const cw = video.clientWidth - padL - (parseFloat(cs.paddingRight) || 0);
+    const ch = video.clientHeight - padT - (parseFloat(cs.paddingBottom) || 0);
+    const frame = contentRect(video.videoWidth, video.videoHeight, cw, ch, cs.objectFit, cs.objectPosition);
+    const ox = vr.left - host.left - this.clientLeft + video.clientLeft;
+    const oy = vr.top - host.top - this.clientTop + video.clientTop;
+    const fx = padL + frame.x;
+    const fy = padT + frame.y;
+    const ew = video.clientWidth;
+    const eh = video.clientHeight;
+    const seen = new Set<string>();
+    const visible: Visible[] = [];
+    for (const prop of this.props) {
+      if (seen.has(prop.id)) continue;
+      const box = boxAt(prop.track, t);
+      if (!box) continue;
+      const left = fx + box.x * frame.width;
+      const top = fy + box.y * frame.height;
+      const width = box.w * frame.width;
+      const height = box.h * frame.height;
+      const cx = left + width / 2;
+      const cy = top + height / 2;
+      if (cx < 0 || cy < 0 || cx > ew || cy > eh) continue; // cropped away by object-fit: cover/none
+      seen.add(prop.id);
+      visible.push({ prop, box, left, top, width, height });
+    }
+    const before = new Set(this.#visible.map((v) => v.prop.id));
+    this.#visible = visible;
+    this.#overlay = { ox, oy, ew, eh };
+    const key = visible.map((v) => `${v.prop.id}${v.box.occluded ? '*' : ''}`).join('\n') + (this.#paused ? '|p' : '');
+    if (key !== this.#key) {
+      this.#key = key;
+      this.requestUpdate(); // positions are applied in updated()
+    } else {
+      this.#place();
+    }
+    for (const v of visible) {
+      if (!before.has(v.prop.id)) {
+        this.#emit<HotspotDetail>(DipEvent.hotspotShown, { id: v.prop.id, label: v.prop.label, product: v.prop.product, time: t });
+      }
+    }
+  }
+
+  #overlay = { ox: 0, oy: 0, ew: 0, eh: 0 };
+
+  /** Writes positions to the rendered nodes (transforms only; the overlay's size when it changes). */
+  #place(): void {
+    const root = this.renderRoot as ShadowRoot;
+    const overlay = root.querySelector<HTMLElement>('.overlay');
+    if (!overlay) return;
+    const { ox, oy, ew, eh } = this.#overlay;
+    const okey = `${ox},${oy},${ew},${eh}`;
+    if (okey !== this.#overlayKey) {
+      this.#overlayKey = okey;
+      overlay.style.transform = `translate(${ox}px, ${oy}px)`;
+      overlay.style.width = `${ew}px`;
+      overlay.style.height = `${eh}px`;
+    }
+    const hotspots = overlay.querySelectorAll<HTMLElement>('.hotspot');
+    const outlines = overlay.querySelectorAll<HTMLElement>('.outline');
+    this.#visible.forEach((v, i) => {
+      const h = hotspots[i];
+      if (h) h.style.transform = `translate(${v.left + v.width / 2}px, ${v.top + v.height / 2}px)`;
+      const o = outlines[i];
+      if (o) {
+        o.style.transform = `translate(${v.left}px, ${v.top}px)`;
+        o.style.width = `${v.width}px`;
+        o.style.height = `${v.height}px`;
+      }
+    });
+  }
+
+  #toggleList = (): void => {
+    this.#listOpen = !this.#listOpen;
+    this.requestUpdate();
+  };
+
+  #activate(prop: Prop, via: 'hotspot' | 'list'): void {
+    this.#emit<HotspotClickDetail>(DipEvent.hotspotClick, {
+      id: prop.id, label: prop.label, product: prop.product, time: this.#video?.currentTime ?? 0, via,
+    });
+  }
+
+  #emit<T>(type: string, detail: T): void {
+    this.dispatchEvent(new CustomEvent<T>(type, { detail, bubbles: true, composed: true }));
+  }
+}
+
+if (!customElements.get(TAG)) customElements.define(TAG, DipShoppableVideo);
+
+declare global {
+  interface HTMLElementTagNameMap { 'dip-shoppable-video': DipShoppableVideo }
+  interface HTMLElementEventMap {
+    'dip-hotspot-shown': CustomEvent<HotspotDetail>;
+    'dip-hotspot-click': CustomEvent<HotspotClickDetail>;
+    'dip-annotations-loaded': CustomEvent<AnnotationsLoadedDetail>;
+    'dip-error': CustomEvent<DipErrorDetail>;
+  }
+}
