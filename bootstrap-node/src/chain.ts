@@ -7,7 +7,6 @@ import {
   ErrorCode, fail, DipnetError, SparseMerkleTree, stateKeyHash, buildSmt, equalBytes, toHex, txSignBytes, txSender,
   decodeSignedTx, txHash, txRootOf, evidenceRootOf, lastCommitHashOf, headerHash, genesisHash, encodeGenesis,
   validatorSetHash, verifyEvidence, verifyCommit, MAX_BLOCK_TXS, MAX_BLOCK_BYTES,
-  StateKey, decodeValidatorSchedule,
   type Block, type Commit, type Genesis, type Header, type SignedTx, type ValidatorSet, type DuplicateVoteEvidence,
   type SignatureVerifier,
 } from '@dipnet/protocol';
@@ -273,13 +272,6 @@ export class Chain {
     for (const [k, v] of exec.stateWrites) if (this.valueCache.has(k)) this.valueCache.set(k, v);
     this.executions.clear();
     return exec;
-  }
-
-  /** The schedule as of the head (for tests and status). */
-  schedule(): { current: ValidatorSet; next: ValidatorSet } {
-    const raw = this.store.getValue(StateKey.validatorSchedule());
-    if (!raw) fail(ErrorCode.NOT_FOUND, 'no schedule');
-    return decodeValidatorSchedule(raw);
   }
 
   /** A state value with its proof at a retained height. */

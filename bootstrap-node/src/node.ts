@@ -57,7 +57,7 @@ export class DipnetNode implements NodeApi {
   private readonly validatorKey: { secretKey: Uint8Array; publicKey: Uint8Array } | null;
   private readonly txBatcher = new TxBatcher((batch) => this.net.publish('txs', batch));
 
-  private constructor(private readonly store: ChainStore, private readonly opts: NodeOptions) {
+  private constructor(private readonly store: ChainStore, opts: NodeOptions) {
     this.log = opts.logger ?? silent;
     this.chain = new Chain(store, opts.genesis, this.verifier);
     this.mempool = new Mempool(this.chain, this.verifier);

@@ -145,13 +145,6 @@ export class ConsensusEngine {
     this.timers.clear();
   }
 
-  get currentHeight(): bigint {
-    return this.height;
-  }
-  get currentRound(): number {
-    return this.round;
-  }
-
   /** The application's head moved (block sync): restart consensus at the new height. */
   resync(): void {
     if (this.stopped || this.deciding) return;

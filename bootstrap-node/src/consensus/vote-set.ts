@@ -38,10 +38,6 @@ export class VoteSet {
     return this.anyPower * 3n > this.total * 2n;
   }
 
-  hasOneThirdAny(): boolean {
-    return this.anyPower * 3n > this.total;
-  }
-
   votes(): IterableIterator<[number, SignedVote]> {
     return this.byValidator.entries();
   }

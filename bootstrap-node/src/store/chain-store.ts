@@ -134,11 +134,6 @@ export class ChainStore implements SmtNodeReader, SignerStore {
     return raw ? decodeBlock(new Uint8Array(raw)) : undefined;
   }
 
-  getBlockBytes(height: bigint): Uint8Array | undefined {
-    const raw = this.blocks.getBinary(heightKey(height));
-    return raw ? new Uint8Array(raw) : undefined;
-  }
-
   getCommit(height: bigint): Commit | undefined {
     const raw = this.commits.getBinary(heightKey(height));
     return raw ? decodeCommit(new Uint8Array(raw)) : undefined;

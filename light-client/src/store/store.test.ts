@@ -9,7 +9,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { openDB } from 'idb';
 import { addressOf, genesisHash, toHex, headerHash, StateKey, decodeAccount } from '@dipnet/protocol';
-import { createLightClient, MemoryStore, IndexedDbStore, type LightClient, type LightClientOptions, type LightStore } from '../index.ts';
+import { createLightClient, MemoryStore, IndexedDbStore, type LightClientOptions, type LightStore } from '../index.ts';
 import { startNet, startProxy, devKey, dpn } from '../testing/devnet.ts';
 
 const CHAIN = 'dipnet-lc-store-test';
