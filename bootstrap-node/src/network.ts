@@ -2,12 +2,16 @@
  * What the node needs from its peer-to-peer layer. The libp2p host implements it for real
  * processes; tests of consensus may wire nodes in one process through the same interface.
  */
+import type { HeaderWithCommit } from '@dipnet/protocol';
+
 export type GossipTopic = 'consensus' | 'txs';
 export type GossipVerdict = 'accept' | 'reject' | 'ignore';
 
 export interface NetworkHandlers {
   onGossip(topic: GossipTopic, fromPeer: string, data: Uint8Array): GossipVerdict;
   onRequest(method: string, body: Uint8Array, fromPeer: string): Promise<Uint8Array>;
+  /** Finalised heads, for networks that push them to light clients (the libp2p `heads` stream). */
+  onFinalized?(listener: (e: HeaderWithCommit) => void): () => void;
 }
 
 export interface Network {

@@ -111,6 +111,7 @@ export class DipnetNode implements NodeApi {
     return {
       onGossip: (topic, from, data) => (topic === 'txs' ? this.onGossipTx(data) : this.onGossipConsensus(from, data)),
       onRequest: createChainRequestHandler(this),
+      onFinalized: (listener) => this.onFinalized(listener),
     };
   }
 

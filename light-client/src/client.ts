@@ -337,8 +337,8 @@ class Client implements LightClient {
   private follow(): void {
     if (this.closed || this.halted || this.subscription) return;
     const candidates = this.pool.usable().filter((s) => s.subscribeHeads);
-    // True push (SSE) beats a paced poll.
-    const src = candidates.find((s) => s.kind === 'relay-http') ?? candidates[0];
+    // Both transports push heads (SSE, the libp2p `heads` stream), so follow the preferred source.
+    const src = candidates[0];
     if (!src?.subscribeHeads) return;
     const sub = src.subscribeHeads(
       (sh) => void this.onAnnouncedHead(src, sh),

@@ -18,6 +18,7 @@ import {
   encodeProofRequest, decodeProofRequest, encodeProofResponse, decodeProofResponse,
   encodeSubmitTxRequest, decodeSubmitTxRequest, encodeSubmitTxResponse, decodeSubmitTxResponse,
   encodeBlockRequest, decodeBlockRequest, encodeBlockResponse, decodeBlockResponse,
+  WIRE_REQUEST_METHODS, WIRE_MAX_HEAD_FRAME_BYTES, encodeHeadsRequest, decodeHeadsRequest, encodeHeadEvent, decodeHeadEvent,
 } from './wire.ts';
 
 const h32 = (b: number): Uint8Array => new Uint8Array(32).fill(b);
@@ -54,7 +55,9 @@ function roundTrip<T>(value: T, encode: (v: T) => Uint8Array, decode: (b: Uint8A
 }
 
 test('method names and protocol ids', () => {
-  assert.deepStrictEqual([...WIRE_METHODS].sort(), ['block', 'headers', 'proof', 'status', 'submit-tx', 'validators']);
+  assert.deepStrictEqual([...WIRE_METHODS].sort(), ['block', 'headers', 'heads', 'proof', 'status', 'submit-tx', 'validators']);
+  assert.deepStrictEqual([...WIRE_REQUEST_METHODS].sort(), ['block', 'headers', 'proof', 'status', 'submit-tx', 'validators']);
+  assert.equal(wireProtocolId('dipnet-1', WireMethod.heads), '/dipnet/dipnet-1/heads/1');
   assert.equal(WireMethod.submitTx, 'submit-tx');
   assert.ok(isWireMethod('proof'));
   assert.ok(!isWireMethod('nope'));
@@ -180,4 +183,17 @@ test('block', () => {
   roundTrip({ block: block(12n), commit: commit(12n) }, encodeBlockResponse, decodeBlockResponse);
   assert.throws(() => decodeBlockResponse(encodeBlockResponse({ block: block(12n), commit: commit(11n) })), (e) => isDipnetError(e, ErrorCode.DECODE_NON_CANONICAL));
   assert.throws(() => decodeBlockRequest(new Uint8Array(7)), (e) => isDipnetError(e, ErrorCode.DECODE_TRUNCATED));
+});
+
+test('heads: empty request, then strict HeaderWithCommit frames', () => {
+  assert.equal(encodeHeadsRequest().length, 0);
+  decodeHeadsRequest(encodeHeadsRequest());
+  assert.throws(() => decodeHeadsRequest(new Uint8Array([0])), (e) => isDipnetError(e, ErrorCode.DECODE_TRAILING_BYTES));
+  roundTrip({ header: header(7n), commit: commit(7n) }, encodeHeadEvent, decodeHeadEvent);
+  assert.throws(() => decodeHeadEvent(encodeHeadEvent({ header: header(7n), commit: commit(8n) })), (e) => isDipnetError(e, ErrorCode.DECODE_NON_CANONICAL));
+  // A commit signed by every validator still fits one frame.
+  const full: Commit = { ...commit(7n), signatures: Array.from({ length: 150 }, (_, i) => ({ validatorIndex: i, signature: sig(i) })) };
+  const frame = encodeFrame(encodeHeadEvent({ header: header(7n), commit: full }));
+  const [payload] = new FrameDecoder(WIRE_MAX_HEAD_FRAME_BYTES).push(frame);
+  assert.deepStrictEqual(decodeHeadEvent(payload!).commit, full);
 });

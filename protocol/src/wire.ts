@@ -6,6 +6,10 @@
  * followed by the payload. The request payload is the method's request encoding; the response
  * payload is a `WireResult`: ok + the method's response encoding, or a `DipnetError` code and
  * message, so typed errors survive the trip. Every decoder is strict (see codec.ts).
+ *
+ * One exception, `heads`, is a long-lived push stream: the client sends one empty request frame
+ * and the node then writes one frame per finalised block, each the bare `HeaderWithCommit`
+ * encoding (no envelope), until either side closes the stream.
  */
 import { Reader, Writer, decodeExact, encodeWith } from './codec.ts';
 import { DipnetError, ErrorCode, fail } from './errors.ts';
@@ -29,10 +33,15 @@ export const WireMethod = {
   proof: 'proof',
   submitTx: 'submit-tx',
   block: 'block',
+  /** Push stream of finalised heads (not request/response, see the module comment). */
+  heads: 'heads',
 } as const;
 export type WireMethod = (typeof WireMethod)[keyof typeof WireMethod];
 
 export const WIRE_METHODS: readonly WireMethod[] = Object.values(WireMethod);
+
+/** The methods that carry exactly one request and one response (every method but `heads`). */
+export const WIRE_REQUEST_METHODS: readonly WireMethod[] = WIRE_METHODS.filter((m) => m !== WireMethod.heads);
 
 export const isWireMethod = (m: string): m is WireMethod => (WIRE_METHODS as readonly string[]).includes(m);
 
@@ -465,4 +474,31 @@ export const decodeBlockResponse = (b: Uint8Array): BlockResponse =>
       return { block, commit };
     },
     'block response',
+  );
+
+// ---------------------------------------------------------------------------------------------
+// heads: push stream; an empty request frame, then one HeaderWithCommit frame per finalised block
+
+/** Largest head frame: a header plus a commit signed by every validator, with room to spare. */
+export const WIRE_MAX_HEAD_FRAME_BYTES = 64 * 1024;
+
+export const encodeHeadsRequest = (): Uint8Array => new Uint8Array(0);
+export const decodeHeadsRequest = (b: Uint8Array): void => decodeExact(b, () => undefined, 'heads request');
+
+export const encodeHeadEvent = (e: HeaderWithCommit): Uint8Array =>
+  encodeWith(e, (w, e) => {
+    writeHeader(w, e.header);
+    writeCommit(w, e.commit);
+  }, 1024);
+
+export const decodeHeadEvent = (b: Uint8Array): HeaderWithCommit =>
+  decodeExact(
+    b,
+    (r) => {
+      const header = readHeader(r);
+      const commit = readCommit(r);
+      if (commit.height !== header.height) fail(ErrorCode.DECODE_NON_CANONICAL, 'head event: commit height differs from header height');
+      return { header, commit };
+    },
+    'head event',
   );

@@ -2,7 +2,8 @@
  * The node's libp2p host: WebSockets and WebRTC-direct listeners (both dialable from browsers),
  * noise + yamux, identify, ping, a circuit-relay v2 server (so browsers can reach each other
  * through the node), flood gossip among validators (gossip.ts), one request/response protocol
- * per method (`/dipnet/<chainId>/<method>/1`, see protocol/src/wire.ts), peer scoring with
+ * per method (`/dipnet/<chainId>/<method>/1`, see protocol/src/wire.ts), the `heads` push stream
+ * (head-push.ts), peer scoring with
  * temporary bans, and bootstrap dialling with exponential backoff.
  */
 import { createLibp2p, type Libp2p } from 'libp2p';
@@ -17,7 +18,7 @@ import { generateKeyPairFromSeed } from '@libp2p/crypto/keys';
 import { peerIdFromString } from '@libp2p/peer-id';
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr';
 import type { Connection, PeerId, Stream } from '@libp2p/interface';
-import { DipnetError } from '@dipnet/protocol';
+import { DipnetError, WireMethod, type HeaderWithCommit } from '@dipnet/protocol';
 import {
   WIRE_METHODS, WIRE_MAX_REQUEST_BYTES, WIRE_MAX_RESPONSE_BYTES, wireProtocolId,
   encodeFrame, encodeWireResult, decodeWireResult, wireResultFromError, type WireResult,
@@ -25,6 +26,7 @@ import {
 import { FloodGossip, DEFAULT_GOSSIP_LIMITS, type GossipTopic, type GossipVerdict, type GossipFault } from './gossip.ts';
 import { PeerScorer } from './scoring.ts';
 import { P2PRequestError, errText, readOneFrame } from './stream-io.ts';
+import { HeadPush } from './head-push.ts';
 
 export { P2PRequestError } from './stream-io.ts';
 import type { Network } from '../network.ts';
@@ -61,6 +63,10 @@ export interface P2PTuning {
   /** Inbound connections per second accepted from one IP (devnets put many nodes on one). */
   readonly inboundConnectionsPerSecondPerHost: number;
   readonly maxRelayReservations: number;
+  /** Concurrent `heads` streams one peer may hold. */
+  readonly maxHeadStreamsPerPeer: number;
+  /** Unsent bytes a `heads` stream may hold before its reader is dropped as a slow consumer. */
+  readonly maxHeadStreamBufferedBytes: number;
 }
 
 export const DEFAULT_P2P_TUNING: P2PTuning = {
@@ -80,6 +86,8 @@ export const DEFAULT_P2P_TUNING: P2PTuning = {
   lazyForwardBytes: 16 * 1024,
   inboundConnectionsPerSecondPerHost: 100,
   maxRelayReservations: 256,
+  maxHeadStreamsPerPeer: 4,
+  maxHeadStreamBufferedBytes: 512 * 1024,
 };
 
 export interface P2PHostConfig {
@@ -97,7 +105,7 @@ export interface P2PHostConfig {
   readonly bootstrap: readonly string[];
   readonly chainId: string;
   readonly logger?: P2PLogger;
-  /** Request/response methods served (default: every WireMethod). */
+  /** Methods served (default: every WireMethod; `heads` only when the handlers have `onFinalized`). */
   readonly requestMethods?: readonly string[];
   readonly tuning?: Partial<P2PTuning>;
 }
@@ -109,6 +117,8 @@ export interface P2PHandlers {
   onRequest(method: string, body: Uint8Array, fromPeer: string): Promise<Uint8Array>;
   /** A gossip peer came (up = true) or went. */
   onPeer?(peerId: string, up: boolean): void;
+  /** Finalised heads, pushed to `heads` streams; returns an unsubscribe function. */
+  onFinalized?(listener: (e: HeaderWithCommit) => void): () => void;
 }
 
 export interface P2PHost {
@@ -229,7 +239,7 @@ export async function createP2PHost(config: P2PHostConfig, handlers: P2PHandlers
     await gossip.start();
 
     // ---- request/response server --------------------------------------------------------------
-    const methods = config.requestMethods ?? WIRE_METHODS;
+    const methods = (config.requestMethods ?? WIRE_METHODS).filter((m) => m !== WireMethod.heads);
     const serve = async (method: string, stream: Stream, connection: Connection): Promise<void> => {
       const from = connection.remotePeer.toString();
       const signal = AbortSignal.timeout(tuning.requestTimeoutMs);
@@ -266,6 +276,25 @@ export async function createP2PHost(config: P2PHostConfig, handlers: P2PHandlers
     };
     for (const method of methods) {
       await libp2p.handle(wireProtocolId(config.chainId, method), (stream, connection) => serve(method, stream, connection), {
+        maxInboundStreams: 64,
+      });
+    }
+
+    // ---- heads push stream ----------------------------------------------------------------------
+    const subscribe = handlers.onFinalized?.bind(handlers);
+    const headPush = subscribe && (config.requestMethods ?? WIRE_METHODS).includes(WireMethod.heads)
+      ? new HeadPush({
+        subscribe,
+        maxStreamsPerPeer: tuning.maxHeadStreamsPerPeer,
+        maxBufferedBytes: tuning.maxHeadStreamBufferedBytes,
+        requestTimeoutMs: tuning.requestTimeoutMs,
+        maxRequestBytes: tuning.maxRequestBytes,
+        onGarbage: (peerId, reason) => charge(peerId, tuning.penaltyGarbage, reason),
+        log: (level, msg, ctx) => log(level, msg, ctx),
+      })
+      : null;
+    if (headPush) {
+      await libp2p.handle(wireProtocolId(config.chainId, WireMethod.heads), (stream, connection) => headPush.serve(stream, connection.remotePeer.toString()), {
         maxInboundStreams: 64,
       });
     }
@@ -414,6 +443,7 @@ export async function createP2PHost(config: P2PHostConfig, handlers: P2PHandlers
         }
         libp2p.removeEventListener('peer:disconnect', onPeerDisconnect);
         libp2p.removeEventListener('peer:connect', onPeerConnect);
+        headPush?.stop();
         await gossip.stop();
         await libp2p.stop();
         log('info', 'p2p host stopped', { peerId: selfId });

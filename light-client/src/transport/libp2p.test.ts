@@ -1,7 +1,8 @@
 /**
  * The libp2p transport against a real node's libp2p host (the same `createP2PHost` the node runs):
- * sync, proven reads and a transfer over WebSockets and over WebRTC-direct, and the fallback to
- * the HTTP relay when the libp2p address cannot be reached.
+ * sync, proven reads and a transfer over WebSockets and over WebRTC-direct, following heads over
+ * the `heads` push stream (no status polling), and the fallback to the HTTP relay when the libp2p
+ * address cannot be reached.
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,19 +10,22 @@ import { addressOf, formatAddress, genesisHash, toHex, headerHash, dpn, StateKey
 import { createP2PHost } from '../../../bootstrap-node/src/p2p/host.ts';
 import { createRelay } from '../../../bootstrap-node/src/relay/relay.ts';
 import { tempDir } from '../../../bootstrap-node/src/testing/fixtures.ts';
+import { transfer } from '../../../bootstrap-node/src/testing/fixtures.ts';
 import { createLightClient, type LightClient, type LightClientOptions } from '../index.ts';
 import { DipnetNode, devKey, devValidatorKey, devnetGenesis, FAST, waitFor } from '../testing/devnet.ts';
 
 const CHAIN = 'dipnet-lc-p2p-test';
 const genesis = devnetGenesis({ chainId: CHAIN, validators: 1 });
 const dir = await tempDir('dipnet-lc-p2p-');
+/** Request/response methods the node served, in order (to tell push from polling). */
+const served: string[] = [];
 const node = await DipnetNode.start({
   dataDir: dir.path, genesis, validatorSecret: devValidatorKey(0).secretKey, timeouts: FAST,
   network: (h) => createP2PHost({
     privateKeySeed: new Uint8Array(32).fill(7),
     listen: { ws: '/ip4/127.0.0.1/tcp/0/ws', webrtcDirect: '/ip4/127.0.0.1/udp/0/webrtc-direct' },
     bootstrap: [], chainId: CHAIN,
-  }, h),
+  }, { ...h, onRequest: (method, body, from) => { served.push(method); return h.onRequest(method, body, from); } }),
 });
 const relay = await createRelay(node, { rateLimit: { max: 100_000, timeWindowMs: 60_000 } });
 const relayUrl = await relay.listen({ host: '127.0.0.1', port: 0 });
@@ -60,6 +64,24 @@ test('over WebSockets: sync, a proven read and a transfer, all on the request/re
   assert.equal(balance(to), dpn(4));
   assert.ok(r.height >= 2n);
   assert.equal(lc.sources()[0]!.health, 'ok');
+});
+
+test('follows heads over the libp2p push stream, verified, without polling status', async () => {
+  const lc = await open({ multiaddrs: [ws], follow: true, libp2pOptions: { headPollMs: 50 } });
+  const src = (lc as unknown as { pool: { all(): { headsVia?: string }[] } }).pool.all()[0]!;
+  await waitFor(() => src.headsVia === 'push', 5_000, 'the heads stream');
+  const before = served.filter((m) => m === 'status').length;
+  const sale = devKey('sale');
+  const nonce = ((): bigint => {
+    const raw = node.chain.store.getValue(StateKey.account(addressOf(sale.publicKey)));
+    return raw ? decodeAccount(raw).nonce : 0n;
+  })();
+  await node.submitTx(transfer(CHAIN, sale, devKey('p2p/erin'), dpn(1), nonce));
+  const target = node.chain.head.height + 1n;
+  await waitFor(() => lc.head().height >= target, 10_000, `verified head ${target}`);
+  assert.equal(lc.head().hash, toHex(headerHash(node.getHeader(lc.head().height)!)));
+  assert.ok(lc.stats().headersVerified > 0);
+  assert.equal(served.filter((m) => m === 'status').length, before, 'no status polls while following');
 });
 
 test('over WebRTC-direct', async () => {

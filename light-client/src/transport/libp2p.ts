@@ -5,8 +5,10 @@
  * across requests. Each request is one stream carrying one varint-length-prefixed request
  * frame and one response frame (a `WireResult` envelope keeping the node's error codes).
  *
- * libp2p has no head-announcement protocol for light clients yet, so `subscribeHeads` paces a
- * `status` request on a timer (default 1 s; no busy loop) and delivers each new head.
+ * `subscribeHeads` follows the node's `heads` push stream (one HeaderWithCommit frame per
+ * finalised block), reopening it with backoff when it drops. Only a node that does not speak that
+ * protocol is polled instead: a `status` request paced on a timer (default 1 s; no busy loop).
+ * Either way the heads are unverified; the client verifies each one before trusting it.
  */
 import { createLibp2p, type Libp2p } from 'libp2p';
 import { webSockets } from '@libp2p/websockets';
@@ -18,17 +20,17 @@ import { multiaddr, type Multiaddr } from '@multiformats/multiaddr';
 import type { Stream } from '@libp2p/interface';
 import {
   FrameDecoder, LightErrorCode, WIRE_MAX_RESPONSE_BYTES, WireMethod, MAX_HEADERS_PER_REQUEST, wireProtocolId,
-  encodeFrame, decodeWireResult, encodeStatusRequest, decodeStatusResponse, encodeHeadersRequest, decodeHeadersResponse,
+  encodeFrame, decodeWireResult, encodeHeadsRequest, decodeHeadEvent, WIRE_MAX_HEAD_FRAME_BYTES, encodeStatusRequest, decodeStatusResponse, encodeHeadersRequest, decodeHeadersResponse,
   encodeValidatorsRequest, decodeValidatorsResponse, encodeProofRequest, decodeProofResponse, encodeSubmitTxRequest,
   decodeSubmitTxResponse, LightError, type StateProofAnswer, type ValidatorSet,
 } from '@dipnet/protocol';
 import type { HeadSubscription, LightSource, SignedHeader, SourceStatus } from './types.ts';
-import { decodeAs, remoteError, sleep, unavailable } from './util.ts';
+import { backoffMs, decodeAs, remoteError, sleep, unavailable } from './util.ts';
 
 export interface Libp2pTransportOptions {
   /** Per-request timeout including the dial (default 10 s). */
   readonly timeoutMs?: number;
-  /** Interval of the status poll behind `subscribeHeads` (default 1000 ms). */
+  /** Interval of the status poll behind `subscribeHeads` on nodes without the `heads` stream (default 1000 ms). */
   readonly headPollMs?: number;
 }
 
@@ -101,6 +103,8 @@ export class Libp2pSource implements LightSource {
   private readonly timeoutMs: number;
   private readonly headPollMs: number;
   private readonly subs = new Set<HeadSubscription>();
+  /** How `subscribeHeads` last followed this node (null before it connected). */
+  headsVia: 'push' | 'poll' | null = null;
 
   constructor(addr: string, private readonly chainId: string, private readonly connector: Libp2pConnector, opts: Libp2pTransportOptions = {}) {
     this.addr = multiaddr(addr);
@@ -172,26 +176,84 @@ export class Libp2pSource implements LightSource {
 
   subscribeHeads(onHead: (h: SignedHeader) => void, onError?: (e: unknown) => void): HeadSubscription {
     const ac = new AbortController();
-    let last = -1n;
     void (async () => {
+      let attempt = 0;
       while (!ac.signal.aborted) {
         try {
-          const s = await this.status();
-          if (s.height > last && s.height > 0n) {
-            const h = await this.signedHeader(s.height);
-            if (ac.signal.aborted) break;
-            last = s.height;
-            onHead(h);
-          }
+          await this.followPush(onHead, ac.signal, () => { attempt = 0; });
         } catch (e) {
-          if (!ac.signal.aborted) onError?.(e);
+          if (ac.signal.aborted) break;
+          if ((e as Error | undefined)?.name === 'UnsupportedProtocolError') return this.followPoll(onHead, onError, ac.signal);
+          onError?.(e instanceof LightError ? e : unavailable(this.id, WireMethod.heads, e));
         }
-        await sleep(this.headPollMs, ac.signal);
+        await sleep(backoffMs(attempt++), ac.signal);
       }
     })();
     const handle: HeadSubscription = { close: () => { ac.abort(); this.subs.delete(handle); } };
     this.subs.add(handle);
     return handle;
+  }
+
+  /** One `heads` stream: resolves when the node ends it, rejects on a failure or a malformed frame. */
+  private async followPush(onHead: (h: SignedHeader) => void, signal: AbortSignal, onFrame: () => void): Promise<void> {
+    const node = await this.connector.get();
+    const stream = await node.dialProtocol(this.addr, wireProtocolId(this.chainId, WireMethod.heads), { signal: AbortSignal.any([signal, AbortSignal.timeout(this.timeoutMs)]) });
+    this.headsVia = 'push';
+    await new Promise<void>((resolve, reject) => {
+      const decoder = new FrameDecoder(WIRE_MAX_HEAD_FRAME_BYTES);
+      const finish = (err: unknown): void => {
+        stream.removeEventListener('message', onMessage);
+        stream.removeEventListener('close', onClose);
+        signal.removeEventListener('abort', onAbort);
+        if (err === null) resolve();
+        else reject(err);
+      };
+      const onMessage = (evt: { data: Uint8Array | { subarray(): Uint8Array } }): void => {
+        try {
+          for (const f of decoder.push(toBytes(evt.data))) {
+            onHead(decodeAs(LightErrorCode.LC_RESPONSE_MALFORMED, 'head frame', this.id, () => decodeHeadEvent(f)));
+            onFrame();
+          }
+        } catch (e) {
+          stream.abort(e instanceof Error ? e : new Error(String(e)));
+          finish(e instanceof LightError ? e : new LightError(LightErrorCode.LC_RESPONSE_MALFORMED, `${this.id} broke the heads framing: ${(e as Error)?.message ?? e}`, { source: this.id }));
+        }
+      };
+      const onClose = (evt: { error?: Error }): void => finish(evt.error ?? null);
+      // Closing our side asks the node to unsubscribe and close its side.
+      const onAbort = (): void => {
+        stream.close().catch((e: unknown) => stream.abort(e instanceof Error ? e : new Error(String(e))));
+        finish(null);
+      };
+      stream.addEventListener('message', onMessage);
+      stream.addEventListener('close', onClose);
+      signal.addEventListener('abort', onAbort);
+      try {
+        stream.send(encodeFrame(encodeHeadsRequest()));
+      } catch (e) {
+        finish(e);
+      }
+    });
+  }
+
+  /** Fallback for nodes without the `heads` protocol: a paced `status` poll. */
+  private async followPoll(onHead: (h: SignedHeader) => void, onError: ((e: unknown) => void) | undefined, signal: AbortSignal): Promise<void> {
+    this.headsVia = 'poll';
+    let last = -1n;
+    while (!signal.aborted) {
+      try {
+        const s = await this.status();
+        if (s.height > last && s.height > 0n) {
+          const h = await this.signedHeader(s.height);
+          if (signal.aborted) break;
+          last = s.height;
+          onHead(h);
+        }
+      } catch (e) {
+        if (!signal.aborted) onError?.(e);
+      }
+      await sleep(this.headPollMs, signal);
+    }
   }
 
   async close(): Promise<void> {
