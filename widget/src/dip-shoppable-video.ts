@@ -16,6 +16,8 @@
  *
  * @attr src - URL of a JSON annotation document.
  * @attr for - id of the `<video>` to annotate (in the same document or shadow root) instead of the slotted one.
+ *   Placed inside a `<media-controller>` (media-chrome), the element sets `noautohide` on itself so
+ *   the hotspots stay while the controls auto-hide during playback.
  * @slot - the `<video>` (or a wrapper containing it, e.g. `<media-controller>`).
  * @fires dip-hotspot-shown - `{ id, label, product, time }` each time a prop's hotspot appears.
  * @fires dip-hotspot-click - `{ id, label, product, time, via: 'hotspot' | 'list' }` on a hotspot or scene-list activation.
@@ -168,6 +170,8 @@ export class DipShoppableVideo extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    // media-chrome fades every slotted child but the media while playing and the viewer is idle.
+    if (this.parentElement?.localName === 'media-controller' && !this.hasAttribute('noautohide')) this.setAttribute('noautohide', '');
     if (this.hasUpdated) this.#resolveVideo();
   }
 
