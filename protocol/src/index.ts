@@ -19,3 +19,4 @@ export * from './smt.ts';
 export * from './conflict-evidence.ts';
 export * from './wire.ts';
 export * from './light-verify.ts';
+export * from './frame-stream.ts';

@@ -23,6 +23,7 @@ import {
   encodeFrame, decodeWireResult, encodeHeadsRequest, decodeHeadEvent, WIRE_MAX_HEAD_FRAME_BYTES, encodeStatusRequest, decodeStatusResponse, encodeHeadersRequest, decodeHeadersResponse,
   encodeValidatorsRequest, decodeValidatorsResponse, encodeProofRequest, decodeProofResponse, encodeSubmitTxRequest,
   decodeSubmitTxResponse, LightError, type StateProofAnswer, type ValidatorSet,
+  payloadBytes, readOneFrame,
 } from '@dipnet/protocol';
 import type { HeadSubscription, LightSource, SignedHeader, SourceStatus } from './types.ts';
 import { backoffMs, decodeAs, remoteError, sleep, unavailable } from './util.ts';
@@ -58,43 +59,7 @@ export class Libp2pConnector {
   }
 }
 
-const toBytes = (data: Uint8Array | { subarray(): Uint8Array }): Uint8Array => (data instanceof Uint8Array ? data : data.subarray());
-
-function readOneFrame(stream: Stream, maxBytes: number, signal: AbortSignal): Promise<Uint8Array> {
-  return new Promise<Uint8Array>((resolve, reject) => {
-    const decoder = new FrameDecoder(maxBytes);
-    let done = false;
-    const finish = (err: unknown, frame?: Uint8Array): void => {
-      if (done) return;
-      done = true;
-      stream.removeEventListener('message', onMessage);
-      stream.removeEventListener('end', onEnd);
-      stream.removeEventListener('close', onClose);
-      signal.removeEventListener('abort', onAbort);
-      if (err !== null) reject(err);
-      else resolve(frame!);
-    };
-    const onMessage = (evt: { data: Uint8Array | { subarray(): Uint8Array } }): void => {
-      try {
-        const frames = decoder.push(toBytes(evt.data));
-        if (frames.length === 0) return;
-        if (frames.length > 1 || decoder.pending > 0) return finish(new Error('unexpected bytes after the response frame'));
-        finish(null, frames[0]!);
-      } catch (err) {
-        finish(err);
-      }
-    };
-    const onEnd = (): void => finish(new Error('stream ended before a whole frame arrived'));
-    const onClose = (evt: { error?: Error }): void => finish(new Error(`stream closed before a whole frame arrived${evt.error ? `: ${evt.error.message}` : ''}`));
-    const onAbort = (): void => finish(new Error('timed out waiting for the response'));
-    if (signal.aborted) return onAbort();
-    if (stream.readableEnded && stream.readBufferLength === 0) return onEnd();
-    signal.addEventListener('abort', onAbort);
-    stream.addEventListener('message', onMessage);
-    stream.addEventListener('end', onEnd);
-    stream.addEventListener('close', onClose);
-  });
-}
+const toBytes = payloadBytes;
 
 export class Libp2pSource implements LightSource {
   readonly kind = 'libp2p' as const;
