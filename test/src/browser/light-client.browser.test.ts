@@ -11,13 +11,13 @@
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { build } from 'esbuild';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { launchChromium } from './harness.ts';
+import { type Browser, type Page } from 'playwright-core';
 import {
   addressOf, decodeAccount, dpn, encodeSignedTx, formatAddress, genesisHash, headerHash, signTx, StateKey, toHex, type KeyPair,
 } from '@dipnet/protocol';
@@ -27,7 +27,6 @@ import { tempDir } from '../../../bootstrap-node/src/testing/fixtures.ts';
 import { DipnetNode, devKey, devValidatorKey, devnetGenesis, FAST, waitFor } from '../../../light-client/src/testing/devnet.ts';
 import type { PageConfig } from './page.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHAIN = 'dipnet-browser-e2e';
 const T0 = Date.now();
 const say = (msg: string): void => console.log(`# [browser-e2e +${((Date.now() - T0) / 1000).toFixed(1)}s] ${msg}`);
@@ -86,9 +85,6 @@ const describe = (sources: Stats['sources']): string => sources
 const noErrors = (step: string): void => assert.deepEqual(pageErrors, [], `page/worker errors by ${step}:\n${pageErrors.join('\n')}`);
 
 before(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium not found at ${CHROMIUM}: install Debian's chromium (apt-get install -y chromium; .ci/run does) or set CHROMIUM_PATH. Never \`npx playwright install\`.`);
-  }
   outDir = await mkdtemp(join(tmpdir(), 'dipnet-browser-e2e-'));
 
   // 1. A real validator with its libp2p host (WebSockets + WebRTC-direct) and its HTTP relay.
@@ -154,10 +150,7 @@ before(async () => {
 
   // 4. Chromium.
   const tb = Date.now();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM, headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
   const context = await browser.newContext();
   page = await context.newPage();
   page.on('pageerror', (e) => pageErrors.push(`pageerror: ${e.message}`));

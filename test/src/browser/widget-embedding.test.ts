@@ -15,16 +15,13 @@
  */
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { build } from 'esbuild';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, serveStatic, MAKE_VIDEO } from './harness.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const T0 = Date.now();
 const say = (msg: string): void => console.log(`# [embed +${((Date.now() - T0) / 1000).toFixed(1)}s] ${msg}`);
 
@@ -50,38 +47,8 @@ const PAGES: Record<string, string> = {
 <media-controller>${VIDEO}<dip-shoppable-video for="film" src="/props.json"></dip-shoppable-video>${CONTROLS}</media-controller>${MC}${TAIL}`,
 };
 
-// Runs in the page (a string, so no bundler helpers leak in): records 3 s of a moving shape.
-const MAKE_VIDEO = `(async () => {
-  const c = document.createElement('canvas'); c.width = 320; c.height = 180;
-  const g = c.getContext('2d');
-  const rec = new MediaRecorder(c.captureStream(30), { mimeType: 'video/webm;codecs=vp8' });
-  const chunks = []; rec.ondataavailable = (e) => chunks.push(e.data);
-  const stopped = new Promise((r) => { rec.onstop = r; });
-  rec.start(250);
-  const t0 = performance.now();
-  await new Promise((done) => {
-    const draw = () => {
-      const t = (performance.now() - t0) / 1000;
-      g.fillStyle = '#124'; g.fillRect(0, 0, 320, 180);
-      g.fillStyle = '#fc0'; g.fillRect(32 + t * 80, 36 + t * 27, 64, 36);
-      if (t < 3) requestAnimationFrame(draw); else done();
-    };
-    draw();
-  });
-  rec.stop(); await stopped;
-  const v = document.getElementById('film');
-  v.src = URL.createObjectURL(new Blob(chunks, { type: 'video/webm' }));
-  await new Promise((r) => v.addEventListener('loadedmetadata', r, { once: true }));
-  if (!Number.isFinite(v.duration)) { // MediaRecorder WebM carries no duration: make Chromium scan it.
-    v.currentTime = 1e101;
-    await new Promise((r) => v.addEventListener('durationchange', r, { once: true }));
-  }
-  v.currentTime = 0;
-  await new Promise((r) => v.addEventListener('seeked', r, { once: true }));
-  return { w: v.videoWidth, h: v.videoHeight, duration: v.duration };
-})()`;
 
-let http: Server | undefined;
+let site: Awaited<ReturnType<typeof serveStatic>> | undefined;
 let browser: Browser | undefined;
 let base = '';
 let outDir = '';
@@ -189,9 +156,6 @@ function assertOver(g: Geometry, label: string, tol: number): { x: number; y: nu
 }
 
 before(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium not found at ${CHROMIUM}: install Debian's chromium (apt-get install -y chromium) or set CHROMIUM_PATH. Never \`npx playwright install\`.`);
-  }
   outDir = await mkdtemp(join(tmpdir(), 'dipnet-embed-'));
   await build({
     entryPoints: {
@@ -207,28 +171,14 @@ before(async () => {
     '/props.json': ['application/json', JSON.stringify(PROPS)],
   };
   for (const [path, html] of Object.entries(PAGES)) files[path] = ['text/html; charset=utf-8', html];
-  http = createServer((req, resp) => {
-    const f = files[(req.url ?? '/').split('?')[0]!];
-    if (!f) {
-      resp.writeHead(req.url === '/favicon.ico' ? 204 : 404).end();
-      return;
-    }
-    resp.writeHead(200, { 'content-type': f[0], 'cache-control': 'no-store' }).end(f[1]);
-  });
-  await new Promise<void>((r) => http!.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM, headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'],
-  });
+  site = await serveStatic(files);
+  base = site.base;
+  browser = await launchChromium(['--autoplay-policy=no-user-gesture-required']);
 });
 
 after(async () => {
   await browser?.close().catch(() => undefined);
-  if (http) {
-    http.closeAllConnections();
-    await new Promise<void>((r) => http!.close(() => r()));
-  }
+  await site?.close();
   if (outDir) await rm(outDir, { recursive: true, force: true });
 });
 

@@ -11,16 +11,13 @@
  */
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { build } from 'esbuild';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, serveStatic, MAKE_VIDEO } from './harness.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const T0 = Date.now();
 const say = (msg: string): void => console.log(`# [widget +${((Date.now() - T0) / 1000).toFixed(1)}s] ${msg}`);
 
@@ -47,38 +44,8 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>Some streaming site</t
 <p>Comments below the player.</p>
 <script type="module" src="/widget.js"></script>`;
 
-// Runs in the page (a string, so no bundler helpers leak in): records 3 s of a moving shape.
-const MAKE_VIDEO = `(async () => {
-  const c = document.createElement('canvas'); c.width = 320; c.height = 180;
-  const g = c.getContext('2d');
-  const rec = new MediaRecorder(c.captureStream(30), { mimeType: 'video/webm;codecs=vp8' });
-  const chunks = []; rec.ondataavailable = (e) => chunks.push(e.data);
-  const stopped = new Promise((r) => { rec.onstop = r; });
-  rec.start(250);
-  const t0 = performance.now();
-  await new Promise((done) => {
-    const draw = () => {
-      const t = (performance.now() - t0) / 1000;
-      g.fillStyle = '#124'; g.fillRect(0, 0, 320, 180);
-      g.fillStyle = '#fc0'; g.fillRect(32 + t * 80, 36 + t * 27, 64, 36);
-      if (t < 3) requestAnimationFrame(draw); else done();
-    };
-    draw();
-  });
-  rec.stop(); await stopped;
-  const v = document.getElementById('film');
-  v.src = URL.createObjectURL(new Blob(chunks, { type: 'video/webm' }));
-  await new Promise((r) => v.addEventListener('loadedmetadata', r, { once: true }));
-  if (!Number.isFinite(v.duration)) { // MediaRecorder WebM carries no duration: make Chromium scan it.
-    v.currentTime = 1e101;
-    await new Promise((r) => v.addEventListener('durationchange', r, { once: true }));
-  }
-  v.currentTime = 0;
-  await new Promise((r) => v.addEventListener('seeked', r, { once: true }));
-  return { w: v.videoWidth, h: v.videoHeight, duration: v.duration, bytes: chunks.reduce((n, b) => n + b.size, 0) };
-})()`;
 
-let http: Server | undefined;
+let site: Awaited<ReturnType<typeof serveStatic>> | undefined;
 let browser: Browser | undefined;
 let page: Page;
 let outDir = '';
@@ -137,9 +104,6 @@ function assertOver(g: Geometry, label: string): { x: number; y: number } {
 }
 
 before(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium not found at ${CHROMIUM}: install Debian's chromium (apt-get install -y chromium) or set CHROMIUM_PATH. Never \`npx playwright install\`.`);
-  }
   outDir = await mkdtemp(join(tmpdir(), 'dipnet-widget-'));
   const res = await build({
     entryPoints: { widget: new URL('../../../widget/src/dip-shoppable-video.ts', import.meta.url).pathname },
@@ -156,20 +120,9 @@ before(async () => {
     '/props.vtt': ['text/vtt; charset=utf-8', VTT],
   };
   say(`bundled the element: ${files['/widget.js']![1].length} bytes minified`);
-  http = createServer((req, resp) => {
-    const f = files[(req.url ?? '/').split('?')[0]!];
-    if (!f) {
-      resp.writeHead(req.url === '/favicon.ico' ? 204 : 404).end();
-      return;
-    }
-    resp.writeHead(200, { 'content-type': f[0], 'cache-control': 'no-store' }).end(f[1]);
-  });
-  await new Promise<void>((r) => http!.listen(0, '127.0.0.1', r));
-  const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}/`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM, headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'],
-  });
+  site = await serveStatic(files);
+  const url = `${site.base}/`;
+  browser = await launchChromium(['--autoplay-policy=no-user-gesture-required']);
   page = await (await browser.newContext({ viewport: { width: 800, height: 700 } })).newPage();
   page.on('pageerror', (e) => pageErrors.push(`pageerror: ${e.message}`));
   page.on('console', (m) => {
@@ -191,10 +144,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close().catch(() => undefined);
-  if (http) {
-    http.closeAllConnections();
-    await new Promise<void>((r) => http!.close(() => r()));
-  }
+  await site?.close();
   if (outDir) await rm(outDir, { recursive: true, force: true });
 });
 

@@ -1,0 +1,78 @@
+/**
+ * What every browser test needs: Debian's Chromium driven by Playwright (never downloaded), a
+ * static server on port 0, and a video the page records itself from a canvas.
+ */
+import { createServer, type Server } from 'node:http';
+import { existsSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser } from 'playwright-core';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Launches headless Chromium with the flags that keep it quiet on an offline machine. */
+export async function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`Chromium not found at ${CHROMIUM}: install Debian's chromium (apt-get install -y chromium; npm test and .ci/run do) or set CHROMIUM_PATH. Never \`npx playwright install\`.`);
+  }
+  return chromium.launch({
+    executablePath: CHROMIUM, headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', ...extraArgs],
+  });
+}
+
+export type StaticFiles = Record<string, readonly [contentType: string, body: string | Buffer]>;
+
+/** Serves `files` by path on 127.0.0.1 (port 0); unknown paths get 404, the favicon 204. */
+export async function serveStatic(files: StaticFiles): Promise<{ server: Server; base: string; close: () => Promise<void> }> {
+  const server = createServer((req, resp) => {
+    const f = files[(req.url ?? '/').split('?')[0]!];
+    if (!f) {
+      resp.writeHead(req.url === '/favicon.ico' ? 204 : 404).end();
+      return;
+    }
+    resp.writeHead(200, { 'content-type': f[0], 'cache-control': 'no-store' }).end(f[1]);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    server,
+    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
+
+/**
+ * Runs in the page (a string, so no bundler helpers leak in): records 3 s of a moving shape from
+ * a canvas into a WebM, loads it into `#film`, and resolves with its size, duration and bytes.
+ */
+export const MAKE_VIDEO = `(async () => {
+  const c = document.createElement('canvas'); c.width = 320; c.height = 180;
+  const g = c.getContext('2d');
+  const rec = new MediaRecorder(c.captureStream(30), { mimeType: 'video/webm;codecs=vp8' });
+  const chunks = []; rec.ondataavailable = (e) => chunks.push(e.data);
+  const stopped = new Promise((r) => { rec.onstop = r; });
+  rec.start(250);
+  const t0 = performance.now();
+  await new Promise((done) => {
+    const draw = () => {
+      const t = (performance.now() - t0) / 1000;
+      g.fillStyle = '#124'; g.fillRect(0, 0, 320, 180);
+      g.fillStyle = '#fc0'; g.fillRect(32 + t * 80, 36 + t * 27, 64, 36);
+      if (t < 3) requestAnimationFrame(draw); else done();
+    };
+    draw();
+  });
+  rec.stop(); await stopped;
+  const v = document.getElementById('film');
+  v.src = URL.createObjectURL(new Blob(chunks, { type: 'video/webm' }));
+  await new Promise((r) => v.addEventListener('loadedmetadata', r, { once: true }));
+  if (!Number.isFinite(v.duration)) { // MediaRecorder WebM carries no duration: make Chromium scan it.
+    v.currentTime = 1e101;
+    await new Promise((r) => v.addEventListener('durationchange', r, { once: true }));
+  }
+  v.currentTime = 0;
+  await new Promise((r) => v.addEventListener('seeked', r, { once: true }));
+  return { w: v.videoWidth, h: v.videoHeight, duration: v.duration, bytes: chunks.reduce((n, b) => n + b.size, 0) };
+})()`;
