@@ -20,9 +20,12 @@ export async function launchChromium(extraArgs: readonly string[] = []): Promise
   });
 }
 
-export type StaticFiles = Record<string, readonly [contentType: string, body: string | Buffer]>;
+export type StaticFiles = Record<string, readonly [contentType: string, body: string | Buffer, headers?: Readonly<Record<string, string>>]>;
 
-/** Serves `files` by path on 127.0.0.1 (port 0); unknown paths get 404, the favicon 204. */
+/**
+ * Serves `files` by path on 127.0.0.1 (port 0); unknown paths get 404, the favicon 204. A file's
+ * optional third entry adds response headers (e.g. a `content-security-policy` for that page).
+ */
 export async function serveStatic(files: StaticFiles): Promise<{ server: Server; base: string; close: () => Promise<void> }> {
   const server = createServer((req, resp) => {
     const f = files[(req.url ?? '/').split('?')[0]!];
@@ -30,7 +33,7 @@ export async function serveStatic(files: StaticFiles): Promise<{ server: Server;
       resp.writeHead(req.url === '/favicon.ico' ? 204 : 404).end();
       return;
     }
-    resp.writeHead(200, { 'content-type': f[0], 'cache-control': 'no-store' }).end(f[1]);
+    resp.writeHead(200, { ...f[2], 'content-type': f[0], 'cache-control': 'no-store' }).end(f[1]);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
