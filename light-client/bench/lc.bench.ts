@@ -1,0 +1,169 @@
+/**
+ * Light-client benchmark in headless Chromium (Debian's /usr/bin/chromium via Playwright; nothing
+ * downloaded). The light client's worker (worker-entry.ts = src/worker.ts's API + micro-benchmarks)
+ * and a page are bundled with esbuild at run time and served, together with a synthetic signed
+ * chain (chain.ts) behind the relay HTTP API, from one origin with COOP/COEP (cross-origin
+ * isolated, so `performance.measureUserAgentSpecificMemory()` works).
+ *
+ * Run: npm run bench -w light-client      (prints `BENCH {json}` lines on stdout, notes on stderr)
+ */
+import { createServer } from 'node:http';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import type { AddressInfo } from 'node:net';
+import { build } from 'esbuild';
+import {
+  addressOf, buildSmt, encodeCommit, encodeHeader, encodeSmtProof, encodeValidatorSet, headerHash, SparseMerkleTree, toHex,
+  voteSignBytes, VoteType, type Hash,
+} from '@dipnet/protocol';
+import { testCommit, testHeader, testValidators, seededRandom } from '@dipnet/protocol/test-fixtures';
+import { launchChromium } from '../../test/src/browser/harness.ts';
+import { SyntheticChain } from './chain.ts';
+import type { BenchWorkerApi, RawItem } from './worker-entry.ts';
+
+const CHAIN = 'dipnet-lc-bench';
+const HEIGHT = Number(process.env.LC_BENCH_HEIGHT ?? 100_000);
+const EPOCH = 1_000;
+const COMMITS = 20;
+const VALIDATORS = 100;
+const SMT_KEYS = Number(process.env.LC_BENCH_SMT_KEYS ?? 50_000);
+
+const emit = (name: string, value: number, unit: string, extra: Record<string, number> = {}) =>
+  console.log(`BENCH ${JSON.stringify({ name, value, unit, ...extra })}`);
+const log = (s: string) => console.error(`# ${s}`);
+const here = new URL('.', import.meta.url).pathname;
+
+// 1. Fixtures, made in Node beforehand.
+let t = Date.now();
+const chain = new SyntheticChain({ chainId: CHAIN, height: HEIGHT, epoch: EPOCH });
+log(`synthetic chain: ${HEIGHT} chained header hashes in ${Date.now() - t} ms (validator set changes every ${EPOCH} heights; 5 per set, 2 carried over)`);
+
+t = Date.now();
+const { keys, set } = testValidators(VALIDATORS);
+const blocks: { header: string; commit: string }[] = [];
+const raw: RawItem[] = [];
+const need = Math.floor((VALIDATORS * 2) / 3) + 1; // signatures the commit check needs (equal power)
+for (let i = 1; i <= COMMITS; i++) {
+  const header = testHeader(CHAIN, BigInt(i), set);
+  const commit = testCommit(CHAIN, header, set, keys);
+  blocks.push({ header: toHex(encodeHeader(header)), commit: toHex(encodeCommit(commit)) });
+  for (const s of commit.signatures.slice(0, need)) {
+    const pk = set.validators[s.validatorIndex]!.publicKey;
+    const msg = voteSignBytes(CHAIN, { type: VoteType.precommit, height: commit.height, round: commit.round, blockHash: headerHash(header), validator: addressOf(pk) });
+    raw.push({ pk: toHex(pk), msg: toHex(msg), sig: toHex(s.signature) });
+  }
+}
+log(`${COMMITS} commits × ${VALIDATORS} signatures signed in ${Date.now() - t} ms`);
+
+t = Date.now();
+const rand = seededRandom(0x5eed);
+const bytes = (n: number) => Uint8Array.from({ length: n }, () => Math.floor(rand() * 256));
+const entries: [Hash, Uint8Array][] = Array.from({ length: SMT_KEYS }, () => [bytes(32), bytes(40)]);
+const built = buildSmt(entries);
+const tree = new SparseMerkleTree({ getNode: (h) => built.nodes.get(toHex(h)) });
+const proofs = Array.from({ length: 200 }, (_, i) => {
+  const [k, v] = entries[(i * 7919) % SMT_KEYS]!;
+  return { key: toHex(k), value: toHex(v), proof: toHex(encodeSmtProof(tree.prove(built.root, k))), siblings: tree.prove(built.root, k).siblings.length };
+});
+const avgSiblings = proofs.reduce((n, p) => n + p.siblings, 0) / proofs.length;
+log(`SMT of ${SMT_KEYS} keys built in ${Date.now() - t} ms; proofs carry ${avgSiblings.toFixed(1)} siblings on average (a 1,000,000-key tree: ~${Math.log2(1_000_000).toFixed(1)})`);
+
+// 2. Bundles.
+const out = await mkdtemp(join(tmpdir(), 'dipnet-lc-bench-'));
+t = Date.now();
+await build({
+  entryPoints: { worker: join(here, 'worker-entry.ts'), page: join(here, 'page.ts') },
+  outdir: out, bundle: true, platform: 'browser', format: 'esm', target: 'chrome120', logLevel: 'error', write: true,
+});
+const min = await build({
+  entryPoints: [join(here, '../src/worker.ts')], bundle: true, minify: true, platform: 'browser', format: 'esm', target: 'chrome120', logLevel: 'error', write: false,
+});
+const minified = min.outputFiles[0]!.contents;
+const gz = gzipSync(minified, { level: 9 });
+log(`bundled in ${Date.now() - t} ms; src/worker.ts minified ${(minified.length / 1024).toFixed(1)} KB, gzip -9 ${(gz.length / 1024).toFixed(1)} KB`);
+
+// 3. One origin: page, worker, relay API; cross-origin isolated.
+const files: Record<string, [string, Buffer | string]> = {
+  '/': ['text/html; charset=utf-8', '<!doctype html><meta charset="utf-8"><title>light-client bench</title><p id="status">loading</p><script type="module" src="./page.js"></script>'],
+  '/page.js': ['text/javascript', await readFile(join(out, 'page.js'))],
+  '/worker.js': ['text/javascript', await readFile(join(out, 'worker.js'))],
+};
+const isolation = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
+const server = createServer((req, resp) => {
+  for (const [k, v] of Object.entries(isolation)) resp.setHeader(k, v);
+  if (chain.handle(req, resp)) return;
+  const f = files[(req.url ?? '/').split('?')[0]!];
+  if (!f) {
+    resp.writeHead(req.url === '/favicon.ico' ? 204 : 404).end();
+    return;
+  }
+  resp.writeHead(200, { 'content-type': f[0], 'cache-control': 'no-store' }).end(f[1]);
+});
+server.keepAliveTimeout = 60_000;
+await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+type Bench = { spawn(): number; api(i: number): BenchWorkerApi; terminate(i: number): void };
+type MemoryResult = { bytes: number; breakdown: { bytes: number; attribution: { scope: string; url: string }[] }[] };
+declare global {
+  interface Window { lcBench: Bench }
+}
+
+const browser = await launchChromium(['--enable-blink-features=ForceEagerMeasureMemory']);
+try {
+  const page = await browser.newPage();
+  page.on('pageerror', (e) => log(`pageerror: ${e.message}`));
+  page.on('console', (m) => m.type() === 'error' && log(`console.error: ${m.text()}`));
+  await page.goto(origin + '/');
+  await page.waitForFunction(() => document.getElementById('status')?.textContent === 'page ready');
+  log(`Chromium ${browser.version()}; crossOriginIsolated=${await page.evaluate(() => crossOriginIsolated)}`);
+
+  // 4. Signatures: raw WebCrypto vs the client's commit path, same worker, same run.
+  const w0 = await page.evaluate(() => window.lcBench.spawn());
+  const rounds = 5;
+  const r = await page.evaluate(([i, items, batch, n]) => window.lcBench.api(i).rawVerify(items, batch, n), [w0, raw, need, rounds] as const);
+  const c = await page.evaluate(([i, s, b, n, id]) => window.lcBench.api(i).commitVerify(id, s, b, n), [w0, toHex(encodeValidatorSet(set)), blocks, rounds, CHAIN] as const);
+  const rawPerS = r.verifies / (r.ms / 1000);
+  const lcPerS = c.signatures / (c.ms / 1000);
+  log(`raw WebCrypto: ${r.verifies} verifies in ${r.ms.toFixed(0)} ms (batches of ${need} in flight); commit path (${c.kind}): ${c.commits} commits of ${VALIDATORS}, ${c.signatures} signatures in ${c.ms.toFixed(0)} ms (${(c.commits / (c.ms / 1000)).toFixed(1)} commits/s)`);
+  emit('lc.commit_sigs_per_s', Math.round(lcPerS), 'sigs/s', { ref: Math.round(rawPerS), ratio: Number((lcPerS / rawPerS).toFixed(2)) });
+
+  // 5. Proof verification.
+  const p = await page.evaluate(([i, root, s]) => window.lcBench.api(i).proofVerify(root, s, 20), [w0, toHex(built.root), proofs.map(({ key, value, proof }) => ({ key, value, proof }))] as const);
+  emit('lc.proof_verify_us', Number(((p.ms * 1000) / p.proofs).toFixed(1)), 'us');
+  await page.evaluate((i) => window.lcBench.terminate(i), w0);
+
+  // 6. Skipping sync over the synthetic chain, in a fresh worker.
+  const w1 = await page.evaluate(() => window.lcBench.spawn());
+  const trust = { height: 1, hash: toHex(chain.hashAt(1)) };
+  const sync = await page.evaluate(async ([i, o, tr]) => {
+    const api = window.lcBench.api(i);
+    const t0 = performance.now();
+    const head = await api.start({ chainId: 'dipnet-lc-bench', trust: tr, trustingPeriodMs: 14 * 86_400_000, relays: [o], store: 'indexeddb', follow: false });
+    const ms = performance.now() - t0;
+    const s = await api.stats();
+    return { ms, height: String(head.height), hash: head.hash, headers: s.headersVerified, signatures: s.signaturesVerified, bisections: s.bisections };
+  }, [w1, origin, trust] as const);
+  if (sync.height !== String(HEIGHT) || sync.hash !== toHex(chain.hashAt(HEIGHT))) throw new Error(`sync ended at ${sync.height} ${sync.hash}`);
+  log(`skip sync 1 → ${sync.height}: ${sync.ms.toFixed(0)} ms, ${sync.headers} headers verified, ${sync.signatures} signatures, ${sync.bisections} bisections; relay requests ${JSON.stringify(chain.requests)}`);
+  emit('lc.skip_sync_ms', Math.round(sync.ms), 'ms');
+  emit('lc.skip_sync_headers', sync.headers, 'headers');
+
+  emit('lc.worker_bundle_gzip_kb', Number((gz.length / 1024).toFixed(1)), 'KB');
+
+  // 7. The syncing worker's heap (the only worker alive), attributed by measureUserAgentSpecificMemory.
+  const mem = await page.evaluate(async () => {
+    const m = await (performance as unknown as { measureUserAgentSpecificMemory(): Promise<MemoryResult> }).measureUserAgentSpecificMemory();
+    return { total: m.bytes, worker: m.breakdown.filter((b) => b.attribution.some((a) => a.scope === 'DedicatedWorkerGlobalScope')).reduce((n, b) => n + b.bytes, 0) };
+  });
+  log(`measureUserAgentSpecificMemory: worker ${(mem.worker / 2 ** 20).toFixed(2)} MiB of ${(mem.total / 2 ** 20).toFixed(2)} MiB total`);
+  emit('lc.worker_heap_mb', Number((mem.worker / 2 ** 20).toFixed(2)), 'MB');
+  await page.evaluate(async (i) => window.lcBench.api(i).close(), w1);
+} finally {
+  await browser.close().catch(() => undefined);
+  server.closeAllConnections();
+  await new Promise<void>((r) => server.close(() => r()));
+  await rm(out, { recursive: true, force: true });
+}
