@@ -1,29 +1,13 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { toHex, headerHash, dpn, addressOf, TOTAL_SUPPLY, StateKey, decodeAccount } from '@dipnet/protocol';
-import { DipnetNode } from '../node.ts';
-import { MemoryHub } from '../testing/memory-network.ts';
 import { devnetGenesis } from '../devnet/genesis.ts';
-import { devKey, devValidatorKey } from '../devnet/dev-keys.ts';
-import { tempDir, transfer, waitFor } from '../testing/fixtures.ts';
-
-const FAST = { proposeMs: 400, prevoteMs: 200, precommitMs: 200, deltaMs: 100, maxMs: 2000, blockTimeMs: 100, emptyBlockIntervalMs: 60_000 };
+import { devKey } from '../devnet/dev-keys.ts';
+import { transfer, waitFor, startMemoryValidators } from '../testing/fixtures.ts';
 
 async function startNet(n: number) {
-  const genesis = devnetGenesis({ chainId: 'dipnet-test', validators: n });
-  const hub = new MemoryHub();
-  const dirs = await Promise.all(Array.from({ length: n }, () => tempDir()));
-  const nodes: (DipnetNode | null)[] = [];
-  const start = (i: number) => DipnetNode.start({
-    dataDir: dirs[i]!.path, genesis, validatorSecret: devValidatorKey(i).secretKey, timeouts: FAST,
-    network: async (h) => hub.join(`node-${i}`, h),
-  });
-  for (let i = 0; i < n; i++) nodes.push(await start(i));
-  const cleanup = async () => {
-    for (const node of nodes) await node?.stop();
-    for (const d of dirs) await d.cleanup();
-  };
-  return { genesis, hub, nodes, start, cleanup };
+  const net = await startMemoryValidators(devnetGenesis({ chainId: 'dipnet-test', validators: n }));
+  return { ...net, cleanup: net.stop };
 }
 
 test('four validators finalise transfers and agree on every block', async () => {

@@ -12,33 +12,21 @@ import {
   decodeAccount, decodeValidatorRecord, decodeRoster, decodeUnbondingQueue,
   type Block, type SignedVote,
 } from '@dipnet/protocol';
-import { DipnetNode } from '../node.ts';
-import { MemoryHub } from '../testing/memory-network.ts';
 import { devnetGenesis } from '../devnet/genesis.ts';
 import { devKey, devValidatorKey } from '../devnet/dev-keys.ts';
-import { tempDir, transfer, waitFor } from '../testing/fixtures.ts';
+import { transfer, waitFor, startMemoryValidators } from '../testing/fixtures.ts';
 import { encodeConsensusMessage } from './messages.ts';
 import { StateView } from '../state/state-view.ts';
 import { applyEvidence } from '../state/executor.ts';
 
 const CHAIN_ID = 'dipnet-evidence-test';
-const FAST = { proposeMs: 400, prevoteMs: 200, precommitMs: 200, deltaMs: 100, maxMs: 2000, blockTimeMs: 100, emptyBlockIntervalMs: 60_000 };
 
 const genesis = devnetGenesis({ chainId: CHAIN_ID, validators: 4 });
-const hub = new MemoryHub();
-const dirs = await Promise.all([0, 1, 2, 3].map(() => tempDir('dipnet-evidence-')));
-const nodes: DipnetNode[] = [];
+const { hub, nodes, stop } = await startMemoryValidators(genesis, { dirPrefix: 'dipnet-evidence-' });
 after(async () => {
   await byzantine.stop();
-  for (const n of nodes) await n.stop();
-  for (const d of dirs) await d.cleanup();
+  await stop();
 });
-for (let i = 0; i < 4; i++) {
-  nodes.push(await DipnetNode.start({
-    dataDir: dirs[i]!.path, genesis, validatorSecret: devValidatorKey(i).secretKey, timeouts: FAST,
-    network: async (h) => hub.join(`node-${i}`, h),
-  }));
-}
 // No empty blocks: the chain moves only when there is work (txs or evidence), so the test can
 // also check that once the evidence is on chain nothing is left pending and the nodes go idle.
 // A peer that only gossips: it answers no requests (block sync skips it).

@@ -13,34 +13,21 @@ import {
   decodeAccount, decodeValidatorRecord, decodeUnbondingQueue, decodeRoster, decodeDelegation,
   type KeyPair, type TxBody, type ValidatorSet, type Genesis,
 } from '@dipnet/protocol';
-import { DipnetNode } from '../node.ts';
-import { MemoryHub } from '../testing/memory-network.ts';
 import { devnetGenesis, DEVNET_PARAMS } from '../devnet/genesis.ts';
 import { devKey, devValidatorKey } from '../devnet/dev-keys.ts';
-import { tempDir, signedTx, waitFor } from '../testing/fixtures.ts';
+import { signedTx, waitFor, startMemoryValidators } from '../testing/fixtures.ts';
 
 const CHAIN_ID = 'dipnet-staking-test';
 const UNBONDING_MS = 3000n;
 // Fast rounds; an empty block every 500 ms keeps chain time moving for the unbonding period.
-const FAST = { proposeMs: 400, prevoteMs: 200, precommitMs: 200, deltaMs: 100, maxMs: 2000, blockTimeMs: 100, emptyBlockIntervalMs: 500 };
+const FAST = { emptyBlockIntervalMs: 500 };
 
 const base = devnetGenesis({ chainId: CHAIN_ID, validators: 4 });
 const genesis: Genesis = { ...base, params: { ...base.params, unbondingPeriodMs: UNBONDING_MS } };
 const params = genesis.params;
 
-const hub = new MemoryHub();
-const dirs = await Promise.all([0, 1, 2, 3].map(() => tempDir('dipnet-staking-')));
-const nodes: DipnetNode[] = [];
-after(async () => {
-  for (const n of nodes) await n.stop();
-  for (const d of dirs) await d.cleanup();
-});
-for (let i = 0; i < 4; i++) {
-  nodes.push(await DipnetNode.start({
-    dataDir: dirs[i]!.path, genesis, validatorSecret: devValidatorKey(i).secretKey, timeouts: FAST,
-    network: async (h) => hub.join(`node-${i}`, h),
-  }));
-}
+const { nodes, stop } = await startMemoryValidators(genesis, { timeouts: FAST, dirPrefix: 'dipnet-staking-' });
+after(stop);
 const n0 = nodes[0]!;
 
 const sale = devKey('sale');

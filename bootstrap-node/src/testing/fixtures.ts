@@ -2,7 +2,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { addressOf, encodeSignedTx, signTx, dpn, type KeyPair, type TxBody } from '@dipnet/protocol';
+import { addressOf, encodeSignedTx, signTx, dpn, type Genesis, type KeyPair, type TxBody } from '@dipnet/protocol';
+import { DipnetNode } from '../node.ts';
+import { MemoryHub } from './memory-network.ts';
+import { devValidatorKey } from '../devnet/dev-keys.ts';
+import type { ConsensusTimeouts } from '../consensus/engine.ts';
 
 export async function tempDir(prefix = 'dipnet-test-'): Promise<{ path: string; cleanup: () => Promise<void> }> {
   const path = await mkdtemp(join(tmpdir(), prefix));
@@ -25,4 +29,34 @@ export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** Consensus timeouts short enough for tests on one machine. */
+export const FAST_TIMEOUTS = { proposeMs: 400, prevoteMs: 200, precommitMs: 200, deltaMs: 100, maxMs: 2000, blockTimeMs: 100, emptyBlockIntervalMs: 60_000 };
+
+/**
+ * `n` real validator nodes of `genesis` in this process, linked by a MemoryHub, each on its own
+ * LMDB store in a temp dir. `stop()` stops them and removes the dirs.
+ */
+export async function startMemoryValidators(genesis: Genesis, opts: { timeouts?: Partial<ConsensusTimeouts>; dirPrefix?: string } = {}): Promise<{ hub: MemoryHub; nodes: DipnetNode[]; stop: () => Promise<void> }> {
+  const n = genesis.validators.length;
+  const hub = new MemoryHub();
+  const dirs = await Promise.all(Array.from({ length: n }, () => tempDir(opts.dirPrefix)));
+  const nodes: DipnetNode[] = [];
+  const stop = async () => {
+    for (const node of nodes) await node.stop();
+    for (const d of dirs) await d.cleanup();
+  };
+  try {
+    for (let i = 0; i < n; i++) {
+      nodes.push(await DipnetNode.start({
+        dataDir: dirs[i]!.path, genesis, validatorSecret: devValidatorKey(i).secretKey, timeouts: { ...FAST_TIMEOUTS, ...opts.timeouts },
+        network: async (h) => hub.join(`node-${i}`, h),
+      }));
+    }
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return { hub, nodes, stop };
 }
