@@ -5,7 +5,7 @@
  */
 import {
   fromHex, toHex, decodeHeader, decodeCommit, decodeValidatorSet, decodeSmtProof, verifyCommit, verifySmtProof,
-  stateKeyHash, headerHash, equalBytes, nobleVerifier, DipnetError, ErrorCode, fail, type Header,
+  stateKeyHash, headerHash, equalBytes, DipnetError, ErrorCode, fail, type Header,
 } from '@dipnet/protocol';
 import { NativeVerifier } from '../crypto/native-verifier.ts';
 
@@ -21,7 +21,7 @@ export interface RelayStatus {
 }
 
 export class RelayClient {
-  private readonly verifier = typeof process === 'object' ? new NativeVerifier() : nobleVerifier;
+  private readonly verifier = new NativeVerifier();
 
   constructor(readonly baseUrl: string) {}
 
