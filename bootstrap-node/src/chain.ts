@@ -4,7 +4,7 @@
  * it leads to. The header of block H carries the state root after executing H.
  */
 import {
-  ErrorCode, fail, DipnetError, SparseMerkleTree, stateKeyHash, buildSmt, equalBytes, toHex, txSignBytes, txSender,
+  ErrorCode, fail, DipnetError, SparseMerkleTree, stateKeyHash, buildSmt, equalBytes, toHex, txSignBytes, txSender, indexOfAddress,
   decodeSignedTx, txHash, txRootOf, evidenceRootOf, lastCommitHashOf, headerHash, genesisHash, encodeGenesis,
   validatorSetHash, verifyEvidence, verifyCommit, MAX_BLOCK_TXS, MAX_BLOCK_BYTES,
   type Block, type Commit, type Genesis, type Header, type SignedTx, type ValidatorSet, type DuplicateVoteEvidence,
@@ -191,6 +191,7 @@ export class Chain {
     const prev = this.headHeader();
     if (!equalBytes(h.prevHash, prev ? headerHash(prev) : this.genesisHash)) bad('prevHash does not link to the head');
     if (expectedProposer && !equalBytes(h.proposer, expectedProposer)) bad('proposer is not the one for this round');
+    if (indexOfAddress(this.validatorSet(height), h.proposer) < 0) bad('proposer is not in the validator set');
     if (!equalBytes(h.validatorsHash, validatorSetHash(this.validatorSet(height)))) bad('validatorsHash mismatch');
     if (!equalBytes(h.nextValidatorsHash, validatorSetHash(this.validatorSet(height + 1n)))) bad('nextValidatorsHash mismatch');
     if (!equalBytes(h.txRoot, txRootOf(block.txs))) bad('txRoot mismatch');

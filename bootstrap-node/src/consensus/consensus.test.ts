@@ -1,8 +1,8 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { toHex, headerHash, dpn, addressOf, TOTAL_SUPPLY, StateKey, decodeAccount } from '@dipnet/protocol';
+import { toHex, headerHash, dpn, addressOf, TOTAL_SUPPLY, StateKey, decodeAccount, isDipnetError, ErrorCode } from '@dipnet/protocol';
 import { devnetGenesis } from '../devnet/genesis.ts';
-import { devKey } from '../devnet/dev-keys.ts';
+import { devKey, devValidatorKey } from '../devnet/dev-keys.ts';
 import { transfer, waitFor, startMemoryValidators } from '../testing/fixtures.ts';
 
 async function startNet(n: number) {
@@ -60,4 +60,17 @@ test('keeps finalising with one validator down, halts with two, resumes when the
   const h = n0.chain.head.height;
   const hashes = new Set(net.nodes.map((n) => toHex(headerHash(n!.getHeader(h)!))));
   assert.equal(hashes.size, 1);
+});
+
+test('a block naming a proposer outside the validator set is invalid', async () => {
+  const net = await startNet(1);
+  after(net.cleanup);
+  const n0 = net.nodes[0]!;
+  await waitFor(() => n0.chain.head.height >= 1n, 10_000, 'block 1');
+  const head = n0.chain.head;
+  const built = await n0.chain.buildBlock(head.time + 1n, addressOf(devValidatorKey(0).publicKey), [], [], n0.getCommit(head.height) ?? null);
+  const block = { ...built.block, header: { ...built.block.header, proposer: addressOf(devKey('mallory').publicKey) } };
+  // An idle single validator makes no block for a minute, so the head is still the one built on.
+  assert.equal(n0.chain.head.height, head.height);
+  await assert.rejects(n0.chain.validateBlock(block, null), (e: unknown) => isDipnetError(e, ErrorCode.BLOCK_INVALID) && /proposer/.test((e as Error).message));
 });

@@ -276,6 +276,9 @@ export class ConsensusEngine {
     const hash = headerHash(m.block.header);
     const body = { height: m.height, round: m.round, polRound: m.polRound, blockHash: hash };
     if (!this.verify(proposer.publicKey, proposalSignBytes(this.app.chainId, body), m.signature)) return false;
+    // A fresh block names this round's proposer (it is paid the fee remainder); a re-proposed one
+    // keeps the proposer of the round it was first made in.
+    if (m.polRound === -1 && !equalBytes(m.block.header.proposer, addressOf(proposer.publicKey))) return false;
     const p: RoundProposal = { block: m.block, hash, polRound: m.polRound, validity: 'pending' };
     rs.proposal = p;
     if (this.lockedBlock && equalBytes(headerHash(this.lockedBlock.header), hash) || this.validBlock && equalBytes(headerHash(this.validBlock.header), hash)) {

@@ -152,7 +152,7 @@ test('double-sign evidence lands on chain, slashes, jails and is applied once', 
   assert.deepEqual([...view2.entries()].map((x) => toHex(x.key)), [toHex(StateKey.processedEvidence(evidenceHash(third)))], 'only recorded as processed');
   // (4) A block builder leaves an identical copy out, and a block that carries it anyway is invalid.
   const head = n0.chain.head;
-  const built = await n0.chain.buildBlock(head.time + 1n, v3Addr, [], [again], n0.getCommit(head.height) ?? null);
+  const built = await n0.chain.buildBlock(head.time + 1n, addressOf(devValidatorKey(0).publicKey), [], [again], n0.getCommit(head.height) ?? null);
   assert.equal(built.block.evidence.length, 0, 'already-processed evidence is left out of new blocks');
   if (n0.chain.head.height === head.height) {
     const forged: Block = { ...built.block, evidence: [again], header: { ...built.block.header, evidenceRoot: evidenceRootOf([again]) } };
