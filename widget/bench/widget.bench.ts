@@ -13,7 +13,7 @@
  */
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
-import { launchChromium, serveStatic, MAKE_VIDEO } from '../../test/src/browser/harness.ts';
+import { launchChromium, serveStatic, MAKE_VIDEO, SCAN_DURATION } from '../../test/src/browser/harness.ts';
 
 const LOADS = 5;
 const PLAY_MS = 30_000;
@@ -142,12 +142,7 @@ try {
       const el = document.querySelector('dip-shoppable-video');
       v.src = '/film.webm';
       await new Promise((r) => v.addEventListener('loadedmetadata', r, { once: true }));
-      if (!Number.isFinite(v.duration)) { // MediaRecorder WebM carries no duration: make Chromium scan it.
-        v.currentTime = 1e101;
-        await new Promise((r) => v.addEventListener('durationchange', r, { once: true }));
-        v.currentTime = 0;
-        await new Promise((r) => v.addEventListener('seeked', r, { once: true }));
-      }
+      ${SCAN_DURATION}
       const tasks = [];
       const po = new PerformanceObserver((list) => { for (const e of list.getEntries()) tasks.push(e.duration); });
       await v.play();

@@ -5,7 +5,7 @@
 import { createServer, type Server } from 'node:http';
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -47,6 +47,31 @@ export async function serveStatic(files: StaticFiles): Promise<{ server: Server;
 }
 
 /**
+ * In-page JS (a string to splice into page scripts): once `v` has its metadata, make Chromium
+ * scan a MediaRecorder WebM, which carries no duration, and return to 0.
+ */
+export const SCAN_DURATION = `if (!Number.isFinite(v.duration)) {
+    v.currentTime = 1e101;
+    await new Promise((r) => v.addEventListener('durationchange', r, { once: true }));
+  }
+  v.currentTime = 0;
+  await new Promise((r) => v.addEventListener('seeked', r, { once: true }));`;
+
+/** Pauses `#film`, seeks to `t` and waits two painted frames, so the widget has drawn that time. */
+export async function pauseAt(page: Page, t: number): Promise<void> {
+  await page.evaluate(async (time) => {
+    const v = document.getElementById('film') as HTMLVideoElement;
+    v.pause();
+    if (v.currentTime !== time) {
+      const seeked = new Promise((r) => v.addEventListener('seeked', r, { once: true }));
+      v.currentTime = time;
+      await seeked;
+    }
+    for (let i = 0; i < 2; i++) await new Promise((r) => requestAnimationFrame(r));
+  }, t);
+}
+
+/**
  * Runs in the page (a string, so no bundler helpers leak in): records 3 s of a moving shape from
  * a canvas into a WebM, loads it into `#film`, and resolves with its size, duration and bytes.
  */
@@ -71,11 +96,6 @@ export const MAKE_VIDEO = `(async () => {
   const v = document.getElementById('film');
   v.src = URL.createObjectURL(new Blob(chunks, { type: 'video/webm' }));
   await new Promise((r) => v.addEventListener('loadedmetadata', r, { once: true }));
-  if (!Number.isFinite(v.duration)) { // MediaRecorder WebM carries no duration: make Chromium scan it.
-    v.currentTime = 1e101;
-    await new Promise((r) => v.addEventListener('durationchange', r, { once: true }));
-  }
-  v.currentTime = 0;
-  await new Promise((r) => v.addEventListener('seeked', r, { once: true }));
+  ${SCAN_DURATION}
   return { w: v.videoWidth, h: v.videoHeight, duration: v.duration, bytes: chunks.reduce((n, b) => n + b.size, 0) };
 })()`;

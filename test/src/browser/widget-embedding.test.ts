@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, serveStatic, MAKE_VIDEO } from './harness.ts';
+import { launchChromium, serveStatic, pauseAt, MAKE_VIDEO } from './harness.ts';
 
 const T0 = Date.now();
 const say = (msg: string): void => console.log(`# [embed +${((Date.now() - T0) / 1000).toFixed(1)}s] ${msg}`);
@@ -93,17 +93,11 @@ async function open(path: string): Promise<{ page: Page; errors: string[] }> {
 
 /** Pauses, seeks to `t`, waits two frames, measures. */
 async function at(page: Page, t: number): Promise<Geometry> {
-  return page.evaluate(async ([time, measure]) => {
+  await pauseAt(page, t);
+  return page.evaluate(([measure]) => {
     const v = document.getElementById('film') as HTMLVideoElement;
-    v.pause();
-    if (v.currentTime !== time) {
-      const seeked = new Promise((r) => v.addEventListener('seeked', r, { once: true }));
-      v.currentTime = time;
-      await seeked;
-    }
-    for (let i = 0; i < 2; i++) await new Promise((r) => requestAnimationFrame(r));
     return (0, eval)(measure)(v.currentTime);
-  }, [t, MEASURE] as const) as Promise<Geometry>;
+  }, [MEASURE] as const) as Promise<Geometry>;
 }
 
 /** Plays from 0 and measures at the first presented frames at or after media times `ts`. */

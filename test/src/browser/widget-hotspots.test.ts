@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, serveStatic, MAKE_VIDEO } from './harness.ts';
+import { launchChromium, serveStatic, pauseAt, MAKE_VIDEO } from './harness.ts';
 
 const T0 = Date.now();
 const say = (msg: string): void => console.log(`# [widget +${((Date.now() - T0) / 1000).toFixed(1)}s] ${msg}`);
@@ -56,15 +56,9 @@ type Geometry = { hotspot: { x: number; y: number; w: number; h: number } | null
 
 /** Pauses, seeks to `t`, waits for two frames, then measures the hotspot of `id` and the video. */
 async function at(t: number, id: string): Promise<Geometry> {
-  return page.evaluate(async ([time, pid]) => {
+  await pauseAt(page, t);
+  return page.evaluate(([pid]) => {
     const v = document.getElementById('film') as HTMLVideoElement;
-    v.pause();
-    if (v.currentTime !== time) {
-      const seeked = new Promise((r) => v.addEventListener('seeked', r, { once: true }));
-      v.currentTime = time;
-      await seeked;
-    }
-    for (let i = 0; i < 2; i++) await new Promise((r) => requestAnimationFrame(r));
     const el = document.querySelector('dip-shoppable-video')!;
     const b = el.shadowRoot!.querySelector(`button[part~="hotspot"][data-id="${pid}"]`);
     const r = b?.getBoundingClientRect();
@@ -74,7 +68,7 @@ async function at(t: number, id: string): Promise<Geometry> {
       video: { x: vr.x + v.clientLeft, y: vr.y + v.clientTop, w: v.clientWidth, h: v.clientHeight, vw: v.videoWidth, vh: v.videoHeight },
       t: v.currentTime,
     };
-  }, [t, id] as const);
+  }, [id] as const);
 }
 
 /** Expected hotspot centre (page px) of `lamp` at `t`, computed independently of the widget. */
