@@ -13,6 +13,7 @@ import {
 import { ChainStore, type Head } from './store/chain-store.ts';
 import { StateView } from './state/state-view.ts';
 import { applyTx, applyEvidence, endBlock, type BlockContext } from './state/executor.ts';
+import { BLOCK_GAS_LIMIT } from './contracts/gas.ts';
 import { applyGenesis } from './state/genesis-state.ts';
 import { getSchedule } from './state/accounts.ts';
 
@@ -124,10 +125,13 @@ export class Chain {
     const senders: Uint8Array[] = [];
     let fees = 0n;
     let bytes = 0;
+    let gas = 0;
     for (const c of candidates) {
-      if (txs.length >= MAX_BLOCK_TXS || bytes + c.bytes.length > MAX_BLOCK_BYTES - 64 * 1024) break;
+      if (txs.length >= MAX_BLOCK_TXS || bytes + c.bytes.length > MAX_BLOCK_BYTES - 64 * 1024 || gas > BLOCK_GAS_LIMIT) break;
       try {
-        fees += applyTx(view, ctx, c.tx, c.bytes.length);
+        const outcome = applyTx(view, ctx, c.tx, c.bytes.length, { txId: c.hash });
+        fees += outcome.fee;
+        gas += outcome.gasUsed;
         txs.push(c.bytes);
         senders.push(txSender(c.tx.tx));
         bytes += c.bytes.length;
@@ -205,9 +209,12 @@ export class Chain {
     const ctx = this.context(height, h.time, h.proposer);
     const view = this.committedView();
     let fees = 0n;
+    let gas = 0;
     const hashes: Uint8Array[] = [];
     const senders: Uint8Array[] = [];
     for (const bytes of block.txs) {
+      // Only the last tx of a block may take its gas past the block limit.
+      if (gas > BLOCK_GAS_LIMIT) bad(`txs after the block gas limit (${BLOCK_GAS_LIMIT}) was reached`);
       const id = txHash(bytes);
       // Txs from our own mempool were decoded and their signatures checked on arrival.
       let stx = knownTx?.(toHex(id));
@@ -217,7 +224,9 @@ export class Chain {
         if (!(await this.verifier.verify(stx.tx.signer, txSignBytes(stx.tx), stx.signature))) bad('tx with a bad signature');
       }
       try {
-        fees += applyTx(view, ctx, stx, bytes.length);
+        const outcome = applyTx(view, ctx, stx, bytes.length, { txId: id });
+        fees += outcome.fee;
+        gas += outcome.gasUsed;
       } catch (e) {
         if (e instanceof DipnetError) bad(`tx ${toHex(id).slice(0, 16)} is invalid: ${e.code}`);
         throw e;

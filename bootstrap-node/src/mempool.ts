@@ -7,6 +7,7 @@
  * senders that block touched are re-examined — never the whole pool.
  */
 import {
+  CONTRACT_TX_TYPES,
   ErrorCode, fail, decodeSignedTx, txHash, toHex, txSignBytes, txSender, requiredFee, spendable,
   type SignedTx,
 } from '@dipnet/protocol';
@@ -77,8 +78,11 @@ export class Mempool {
     }
     const head = this.chain.head;
     const now = BigInt(Date.now());
-    const fee = applyTx(view, { chainId: this.chain.chainId, height: head.height + 1n, time: now > head.time ? now : head.time + 1n, proposer: new Uint8Array(20) }, stx, bytes.length);
-    const p: Pending = { bytes, tx: stx, hash, sender, cost: fee + txOutflow(stx.tx.body) };
+    // A contract tx is simulated strictly (it would fail → rejected here, not charged) when it is
+    // the sender's only pending tx; behind others it may depend on them, so it is only prechecked.
+    const { fee } = applyTx(view, { chainId: this.chain.chainId, height: head.height + 1n, time: now > head.time ? now : head.time + 1n, proposer: new Uint8Array(20) }, stx, bytes.length, { simulate: !queue || queue.txs.length === 0 });
+    const isContract = CONTRACT_TX_TYPES.has(stx.tx.body.type);
+    const p: Pending = { bytes, tx: stx, hash, sender, cost: (isContract ? stx.tx.fee : fee) + txOutflow(stx.tx.body) };
     this.txs.set(id, p);
     if (queue) {
       queue.txs.push(p);

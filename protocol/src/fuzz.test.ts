@@ -36,7 +36,7 @@ const stx = signTx({ chainId: CHAIN, signer: k0.publicKey, nonce: 1n, fee: 1000n
 const voteBase = { type: VoteType.prevote, height: 9n, round: 0, validator: addressOf(k0.publicKey) };
 const voteA = signVote(CHAIN, { ...voteBase, blockHash: new Uint8Array(32).fill(1) }, k0.secretKey);
 const voteB = signVote(CHAIN, { ...voteBase, blockHash: new Uint8Array(32).fill(2) }, k0.secretKey);
-const params = { feePerByte: 10n, feeBase: 1000n, gasPrice: 1n, unbondingPeriodMs: 60_000n, minValidatorStake: 10n, maxValidators: 100, slashBps: 500 };
+const params = { feePerByte: 10n, feeBase: 1000n, gasPrice: 1n, unbondingPeriodMs: 60_000n, minValidatorStake: 10n, maxValidators: 100, slashBps: 500, reviewFee: 7n };
 const smtEntries = Array.from({ length: 64 }, (_, i): [Uint8Array, Uint8Array] => [stateKeyHash(utf8(`k${i}`)), utf8(`v${i}`)]);
 const smt = buildSmt(smtEntries);
 const tree = new SparseMerkleTree({ getNode: (h) => smt.nodes.get(toHex(h)) });
@@ -51,7 +51,7 @@ const cases: { name: string; sample: Uint8Array; decode: (b: Uint8Array) => unkn
   { name: 'validator set', sample: encodeValidatorSet(set), decode: decodeValidatorSet, encode: encodeValidatorSet },
   {
     name: 'genesis',
-    sample: encodeGenesis({ chainId: CHAIN, genesisTime: 1n, params, accounts: [{ address: addressOf(k0.publicKey), balance: TOTAL_SUPPLY - 40n, locked: 5n, lockedUntil: 9n, label: 'sale' }], validators: keys.map((k, i) => ({ publicKey: k.publicKey, moniker: `v${i}`, stake: 10n })) }),
+    sample: encodeGenesis({ chainId: CHAIN, genesisTime: 1n, params, accounts: [{ address: addressOf(k0.publicKey), balance: TOTAL_SUPPLY - 40n, locked: 5n, lockedUntil: 9n, label: 'sale' }], validators: keys.map((k, i) => ({ publicKey: k.publicKey, moniker: `v${i}`, stake: 10n })), committee: { members: [addressOf(k0.publicKey)], threshold: 1 } }),
     decode: decodeGenesis, encode: encodeGenesis,
   },
   { name: 'account', sample: encodeAccount({ balance: 5n, nonce: 2n, locked: 1n, lockedUntil: 3n }), decode: decodeAccount, encode: encodeAccount },

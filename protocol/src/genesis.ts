@@ -12,6 +12,7 @@ import { MAX_VALIDATORS } from './validator-set.ts';
 import { readParams, writeParams, type Params } from './state-schema.ts';
 import { TOTAL_SUPPLY } from './amount.ts';
 import { ErrorCode, fail } from './errors.ts';
+import { readCommittee, writeCommittee, type Committee } from './contracts/records.ts';
 
 export const MAX_GENESIS_ACCOUNTS = 100_000;
 
@@ -37,6 +38,8 @@ export interface Genesis {
   readonly params: Params;
   readonly accounts: readonly GenesisAccount[];
   readonly validators: readonly GenesisValidator[];
+  /** The template-review committee until governance replaces it. */
+  readonly committee: Committee;
 }
 
 export function writeGenesis(w: Writer, g: Genesis): void {
@@ -44,6 +47,7 @@ export function writeGenesis(w: Writer, g: Genesis): void {
   writeParams(w, g.params);
   w.array(g.accounts, MAX_GENESIS_ACCOUNTS, (w, a) => w.fixed(a.address, ADDRESS_LENGTH).u128(a.balance).u128(a.locked).u64(a.lockedUntil).string(a.label, MONIKER_MAX));
   w.array(g.validators, MAX_VALIDATORS, (w, v) => w.fixed(v.publicKey, PUBLIC_KEY_LENGTH).string(v.moniker, MONIKER_MAX).u128(v.stake));
+  writeCommittee(w, g.committee);
 }
 
 export function readGenesis(r: Reader): Genesis {
@@ -53,6 +57,7 @@ export function readGenesis(r: Reader): Genesis {
     params: readParams(r),
     accounts: r.array(MAX_GENESIS_ACCOUNTS, (r) => ({ address: r.fixed(ADDRESS_LENGTH, 'address'), balance: r.u128('balance'), locked: r.u128('locked'), lockedUntil: r.u64('lockedUntil'), label: r.string(MONIKER_MAX, 'label') }), 'accounts'),
     validators: r.array(MAX_VALIDATORS, (r) => ({ publicKey: r.fixed(PUBLIC_KEY_LENGTH, 'publicKey'), moniker: r.string(MONIKER_MAX, 'moniker'), stake: r.u128('stake') }), 'validators'),
+    committee: readCommittee(r),
   };
   checkGenesis(g);
   return g;

@@ -20,3 +20,6 @@ export * from './conflict-evidence.ts';
 export * from './wire.ts';
 export * from './light-verify.ts';
 export * from './frame-stream.ts';
+export * from './contracts/template.ts';
+export * from './contracts/values.ts';
+export * from './contracts/records.ts';

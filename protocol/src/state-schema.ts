@@ -116,13 +116,15 @@ export interface Params {
   readonly maxValidators: number;
   /** Fraction of stake slashed for a double sign, in basis points. */
   readonly slashBps: number;
+  /** Paid into the review pool with every template submitted for review. */
+  readonly reviewFee: bigint;
 }
 
 export function writeParams(w: Writer, p: Params): void {
-  w.u128(p.feePerByte).u128(p.feeBase).u128(p.gasPrice).u64(p.unbondingPeriodMs).u128(p.minValidatorStake).u16(p.maxValidators).u16(p.slashBps);
+  w.u128(p.feePerByte).u128(p.feeBase).u128(p.gasPrice).u64(p.unbondingPeriodMs).u128(p.minValidatorStake).u16(p.maxValidators).u16(p.slashBps).u128(p.reviewFee);
 }
 export function readParams(r: Reader): Params {
-  const p = { feePerByte: r.u128('feePerByte'), feeBase: r.u128('feeBase'), gasPrice: r.u128('gasPrice'), unbondingPeriodMs: r.u64('unbondingPeriodMs'), minValidatorStake: r.u128('minValidatorStake'), maxValidators: r.u16('maxValidators'), slashBps: r.u16('slashBps') };
+  const p = { feePerByte: r.u128('feePerByte'), feeBase: r.u128('feeBase'), gasPrice: r.u128('gasPrice'), unbondingPeriodMs: r.u64('unbondingPeriodMs'), minValidatorStake: r.u128('minValidatorStake'), maxValidators: r.u16('maxValidators'), slashBps: r.u16('slashBps'), reviewFee: r.u128('reviewFee') };
   if (p.maxValidators < 1 || p.maxValidators > MAX_VALIDATORS || p.slashBps > 10_000) fail(ErrorCode.DECODE_NON_CANONICAL, 'params out of range');
   return p;
 }

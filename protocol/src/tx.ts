@@ -8,6 +8,9 @@ import { taggedHash, HashTag } from './hash.ts';
 import { sign, addressOf, PUBLIC_KEY_LENGTH, SIGNATURE_LENGTH, ADDRESS_LENGTH, type SignatureVerifier } from './keys.ts';
 import { signBytes, SignDomain, CHAIN_ID_MAX } from './signing.ts';
 import { ErrorCode, fail } from './errors.ts';
+import { MAX_TEMPLATE_BYTES, MAX_NAME } from './contracts/template.ts';
+import { ID_LENGTH } from './contracts/values.ts';
+import { MAX_PARAMS_BYTES, PRODUCT_NAME_MAX, MAX_QUANTITY, readCommitteeAction, writeCommitteeAction, type CommitteeAction } from './contracts/records.ts';
 
 export const MAX_TX_BYTES = 16 * 1024;
 export const MEMO_MAX = 256;
@@ -19,7 +22,19 @@ export const TxKind = {
   registerValidator: 2,
   bond: 3,
   unbond: 4,
+  submitTemplate: 5,
+  reviewTemplate: 6,
+  committeeVote: 7,
+  createProduct: 8,
+  placeOrder: 9,
+  fireTransition: 10,
 } as const;
+
+export const MAX_ARGS_BYTES = 1024;
+export const METADATA_URI_MAX = 256;
+
+/** Tx kinds that run contract code: they are metered in gas and, once included, may fail and still pay. */
+export const CONTRACT_TX_TYPES = new Set<TxBody['type']>(['submitTemplate', 'reviewTemplate', 'committeeVote', 'createProduct', 'placeOrder', 'fireTransition']);
 
 export type TxBody =
   | { readonly type: 'transfer'; readonly to: Uint8Array; readonly amount: bigint; readonly memo: string }
@@ -28,7 +43,22 @@ export type TxBody =
   /** Bonds the signer's spendable DPN to a registered validator. */
   | { readonly type: 'bond'; readonly validator: Uint8Array; readonly amount: bigint }
   /** Starts unbonding; the DPN returns after the unbonding period of chain time. */
-  | { readonly type: 'unbond'; readonly validator: Uint8Array; readonly amount: bigint };
+  | { readonly type: 'unbond'; readonly validator: Uint8Array; readonly amount: bigint }
+  /** Publishes a template for committee review, paying the review fee into the review pool. */
+  | { readonly type: 'submitTemplate'; readonly code: Uint8Array; readonly designerFee: bigint }
+  /** A committee member's approve/reject vote on a pending template. */
+  | { readonly type: 'reviewTemplate'; readonly template: Uint8Array; readonly approve: boolean }
+  /** A committee member's vote on a bounty and/or deprecation; it executes at the threshold. */
+  | { readonly type: 'committeeVote'; readonly action: CommitteeAction; readonly approve: boolean }
+  /** Instantiates an approved template into a product contract owned by the signer. */
+  | {
+      readonly type: 'createProduct'; readonly template: Uint8Array; readonly name: string; readonly metadataUri: string;
+      readonly metadataHash: Uint8Array; readonly price: bigint; readonly leadTimeMs: bigint; readonly params: Uint8Array;
+    }
+  /** Buys `quantity` of a product: escrows price + designer fee (at most `maxTotal`) and starts its contracts. */
+  | { readonly type: 'placeOrder'; readonly product: Uint8Array; readonly quantity: number; readonly maxTotal: bigint; readonly shipping: Uint8Array }
+  /** Fires a signed transition (a milestone, a bid, a confirmation) on an order. */
+  | { readonly type: 'fireTransition'; readonly order: Uint8Array; readonly transition: string; readonly args: Uint8Array };
 
 export interface Tx {
   readonly chainId: string;
@@ -57,6 +87,27 @@ function writeBody(w: Writer, b: TxBody): void {
     case 'unbond':
       w.u16(TxKind.unbond).fixed(b.validator, ADDRESS_LENGTH).u128(b.amount);
       return;
+    case 'submitTemplate':
+      w.u16(TxKind.submitTemplate).bytes(b.code, MAX_TEMPLATE_BYTES).u128(b.designerFee);
+      return;
+    case 'reviewTemplate':
+      w.u16(TxKind.reviewTemplate).fixed(b.template, ID_LENGTH).bool(b.approve);
+      return;
+    case 'committeeVote':
+      w.u16(TxKind.committeeVote);
+      writeCommitteeAction(w, b.action);
+      w.bool(b.approve);
+      return;
+    case 'createProduct':
+      w.u16(TxKind.createProduct).fixed(b.template, ID_LENGTH).string(b.name, PRODUCT_NAME_MAX).string(b.metadataUri, METADATA_URI_MAX).fixed(b.metadataHash, ID_LENGTH)
+        .u128(b.price).u64(b.leadTimeMs).bytes(b.params, MAX_PARAMS_BYTES);
+      return;
+    case 'placeOrder':
+      w.u16(TxKind.placeOrder).fixed(b.product, ID_LENGTH).u32(b.quantity).u128(b.maxTotal).fixed(b.shipping, ID_LENGTH);
+      return;
+    case 'fireTransition':
+      w.u16(TxKind.fireTransition).fixed(b.order, ID_LENGTH).string(b.transition, MAX_NAME).bytes(b.args, MAX_ARGS_BYTES);
+      return;
   }
 }
 
@@ -71,6 +122,24 @@ function readBody(r: Reader): TxBody {
       return { type: 'bond', validator: r.fixed(ADDRESS_LENGTH, 'validator'), amount: r.u128('amount') };
     case TxKind.unbond:
       return { type: 'unbond', validator: r.fixed(ADDRESS_LENGTH, 'validator'), amount: r.u128('amount') };
+    case TxKind.submitTemplate:
+      return { type: 'submitTemplate', code: r.bytes(MAX_TEMPLATE_BYTES, 'code'), designerFee: r.u128('designerFee') };
+    case TxKind.reviewTemplate:
+      return { type: 'reviewTemplate', template: r.fixed(ID_LENGTH, 'template'), approve: r.bool('approve') };
+    case TxKind.committeeVote:
+      return { type: 'committeeVote', action: readCommitteeAction(r), approve: r.bool('approve') };
+    case TxKind.createProduct:
+      return {
+        type: 'createProduct', template: r.fixed(ID_LENGTH, 'template'), name: r.string(PRODUCT_NAME_MAX, 'name'), metadataUri: r.string(METADATA_URI_MAX, 'metadataUri'),
+        metadataHash: r.fixed(ID_LENGTH, 'metadataHash'), price: r.u128('price'), leadTimeMs: r.u64('leadTimeMs'), params: r.bytes(MAX_PARAMS_BYTES, 'params'),
+      };
+    case TxKind.placeOrder: {
+      const b = { type: 'placeOrder' as const, product: r.fixed(ID_LENGTH, 'product'), quantity: r.u32('quantity'), maxTotal: r.u128('maxTotal'), shipping: r.fixed(ID_LENGTH, 'shipping') };
+      if (b.quantity < 1 || b.quantity > MAX_QUANTITY) fail(ErrorCode.TX_INVALID, `quantity must be 1..${MAX_QUANTITY}`);
+      return b;
+    }
+    case TxKind.fireTransition:
+      return { type: 'fireTransition', order: r.fixed(ID_LENGTH, 'order'), transition: r.string(MAX_NAME, 'transition'), args: r.bytes(MAX_ARGS_BYTES, 'args') };
     default:
       return fail(ErrorCode.TX_UNKNOWN_TYPE, `unknown tx kind ${kind}`);
   }

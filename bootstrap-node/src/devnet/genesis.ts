@@ -18,7 +18,12 @@ export const DEVNET_PARAMS: Params = {
   minValidatorStake: dpn(10_000),
   maxValidators: 100,
   slashBps: 500,
+  reviewFee: dpn(100),
 };
+
+/** The devnet's template-review committee: three dev keys, two must agree. */
+export const DEVNET_COMMITTEE_SIZE = 3;
+export const devCommitteeKey = (i: number) => devKey(`committee-${i}`);
 
 export function devnetGenesis(opts: { chainId: string; validators: number; genesisTime?: bigint }): Genesis {
   const genesisTime = opts.genesisTime ?? BigInt(Date.now());
@@ -36,5 +41,6 @@ export function devnetGenesis(opts: { chainId: string; validators: number; genes
     const share = founders / BigInt(FOUNDERS);
     accounts.push({ address: addressOf(devKey(`founder-${i}`).publicKey), balance: share, locked: share, lockedUntil: genesisTime + YEAR_MS, label: `founder-${i}` });
   }
-  return { chainId: opts.chainId, genesisTime, params: DEVNET_PARAMS, accounts, validators };
+  const committee = { members: Array.from({ length: DEVNET_COMMITTEE_SIZE }, (_, i) => addressOf(devCommitteeKey(i).publicKey)), threshold: 2 };
+  return { chainId: opts.chainId, genesisTime, params: DEVNET_PARAMS, accounts, validators, committee };
 }

@@ -6,6 +6,7 @@
  * changes. A block containing such a tx is invalid; the proposer leaves those txs out.
  */
 import {
+  DipnetError, CONTRACT_TX_TYPES, ContractKey, encodeTxFailure, truncateUtf8, MAX_TEXT,
   ErrorCode, fail, addressOf, equalBytes, compareBytes, txSender, requiredFee, spendable,
   StateKey, COMMUNITY_POOL, UNITS_PER_DPN, makeValidatorSet, evidenceHash, MAX_UNBONDINGS,
   type Account,
@@ -16,6 +17,8 @@ import {
   getAccount, putAccount, getValidator, putValidator, getShares, putShares, getParams,
   getSchedule, putSchedule, getRoster, putRoster, getUnbondings, putUnbondings,
 } from './accounts.ts';
+import { runContractTx, runOrderTimers } from '../contracts/execute.ts';
+import { GasMeter, MAX_TX_GAS } from '../contracts/gas.ts';
 
 export interface BlockContext {
   readonly chainId: string;
@@ -26,11 +29,36 @@ export interface BlockContext {
 
 export const MAX_UNBONDINGS_PER_BLOCK = 10_000;
 
+export interface TxOutcome {
+  /** Fee charged: the tx's base fee plus the gas it used. */
+  readonly fee: bigint;
+  readonly gasUsed: number;
+  /** Set when a contract tx was included but failed: it paid its fee and changed nothing else. */
+  readonly failure?: DipnetError;
+}
+
+export interface ApplyOptions {
+  /** The tx hash, under which a failed contract tx's receipt is stored. */
+  readonly txId?: Uint8Array;
+  /** Mempool checks: a contract tx that would fail is rejected outright instead of charged. */
+  readonly simulate?: boolean;
+}
+
+/** Gas a contract tx may use: what its fee pays for above the base fee, capped. */
+export function gasLimitOf(params: Params, fee: bigint, baseFee: bigint): number {
+  if (params.gasPrice === 0n) return MAX_TX_GAS;
+  const paid = (fee - baseFee) / params.gasPrice;
+  return paid > BigInt(MAX_TX_GAS) ? MAX_TX_GAS : Number(paid);
+}
+
 /**
  * Checks and applies one signed tx whose signature and chain id were already verified.
- * Returns the fee charged. Throws a DipnetError (and leaves `state` untouched) on any failure.
+ * Throws a DipnetError (and leaves `state` untouched) when the tx is not valid to include: bad
+ * nonce, fee below the base fee, or (for non-contract txs) any rule broken. A contract tx that
+ * passes those checks is included even if its execution fails — out of gas, a guard, a wrong
+ * party: then only its nonce and fee (base + gas used) change, and a TxFailure receipt records why.
  */
-export function applyTx(state: StateView, ctx: BlockContext, stx: SignedTx, txBytes: number): bigint {
+export function applyTx(state: StateView, ctx: BlockContext, stx: SignedTx, txBytes: number, opts: ApplyOptions = {}): TxOutcome {
   const tx = stx.tx;
   if (tx.chainId !== ctx.chainId) fail(ErrorCode.TX_WRONG_CHAIN, `tx is for chain "${tx.chainId}"`);
   const view = state.child();
@@ -44,13 +72,15 @@ export function applyTx(state: StateView, ctx: BlockContext, stx: SignedTx, txBy
   // The signer pays what the fee schedule asks, not its declared maximum. Fee and outflow are
   // checked against the account as read once, and leave it in one write at the end.
   checkSpendable(acct, ctx.time, fee, 'fee');
+  const b = tx.body;
+  if (CONTRACT_TX_TYPES.has(b.type)) return applyContractTx(state, view, ctx, stx, acct, fee, opts);
   const out = txOutflow(tx.body);
 
-  const b = tx.body;
   switch (b.type) {
     case 'transfer': {
       if (b.amount === 0n) fail(ErrorCode.TX_INVALID, 'transfer amount must be positive');
       if (equalBytes(b.to, sender)) fail(ErrorCode.TX_INVALID, 'transfer to self');
+      if (view.get(ContractKey.contractAccount(b.to))) fail(ErrorCode.TX_INVALID, 'cannot transfer to a contract account (a product or an order); use the contract');
       checkSpendable(acct, ctx.time, fee + out, 'transfer');
       credit(view, b.to, b.amount);
       break;
@@ -95,19 +125,54 @@ export function applyTx(state: StateView, ctx: BlockContext, stx: SignedTx, txBy
       putUnbondings(view, q); // appended in block-time order, so the queue stays sorted
       break;
     }
+    default:
+      fail(ErrorCode.TX_UNKNOWN_TYPE, `no rule for tx kind ${b.type}`);
   }
   putAccount(view, sender, { ...acct, balance: acct.balance - fee - out, nonce: acct.nonce + 1n });
   view.mergeInto(state);
-  return fee;
+  return { fee, gasUsed: 0 };
 }
 
-/** DPN a tx moves out of its signer's spendable balance, besides the fee. */
+/**
+ * A contract tx: the most it can cost (base fee + gas limit × price) is taken first, the body
+ * runs on its own view, and unused gas is refunded. Running out of gas charges the whole limit.
+ */
+function applyContractTx(state: StateView, view: StateView, ctx: BlockContext, stx: SignedTx, acct: Account, baseFee: bigint, opts: ApplyOptions): TxOutcome {
+  const tx = stx.tx;
+  const params = getParams(view);
+  const sender = txSender(tx);
+  const gasLimit = gasLimitOf(params, tx.fee, baseFee);
+  const maxCharge = baseFee + BigInt(gasLimit) * params.gasPrice;
+  checkSpendable(acct, ctx.time, maxCharge, 'fee');
+  putAccount(view, sender, { ...acct, balance: acct.balance - maxCharge, nonce: acct.nonce + 1n });
+  const meter = new GasMeter(gasLimit);
+  const body = view.child();
+  let failure: DipnetError | undefined;
+  try {
+    runContractTx(body, ctx, sender, tx.nonce, tx.body as Parameters<typeof runContractTx>[4], meter);
+    body.mergeInto(view);
+  } catch (e) {
+    if (!(e instanceof DipnetError) || opts.simulate) throw e;
+    failure = e;
+  }
+  const gasUsed = failure?.code === ErrorCode.GAS_EXHAUSTED ? gasLimit : Math.min(meter.used, gasLimit);
+  const charged = baseFee + BigInt(gasUsed) * params.gasPrice;
+  credit(view, sender, maxCharge - charged);
+  if (failure && opts.txId) {
+    view.set(ContractKey.txFailure(opts.txId), encodeTxFailure({ height: ctx.height, code: failure.code, message: truncateUtf8(failure.message, MAX_TEXT), gasUsed: BigInt(gasUsed) }));
+  }
+  view.mergeInto(state);
+  return failure ? { fee: charged, gasUsed, failure } : { fee: charged, gasUsed };
+}
+
+/** DPN a tx may move out of its signer's spendable balance besides the fee (an upper bound). */
 export function txOutflow(body: SignedTx['tx']['body']): bigint {
   switch (body.type) {
     case 'transfer': return body.amount;
     case 'registerValidator': return body.selfBond;
     case 'bond': return body.amount;
-    case 'unbond': return 0n;
+    case 'placeOrder': return body.maxTotal;
+    default: return 0n;
   }
 }
 
@@ -148,11 +213,12 @@ export function applyEvidence(state: StateView, ev: DuplicateVoteEvidence): void
 }
 
 /**
- * End of block: pay the block's fees to the validators that signed it (pro rata by power, the
+ * End of block: fire due order timers, pay the block's fees to the validators that signed it (pro rata by power, the
  * remainder to the proposer), release matured unbondings, and shift the validator schedule so
  * staking changes of this block take effect two heights later.
  */
 export function endBlock(state: StateView, ctx: BlockContext, fees: bigint): void {
+  runOrderTimers(state, ctx);
   const schedule = getSchedule(state);
   if (fees > 0n) distributeFees(state, schedule.current, ctx.proposer, fees);
 

@@ -1,5 +1,6 @@
 /** Turns a genesis document into the initial state (height 0). */
-import { compareBytes, addressOf, makeValidatorSet, UNITS_PER_DPN, type Genesis } from '@dipnet/protocol';
+import { compareBytes, addressOf, makeValidatorSet, UNITS_PER_DPN, ContractKey, encodeCommittee, type Genesis } from '@dipnet/protocol';
+import { initTimerCursor } from '../contracts/timers.ts';
 import { StateView } from './state-view.ts';
 import { putAccount, putParams, putValidator, putShares, putRoster, putSchedule } from './accounts.ts';
 
@@ -16,4 +17,6 @@ export function applyGenesis(state: StateView, g: Genesis): void {
   putRoster(state, roster.sort(compareBytes));
   const set = makeValidatorSet(g.validators.map((v) => ({ publicKey: v.publicKey, power: v.stake / UNITS_PER_DPN })));
   putSchedule(state, { current: set, next: set });
+  state.set(ContractKey.committee(), encodeCommittee(g.committee));
+  initTimerCursor(state, g.genesisTime);
 }
