@@ -6,7 +6,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { addressOf, dpn, REVIEW_POOL, type TxOutcome } from '@dipnet/protocol';
+import { addressOf, dpn, REVIEW_POOL } from '@dipnet/protocol';
+import type { TxOutcome } from '../state/executor.ts';
 import { devnetGenesis, DEVNET_PARAMS } from '../devnet/genesis.ts';
 import { devKey } from '../devnet/dev-keys.ts';
 import { BlockRunner } from '../testing/block-runner.ts';
