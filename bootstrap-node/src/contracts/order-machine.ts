@@ -77,8 +77,8 @@ export class OrderMachine {
     return o;
   }
 
-  /** The `order` effect: a sub-order of `parent` on `productId`, funded from the parent's escrow. */
-  private orderChild(parent: LiveOrder, productId: Uint8Array, tag: string): void {
+  /** Everything `order` checks about the product and the graph before it moves money. */
+  private checkChild(parent: LiveOrder, productId: Uint8Array): LoadedProduct {
     const s = this.s;
     const product = s.product(productId);
     OrderMachine.checkOrderable(product);
@@ -86,6 +86,12 @@ export class OrderMachine {
     for (let a: LiveOrder | null = parent; a; a = a.parent ? s.order(a.parent) : null) {
       if (equalBytes(a.product.id, productId)) fail(ErrorCode.CONTRACT_CYCLE, `product "${product.record.name}" would order itself through its own parts`);
     }
+    return product;
+  }
+
+  /** The `order` effect: a sub-order of `parent` on `productId`, funded from the parent's escrow. */
+  private orderChild(parent: LiveOrder, productId: Uint8Array, tag: string): void {
+    const product = this.checkChild(parent, productId);
     if (parent.children.length >= MAX_CHILDREN) fail(ErrorCode.ORDER_TOO_LARGE, `an order may have at most ${MAX_CHILDREN} sub-orders`);
     const { price, designerFee } = OrderMachine.cost(product, parent.quantity);
     if (Session.available(parent) < price + designerFee) {
@@ -207,6 +213,7 @@ export class OrderMachine {
         return false;
       }
       case 'order': this.orderChild(o, ev(a[0]) as Uint8Array, a[1] as string); return false;
+      case 'checkOrderable': this.checkChild(o, ev(a[0]) as Uint8Array); return false;
       case 'pay': {
         const amount = ev(a[1]) as bigint;
         if (amount > Session.available(o)) fail(ErrorCode.ESCROW_INSUFFICIENT, `pay ${amount}: the order has ${Session.available(o)} to spend`);

@@ -6,7 +6,7 @@
  * changes. A block containing such a tx is invalid; the proposer leaves those txs out.
  */
 import {
-  DipnetError, CONTRACT_TX_TYPES, ContractKey, encodeTxFailure, truncateUtf8, MAX_TEXT,
+  DipnetError, CONTRACT_TX_TYPES, ContractKey, encodeTxReceipt, truncateUtf8, MAX_TEXT,
   ErrorCode, fail, addressOf, equalBytes, compareBytes, txSender, requiredFee, spendable,
   StateKey, COMMUNITY_POOL, UNITS_PER_DPN, makeValidatorSet, evidenceHash, MAX_UNBONDINGS,
   type Account,
@@ -38,7 +38,7 @@ export interface TxOutcome {
 }
 
 export interface ApplyOptions {
-  /** The tx hash, under which a failed contract tx's receipt is stored. */
+  /** The tx hash, under which a contract tx's receipt is stored. */
   readonly txId?: Uint8Array;
   /** Mempool checks: a contract tx that would fail is rejected outright instead of charged. */
   readonly simulate?: boolean;
@@ -56,7 +56,8 @@ export function gasLimitOf(params: Params, fee: bigint, baseFee: bigint): number
  * Throws a DipnetError (and leaves `state` untouched) when the tx is not valid to include: bad
  * nonce, fee below the base fee, or (for non-contract txs) any rule broken. A contract tx that
  * passes those checks is included even if its execution fails — out of gas, a guard, a wrong
- * party: then only its nonce and fee (base + gas used) change, and a TxFailure receipt records why.
+ * party: then only its nonce and fee (base + gas used) change. Every included contract tx leaves
+ * a TxReceipt (fee, gas, and the error if it failed).
  */
 export function applyTx(state: StateView, ctx: BlockContext, stx: SignedTx, txBytes: number, opts: ApplyOptions = {}): TxOutcome {
   const tx = stx.tx;
@@ -158,8 +159,10 @@ function applyContractTx(state: StateView, view: StateView, ctx: BlockContext, s
   const gasUsed = failure?.code === ErrorCode.GAS_EXHAUSTED ? gasLimit : Math.min(meter.used, gasLimit);
   const charged = baseFee + BigInt(gasUsed) * params.gasPrice;
   credit(view, sender, maxCharge - charged);
-  if (failure && opts.txId) {
-    view.set(ContractKey.txFailure(opts.txId), encodeTxFailure({ height: ctx.height, code: failure.code, message: truncateUtf8(failure.message, MAX_TEXT), gasUsed: BigInt(gasUsed) }));
+  if (opts.txId) {
+    view.set(ContractKey.txReceipt(opts.txId), encodeTxReceipt({
+      height: ctx.height, gasUsed: BigInt(gasUsed), fee: charged, code: failure?.code ?? '', message: failure ? truncateUtf8(failure.message, MAX_TEXT) : '',
+    }));
   }
   view.mergeInto(state);
   return failure ? { fee: charged, gasUsed, failure } : { fee: charged, gasUsed };

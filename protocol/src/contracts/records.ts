@@ -1,11 +1,11 @@
 /**
  * State records of the contract layer: templates and their review, the committee, products,
- * orders (with their escrow accounts), order timers and failed-tx receipts. Keys and encodings
+ * orders (with their escrow accounts), order timers and contract-tx receipts. Keys and encodings
  * live here so the node writes and the light client proves exactly the same bytes.
  *
  * | ns   | key                      | value               |
  * |------|--------------------------|---------------------|
- * | 0x07 | tx hash(32)              | TxFailure           |
+ * | 0x07 | tx hash(32)              | TxReceipt           |
  * | 0x20 | template id(32)          | TemplateRecord      |
  * | 0x21 | product id(32)           | ProductRecord       |
  * | 0x22 | order id(32)             | OrderRecord         |
@@ -29,7 +29,7 @@ import { MAX_NAME, MAX_TEMPLATE_BYTES, MAX_TEXT, type ScalarType } from './templ
 import { ID_LENGTH, SCALAR_TAGS, readScalar, writeScalar, type Value } from './values.ts';
 
 export const ContractNs = {
-  txFailure: 0x07,
+  txReceipt: 0x07,
   template: 0x20,
   product: 0x21,
   order: 0x22,
@@ -48,7 +48,7 @@ const u64be = (n: bigint): Uint8Array => {
 const key = (ns: number, ...parts: Uint8Array[]) => concatBytes(new Uint8Array([ns]), ...parts);
 
 export const ContractKey = {
-  txFailure: (txHash: Uint8Array) => key(ContractNs.txFailure, txHash),
+  txReceipt: (txHash: Uint8Array) => key(ContractNs.txReceipt, txHash),
   template: (id: Uint8Array) => key(ContractNs.template, id),
   product: (id: Uint8Array) => key(ContractNs.product, id),
   order: (id: Uint8Array) => key(ContractNs.order, id),
@@ -279,16 +279,20 @@ export const decodeTimerBucket = (b: Uint8Array): Timer[] =>
 export const encodeU64 = (n: bigint): Uint8Array => u64be(n);
 export const decodeU64 = (b: Uint8Array): bigint => decodeExact(b, (r) => r.u64('u64'), 'u64');
 
-/** A contract tx that was included but failed: its fee was charged and nothing else changed. */
-export interface TxFailure {
+/**
+ * The outcome of an included contract tx: the fee it paid and, if it failed (its fee charged,
+ * nothing else changed), the error code and message. `code` is empty on success.
+ */
+export interface TxReceipt {
   readonly height: bigint;
+  readonly gasUsed: bigint;
+  readonly fee: bigint;
   readonly code: string;
   readonly message: string;
-  readonly gasUsed: bigint;
 }
-export const encodeTxFailure = (f: TxFailure): Uint8Array => encodeWith(f, (w, f) => w.u64(f.height).string(f.code, 40).string(f.message, MAX_TEXT).u64(f.gasUsed), 128);
-export const decodeTxFailure = (b: Uint8Array): TxFailure =>
-  decodeExact(b, (r) => ({ height: r.u64('height'), code: r.string(40, 'code'), message: r.string(MAX_TEXT, 'message'), gasUsed: r.u64('gasUsed') }), 'tx failure');
+export const encodeTxReceipt = (f: TxReceipt): Uint8Array => encodeWith(f, (w, f) => w.u64(f.height).u64(f.gasUsed).u128(f.fee).string(f.code, 40).string(f.message, MAX_TEXT), 128);
+export const decodeTxReceipt = (b: Uint8Array): TxReceipt =>
+  decodeExact(b, (r) => ({ height: r.u64('height'), gasUsed: r.u64('gasUsed'), fee: r.u128('fee'), code: r.string(40, 'code'), message: r.string(MAX_TEXT, 'message') }), 'tx receipt');
 
 export const truncateUtf8 = (s: string, maxBytes: number): string => {
   let out = s;

@@ -391,6 +391,10 @@ class Checker {
         if (scope.kind === 'onRefund') bad(path, 'onRefund cannot order');
         x(0, 'product'); this.strLit(a[1], `${path}[2]`);
         return;
+      case 'checkOrderable':
+        // Fails exactly as `order` would (closed product, cycle, depth), without ordering.
+        n(1); x(0, 'product');
+        return;
       case 'pay': n(2); x(0, 'address'); x(1, 'int'); return;
       case 'deposit':
         n(1);
