@@ -43,7 +43,7 @@ bench('widget.bundle_gzip_kb', Math.round((gz / 1024) * 10) / 10, 'KB');
 
 // ---- pages ---------------------------------------------------------------------------------
 
-const C = `dpn${'1f'.repeat(20)}`;
+const C = '1f'.repeat(32);
 // Props in frame over the whole 3 s clip: one moving, one still.
 const PROPS = {
   version: 1,

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { AnnotationError, parseAnnotations, parseAnnotationText } from './annotations.ts';
 
-const C = `dpn${'ab'.repeat(20)}`;
+const C = 'ab'.repeat(32);
 const prop = (over: Record<string, unknown> = {}): Record<string, unknown> => ({
   id: 'jacket', label: 'Leather jacket', product: { contract: C },
   track: [{ t: 0, box: { x: 0.1, y: 0.1, w: 0.2, h: 0.3 } }, { t: 2, box: { x: 0.5, y: 0.2, w: 0.2, h: 0.3 } }],
@@ -103,7 +103,7 @@ test('error: ids, labels, products', () => {
   rejects(doc(prop({ label: 'x'.repeat(201) })), 'props[0].label', /at most 200/);
   rejects(doc(prop({ label: 'bell\u0007' })), 'props[0].label', /control characters/);
   rejects(doc(prop({ product: {} })), 'props[0].product.contract', /required/);
-  rejects(doc(prop({ product: { contract: 'dpnXYZ' } })), 'props[0].product.contract', /DIPNET address/);
+  rejects(doc(prop({ product: { contract: 'dpnXYZ' } })), 'props[0].product.contract', /product contract id/);
   rejects(doc(prop({ product: { contract: C, chainId: 'a b' } })), 'props[0].product.chainId', /1-64/);
 });
 

@@ -25,7 +25,7 @@ export interface Keyframe {
 export interface Product {
   /** The chain the contract lives on; defaults to the element's chain. */
   chainId?: string;
-  /** The product contract's address: `dpn` + 40 lowercase hex. */
+  /** The product contract's id: 64 lowercase hex digits. */
   contract: string;
 }
 
@@ -58,7 +58,8 @@ export const LIMITS = {
 } as const;
 
 const ID = /^[A-Za-z0-9._:-]+$/;
-const CONTRACT = /^dpn[0-9a-f]{40}$/;
+/** A product contract id: 64 lowercase hex (see protocol/CONTRACTS.md). */
+const CONTRACT = /^[0-9a-f]{64}$/;
 const CHAIN_ID = /^[A-Za-z0-9._-]{1,64}$/;
 // C0/C1 controls (other than none): invisible in a label and a classic spoofing vector.
 // eslint-disable-next-line no-control-regex
@@ -154,7 +155,7 @@ function parseTrack(ctx: Ctx, v: unknown, path: string): Keyframe[] {
 function parseProduct(ctx: Ctx, v: unknown, path: string): Product {
   const o = object(ctx, v, path, ['contract'], ['chainId']);
   if (typeof o.contract !== 'string' || !CONTRACT.test(o.contract)) {
-    fail(ctx, `${path}.contract`, `must be a DIPNET address (dpn + 40 lowercase hex), got ${describe(o.contract)}`);
+    fail(ctx, `${path}.contract`, `must be a product contract id (64 lowercase hex), got ${describe(o.contract)}`);
   }
   const product: Product = { contract: o.contract };
   if ('chainId' in o) {

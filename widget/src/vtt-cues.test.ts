@@ -4,7 +4,7 @@ import { propsFromCues } from './vtt-cues.ts';
 import { AnnotationError } from './annotations.ts';
 import { boxAt } from './box-at.ts';
 
-const C = `dpn${'cd'.repeat(20)}`;
+const C = 'cd'.repeat(32);
 const cue = (startTime: number, endTime: number, track: unknown[], id = 'mug') => ({
   startTime, endTime, text: JSON.stringify({ id, label: 'Mug', product: { contract: C }, track }),
 });

@@ -29,7 +29,7 @@ const say = (msg: string): void => console.log(`# [a11y +${((Date.now() - T0) / 
 /** Strict: no inline script or style anywhere; Lit's constructable stylesheets are not governed by style-src. */
 const CSP = "default-src 'self'; script-src 'self'; media-src 'self' blob:; style-src 'self'; object-src 'none'; base-uri 'none'";
 
-const C = `dpn${'2e'.repeat(20)}`;
+const C = '2e'.repeat(32);
 const LABELS = { lamp: 'Desk lamp', vase: 'Ceramic vase' } as const;
 const PROPS = {
   version: 1,

@@ -25,7 +25,7 @@ import { launchChromium, serveStatic, pauseAt, MAKE_VIDEO } from './harness.ts';
 const T0 = Date.now();
 const say = (msg: string): void => console.log(`# [embed +${((Date.now() - T0) / 1000).toFixed(1)}s] ${msg}`);
 
-const C = `dpn${'2e'.repeat(20)}`;
+const C = '2e'.repeat(32);
 // "lamp" moves from the top-left to the centre-right over 2 s and grows.
 const LAMP = [{ t: 0, box: { x: 0.1, y: 0.2, w: 0.2, h: 0.2 } }, { t: 2, box: { x: 0.6, y: 0.5, w: 0.3, h: 0.4 } }];
 const PROPS = { version: 1, props: [{ id: 'lamp', label: 'Desk lamp', product: { contract: C }, track: LAMP }] };

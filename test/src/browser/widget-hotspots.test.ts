@@ -21,7 +21,7 @@ import { launchChromium, serveStatic, pauseAt, MAKE_VIDEO } from './harness.ts';
 const T0 = Date.now();
 const say = (msg: string): void => console.log(`# [widget +${((Date.now() - T0) / 1000).toFixed(1)}s] ${msg}`);
 
-const C = `dpn${'1f'.repeat(20)}`;
+const C = '1f'.repeat(32);
 const HOSTILE = '<img src=x onerror="window.__pwned=1">Lamp & <b>co</b>';
 // "lamp" moves from the top-left to the centre-right over 2 s and grows; "evil" stands still.
 const LAMP = [{ t: 0, box: { x: 0.1, y: 0.2, w: 0.2, h: 0.2 } }, { t: 2, box: { x: 0.6, y: 0.5, w: 0.3, h: 0.4 } }];
