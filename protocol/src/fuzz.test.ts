@@ -24,6 +24,11 @@ import { TOTAL_SUPPLY } from './amount.ts';
 import { testValidators, testHeader, testCommit, seededRandom, mutateBytes } from './test-fixtures.ts';
 import { utf8 } from './bytes.ts';
 import * as wire from './wire.ts';
+import {
+  encodeTemplateRecord, decodeTemplateRecord, encodeProductRecord, decodeProductRecord, encodeOrderRecord, decodeOrderRecord, encodeCommittee, decodeCommittee,
+  encodeCommitteeProposal, decodeCommitteeProposal, encodeTimerBucket, decodeTimerBucket, encodeTxReceipt, decodeTxReceipt, type CommitteeAction,
+} from './contracts/records.ts';
+import type { TxBody } from './tx.ts';
 
 const MUTATIONS = 10_000;
 const CHAIN = 'dipnet-fuzz';
@@ -40,6 +45,27 @@ const params = { feePerByte: 10n, feeBase: 1000n, gasPrice: 1n, unbondingPeriodM
 const smtEntries = Array.from({ length: 64 }, (_, i): [Uint8Array, Uint8Array] => [stateKeyHash(utf8(`k${i}`)), utf8(`v${i}`)]);
 const smt = buildSmt(smtEntries);
 const tree = new SparseMerkleTree({ getNode: (h) => smt.nodes.get(toHex(h)) });
+
+// Contract txs and records: one sample of each kind, with every optional part present.
+const id32 = (n: number) => new Uint8Array(32).fill(n);
+const a1 = addressOf(keys[1]!.publicKey), a2 = addressOf(keys[2]!.publicKey);
+const action: CommitteeAction = { template: id32(4), reporter: a1, bounty: 250n, deprecate: true, reason: 'bids could overflow — fixed in v2' };
+const contractBodies: TxBody[] = [
+  { type: 'submitTemplate', code: utf8('{"dipnet":"template/1","name":"t","states":["a"],"initial":"a","transitions":[]}'), designerFee: 12n },
+  { type: 'reviewTemplate', template: id32(1), approve: true },
+  { type: 'committeeVote', action, approve: false },
+  { type: 'createProduct', template: id32(2), name: 'Jacket — wool ✓', metadataUri: 'https://example.test/jacket', metadataHash: id32(3), price: 120n, leadTimeMs: 600_000n, params: new Uint8Array([0, 0, 0, 1, ...id32(5), 7]) },
+  { type: 'placeOrder', product: id32(6), quantity: 3, maxTotal: 400n, shipping: id32(7) },
+  { type: 'fireTransition', order: id32(8), transition: 'bid', args: id32(9) },
+];
+const contractTx = (body: TxBody) => signTx({ chainId: CHAIN, signer: k0.publicKey, nonce: 2n, fee: 5000n, body }, k0.secretKey);
+const orderRecord = {
+  product: id32(1), template: id32(2), parent: id32(3), root: id32(4), depth: 2, tag: 'part', consumer: a1, buyer: a2, payer: a2, quantity: 2, price: 70n, designerFee: 1n,
+  shipping: new Uint8Array(32), status: 'active' as const, state: 'bidding', stateSince: 5n, stateSeq: 3,
+  vars: [{ index: 0, type: 'product' as const, value: id32(9) }, { index: 1, type: 'int' as const, value: 44n }, { index: 2, type: 'bool' as const, value: true }, { index: 3, type: 'address' as const, value: a1 }],
+  children: [id32(10), id32(11)], escrowIn: 71n, escrowOut: 30n, createdAt: 4n,
+  history: [{ time: 4n, height: 2n, event: 'ordered' }, { time: 5n, height: 3n, event: 'bid' }],
+};
 
 const cases: { name: string; sample: Uint8Array; decode: (b: Uint8Array) => unknown; encode: (v: never) => Uint8Array }[] = [
   { name: 'signed tx', sample: encodeSignedTx(stx), decode: decodeSignedTx, encode: encodeSignedTx },
@@ -82,6 +108,23 @@ const cases: { name: string; sample: Uint8Array; decode: (b: Uint8Array) => unkn
   { name: 'wire submit-tx response', sample: wire.encodeSubmitTxResponse({ txHash: new Uint8Array(32).fill(3) }), decode: wire.decodeSubmitTxResponse, encode: wire.encodeSubmitTxResponse },
   { name: 'wire block request', sample: wire.encodeBlockRequest({ height: 4n }), decode: wire.decodeBlockRequest, encode: wire.encodeBlockRequest },
   { name: 'wire block response', sample: wire.encodeBlockResponse({ block: { header, txs: [encodeSignedTx(stx)], evidence: [], lastCommit: commit }, commit }), decode: wire.decodeBlockResponse, encode: wire.encodeBlockResponse },
+  ...contractBodies.map((b) => ({ name: `signed tx (${b.type})`, sample: encodeSignedTx(contractTx(b)), decode: decodeSignedTx, encode: encodeSignedTx })),
+  {
+    name: 'template record',
+    sample: encodeTemplateRecord({ designer: a1, designerFee: 9n, status: 'approved', submittedAt: 3n, approvals: [a1, a2], rejections: [a2], code: utf8('{"dipnet":"template/1"}') }),
+    decode: decodeTemplateRecord, encode: encodeTemplateRecord,
+  },
+  {
+    name: 'product record',
+    sample: encodeProductRecord({ template: id32(1), producer: a1, name: 'Buttons (supply)', metadataUri: 'ipfs://bafy', metadataHash: id32(2), price: 6n, leadTimeMs: 1000n, params: new Uint8Array([0, 0, 0, 0, 2]), createdAt: 7n, orders: 3n }),
+    decode: decodeProductRecord, encode: encodeProductRecord,
+  },
+  { name: 'order record', sample: encodeOrderRecord(orderRecord), decode: decodeOrderRecord, encode: encodeOrderRecord },
+  { name: 'order record (root)', sample: encodeOrderRecord({ ...orderRecord, parent: null, depth: 0, tag: '', status: 'refunded', vars: [{ index: 4, type: 'hash', value: id32(12) }], children: [], history: [] }), decode: decodeOrderRecord, encode: encodeOrderRecord },
+  { name: 'committee', sample: encodeCommittee({ members: [a1, a2, addressOf(k0.publicKey)], threshold: 2 }), decode: decodeCommittee, encode: encodeCommittee },
+  { name: 'committee proposal', sample: encodeCommitteeProposal({ action, status: 'open', approvals: [a1], rejections: [a2] }), decode: decodeCommitteeProposal, encode: encodeCommitteeProposal },
+  { name: 'timer bucket', sample: encodeTimerBucket([{ order: id32(1), seq: 2, transition: 3 }, { order: id32(4), seq: 1, transition: 0 }]), decode: decodeTimerBucket, encode: encodeTimerBucket },
+  { name: 'tx receipt', sample: encodeTxReceipt({ height: 9n, gasUsed: 1234n, fee: 99n, code: 'ORDER_GUARD_FAILED', message: 'the bidding window is closed' }), decode: decodeTxReceipt, encode: encodeTxReceipt },
 ];
 
 for (const c of cases) {

@@ -86,8 +86,10 @@ export class BlockRunner {
     let fees = 0n;
     const results: (TxOutcome | DipnetError)[] = [];
     for (const bytes of txs) {
+      let stx: ReturnType<typeof decodeSignedTx> | undefined;
       try {
-        const outcome = applyTx(view, ctx, decodeSignedTx(bytes), bytes.length, { txId: txHash(bytes) });
+        stx = decodeSignedTx(bytes);
+        const outcome = applyTx(view, ctx, stx, bytes.length, { txId: txHash(bytes) });
         fees += outcome.fee;
         results.push(outcome);
         const payer = toHex(addressOf(decodeSignedTx(bytes).tx.signer));
@@ -96,7 +98,7 @@ export class BlockRunner {
         if (!(e instanceof DipnetError)) throw e;
         results.push(e);
         // A tx left out does not use its nonce.
-        const stx = decodeSignedTx(bytes);
+        if (!stx) continue;
         const addr = toHex(addressOf(stx.tx.signer));
         const next = this.nonces.get(addr);
         if (next !== undefined && next > stx.tx.nonce) this.nonces.set(addr, stx.tx.nonce);

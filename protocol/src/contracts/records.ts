@@ -294,8 +294,28 @@ export const encodeTxReceipt = (f: TxReceipt): Uint8Array => encodeWith(f, (w, f
 export const decodeTxReceipt = (b: Uint8Array): TxReceipt =>
   decodeExact(b, (r) => ({ height: r.u64('height'), gasUsed: r.u64('gasUsed'), fee: r.u128('fee'), code: r.string(40, 'code'), message: r.string(MAX_TEXT, 'message') }), 'tx receipt');
 
+// The codec's reader refuses these in any string (see codec.ts): C0/C1 controls but tab and newline.
+const CONTROL_CHARS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * Fits text into an on-chain string field of `maxBytes`: control characters and lone surrogates
+ * become U+FFFD, the text is NFC, and it is cut at a code-point boundary. Error messages quote
+ * submitted input (a template's unknown key, a JSON parse error), so they must be cleaned before a
+ * receipt or history entry stores them — otherwise encoding throws and the block cannot be built.
+ */
 export const truncateUtf8 = (s: string, maxBytes: number): string => {
-  let out = s;
-  while (utf8(out).length > maxBytes) out = out.slice(0, -1);
+  let out = s.replace(LONE_SURROGATE, '\uFFFD').replace(CONTROL_CHARS, '\uFFFD').normalize('NFC');
+  if (utf8(out).length <= maxBytes) return out;
+  const kept: string[] = [];
+  let bytes = 0;
+  for (const cp of out) {
+    const n = utf8(cp).length;
+    if (bytes + n > maxBytes) break;
+    kept.push(cp);
+    bytes += n;
+  }
+  out = kept.join('').normalize('NFC');
+  while (utf8(out).length > maxBytes) out = Array.from(out).slice(0, -1).join('').normalize('NFC');
   return out;
 };

@@ -125,7 +125,7 @@ type Json = string | number | boolean | null | Json[] | { [k: string]: Json };
 
 function intFromJson(v: unknown, what: string, max: bigint): bigint {
   let n: bigint;
-  if (typeof v === 'number' && Number.isSafeInteger(v)) n = BigInt(v);
+  if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) n = BigInt(v);
   else if (typeof v === 'string' && /^(0|[1-9][0-9]*)$/.test(v)) n = BigInt(v);
   else return fail(ErrorCode.PARAMS_INVALID, `${what}: expected a non-negative integer (number or decimal string)`);
   if (n > max) fail(ErrorCode.PARAMS_INVALID, `${what}: ${n} is too large`);
