@@ -23,6 +23,8 @@ export interface Execution {
   readonly stateNodes: Map<string, Uint8Array>;
   readonly stateWrites: Map<string, Uint8Array | undefined>;
   readonly txHashes: Uint8Array[];
+  /** Per tx: 'OK', or the error code of a contract tx that was included but failed. */
+  readonly txCodes: string[];
   /** Addresses of the txs' signers (their nonces and balances changed). */
   readonly senders: Uint8Array[];
   readonly nextSchedule: { current: ValidatorSet; next: ValidatorSet };
@@ -126,12 +128,14 @@ export class Chain {
     let fees = 0n;
     let bytes = 0;
     let gas = 0;
+    const codes: string[] = [];
     for (const c of candidates) {
       if (txs.length >= MAX_BLOCK_TXS || bytes + c.bytes.length > MAX_BLOCK_BYTES - 64 * 1024 || gas > BLOCK_GAS_LIMIT) break;
       try {
         const outcome = applyTx(view, ctx, c.tx, c.bytes.length, { txId: c.hash });
         fees += outcome.fee;
         gas += outcome.gasUsed;
+        codes.push(outcome.failure?.code ?? 'OK');
         txs.push(c.bytes);
         senders.push(txSender(c.tx.tx));
         bytes += c.bytes.length;
@@ -174,7 +178,7 @@ export class Chain {
     };
     const block: Block = { header, txs, evidence: usable, lastCommit };
     const hash = headerHash(header);
-    this.executions.set(toHex(hash), { blockHash: hash, stateRoot: root, stateNodes: nodes, stateWrites: writes, txHashes: txs.map(txHash), senders, nextSchedule: schedule });
+    this.executions.set(toHex(hash), { blockHash: hash, stateRoot: root, stateNodes: nodes, stateWrites: writes, txHashes: txs.map(txHash), txCodes: codes, senders, nextSchedule: schedule });
     return { block, rejected, unusableEvidence };
   }
 
@@ -210,6 +214,7 @@ export class Chain {
     const view = this.committedView();
     let fees = 0n;
     let gas = 0;
+    const codes: string[] = [];
     const hashes: Uint8Array[] = [];
     const senders: Uint8Array[] = [];
     for (const bytes of block.txs) {
@@ -227,6 +232,7 @@ export class Chain {
         const outcome = applyTx(view, ctx, stx, bytes.length, { txId: id });
         fees += outcome.fee;
         gas += outcome.gasUsed;
+        codes.push(outcome.failure?.code ?? 'OK');
       } catch (e) {
         if (e instanceof DipnetError) bad(`tx ${toHex(id).slice(0, 16)} is invalid: ${e.code}`);
         throw e;
@@ -241,7 +247,7 @@ export class Chain {
     endBlock(view, ctx, fees);
     const { root, nodes, writes } = this.commitView(view);
     if (!equalBytes(root, h.stateRoot)) bad('state root does not match execution');
-    const exec: Execution = { blockHash: hash, stateRoot: root, stateNodes: nodes, stateWrites: writes, txHashes: hashes, senders, nextSchedule: getSchedule(view) };
+    const exec: Execution = { blockHash: hash, stateRoot: root, stateNodes: nodes, stateWrites: writes, txHashes: hashes, txCodes: codes, senders, nextSchedule: getSchedule(view) };
     this.executions.set(toHex(hash), exec);
     return exec;
   }
@@ -275,7 +281,7 @@ export class Chain {
       stateNodes: exec.stateNodes,
       stateWrites: exec.stateWrites,
       txHashes: exec.txHashes,
-      txCodes: exec.txHashes.map(() => 'OK'),
+      txCodes: exec.txCodes,
       validatorSets: [[height + 2n, exec.nextSchedule.next]],
     });
     this.headState = head;

@@ -3,6 +3,7 @@
  * protocols). Both serve the same verified-by-the-client data; neither holds chain logic.
  */
 import type { Block, Commit, Header, ValidatorSet, SmtProof, StatusResponse } from '@dipnet/protocol';
+import type { ContractsApi } from './contracts-index/api.ts';
 
 /** A node's status is exactly what the `status` wire method carries (protocol/src/wire.ts). */
 export type NodeStatus = StatusResponse;
@@ -43,4 +44,6 @@ export interface NodeApi {
   submitConflictEvidence(bytes: Uint8Array): Promise<{ readonly height: bigint }>;
   /** Subscribes to newly finalised blocks; returns an unsubscribe function. */
   onFinalized(listener: (e: FinalizedEvent) => void): () => void;
+  /** Contract index, state reads and tx dry runs; absent on nodes that keep no index (contract routes then answer RELAY_NOT_FOUND). */
+  readonly contracts?: ContractsApi;
 }

@@ -5,7 +5,7 @@
  */
 import {
   ErrorCode, fail, DipnetError, toHex, headerHash, verifyCommit, equalBytes, decodeStatusResponse, encodeStatusRequest,
-  encodeBlockRequest, decodeBlockResponse, evidenceHash, addressOf, keyPairFromSecret, WireMethod,
+  encodeBlockRequest, decodeBlockResponse, evidenceHash, addressOf, keyPairFromSecret, WireMethod, stateKeyHash,
   type Block, type Commit, type DuplicateVoteEvidence, type Genesis, type Header, type ValidatorSet,
 } from '@dipnet/protocol';
 import { ChainStore } from './store/chain-store.ts';
@@ -20,6 +20,9 @@ import type { FinalizedEvent, NodeApi, NodeStatus, StateProofResult, TxStatus } 
 import { decodeConflictEvidence, verifyConflictEvidence } from './conflict-evidence.ts';
 import { createChainRequestHandler } from './p2p/chain-protocols.ts';
 import { TxBatcher, decodeTxBatch } from './tx-gossip.ts';
+import { ContractIndex } from './contracts-index/contract-index.ts';
+import { simulateTx } from './contracts-index/simulate.ts';
+import type { ContractsApi } from './contracts-index/api.ts';
 
 export interface NodeLogger extends ConsensusLogger {
   error(obj: object, msg: string): void;
@@ -56,6 +59,7 @@ export class DipnetNode implements NodeApi {
   private readonly log: NodeLogger;
   private readonly validatorKey: { secretKey: Uint8Array; publicKey: Uint8Array } | null;
   private readonly txBatcher = new TxBatcher((batch) => this.net.publish('txs', batch));
+  private contractIndex!: ContractIndex;
 
   private constructor(private readonly store: ChainStore, opts: NodeOptions) {
     this.log = opts.logger ?? silent;
@@ -69,8 +73,16 @@ export class DipnetNode implements NodeApi {
     const store = new ChainStore(opts.dataDir);
     const node = new DipnetNode(store, opts);
     try {
+      // Replays the stored blocks it has not indexed yet (all of them for an older store).
+      node.contractIndex = ContractIndex.open(opts.dataDir, { headHeight: () => node.chain.head.height, getBlock: (h) => store.getBlock(h), smt: node.chain.smt });
+    } catch (e) {
+      await store.close();
+      throw e;
+    }
+    try {
       node.net = await opts.network(node.handlers());
     } catch (e) {
+      await node.contractIndex.close();
       await store.close();
       throw e;
     }
@@ -102,6 +114,7 @@ export class DipnetNode implements NodeApi {
     await this.net.stop().catch((e) => this.log.warn({ err: String(e) }, 'network stop failed'));
     await this.syncing?.catch(() => undefined);
     await this.commitQueue.catch(() => undefined);
+    await this.contractIndex.close();
     await this.store.close();
   }
 
@@ -194,6 +207,7 @@ export class DipnetNode implements NodeApi {
       const exec = this.chain.commit(block, commit);
       this.mempool.recheck(exec.txHashes, exec.senders);
       for (const ev of block.evidence) this.evidence.delete(toHex(evidenceHash(ev)));
+      this.indexCommitted();
       const event: FinalizedEvent = { header: block.header, commit, txCount: block.txs.length };
       for (const l of this.listeners) {
         try {
@@ -205,6 +219,15 @@ export class DipnetNode implements NodeApi {
     });
     this.commitQueue = run.catch(() => undefined);
     return run;
+  }
+
+  /** The index is derived data: a failure is logged and retried at the next commit, never fatal to consensus. */
+  private indexCommitted(): void {
+    try {
+      this.contractIndex.catchUp();
+    } catch (e) {
+      this.log.error({ err: String(e), height: this.chain.head.height.toString() }, 'contract index update failed');
+    }
   }
 
   // ------------------------------------------------------------------ block sync
@@ -314,6 +337,23 @@ export class DipnetNode implements NodeApi {
   /** Conflicting-commit reports received from light clients (a fork attempt was seen). */
   conflicts(): readonly { height: bigint; receivedAt: number }[] {
     return this.conflictReports;
+  }
+
+  get contracts(): ContractsApi {
+    return {
+      index: this.contractIndex,
+      stateValue: (rawKey, height) => this.stateValue(rawKey, height),
+      simulateTx: (bytes) => simulateTx(this.chain, this.verifier, bytes),
+    };
+  }
+
+  private stateValue(rawKey: Uint8Array, height: bigint): Uint8Array | undefined {
+    const head = this.chain.head;
+    // The head's values are in the value store (and cache); older heights are read through the SMT.
+    if (height === head.height) return this.chain.committedView().get(rawKey);
+    if (height < 1n || height > head.height) fail(ErrorCode.HEIGHT_NOT_AVAILABLE, `height ${height} is not between 1 and ${head.height}`);
+    const root = this.store.getBlock(height)?.header.stateRoot ?? fail(ErrorCode.HEIGHT_NOT_AVAILABLE, `no block at height ${height}`);
+    return this.chain.smt.get(root, stateKeyHash(rawKey));
   }
 
   onFinalized(listener: (e: FinalizedEvent) => void): () => void {

@@ -9,6 +9,7 @@ import {
 import { RelayClient } from './relay-client.ts';
 import { defaultKeyFile, loadKey, saveKey, newKey } from './wallet.ts';
 import { devKey } from '../devnet/dev-keys.ts';
+import { CONTRACT_HELPS, templateCommand, productCommand, orderCommand } from './contracts.ts';
 
 const DEFAULT_RELAY = process.env.DIPNET_RELAY ?? 'http://127.0.0.1:8545';
 
@@ -23,6 +24,9 @@ Commands:
   transfer   send DPN
   query      read verified chain state through a relay
   tx         show the status of a transaction
+  template   submit, review and list contract templates
+  product    create and show products (contracts instantiated from templates)
+  order      place orders, fire their transitions, show them and their graphs
 
 Run "dipnet <command> --help" for a command's options.`;
 
@@ -49,6 +53,7 @@ Signs a transfer with --key, reading the nonce from verified state, and submits 
 
 Values are checked against a Merkle proof and a commit signed by > 2/3 of the validators.`,
   tx: `Usage: dipnet tx <hash> [--relay <url>]`,
+  ...CONTRACT_HELPS,
 };
 
 const common = {
@@ -83,6 +88,9 @@ async function main(argv: string[]): Promise<number> {
     case 'transfer': return transfer(rest);
     case 'query': return query(rest);
     case 'tx': return txStatus(rest);
+    case 'template': return templateCommand(rest);
+    case 'product': return productCommand(rest);
+    case 'order': return orderCommand(rest);
   }
   return 1;
 }

@@ -4,7 +4,7 @@
  * verifies itself (headers, commits, validator sets, state proofs), tx and evidence submission,
  * and a Server-Sent Events stream of finalised heads.
  *
- * One plugin per area (routes/): chain, state, txs, events, evidence, docs, metrics. Cross-cutting
+ * One plugin per area (routes/): chain, state, txs, events, evidence, contracts, docs, metrics. Cross-cutting
  * policy lives here: error shape (errors.ts), body limit, content types, CORS and rate limits.
  *
  * `createRelay` returns an app that is not listening; the caller runs `.listen({ port, host })`
@@ -24,6 +24,7 @@ import { stateRoutes } from './routes/state.ts';
 import { txRoutes } from './routes/txs.ts';
 import { eventRoutes } from './routes/events.ts';
 import { evidenceRoutes } from './routes/evidence.ts';
+import { contractRoutes } from './routes/contracts.ts';
 import { docsPlugin } from './routes/docs.ts';
 import { createRelayMetrics, metricsPlugin } from './routes/metrics.ts';
 
@@ -69,7 +70,8 @@ export const DEFAULT_SSE_MAX_STREAMS_PER_IP = 16;
 
 /** POST routes that browsers on any origin may call (txs are signed client-side). */
 // Browsers submit txs and light clients report conflicting commits from any embedding page.
-export const CROSS_ORIGIN_POSTS: ReadonlySet<string> = new Set(['/v1/txs', '/v1/txs/batch', '/v1/evidence']);
+// Browser wallets size their fees with /v1/txs/simulate (it runs the tx on a throwaway view).
+export const CROSS_ORIGIN_POSTS: ReadonlySet<string> = new Set(['/v1/txs', '/v1/txs/batch', '/v1/evidence', '/v1/txs/simulate']);
 
 const RATE_LIMIT_HEADERS = ['x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset', 'retry-after'];
 const CORS_READ: FastifyCorsOptions = {
@@ -175,6 +177,8 @@ export async function createRelay(node: NodeApi, opts: RelayOptions = {}): Promi
   await app.register(stateRoutes, { node });
   await app.register(txRoutes, { node, rateLimit: writeLimit });
   await app.register(evidenceRoutes, { node, rateLimit: writeLimit });
+  // Only nodes that keep the contract index serve (and document) the contract routes.
+  if (node.contracts) await app.register(contractRoutes, { node, contracts: node.contracts, rateLimit: writeLimit });
   await app.register(eventRoutes, {
     node,
     heartbeatMs: opts.sseHeartbeatMs ?? DEFAULT_SSE_HEARTBEAT_MS,

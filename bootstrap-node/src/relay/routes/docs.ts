@@ -31,6 +31,7 @@ const docsPluginImpl: FastifyPluginAsync<DocsOptions> = async (app, { version })
         { name: 'txs', description: 'Submit txs and query their status' },
         { name: 'events', description: 'Server-Sent Events' },
         { name: 'evidence', description: 'Light-client conflict evidence' },
+        { name: 'contracts', description: 'Templates, products, orders, receipts and the review committee, decoded from state (ids from the node\'s contract index)' },
         { name: 'metrics', description: 'Prometheus metrics' },
         { name: 'docs', description: 'This document' },
       ],
