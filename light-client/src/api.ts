@@ -1,5 +1,7 @@
 /** The light client's public types (plain data, structured-clone friendly for a comlink worker). */
-import type { Account, Commit, Header, Params, SignatureVerifier, ValidatorSet } from '@dipnet/protocol';
+import type {
+  Account, Commit, Header, Params, SignatureVerifier, ValidatorSet, OrderStatus, ScalarType, Template, TemplateRecord, TemplateStatus, TxReceipt,
+} from '@dipnet/protocol';
 import type { LightSource } from './transport/types.ts';
 import type { LightStore } from './store/types.ts';
 import type { SourceInfo } from './transport/pool.ts';
@@ -138,6 +140,185 @@ export interface VerifiedParams {
   readonly height: bigint;
 }
 
+// ------------------------------------------------------------------------------- contracts
+
+/** The JSON form of a template value (protocol `valueToJson`): amounts as decimal strings, `dpn…` addresses, hex ids. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [k: string]: JsonValue };
+
+/** Where a contract read was proven: every field of it comes from values verified at this header. */
+export interface VerifiedAt {
+  readonly height: bigint;
+  /** Hash (hex) of the verified header whose state root the proofs checked against. */
+  readonly headerHash: string;
+}
+
+export interface VerifiedTemplate extends VerifiedAt {
+  /** Template id (hex): the hash of its code. */
+  readonly id: string;
+  readonly name: string;
+  readonly status: TemplateStatus;
+  /** The designer's `dpn…` address. */
+  readonly designer: string;
+  /** Paid to the designer from every order made through the template, in units. */
+  readonly designerFee: bigint;
+  readonly record: TemplateRecord;
+  /** The code parsed with the protocol's strict `parseTemplate`. */
+  readonly template: Template;
+}
+
+export interface VerifiedProduct extends VerifiedAt {
+  readonly id: string;
+  readonly name: string;
+  /** `dpn…` address. */
+  readonly producer: string;
+  /** Unit price in units, and the same as a decimal DPN string. */
+  readonly price: bigint;
+  readonly priceDpn: string;
+  readonly leadTimeMs: bigint;
+  readonly metadataUri: string;
+  /** Hex. */
+  readonly metadataHash: string;
+  readonly template: { readonly id: string; readonly name: string; readonly status: TemplateStatus; readonly designerFee: bigint };
+  /** Takes new orders: its template is approved (not pending, rejected or deprecated). */
+  readonly open: boolean;
+  /** Parameters by name, in their JSON form. */
+  readonly params: Readonly<Record<string, JsonValue>>;
+  readonly createdAt: bigint;
+  /** Orders placed on it so far (roots and sub-orders). */
+  readonly orders: bigint;
+}
+
+export interface VerifiedOrder extends VerifiedAt {
+  readonly id: string;
+  readonly product: string;
+  readonly template: string;
+  /** Parent order id, null for a root. */
+  readonly parent: string | null;
+  readonly root: string;
+  readonly depth: number;
+  /** The parent's label for this sub-order (part, supplier, ship…); empty for a root. */
+  readonly tag: string;
+  readonly consumer: string;
+  readonly buyer: string;
+  readonly payer: string;
+  readonly quantity: number;
+  /** Price escrowed (unit price × quantity) and the designer's fee on top, in units. */
+  readonly price: bigint;
+  readonly designerFee: bigint;
+  /** Hex of the 32-byte shipping commitment (all zeros for sub-orders). */
+  readonly shipping: string;
+  readonly status: OrderStatus;
+  readonly state: string;
+  readonly stateSince: bigint;
+  /** Balance of the order's escrow account: escrowIn − escrowOut. */
+  readonly escrow: bigint;
+  readonly escrowIn: bigint;
+  readonly escrowOut: bigint;
+  readonly children: readonly string[];
+  readonly history: readonly { readonly time: bigint; readonly height: bigint; readonly event: string }[];
+  /** Order variables, named by the order's (proven) template. */
+  readonly vars: readonly { readonly name: string; readonly type: ScalarType; readonly value: JsonValue }[];
+  readonly createdAt: bigint;
+}
+
+export interface VerifiedOrderTree extends VerifiedAt {
+  /** The order the walk started from. */
+  readonly root: string;
+  /** Every order of the graph below (and including) `root`, breadth first, all proven at one height. */
+  readonly orders: readonly VerifiedOrder[];
+  /** True when the graph holds more than MAX_TREE_ORDERS orders and only the first were read. */
+  readonly truncated: boolean;
+}
+
+export interface VerifiedReceipt extends VerifiedAt {
+  readonly txHash: string;
+  readonly receipt: TxReceipt;
+  /** The chain's error code when the tx failed (it paid `receipt.fee` and changed nothing else); null on success. */
+  readonly failure: string | null;
+}
+
+/** Shipping details: kept off chain; only a salted commitment to them is placed in the order. */
+export type ShippingDetails = string | { readonly [k: string]: JsonValue };
+
+/** Options every contract tx takes. */
+export interface ContractTxOptions {
+  /**
+   * Gas the fee pays for (default per kind, see README). Unused gas is refunded by the chain, so a
+   * generous allowance costs nothing extra; too little fails the tx with GAS_EXHAUSTED.
+   */
+  readonly gas?: bigint;
+  /** Fee to declare instead of feeBase + feePerByte × size + gasPrice × gas (from proven params). */
+  readonly fee?: bigint;
+  /** Sign with this nonce instead of the proven next one (to queue behind your own pending txs). */
+  readonly nonce?: bigint;
+  /** Ask the relay's POST /v1/txs/simulate (where offered) for a gas estimate; a hint that may only raise the allowance (default true). */
+  readonly simulate?: boolean;
+  /** How long to wait for the receipt in a verified block (default 30 s). */
+  readonly timeoutMs?: number;
+}
+
+export interface PlaceOrderRequest extends ContractTxOptions {
+  /** Product id (hex or bytes). */
+  readonly product: string | Uint8Array;
+  /** Default 1. */
+  readonly quantity?: number;
+  /** Most the order may escrow; default price × quantity + designer fee read from verified state. */
+  readonly maxTotal?: bigint;
+  /** The viewer's shipping details. Never leave the client: see README (shipping commitments). */
+  readonly shipping: ShippingDetails;
+  /**
+   * 32 random bytes (hex or bytes) to salt the commitment with, when the page already showed the
+   * commitment (`shippingCommitment`) for confirmation; default: fresh from crypto.getRandomValues.
+   */
+  readonly salt?: string | Uint8Array;
+}
+
+export interface FireTransitionRequest extends ContractTxOptions {
+  /** Order id (hex or bytes). */
+  readonly order: string | Uint8Array;
+  readonly transition: string;
+  /** Arguments by name in JSON form (decimal strings or bigints for ints, `dpn…` addresses, hex ids). */
+  readonly args?: Readonly<Record<string, JsonValue | bigint>>;
+}
+
+export type ContractTxStage =
+  | { readonly stage: 'signed'; readonly hash: string; readonly nonce: bigint; readonly fee: bigint; readonly gas: bigint }
+  | { readonly stage: 'submitted'; readonly hash: string }
+  /** A node says the tx is in a block (unverified hint). */
+  | { readonly stage: 'included'; readonly hash: string; readonly height: bigint; readonly code: string }
+  /** The tx's receipt is proven in a verified block (success or failure). */
+  | { readonly stage: 'finalised'; readonly hash: string; readonly height: bigint; readonly code: string };
+
+export interface ContractTxResult {
+  readonly txHash: string;
+  readonly nonce: bigint;
+  /** Most the tx could cost (the declared fee). */
+  readonly fee: bigint;
+  /** What it cost: base fee + gas used (the rest was refunded). */
+  readonly feePaid: bigint;
+  readonly gasUsed: bigint;
+  /** Height of the block that included it. */
+  readonly includedAt: bigint;
+  /** The verified height at which the receipt was proven. */
+  readonly height: bigint;
+  readonly receipt: TxReceipt;
+}
+
+export interface PlaceOrderResult extends ContractTxResult {
+  readonly orderId: string;
+  /** Hex of the commitment placed on chain. */
+  readonly commitment: string;
+  /** Hex of the random 32-byte salt: hand it, with the details, to the producer off chain. */
+  readonly salt: string;
+  /** The new order, proven at `height`. */
+  readonly order: VerifiedOrder;
+}
+
+export interface FireTransitionResult extends ContractTxResult {
+  /** The order after the transition, proven at `height`. */
+  readonly order: VerifiedOrder;
+}
+
 export interface LightClient {
   readonly chainId: string;
   /** The newest verified header. */
@@ -153,6 +334,25 @@ export interface LightClient {
   createWallet(opts?: { extractable?: boolean }): Promise<string>;
   importWallet(secretKey: Uint8Array): Promise<string>;
   transfer(req: TransferRequest, onProgress?: (s: TransferStage) => void): Promise<TransferResult>;
+  /** A template record and its parsed code. Unknown id: DipnetError TEMPLATE_UNKNOWN. */
+  getTemplate(id: string | Uint8Array, opts?: { height?: bigint }): Promise<VerifiedTemplate>;
+  /** A product with its template's name and status. Unknown id: DipnetError PRODUCT_UNKNOWN. */
+  getProduct(id: string | Uint8Array, opts?: { height?: bigint }): Promise<VerifiedProduct>;
+  /** Unknown id: DipnetError ORDER_UNKNOWN. */
+  getOrder(id: string | Uint8Array, opts?: { height?: bigint }): Promise<VerifiedOrder>;
+  /** The order and every sub-order below it, proven at one height; bounded in depth and size. */
+  getOrderTree(id: string | Uint8Array, opts?: { height?: bigint }): Promise<VerifiedOrderTree>;
+  /** The receipt of an included contract tx; null when it is proven absent (not included by then). */
+  getReceipt(txHash: string | Uint8Array, opts?: { height?: bigint }): Promise<VerifiedReceipt | null>;
+  /**
+   * Calls `listener` with the order tree now and again whenever a new verified head shows it
+   * changed (read once per new head, never on a timer; needs `follow`). Returns the unsubscribe.
+   */
+  watchOrder(id: string | Uint8Array, listener: (t: VerifiedOrderTree) => void, onError?: (e: unknown) => void): () => void;
+  /** Buys a product: escrows price + designer fee; only a salted commitment to `shipping` goes on chain. */
+  placeOrder(req: PlaceOrderRequest, onProgress?: (s: ContractTxStage) => void): Promise<PlaceOrderResult>;
+  /** Fires a signed transition (a milestone, a bid, a confirmation) on an order. */
+  fireTransition(req: FireTransitionRequest, onProgress?: (s: ContractTxStage) => void): Promise<FireTransitionResult>;
   onHead(listener: (h: VerifiedHead) => void): () => void;
   onSyncProgress(listener: (p: SyncProgress) => void): () => void;
   onConflict(listener: (r: ConflictReport) => void): () => void;

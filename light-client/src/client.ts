@@ -8,13 +8,15 @@ import {
   LightError, LightErrorCode, LYING_CODES, isLightError, equalBytes, fromHex, toHex, headerHash, decodeHeader,
   decodeValidatorSet, encodeHeader, encodeValidatorSet, encodeConflictEvidence, verifyCommitLight, verifyCommitLightTrusting,
   verifyBackwards, verifyStateAnswer, checkWithinTrustingPeriod, StateKey, decodeAccount, decodeParams,
-  parseAddress, formatAddress, txHash, EMPTY_ACCOUNT, prepareValidatorSet,
+  parseAddress, formatAddress, txHash, EMPTY_ACCOUNT, prepareValidatorSet, ErrorCode,
   type Header, type LightBlock, type SignatureVerifier,
 } from '@dipnet/protocol';
 import type {
-  ConflictReport, LightClient, LightClientOptions, LightClientStats, SyncProgress, TransferRequest, TransferResult,
-  TransferStage, VerifiedAccount, VerifiedHead, VerifiedParams, VerifiedState,
+  ConflictReport, ContractTxStage, FireTransitionRequest, FireTransitionResult, LightClient, LightClientOptions, LightClientStats, PlaceOrderRequest,
+  PlaceOrderResult, SyncProgress, TransferRequest, TransferResult, TransferStage, VerifiedAccount, VerifiedHead, VerifiedOrder, VerifiedOrderTree,
+  VerifiedParams, VerifiedProduct, VerifiedReceipt, VerifiedState, VerifiedTemplate,
 } from './api.ts';
+import { ContractReader, fireTransition, idBytes, placeOrder, type ContractTxHost } from './contracts.ts';
 import { ValidatorSetCache } from './verify/validator-cache.ts';
 import { createEd25519Verifier } from './verify/ed25519.ts';
 import { fetchLightBlock, toTrusted, verifySequential, verifySkipping, type TrustedHeader, type VerifyContext } from './verify/engine.ts';
@@ -29,6 +31,8 @@ import { STORE_SCHEMA_VERSION, type LightStore, type StoreMeta, type StoredHeade
 import { buildSignedTx, generateWallet, importWallet, walletFromStored, type Wallet } from './wallet/wallet.ts';
 
 const DAY_MS = 86_400_000;
+/** Codes of the chain's own verdicts on a tx (as opposed to an outage), except a full mempool. */
+const CHAIN_CODES: ReadonlySet<string> = new Set(Object.values(ErrorCode).filter((c) => c !== ErrorCode.TX_MEMPOOL_FULL));
 
 const bytesOf = (v: string | Uint8Array, what: string): Uint8Array => {
   try {
@@ -79,6 +83,9 @@ class Client implements LightClient {
   private readonly headListeners = new Set<(h: VerifiedHead) => void>();
   private readonly progressListeners = new Set<(p: SyncProgress) => void>();
   private readonly conflictListeners = new Set<(r: ConflictReport) => void>();
+  private readonly contracts = new ContractReader({ getState: (k, o) => this.getState(k, o) });
+  /** Relays that answered 404 to POST /v1/txs/simulate: not asked again. */
+  private readonly noSimulate = new Set<string>();
 
   constructor(opts: LightClientOptions) {
     if (typeof opts.chainId !== 'string' || opts.chainId.length === 0) throw new LightError(LightErrorCode.LC_INVALID_ARGUMENT, 'chainId is required');
@@ -599,6 +606,163 @@ class Client implements LightClient {
       }
     }
     throw new LightError(LightErrorCode.LC_TX_TIMEOUT, `tx ${hash.slice(0, 16)}… not seen executed in a verified block within ${req.timeoutMs ?? 30_000} ms`, { hash });
+  }
+
+  // ------------------------------------------------------------------------------- contracts
+
+  async getTemplate(id: string | Uint8Array, opts: { height?: bigint } = {}): Promise<VerifiedTemplate> {
+    return this.contracts.template(idBytes(id, 'template id'), opts);
+  }
+
+  async getProduct(id: string | Uint8Array, opts: { height?: bigint } = {}): Promise<VerifiedProduct> {
+    return this.contracts.product(idBytes(id, 'product id'), opts);
+  }
+
+  async getOrder(id: string | Uint8Array, opts: { height?: bigint } = {}): Promise<VerifiedOrder> {
+    return this.contracts.order(idBytes(id, 'order id'), opts);
+  }
+
+  async getOrderTree(id: string | Uint8Array, opts: { height?: bigint } = {}): Promise<VerifiedOrderTree> {
+    return (await this.contracts.tree(idBytes(id, 'order id'), opts)).tree;
+  }
+
+  async getReceipt(hash: string | Uint8Array, opts: { height?: bigint } = {}): Promise<VerifiedReceipt | null> {
+    return this.contracts.receipt(idBytes(hash, 'tx hash'), opts);
+  }
+
+  watchOrder(id: string | Uint8Array, listener: (t: VerifiedOrderTree) => void, onError?: (e: unknown) => void): () => void {
+    const key = idBytes(id, 'order id');
+    let stopped = false;
+    let running = false;
+    let again = false;
+    let lastHeight = -1n;
+    let lastDigest = '';
+    const report = (f: () => void): void => {
+      try {
+        f();
+      } catch {
+        // a listener's failure is its own
+      }
+    };
+    // One read per new verified head; heads that arrive during a read coalesce into one more.
+    const check = async (): Promise<void> => {
+      if (running) {
+        again = true;
+        return;
+      }
+      running = true;
+      try {
+        do {
+          again = false;
+          if (stopped || this.closed || this.halted) return;
+          const height = this.latest.header.height;
+          if (height === lastHeight) continue;
+          try {
+            const { tree, digest } = await this.contracts.tree(key, { height });
+            lastHeight = height;
+            if (digest !== lastDigest && !stopped) {
+              lastDigest = digest;
+              report(() => listener(tree));
+            }
+          } catch (e) {
+            if (!stopped) report(() => onError?.(e));
+          }
+        } while (again && !stopped);
+      } finally {
+        running = false;
+      }
+    };
+    const off = this.onHead(() => void check());
+    void check();
+    return () => {
+      stopped = true;
+      off();
+    };
+  }
+
+  placeOrder(req: PlaceOrderRequest, onProgress?: (s: ContractTxStage) => void): Promise<PlaceOrderResult> {
+    return placeOrder(this.contractHost(), this.contracts, req, onProgress);
+  }
+
+  fireTransition(req: FireTransitionRequest, onProgress?: (s: ContractTxStage) => void): Promise<FireTransitionResult> {
+    return fireTransition(this.contractHost(), this.contracts, req, onProgress);
+  }
+
+  private contractHost(): ContractTxHost {
+    return {
+      chainId: this.chainId,
+      ensureUsable: () => this.ensureUsable(),
+      wallet: () => this.wallet ?? (() => { throw new LightError(LightErrorCode.LC_INVALID_ARGUMENT, 'no wallet: create or import one first'); })(),
+      following: () => this.opts.follow !== false && this.subscription !== null,
+      now: () => this.now(),
+      sync: () => this.sync(),
+      getState: (k, o) => this.getState(k, o),
+      getAccount: (a, o) => this.getAccount(a, o),
+      getParams: () => this.getParams(),
+      submit: (b) => this.submitContractTx(b),
+      txStatus: async (h) => {
+        const s = this.pool.usable().find((x) => x.txStatus);
+        return s?.txStatus ? s.txStatus(h) : null;
+      },
+      simulate: (build) => this.simulateHint(build),
+      nextHead: (ms) => this.nextHead(ms),
+    };
+  }
+
+  /**
+   * Submits to the first source that takes the tx. A node refusing it with one of the chain's
+   * codes (ORDER_UNDERPAID, TEMPLATE_NOT_APPROVED…) is a verdict on the tx, not an outage: it is
+   * thrown as LC_TX_REJECTED at once and the source stays healthy. (The transports file contract
+   * codes under LC_SOURCE_UNAVAILABLE, which `pool.run` would retry and back off.)
+   */
+  private async submitContractTx(bytes: Uint8Array): Promise<void> {
+    let best: LightError | null = null;
+    for (const s of this.pool.usable()) {
+      try {
+        await s.submitTx(bytes);
+        this.pool.markOk(s);
+        return;
+      } catch (err) {
+        if (!isLightError(err)) throw err;
+        const remote = err.details.remoteCode;
+        if (err.code === LightErrorCode.LC_TX_REJECTED || (typeof remote === 'string' && CHAIN_CODES.has(remote))) {
+          const text = err.message.slice(err.message.indexOf(`${String(remote)}: `) + String(remote).length + 2);
+          throw new LightError(LightErrorCode.LC_TX_REJECTED, `${s.id} refused the tx: ${String(remote)}: ${text}`, { ...err.details, source: s.id, remoteCode: remote, included: false });
+        }
+        const e = attribute(err, s);
+        this.pool.report(s, e);
+        best ??= e;
+      }
+    }
+    throw best ?? new LightError(LightErrorCode.LC_NO_SOURCES, 'submit-tx: no usable source');
+  }
+
+  /** A relay's gas estimate (POST /v1/txs/simulate, where offered). Unverified: callers may only use it to raise an allowance. */
+  private async simulateHint(build: () => Promise<Uint8Array>): Promise<{ gasUsed: bigint } | null> {
+    const relays = (this.opts.relays ?? []).map((u) => u.replace(/\/+$/, '')).filter((u) => !this.noSimulate.has(u));
+    if (relays.length === 0) return null;
+    const bytes = await build();
+    const fetchFn = this.opts.relayOptions?.fetch ?? fetch;
+    for (const base of relays) {
+      try {
+        const res = await fetchFn(`${base}/v1/txs/simulate`, {
+          method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tx: toHex(bytes) }), signal: AbortSignal.timeout(3000),
+        });
+        if (res.status === 404 || res.status === 405) {
+          this.noSimulate.add(base);
+          continue;
+        }
+        const body = (await res.json().catch(() => null)) as { ok?: unknown; gasUsed?: unknown } | null;
+        // A tx the relay expects to fail gives no estimate; the mempool's verdict is what counts.
+        if (body?.ok !== true) return null;
+        const g = body.gasUsed;
+        if (typeof g === 'string' && /^[0-9]{1,12}$/.test(g)) return { gasUsed: BigInt(g) };
+        if (typeof g === 'number' && Number.isSafeInteger(g) && g >= 0) return { gasUsed: BigInt(g) };
+      } catch {
+        // only a hint
+      }
+    }
+    return null;
   }
 
   /** Resolves on the next verified head, or after `ms`. */

@@ -13,3 +13,7 @@ export { MemoryStore } from './store/memory.ts';
 export { IndexedDbStore, type IndexedDbStoreOptions } from './store/indexeddb.ts';
 export { STORE_SCHEMA_VERSION, type LightStore, type StoreMeta, type StoredState } from './store/types.ts';
 export { createEd25519Verifier, countingVerifier, type Ed25519Verifier } from './verify/ed25519.ts';
+export {
+  shippingCommitment, checkShippingCommitment, canonicalJson, contractTxFee, SHIPPING_COMMITMENT_TAG, SHIPPING_SALT_BYTES, MAX_TREE_ORDERS, DEFAULT_GAS, MAX_GAS,
+} from './contracts.ts';
+export { DipnetError, ErrorCode, isDipnetError } from '@dipnet/protocol';

@@ -9,9 +9,12 @@
  * callbacks go through `proxy()`. Errors keep their `code` and `details` across the boundary.
  */
 import { expose, wrap, proxy, transferHandlers, type Endpoint, type Remote } from 'comlink';
-import { LightError, type LightErrorCode } from '@dipnet/protocol';
+import { DipnetError, LightError, type ErrorCode, type LightErrorCode } from '@dipnet/protocol';
 import { createLightClient } from './client.ts';
-import type { ConflictReport, LightClient, LightClientOptions, TransferRequest, TransferStage, VerifiedHead } from './api.ts';
+import type {
+  ConflictReport, ContractTxStage, FireTransitionRequest, LightClient, LightClientOptions, PlaceOrderRequest, SyncProgress, TransferRequest,
+  TransferStage, VerifiedHead, VerifiedOrderTree,
+} from './api.ts';
 
 /** Options that can cross a worker boundary (no functions or class instances). */
 export type WorkerLightClientOptions = Omit<LightClientOptions, 'store' | 'sources' | 'verifier' | 'now' | 'logger' | 'relayOptions'> & {
@@ -29,8 +32,18 @@ export interface LightClientWorkerApi {
   createWallet: LightClient['createWallet'];
   importWallet: LightClient['importWallet'];
   transfer(req: TransferRequest, onProgress?: (s: TransferStage) => void): ReturnType<LightClient['transfer']>;
+  getTemplate: LightClient['getTemplate'];
+  getProduct: LightClient['getProduct'];
+  getOrder: LightClient['getOrder'];
+  getOrderTree: LightClient['getOrderTree'];
+  getReceipt: LightClient['getReceipt'];
+  /** Returns a (proxied) unsubscribe function; wrap `listener` and `onError` with `proxy()`. */
+  watchOrder(id: string | Uint8Array, listener: (t: VerifiedOrderTree) => void, onError?: (e: unknown) => void): () => void;
+  placeOrder(req: PlaceOrderRequest, onProgress?: (s: ContractTxStage) => void): ReturnType<LightClient['placeOrder']>;
+  fireTransition(req: FireTransitionRequest, onProgress?: (s: ContractTxStage) => void): ReturnType<LightClient['fireTransition']>;
   /** Returns a (proxied) unsubscribe function. */
   onHead(listener: (h: VerifiedHead) => void): () => void;
+  onSyncProgress(listener: (p: SyncProgress) => void): () => void;
   onConflict(listener: (r: ConflictReport) => void): () => void;
   conflict(): ConflictReport | null;
   sources: LightClient['sources'];
@@ -66,10 +79,11 @@ export function installErrorTransfer(): void {
     deserialize: (s: Serialized) => {
       if (!s.isError) throw s.value;
       const v = s.value;
-      if (v.name === 'LightError' && v.code) {
-        const prefix = `${v.code}: `;
-        throw new LightError(v.code as LightErrorCode, v.message.startsWith(prefix) ? v.message.slice(prefix.length) : v.message, (v.details ?? {}) as Record<string, unknown>);
-      }
+      const prefix = `${v.code}: `;
+      const message = v.message.startsWith(prefix) ? v.message.slice(prefix.length) : v.message;
+      if (v.name === 'LightError' && v.code) throw new LightError(v.code as LightErrorCode, message, (v.details ?? {}) as Record<string, unknown>);
+      // Contract lookups throw the chain's codes (PRODUCT_UNKNOWN, PARAMS_INVALID…).
+      if (v.name === 'DipnetError' && v.code) throw new DipnetError(v.code as ErrorCode, message, v.details as Record<string, unknown> | undefined);
       throw Object.assign(new Error(v.message), { name: v.name, code: v.code });
     },
   } as never);
@@ -96,7 +110,17 @@ export function createWorkerApi(): LightClientWorkerApi {
     createWallet: (o) => c().createWallet(o),
     importWallet: (k) => c().importWallet(k),
     transfer: (req, onProgress) => c().transfer(req, onProgress ? (s) => void onProgress(s) : undefined),
+    getTemplate: (id, o) => c().getTemplate(id, o),
+    getProduct: (id, o) => c().getProduct(id, o),
+    getOrder: (id, o) => c().getOrder(id, o),
+    getOrderTree: (id, o) => c().getOrderTree(id, o),
+    getReceipt: (h, o) => c().getReceipt(h, o),
+    // Errors handed to onError are plain-cloned: keep the code, message and details.
+    watchOrder: (id, l, onError) => proxy(c().watchOrder(id, (t) => void l(t), onError ? (e) => void onError(cloneableError(e)) : undefined)),
+    placeOrder: (req, onProgress) => c().placeOrder(req, onProgress ? (s) => void onProgress(s) : undefined),
+    fireTransition: (req, onProgress) => c().fireTransition(req, onProgress ? (s) => void onProgress(s) : undefined),
     onHead: (l) => proxy(c().onHead((h) => void l(h))),
+    onSyncProgress: (l) => proxy(c().onSyncProgress((p) => void l(p))),
     onConflict: (l) => proxy(c().onConflict((r) => void l(r))),
     conflict: () => c().conflict(),
     sources: () => c().sources(),
@@ -107,6 +131,17 @@ export function createWorkerApi(): LightClientWorkerApi {
       client = null;
     },
   };
+}
+
+function cloneableError(e: unknown): { name: string; message: string; code?: string; details?: unknown } {
+  if (!(e instanceof Error)) return { name: 'Error', message: String(e) };
+  let details: unknown;
+  try {
+    details = structuredClone((e as { details?: unknown }).details);
+  } catch {
+    details = undefined;
+  }
+  return { name: e.name, message: e.message, code: (e as { code?: string }).code, details };
 }
 
 /** In the worker: serves the API on `endpoint` (default: the worker's global scope). */

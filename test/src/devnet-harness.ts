@@ -25,8 +25,14 @@ export class DevnetHarness {
     const info = await prepareDevnet({ dir, validators, chainId: 'dipnet-it', reset: false, ...(opts.blockTimeMs ? { blockTimeMs: opts.blockTimeMs } : {}) });
     const h = new DevnetHarness(dir, info);
     for (let i = 0; i < validators; i++) h.startValidator(i);
-    await Promise.all(h.clients.map((c, i) => h.waitUntil(async () => { await c.status(); return true; }, 30_000, `relay of validator ${i}`)));
-    await h.waitUntil(async () => (await h.height(0)) >= 1n, 30_000, 'block 1');
+    try {
+      await Promise.all(h.clients.map((c, i) => h.waitUntil(async () => { await c.status(); return true; }, 30_000, `relay of validator ${i}`)));
+      await h.waitUntil(async () => (await h.height(0)) >= 1n, 30_000, 'block 1');
+    } catch (e) {
+      // The caller never gets a handle: stop what was spawned, or it keeps the test process alive.
+      await h.stop();
+      throw e;
+    }
     return h;
   }
 
@@ -48,7 +54,9 @@ export class DevnetHarness {
     const p = this.procs[i];
     if (!p || p.exitCode !== null || p.signalCode !== null) return;
     await new Promise<void>((res) => {
-      p.once('exit', () => res());
+      // A process that ignores SIGTERM (stuck) is killed after 5 s.
+      const force = setTimeout(() => p.kill('SIGKILL'), 5_000);
+      p.once('exit', () => { clearTimeout(force); res(); });
       p.kill(signal);
     });
     this.procs[i] = null;

@@ -20,7 +20,13 @@
  *   the hotspots stay while the controls auto-hide during playback.
  * @slot - the `<video>` (or a wrapper containing it, e.g. `<media-controller>`).
  * @fires dip-hotspot-shown - `{ id, label, product, time }` each time a prop's hotspot appears.
- * @fires dip-hotspot-click - `{ id, label, product, time, via: 'hotspot' | 'list' }` on a hotspot or scene-list activation.
+ * @fires dip-hotspot-click - `{ id, label, product, time, via: 'hotspot' | 'list' }` on a hotspot or scene-list activation;
+ *   cancelable: unless the host calls `preventDefault()`, the product panel opens (when a light client is configured).
+ * @fires dip-order-placed - from the product panel: the order is on chain; forward `shipping` + `salt` to the producer.
+ * @attr chain-id, checkpoint, relay, bootstrap, worker - light-client configuration (or set the `shop` property).
+ * @attr locale - BCP 47 locale of the panel (en, ko; default: the document's lang).
+ * @attr pause-on-open - pause the video while the product panel is open.
+ * @csspart panel - the product panel.
  * @fires dip-annotations-loaded - `{ source, count }` after a source was read and validated.
  * @fires dip-error - `{ source, path, message }` when a source is unreadable or malformed; its props are dropped.
  * @csspart overlay - the layer over the video's box.
@@ -42,6 +48,10 @@ import { AnnotationError, parseAnnotationText, parseAnnotations, type Annotation
 import { boxAt, type BoxAt } from './box-at.ts';
 import { contentRect } from './content-rect.ts';
 import { propsFromCues } from './vtt-cues.ts';
+import './shop/dip-product-panel.ts';
+import type { ShopClient } from './shop/shop-client.ts';
+import { sharedShop } from './shop/light-client-shop.ts';
+import { messagesFor } from './shop/messages.ts';
 
 export const TAG = 'dip-shoppable-video';
 
@@ -66,6 +76,13 @@ export class DipShoppableVideo extends LitElement {
   static override properties = {
     src: { type: String, reflect: true },
     for: { type: String, reflect: true },
+    chainId: { type: String, attribute: 'chain-id' },
+    checkpoint: { type: String },
+    relay: { type: String },
+    bootstrap: { type: String },
+    worker: { type: String },
+    locale: { type: String },
+    pauseOnOpen: { type: Boolean, attribute: 'pause-on-open' },
   };
 
   static override styles = css`
@@ -102,6 +119,9 @@ export class DipShoppableVideo extends LitElement {
     }
     .scene ul { list-style: none; margin: 4px 0 0; padding: 0; display: grid; gap: 2px; }
     .scene li button { width: 100%; }
+    .scene li.earlier { font-size: 12px; opacity: .8; padding: 4px 2px 0; }
+    :host(:fullscreen) { background: #000; display: flex; align-items: center; justify-content: center; }
+    :host(:fullscreen) ::slotted(video) { width: 100%; height: 100%; max-width: none; max-height: none; object-fit: contain; }
     .error {
       position: absolute; left: 8px; bottom: 8px; margin: 0; padding: 4px 8px; max-width: 90%;
       font: 12px/1.3 var(--dip-font, system-ui, sans-serif); color: #fff; background: #a00; border-radius: 4px;
@@ -109,6 +129,7 @@ export class DipShoppableVideo extends LitElement {
     .sr {
       position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap;
     }
+    .panel { position: absolute; right: 8px; top: 8px; max-height: calc(100% - 16px); z-index: calc(var(--dip-overlay-z, 2) + 1); }
     [hidden] { display: none !important; }
     @keyframes dip-pulse { 70% { box-shadow: 0 0 0 10px transparent; } 100% { box-shadow: 0 0 0 0 transparent; } }
     @media (prefers-reduced-motion: reduce) {
@@ -120,6 +141,22 @@ export class DipShoppableVideo extends LitElement {
   declare src: string | null;
   /** id of the `<video>` to annotate instead of the slotted one (attribute `for`). */
   declare for: string | null;
+  /** Chain id the light client verifies (attribute `chain-id`). */
+  declare chainId: string | null;
+  /** Trusted checkpoint the site pins: the genesis hash or a recent header hash (64 hex). */
+  declare checkpoint: string | null;
+  /** Relay URLs, space-separated (used when libp2p cannot connect). */
+  declare relay: string | null;
+  /** Node multiaddrs, space-separated (libp2p over WebSockets / WebRTC-direct). */
+  declare bootstrap: string | null;
+  /** URL of the light-client worker script (the site serves it; see README). */
+  declare worker: string | null;
+  declare locale: string | null;
+  /** Pause the video while the product panel is open. */
+  declare pauseOnOpen: boolean;
+  /** Verified chain access; set it to share one light client between elements (else made from the attributes). */
+  shop: ShopClient | null = null;
+  #open: { product: string; label: string } | null = null;
 
   #video: HTMLVideoElement | null = null;
   #detach: AbortController | null = null;
@@ -135,11 +172,48 @@ export class DipShoppableVideo extends LitElement {
   #overlayKey = '';
   #paused = true;
   #listOpen = false;
+  /** Props seen so far, newest first: the list for later when no overlay can be drawn (PiP, native fullscreen). */
+  #seen = new Map<string, Prop>();
 
   constructor() {
     super();
     this.src = null;
     this.for = null;
+    this.chainId = null;
+    this.checkpoint = null;
+    this.relay = null;
+    this.bootstrap = null;
+    this.worker = null;
+    this.locale = null;
+    this.pauseOnOpen = false;
+  }
+
+  /** The shop client: the one set as a property, else the page's shared one for the attributes. */
+  #shop(): ShopClient | null {
+    if (this.shop) return this.shop;
+    if (!this.chainId || !this.checkpoint || !this.worker || (!this.relay && !this.bootstrap)) return null;
+    const split = (v: string | null) => (v ?? '').split(/\s+/).filter(Boolean);
+    this.shop = sharedShop({ worker: this.worker, chainId: this.chainId, checkpoint: this.checkpoint, relays: split(this.relay), multiaddrs: split(this.bootstrap) });
+    return this.shop;
+  }
+
+  /** Opens the product panel for a product contract id (as a hotspot click does). */
+  openProduct(product: string, label = ''): void {
+    if (!this.#shop()) return;
+    this.#open = { product, label };
+    if (this.pauseOnOpen) this.#video?.pause();
+    this.requestUpdate();
+  }
+
+  /** Fullscreen through this wrapper (not the bare video), so the overlay stays visible. */
+  async toggleFullscreen(): Promise<void> {
+    if (document.fullscreenElement === this) await document.exitFullscreen();
+    else await this.requestFullscreen();
+  }
+
+  closeProduct(): void {
+    this.#open = null;
+    this.requestUpdate();
   }
 
   /** The annotated video, once found. */
@@ -200,6 +274,9 @@ export class DipShoppableVideo extends LitElement {
   protected override render(): unknown {
     const vis = this.#visible;
     const err = this.error;
+    const m = messagesFor(this.locale ?? document.documentElement.lang);
+    const now = new Set(vis.map((v) => v.prop.id));
+    const earlier = [...this.#seen.values()].filter((p) => !now.has(p.id)).reverse();
     return html`
       <slot @slotchange=${this.#resolveVideo}></slot>
       <div class="overlay" part="overlay">
@@ -207,16 +284,22 @@ export class DipShoppableVideo extends LitElement {
         ${vis.map((v) => html`<button type="button" class="hotspot ${v.box.occluded ? 'occluded' : ''}"
             part=${v.box.occluded ? 'hotspot hotspot-occluded' : 'hotspot'} data-id=${v.prop.id}
             @click=${() => this.#activate(v.prop, 'hotspot')}><span class="sr">${v.prop.label}</span></button>`)}
-        <div class="scene" part="scene" ?hidden=${vis.length === 0}>
+        <div class="scene" part="scene" ?hidden=${vis.length === 0 && earlier.length === 0}>
           <button type="button" part="scene-toggle" aria-expanded=${this.#listOpen ? 'true' : 'false'} aria-controls="scene-list"
-            @click=${this.#toggleList}>Shop this scene (${vis.length})</button>
-          <ul id="scene-list" part="scene-list" aria-label="Products in this scene" ?hidden=${!this.#listOpen}>
+            @click=${this.#toggleList}>${m.shopThisScene(vis.length)}</button>
+          <ul id="scene-list" part="scene-list" aria-label=${m.productsInScene} ?hidden=${!this.#listOpen}>
             ${vis.map((v) => html`<li><button type="button" part="scene-item" data-id=${v.prop.id}
                 @click=${() => this.#activate(v.prop, 'list')}>${v.prop.label}</button></li>`)}
+            ${earlier.length ? html`<li class="earlier" part="scene-earlier">${m.seenEarlier}</li>` : nothing}
+            ${earlier.map((p) => html`<li><button type="button" part="scene-item scene-item-earlier" data-id=${p.id}
+                @click=${() => this.#activate(p, 'list')}>${p.label}</button></li>`)}
           </ul>
         </div>
         <p class="error" part="error" role="status" ?hidden=${!err}>${err ? `Annotations not loaded: ${err.message}` : ''}</p>
       </div>
+      ${this.#open ? html`<dip-product-panel part="panel" class="panel" role="dialog" aria-label=${this.#open.label}
+          .client=${this.#shop()} .product=${this.#open.product} .label=${this.#open.label} .locale=${this.locale}
+          @dip-panel-close=${() => this.closeProduct()}></dip-product-panel>` : nothing}
     `;
   }
 
@@ -266,6 +349,15 @@ export class DipShoppableVideo extends LitElement {
     video.addEventListener('play', () => this.#setPaused(false), opts);
     video.addEventListener('pause', () => this.#setPaused(true), opts);
     video.addEventListener('ended', () => this.#setPaused(true), opts);
+    // Native fullscreen of the <video> would leave the overlay behind: go fullscreen on this
+    // wrapper instead, so hotspots and the panel stay visible.
+    document.addEventListener('fullscreenchange', () => {
+      if (document.fullscreenElement === video) document.exitFullscreen().then(() => this.requestFullscreen()).catch(() => undefined);
+      update();
+    }, opts);
+    // Where no overlay can be drawn (picture-in-picture, iPhone native fullscreen) the list of
+    // props seen keeps them for later.
+    for (const type of ['enterpictureinpicture', 'webkitbeginfullscreen']) video.addEventListener(type, () => { this.#listOpen = true; this.requestUpdate(); }, opts);
     this.#resize = new ResizeObserver(update);
     this.#resize.observe(video);
     this.#resize.observe(this);
@@ -419,6 +511,10 @@ export class DipShoppableVideo extends LitElement {
       this.#place();
     }
     for (const v of visible) {
+      if (!this.#seen.has(v.prop.id)) {
+        this.#seen.set(v.prop.id, v.prop);
+        if (this.#listOpen) this.requestUpdate();
+      }
       if (!before.has(v.prop.id)) {
         this.#emit<HotspotDetail>(DipEvent.hotspotShown, { id: v.prop.id, label: v.prop.label, product: v.prop.product, time: t });
       }
@@ -460,13 +556,15 @@ export class DipShoppableVideo extends LitElement {
   };
 
   #activate(prop: Prop, via: 'hotspot' | 'list'): void {
-    this.#emit<HotspotClickDetail>(DipEvent.hotspotClick, {
+    const go = this.#emit<HotspotClickDetail>(DipEvent.hotspotClick, {
       id: prop.id, label: prop.label, product: prop.product, time: this.#video?.currentTime ?? 0, via,
-    });
+    }, true);
+    // A host that handles the click itself calls preventDefault().
+    if (go) this.openProduct(prop.product.contract, prop.label);
   }
 
-  #emit<T>(type: string, detail: T): void {
-    this.dispatchEvent(new CustomEvent<T>(type, { detail, bubbles: true, composed: true }));
+  #emit<T>(type: string, detail: T, cancelable = false): boolean {
+    return this.dispatchEvent(new CustomEvent<T>(type, { detail, bubbles: true, composed: true, cancelable }));
   }
 }
 

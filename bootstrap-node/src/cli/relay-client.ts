@@ -9,6 +9,9 @@ import {
 } from '@dipnet/protocol';
 import { NativeVerifier } from '../crypto/native-verifier.ts';
 
+/** A stuck connection must not outlive a caller's own deadline. */
+const REQUEST_TIMEOUT_MS = 15_000;
+
 export interface RelayStatus {
   chainId: string;
   genesisHash: string;
@@ -26,12 +29,12 @@ export class RelayClient {
   constructor(readonly baseUrl: string) {}
 
   async get<T>(path: string): Promise<T> {
-    const res = await fetch(new URL(path, this.baseUrl));
+    const res = await fetch(new URL(path, this.baseUrl), { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
     return this.parse<T>(res);
   }
 
   async post<T>(path: string, body: unknown): Promise<T> {
-    const res = await fetch(new URL(path, this.baseUrl), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await fetch(new URL(path, this.baseUrl), { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS), method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     return this.parse<T>(res);
   }
 

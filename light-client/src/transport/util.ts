@@ -1,5 +1,5 @@
 /** Shared helpers for transports: strict decoding into typed errors, backoff, sleeping. */
-import { DipnetError, LightError, LightErrorCode, fromHex, type ErrorCode } from '@dipnet/protocol';
+import { DipnetError, ErrorCode, LightError, LightErrorCode, fromHex } from '@dipnet/protocol';
 
 /** Runs a decoder; any failure becomes `code` (the source sent bytes that are not what it claims). */
 export function decodeAs<T>(code: LightErrorCode, what: string, source: string, fn: () => T): T {
@@ -22,8 +22,9 @@ const NOT_AVAILABLE_CODES = new Set<string>(['NOT_FOUND', 'HEIGHT_NOT_AVAILABLE'
 export function remoteError(source: string, remoteCode: string | null, message: string, op: string): LightError {
   const details = { source, remoteCode };
   if (remoteCode && NOT_AVAILABLE_CODES.has(remoteCode)) return new LightError(LightErrorCode.LC_NOT_AVAILABLE, `${source}: ${op}: ${message}`, details);
-  if (remoteCode && remoteCode.startsWith('TX_') && op === 'submit-tx') return new LightError(LightErrorCode.LC_TX_REJECTED, `${source} rejected the tx: ${remoteCode}: ${message}`, details);
-  if (op === 'submit-tx' && remoteCode && (remoteCode.startsWith('DECODE_') || remoteCode === 'INVALID_ARGUMENT')) {
+  // A node refusing a tx by a chain rule (any protocol code but a full mempool) is a verdict on
+  // the tx, not an outage: other sources would refuse it too.
+  if (op === 'submit-tx' && remoteCode && remoteCode !== ErrorCode.TX_MEMPOOL_FULL && (Object.values(ErrorCode) as string[]).includes(remoteCode)) {
     return new LightError(LightErrorCode.LC_TX_REJECTED, `${source} rejected the tx: ${remoteCode}: ${message}`, details);
   }
   return new LightError(LightErrorCode.LC_SOURCE_UNAVAILABLE, `${source}: ${op} failed: ${remoteCode ?? 'error'}: ${message}`, details);

@@ -59,12 +59,15 @@ export async function generateWallet(opts: { extractable?: boolean } = {}): Prom
   return { wallet: fromRaw(kp.secretKey), stored: { kind: 'raw', secretKey: kp.secretKey } };
 }
 
-/** Signs a tx with the wallet, paying exactly the fee the chain's (proven) params require. */
-export async function buildSignedTx(wallet: Wallet, chainId: string, nonce: bigint, body: TxBody, params: Params, fee?: bigint): Promise<{ bytes: Uint8Array; tx: Tx }> {
+/**
+ * Signs a tx with the wallet, paying exactly the fee the chain's (proven) params require: the
+ * base fee for its size plus, for a contract tx, `gas` × gasPrice (the chain refunds unused gas).
+ */
+export async function buildSignedTx(wallet: Wallet, chainId: string, nonce: bigint, body: TxBody, params: Params, fee?: bigint, gas = 0n): Promise<{ bytes: Uint8Array; tx: Tx }> {
   const draft: Tx = { chainId, signer: wallet.publicKey, nonce, fee: 0n, body };
   // Fees are u128, fixed width: the encoded size does not depend on the fee's value.
   const size = encodeSignedTx({ tx: draft, signature: new Uint8Array(64) }).length;
-  const tx: Tx = { ...draft, fee: fee ?? requiredFee(params, size) };
+  const tx: Tx = { ...draft, fee: fee ?? requiredFee(params, size, gas) };
   const signature = await wallet.sign(txSignBytes(tx));
   return { bytes: encodeSignedTx({ tx, signature }), tx };
 }

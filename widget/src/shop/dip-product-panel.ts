@@ -1,0 +1,399 @@
+/**
+ * `<dip-product-panel>`: the viewer's path from a prop to a production order. Shows the product
+ * with values the light client verified (and says at which block), then quantity and shipping
+ * details, a confirm step listing exactly what will be signed, the payment's progress, and the
+ * order's production graph as it advances. It shows nothing it has not verified: on a
+ * verification error it says so and shows no price.
+ *
+ * Rendered by `<dip-shoppable-video>` over its video (so it stays visible in fullscreen through
+ * the wrapper); usable alone with a `client` and a `product` id.
+ *
+ * @fires dip-panel-close - the viewer closed the panel.
+ * @fires dip-order-placed - `{ orderId, txHash, commitment, salt, shipping, product, quantity }`:
+ *   the order is on chain; the embedding site forwards `shipping` and `salt` to the producer.
+ */
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import type { ShopClient, ShopProduct, ShopOrderTree, ShopWallet, PaymentStage, PlacedOrder, SyncState } from './shop-client.ts';
+import { loadVerifiedMetadata, type ProductMetadata } from './metadata.ts';
+import { messagesFor, type Messages } from './messages.ts';
+import { formatDpn, formatDuration, shortAddress, shortHex } from './format.ts';
+
+type Step = 'loading' | 'card' | 'error' | 'form' | 'confirm' | 'paying' | 'tracking' | 'failed';
+
+export interface OrderPlacedDetail extends PlacedOrder {
+  readonly product: string;
+  readonly quantity: number;
+  readonly shipping: Readonly<Record<string, string>>;
+}
+
+const SHIPPING_FIELDS = ['name', 'address', 'postcode', 'country', 'email'] as const;
+type ShippingField = (typeof SHIPPING_FIELDS)[number];
+const MAX_QUANTITY = 10;
+
+const errorText = (e: unknown): string => {
+  const err = e as { code?: string; message?: string };
+  const msg = String(err?.message ?? e).replace(/^[A-Z_]+: /, '');
+  return err?.code ? `${msg} (${err.code})` : msg;
+};
+
+export class DipProductPanel extends LitElement {
+  static override properties = {
+    product: { type: String },
+    label: { type: String },
+    locale: { type: String },
+  };
+
+  static override styles = css`
+    :host {
+      display: block; box-sizing: border-box; width: min(24rem, 100%); max-height: 100%; overflow: auto;
+      font: 14px/1.4 var(--dip-font, system-ui, sans-serif); color: var(--dip-panel-fg, #fff);
+      background: var(--dip-panel-bg, rgba(20, 20, 20, .92)); border-radius: 8px; padding: 14px 16px;
+      box-shadow: 0 6px 24px rgba(0, 0, 0, .4);
+    }
+    h2 { font-size: 18px; margin: 0 28px 6px 0; }
+    h3 { font-size: 14px; margin: 12px 0 6px; }
+    p { margin: 6px 0; }
+    .close { position: absolute; right: 10px; top: 8px; }
+    button {
+      font: inherit; color: inherit; background: rgba(255, 255, 255, .12); border: 1px solid rgba(255, 255, 255, .25);
+      border-radius: 6px; padding: 6px 12px; min-height: 32px; cursor: pointer;
+    }
+    button.primary { background: var(--dip-accent, #ffb400); color: #111; border-color: transparent; font-weight: 600; }
+    button:disabled { opacity: .5; cursor: default; }
+    button:focus-visible, input:focus-visible, select:focus-visible { outline: 3px solid var(--dip-accent, #ffb400); outline-offset: 2px; }
+    img { width: 100%; max-height: 10rem; object-fit: contain; background: rgba(255, 255, 255, .06); border-radius: 6px; }
+    dl { display: grid; grid-template-columns: auto 1fr; gap: 2px 12px; margin: 8px 0; }
+    dt { opacity: .75; }
+    dd { margin: 0; text-align: end; font-variant-numeric: tabular-nums; }
+    .price { font-size: 20px; font-weight: 700; }
+    .verified { display: inline-flex; gap: 4px; align-items: center; font-size: 12px; color: #7ee787; }
+    .verified::before { content: '✔'; }
+    .warn { color: #ffb4a8; }
+    label { display: grid; gap: 2px; margin: 6px 0; }
+    input, select { font: inherit; padding: 5px 8px; border-radius: 4px; border: 1px solid rgba(255, 255, 255, .35); background: rgba(0, 0, 0, .35); color: inherit; }
+    .actions { display: flex; gap: 8px; justify-content: flex-end; margin-top: 12px; }
+    .note { font-size: 12px; opacity: .8; }
+    code { font-size: 12px; word-break: break-all; }
+    ol.stages { margin: 8px 0; padding-left: 20px; }
+    ol.stages li.done { color: #7ee787; }
+    ul.tree { list-style: none; margin: 6px 0; padding: 0; }
+    ul.tree li { display: flex; justify-content: space-between; gap: 8px; padding: 3px 0; border-bottom: 1px solid rgba(255, 255, 255, .08); }
+    .badge { font-size: 12px; padding: 1px 6px; border-radius: 10px; background: rgba(255, 255, 255, .14); white-space: nowrap; }
+    .badge.settled { background: #1f6f3b; }
+    .badge.refunded { background: #7a2e2e; }
+    progress { width: 100%; }
+  `;
+
+  /** The product contract id (64 hex). */
+  declare product: string | null;
+  /** The prop's label from the annotations (shown while the product loads; not trusted for prices). */
+  declare label: string;
+  declare locale: string | null;
+  /** The verified chain access (see shop-client.ts). */
+  client: ShopClient | null = null;
+
+  #step: Step = 'loading';
+  #sync: SyncState | null = null;
+  #item: ShopProduct | null = null;
+  #meta: ProductMetadata | null = null;
+  #metaError = '';
+  #error = '';
+  #wallet: ShopWallet | null = null;
+  #quantity = 1;
+  #shipping: Record<ShippingField, string> = { name: '', address: '', postcode: '', country: '', email: '' };
+  #maxFee = 0n;
+  #commit: { commitment: string; salt: string } | null = null;
+  #stages: PaymentStage[] = [];
+  #placed: PlacedOrder | null = null;
+  #tree: ShopOrderTree | null = null;
+  #unwatch: (() => void) | null = null;
+  #unsync: (() => void) | null = null;
+  #load: AbortController | null = null;
+
+  constructor() {
+    super();
+    this.product = null;
+    this.label = '';
+    this.locale = null;
+  }
+
+  get #m(): Messages {
+    return messagesFor(this.locale ?? document.documentElement.lang);
+  }
+
+  /** The current step (for tests and hosts). */
+  get step(): Step {
+    return this.#step;
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#stop();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('product')) this.#open();
+  }
+
+  #stop(): void {
+    this.#unwatch?.();
+    this.#unwatch = null;
+    this.#unsync?.();
+    this.#unsync = null;
+    this.#load?.abort();
+    if (this.#meta?.imageUrl) URL.revokeObjectURL(this.#meta.imageUrl);
+  }
+
+  #set(step: Step): void {
+    this.#step = step;
+    this.requestUpdate();
+  }
+
+  #open(): void {
+    this.#stop();
+    this.#item = null;
+    this.#meta = null;
+    this.#metaError = '';
+    this.#placed = null;
+    this.#tree = null;
+    this.#quantity = 1;
+    this.#step = 'loading';
+    const client = this.client;
+    const id = this.product;
+    if (!client || !id) return;
+    const ac = new AbortController();
+    this.#load = ac;
+    this.#unsync = client.onSync((s) => {
+      this.#sync = s;
+      this.requestUpdate();
+    });
+    (async () => {
+      await client.ready();
+      const item = await client.product(id);
+      if (ac.signal.aborted) return;
+      this.#item = item;
+      this.#set('card');
+      this.#wallet = await client.wallet().catch(() => null);
+      this.requestUpdate();
+      try {
+        this.#meta = await loadVerifiedMetadata(item.metadataUri, item.metadataHash, ac.signal);
+      } catch (e) {
+        if (!ac.signal.aborted) this.#metaError = errorText(e);
+      }
+      if (!ac.signal.aborted) this.requestUpdate();
+    })().catch((e: unknown) => {
+      if (ac.signal.aborted) return;
+      this.#error = errorText(e);
+      this.#set('error');
+    });
+  }
+
+  protected override render(): unknown {
+    const m = this.#m;
+    return html`
+      <button type="button" class="close" aria-label=${m.close} @click=${this.#close}>✕</button>
+      ${this.#body(m)}
+    `;
+  }
+
+  #body(m: Messages): unknown {
+    switch (this.#step) {
+      case 'loading': return this.#loading(m);
+      case 'error': return html`<h2>${this.label}</h2><p class="warn" role="alert">${m.unverifiable(this.#error)}</p>`;
+      case 'card': return this.#card(m);
+      case 'form': return this.#form(m);
+      case 'confirm': return this.#confirm(m);
+      case 'paying': return this.#paying(m);
+      case 'tracking': return this.#tracking(m);
+      case 'failed': return html`<h2>${this.#item?.name ?? this.label}</h2><p class="warn" role="alert">${m.failed(this.#error)}</p>
+        <div class="actions"><button type="button" @click=${() => this.#set('confirm')}>${m.back}</button></div>`;
+    }
+  }
+
+  #loading(m: Messages): unknown {
+    const s = this.#sync;
+    return html`
+      <h2>${this.label}</h2>
+      <p role="status">${s && s.target > s.height ? m.syncing(String(s.height), String(s.target)) : s ? m.verifying : m.connecting}</p>
+      ${s && s.target > 0n ? html`<progress max=${Number(s.target)} value=${Number(s.height)}></progress>` : html`<progress></progress>`}
+    `;
+  }
+
+  #verifiedMark(m: Messages, height: bigint): unknown {
+    return html`<span class="verified" title=${m.verifiedTitle}>${m.verifiedAt(String(height))}</span>`;
+  }
+
+  #card(m: Messages): unknown {
+    const p = this.#item!;
+    const loc = this.locale ?? undefined;
+    return html`
+      <h2>${p.name}</h2>
+      ${this.#meta?.imageUrl ? html`<img src=${this.#meta.imageUrl} alt=${p.name}>` : nothing}
+      ${this.#meta?.description ? html`<p>${this.#meta.description}</p>` : nothing}
+      ${this.#metaError ? html`<p class="note warn">${this.#metaError}</p>` : nothing}
+      <p class="price">${formatDpn(p.price, loc)}</p>
+      ${this.#verifiedMark(m, p.height)}
+      <dl>
+        <dt>${m.producer}</dt><dd><code title=${p.producer}>${shortAddress(p.producer)}</code></dd>
+        <dt>${m.leadTime}</dt><dd>${formatDuration(p.leadTimeMs, m)}</dd>
+        <dt>${p.open ? m.available : m.notAvailable}</dt><dd>${p.open ? '●' : '○'}</dd>
+      </dl>
+      <div class="actions"><button type="button" class="primary" ?disabled=${!p.open} @click=${() => this.#set('form')}>${m.buy}</button></div>
+    `;
+  }
+
+  #form(m: Messages): unknown {
+    const field = (f: ShippingField, type = 'text', autocomplete = '') => html`
+      <label>${m[f]}<input name=${f} type=${type} autocomplete=${autocomplete || nothing} required .value=${this.#shipping[f]}
+        @input=${(e: Event) => { this.#shipping[f] = (e.target as HTMLInputElement).value; }}></label>`;
+    return html`
+      <h2>${this.#item!.name}</h2>
+      <form @submit=${this.#review}>
+        <label>${m.quantity}
+          <select name="quantity" @change=${(e: Event) => { this.#quantity = Number((e.target as HTMLSelectElement).value); }}>
+            ${Array.from({ length: MAX_QUANTITY }, (_, i) => html`<option value=${i + 1} ?selected=${i + 1 === this.#quantity}>${i + 1}</option>`)}
+          </select></label>
+        <h3>${m.shippingTitle}</h3>
+        ${field('name', 'text', 'name')}${field('address', 'text', 'street-address')}${field('postcode', 'text', 'postal-code')}
+        ${field('country', 'text', 'country-name')}${field('email', 'email', 'email')}
+        <p class="note">${m.shippingNote}</p>
+        <div class="actions">
+          <button type="button" @click=${() => this.#set('card')}>${m.back}</button>
+          <button type="submit" class="primary">${m.next}</button>
+        </div>
+      </form>
+    `;
+  }
+
+  #review = async (e: Event): Promise<void> => {
+    e.preventDefault();
+    const form = e.target as HTMLFormElement;
+    if (!form.reportValidity()) return;
+    const client = this.client!;
+    try {
+      this.#maxFee = await client.maxOrderFee();
+      this.#wallet = await client.wallet();
+      this.#commit = await client.commitShipping({ ...this.#shipping });
+    } catch (err) {
+      this.#error = errorText(err);
+      this.#set('failed');
+      return;
+    }
+    this.#set('confirm');
+  };
+
+  #total(): { price: bigint; fee: bigint; total: bigint } {
+    const p = this.#item!;
+    const price = p.price * BigInt(this.#quantity);
+    return { price, fee: p.designerFee, total: price + p.designerFee };
+  }
+
+  #confirm(m: Messages): unknown {
+    const p = this.#item!;
+    const loc = this.locale ?? undefined;
+    const { price, fee, total } = this.#total();
+    const w = this.#wallet;
+    const short = w && w.balance < total + this.#maxFee;
+    return html`
+      <h2>${m.confirmTitle}</h2>
+      <p>${m.confirmOrder(p.name, this.#quantity)}</p>
+      ${this.#verifiedMark(m, p.height)}
+      <dl>
+        <dt>${m.priceLine}</dt><dd>${formatDpn(price, loc)}</dd>
+        <dt>${m.designerFee}</dt><dd>${formatDpn(fee, loc)}</dd>
+        <dt><strong>${m.total}</strong></dt><dd><strong>${formatDpn(total, loc)}</strong></dd>
+        <dt>${m.networkFee}</dt><dd>${formatDpn(this.#maxFee, loc)}</dd>
+        <dt>${m.shippingFingerprint}</dt><dd><code title=${this.#commit?.commitment ?? ''}>${shortHex(this.#commit?.commitment ?? '')}</code></dd>
+        <dt>${m.fromWallet}</dt><dd>${w ? html`<code title=${w.address}>${shortAddress(w.address)}</code>` : '—'}</dd>
+        ${w ? html`<dt>${m.balance}</dt><dd>${formatDpn(w.balance, loc)}</dd>` : nothing}
+      </dl>
+      ${!w ? html`<p>${m.noWallet}</p>` : nothing}
+      ${short ? html`<p class="warn" role="alert">${m.insufficient(formatDpn(total + this.#maxFee, loc))}</p>` : nothing}
+      <div class="actions">
+        <button type="button" @click=${() => this.#set('form')}>${m.back}</button>
+        ${w ? html`<button type="button" class="primary" ?disabled=${short} @click=${this.#pay}>${m.pay}</button>`
+          : html`<button type="button" class="primary" @click=${this.#createWallet}>${m.createWallet}</button>`}
+      </div>
+    `;
+  }
+
+  #createWallet = async (): Promise<void> => {
+    try {
+      this.#wallet = await this.client!.createWallet();
+      this.requestUpdate();
+    } catch (e) {
+      this.#error = errorText(e);
+      this.#set('failed');
+    }
+  };
+
+  #pay = async (): Promise<void> => {
+    const client = this.client!;
+    const p = this.#item!;
+    const shipping = { ...this.#shipping };
+    const quantity = this.#quantity;
+    this.#stages = [];
+    this.#set('paying');
+    try {
+      const commit = this.#commit!;
+      const sent = await client.placeOrder({ product: p.id, quantity, maxTotal: this.#total().total, shipping, salt: commit.salt, commitment: commit.commitment }, (s) => {
+        this.#stages = [...this.#stages, s];
+        this.requestUpdate();
+      });
+      const placed: PlacedOrder = { ...sent, ...commit };
+      this.#placed = placed;
+      this.dispatchEvent(new CustomEvent<OrderPlacedDetail>('dip-order-placed', { detail: { ...placed, product: p.id, quantity, shipping }, bubbles: true, composed: true }));
+      this.#set('tracking');
+      this.#tree = await client.orderTree(placed.orderId);
+      this.requestUpdate();
+      this.#unwatch = client.watchOrder(placed.orderId, (t) => {
+        this.#tree = t;
+        this.requestUpdate();
+      });
+    } catch (e) {
+      this.#error = errorText(e);
+      this.#set('failed');
+    }
+  };
+
+  #paying(m: Messages): unknown {
+    const all: PaymentStage[] = ['signing', 'submitted', 'included', 'verified'];
+    return html`
+      <h2>${m.paying}</h2>
+      <ol class="stages" role="status">
+        ${all.map((s) => html`<li class=${this.#stages.includes(s) ? 'done' : ''}>${m.stage[s]}</li>`)}
+      </ol>
+    `;
+  }
+
+  #tracking(m: Messages): unknown {
+    const placed = this.#placed!;
+    const t = this.#tree;
+    const root = t?.nodes.find((n) => n.parent === null);
+    return html`
+      <h2>${this.#item!.name}</h2>
+      <p role="status">${m.orderPlaced}</p>
+      <p class="note">${m.orderId} <code>${shortHex(placed.orderId)}</code></p>
+      ${t ? html`
+        <h3>${m.tracking}: ${root ? (root.status === 'active' ? m.state(root.state) : m.status[root.status]) : ''}</h3>
+        ${this.#verifiedMark(m, t.height)}
+        <ul class="tree" aria-label=${m.tracking}>
+          ${t.nodes.map((n) => html`<li style="padding-left:${n.depth * 14}px" data-order=${n.id}>
+            <span>${n.tag ? html`<span class="note">${m.tag(n.tag)} · </span>` : nothing}${n.productName}</span>
+            <span class="badge ${n.status}">${n.status === 'active' ? m.state(n.state) : m.status[n.status]}</span></li>`)}
+        </ul>` : html`<progress></progress>`}
+    `;
+  }
+
+  #close = (): void => {
+    this.dispatchEvent(new CustomEvent('dip-panel-close', { bubbles: true, composed: true }));
+  };
+}
+
+export const PANEL_TAG = 'dip-product-panel';
+if (!customElements.get(PANEL_TAG)) customElements.define(PANEL_TAG, DipProductPanel);
+
+declare global {
+  interface HTMLElementTagNameMap { 'dip-product-panel': DipProductPanel }
+  interface HTMLElementEventMap { 'dip-order-placed': CustomEvent<OrderPlacedDetail> }
+}

@@ -1,0 +1,160 @@
+/**
+ * The widget's ShopClient over the DIPNET light client running in a Web Worker (comlink). All
+ * verification happens in the worker; this adapter only reshapes verified results for display.
+ *
+ * One light client per page: `sharedShop(config)` returns the same client for the same chain,
+ * checkpoint and sources, however many `<dip-shoppable-video>` elements ask.
+ */
+import { proxy, type Remote } from 'comlink';
+import { connectLightClientWorker, type LightClientWorkerApi } from '../../../light-client/src/worker.ts';
+import { shippingCommitment } from '../../../light-client/src/contracts.ts';
+import type { VerifiedOrderTree, ContractTxStage, TrustRoot } from '../../../light-client/src/api.ts';
+import type { ShopClient, ShopOrderTree, ShopProduct, ShopWallet, SyncState, PaymentStage } from './shop-client.ts';
+
+export interface ShopConfig {
+  /** URL of the light-client worker script. */
+  readonly worker: string;
+  readonly chainId: string;
+  /** 64-hex genesis hash, or `<height>:<64-hex header hash>` of a recent header the site pins. */
+  readonly checkpoint: string;
+  readonly relays: readonly string[];
+  readonly multiaddrs: readonly string[];
+  /** Default 14 days. */
+  readonly trustingPeriodMs?: number;
+}
+
+/** Gas an order tx may use; unused gas is refunded, so the allowance only bounds the worst case. */
+const ORDER_GAS = 2_000_000n;
+
+const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+
+export function trustRootOf(checkpoint: string): TrustRoot {
+  const m = /^(?:(\d+):)?([0-9a-f]{64})$/.exec(checkpoint.trim().toLowerCase());
+  if (!m) throw new Error(`checkpoint must be a 64-hex genesis hash or "<height>:<header hash>", got "${checkpoint.slice(0, 80)}"`);
+  return m[1] ? { height: BigInt(m[1]), hash: m[2]! } : { genesisHash: m[2]! };
+}
+
+function treeOf(t: VerifiedOrderTree, names: Map<string, { name: string; producer: string }>): ShopOrderTree {
+  return {
+    rootId: t.root,
+    height: t.height,
+    nodes: t.orders.map((o) => ({
+      id: o.id, parent: o.id === t.root ? null : o.parent, depth: o.depth - (t.orders[0]?.depth ?? 0), tag: o.tag,
+      productName: names.get(o.product)?.name ?? o.product.slice(0, 8), producer: names.get(o.product)?.producer ?? '',
+      state: o.state, status: o.status, escrow: o.escrow,
+    })),
+  };
+}
+
+/** A ShopClient over a started light-client worker. */
+export function lightClientShop(lc: Remote<LightClientWorkerApi>, started: Promise<unknown>): ShopClient {
+  // Product names for the order tree, read (verified) once per product.
+  const names = new Map<string, { name: string; producer: string }>();
+  const named = async (t: VerifiedOrderTree): Promise<ShopOrderTree> => {
+    for (const o of t.orders) {
+      if (names.has(o.product)) continue;
+      const p = await lc.getProduct(o.product);
+      names.set(o.product, { name: p.name, producer: p.producer });
+    }
+    return treeOf(t, names);
+  };
+  const walletOf = async (address: string): Promise<ShopWallet> => ({ address, balance: (await lc.getAccount(address)).account.balance });
+  const stageOf: Partial<Record<ContractTxStage['stage'], PaymentStage>> = { signed: 'signing', submitted: 'submitted', included: 'included', finalised: 'verified' };
+
+  return {
+    async ready() {
+      await started;
+      return { height: (await lc.head()).height };
+    },
+    onSync(listener) {
+      let stop: (() => void) | null = null;
+      let cancelled = false;
+      void (async () => {
+        await started;
+        const h = await lc.head();
+        listener({ height: h.height, target: h.height });
+        const off = await lc.onSyncProgress(proxy((p: { verifiedHeight: bigint; targetHeight: bigint }) => listener({ height: p.verifiedHeight, target: p.targetHeight } satisfies SyncState)));
+        if (cancelled) off();
+        else stop = off;
+      })();
+      return () => {
+        cancelled = true;
+        stop?.();
+      };
+    },
+    async product(id): Promise<ShopProduct> {
+      await started;
+      const p = await lc.getProduct(id);
+      names.set(p.id, { name: p.name, producer: p.producer });
+      return {
+        id: p.id, name: p.name, producer: p.producer, price: p.price, designerFee: p.template.designerFee, leadTimeMs: p.leadTimeMs,
+        metadataUri: p.metadataUri, metadataHash: p.metadataHash, open: p.open, height: p.height,
+      };
+    },
+    async wallet() {
+      await started;
+      const address = await lc.walletAddress();
+      return address ? walletOf(address) : null;
+    },
+    async createWallet() {
+      await started;
+      return walletOf(await lc.createWallet());
+    },
+    async maxOrderFee() {
+      await started;
+      const { params } = await lc.getParams();
+      // Base fee for a generous order-tx size, plus the gas allowance.
+      return params.feeBase + params.feePerByte * 400n + params.gasPrice * ORDER_GAS;
+    },
+    async commitShipping(shipping) {
+      const salt = crypto.getRandomValues(new Uint8Array(32));
+      return { commitment: hex(shippingCommitment(shipping, salt)), salt: hex(salt) };
+    },
+    async placeOrder(req, onStage) {
+      await started;
+      const r = await lc.placeOrder(
+        { product: req.product, quantity: req.quantity, maxTotal: req.maxTotal, shipping: req.shipping, salt: req.salt, gas: ORDER_GAS },
+        proxy((s: ContractTxStage) => { const st = stageOf[s.stage]; if (st) onStage?.(st); }),
+      );
+      if (r.commitment !== req.commitment) throw new Error('the light client committed to different shipping details than the ones confirmed');
+      return { orderId: r.orderId, txHash: r.txHash, fee: r.feePaid };
+    },
+    async orderTree(id) {
+      await started;
+      return named(await lc.getOrderTree(id));
+    },
+    watchOrder(id, listener) {
+      let stop: (() => void) | null = null;
+      let cancelled = false;
+      void (async () => {
+        await started;
+        const off = await lc.watchOrder(id, proxy((t: VerifiedOrderTree) => { void named(t).then(listener); }));
+        if (cancelled) off();
+        else stop = off;
+      })();
+      return () => {
+        cancelled = true;
+        stop?.();
+      };
+    },
+  };
+}
+
+const shops = new Map<string, ShopClient>();
+
+/** The page's light client for this configuration, started once. */
+export function sharedShop(config: ShopConfig): ShopClient {
+  const key = JSON.stringify([config.worker, config.chainId, config.checkpoint, [...config.relays].sort(), [...config.multiaddrs].sort()]);
+  let shop = shops.get(key);
+  if (!shop) {
+    const worker = new Worker(new URL(config.worker, document.baseURI), { type: 'module', name: 'dipnet-light-client' });
+    const lc = connectLightClientWorker(worker);
+    const started = lc.start({
+      chainId: config.chainId, trust: trustRootOf(config.checkpoint), trustingPeriodMs: config.trustingPeriodMs ?? 14 * 24 * 3600_000,
+      relays: [...config.relays], multiaddrs: [...config.multiaddrs], store: 'indexeddb',
+    });
+    shop = lightClientShop(lc, started);
+    shops.set(key, shop);
+  }
+  return shop;
+}

@@ -1,0 +1,192 @@
+/**
+ * The widget's words. Every string a viewer reads comes from here, so a site can choose the
+ * locale (`locale` attribute) and add its own. Korean is first-class: the whitepaper is Korean.
+ */
+export interface Messages {
+  shopThisScene: (n: number) => string;
+  productsInScene: string;
+  seenEarlier: string;
+  close: string;
+  syncing: (height: string, target: string) => string;
+  connecting: string;
+  verifying: string;
+  verifiedAt: (height: string) => string;
+  verifiedTitle: string;
+  unverifiable: (reason: string) => string;
+  producer: string;
+  price: string;
+  leadTime: string;
+  available: string;
+  notAvailable: string;
+  buy: string;
+  quantity: string;
+  shippingTitle: string;
+  shippingNote: string;
+  name: string;
+  address: string;
+  postcode: string;
+  country: string;
+  email: string;
+  next: string;
+  back: string;
+  confirmTitle: string;
+  confirmOrder: (product: string, quantity: number) => string;
+  total: string;
+  priceLine: string;
+  designerFee: string;
+  networkFee: string;
+  shippingFingerprint: string;
+  fromWallet: string;
+  pay: string;
+  paying: string;
+  stage: Record<'signing' | 'submitted' | 'included' | 'verified', string>;
+  orderPlaced: string;
+  orderId: string;
+  tracking: string;
+  wallet: string;
+  createWallet: string;
+  balance: string;
+  insufficient: (need: string) => string;
+  noWallet: string;
+  failed: (reason: string) => string;
+  state: (s: string) => string;
+  status: Record<'active' | 'settled' | 'refunded', string>;
+  tag: (t: string) => string;
+  metadataMismatch: string;
+  days: (n: number) => string;
+  hours: (n: number) => string;
+  minutes: (n: number) => string;
+}
+
+const STATES_EN: Record<string, string> = {
+  sourcing: 'Sourcing parts', producing: 'In production', ready: 'Ready', delivered: 'Delivered', bidding: 'Taking bids', awarded: 'Awarded',
+  supplied: 'Supplied', ordered: 'Ordered', booked: 'Booked', inTransit: 'In transit', waiting: 'Waiting', passed: 'Passed', rejected: 'Rejected',
+  awaiting: 'Awaiting deposit', active: 'Active', settled: 'Settled', refunded: 'Refunded',
+};
+const STATES_KO: Record<string, string> = {
+  sourcing: '부품 조달 중', producing: '생산 중', ready: '준비 완료', delivered: '배송 완료', bidding: '입찰 중', awarded: '낙찰',
+  supplied: '공급 완료', ordered: '주문됨', booked: '예약됨', inTransit: '배송 중', waiting: '대기 중', passed: '합격', rejected: '불합격',
+  awaiting: '보증금 대기', active: '유효', settled: '정산 완료', refunded: '환불됨',
+};
+const TAGS_EN: Record<string, string> = { part: 'Part', supplier: 'Supplier', ship: 'Shipping', inspect: 'Inspection', guarantee: 'Guarantee' };
+const TAGS_KO: Record<string, string> = { part: '부품', supplier: '공급자', ship: '배송', inspect: '검사', guarantee: '보증' };
+
+export const en: Messages = {
+  shopThisScene: (n) => `Shop this scene (${n})`,
+  productsInScene: 'Products in this scene',
+  seenEarlier: 'Seen earlier',
+  close: 'Close',
+  syncing: (h, t) => `Verifying the chain… block ${h} of ${t}`,
+  connecting: 'Connecting to the network…',
+  verifying: 'Verifying the product on chain…',
+  verifiedAt: (h) => `Verified at block ${h}`,
+  verifiedTitle: 'Price and availability were checked against validator signatures and a Merkle proof by the light client in your browser.',
+  unverifiable: (r) => `This product could not be verified, so nothing about it is shown: ${r}`,
+  producer: 'Producer',
+  price: 'Price',
+  leadTime: 'Made in',
+  available: 'Available to order',
+  notAvailable: 'Not taking orders',
+  buy: 'Buy',
+  quantity: 'Quantity',
+  shippingTitle: 'Shipping details',
+  shippingNote: 'Your shipping details never go on the chain. Only a fingerprint (a salted hash) is recorded; the details are passed to the producer by this site.',
+  name: 'Name',
+  address: 'Address',
+  postcode: 'Postcode',
+  country: 'Country',
+  email: 'Email',
+  next: 'Review order',
+  back: 'Back',
+  confirmTitle: 'Confirm and sign',
+  confirmOrder: (p, q) => `Order ${q} × ${p}`,
+  total: 'You pay at most',
+  priceLine: 'Price',
+  designerFee: 'Contract designer fee',
+  networkFee: 'Network fee (at most; unused gas is refunded)',
+  shippingFingerprint: 'Shipping fingerprint',
+  fromWallet: 'From wallet',
+  pay: 'Sign and pay',
+  paying: 'Paying…',
+  stage: { signing: 'Signing in your browser', submitted: 'Sent to the network', included: 'Included in a block', verified: 'Verified' },
+  orderPlaced: 'Order placed. Production has started.',
+  orderId: 'Order',
+  tracking: 'Production',
+  wallet: 'Wallet',
+  createWallet: 'Create a wallet',
+  balance: 'Balance',
+  insufficient: (need) => `Your balance is too low: this order needs ${need}.`,
+  noWallet: 'You need a wallet to pay. It is created in your browser; its key never leaves it.',
+  failed: (r) => `The payment did not go through: ${r}`,
+  state: (s) => STATES_EN[s] ?? s,
+  status: { active: 'In progress', settled: 'Settled', refunded: 'Refunded' },
+  tag: (t) => TAGS_EN[t] ?? t,
+  metadataMismatch: 'the product description does not match its on-chain fingerprint',
+  days: (n) => `${n} day${n === 1 ? '' : 's'}`,
+  hours: (n) => `${n} hour${n === 1 ? '' : 's'}`,
+  minutes: (n) => `${n} min`,
+};
+
+export const ko: Messages = {
+  shopThisScene: (n) => `이 장면 쇼핑하기 (${n})`,
+  productsInScene: '이 장면의 상품',
+  seenEarlier: '앞에서 본 상품',
+  close: '닫기',
+  syncing: (h, t) => `체인 검증 중… 블록 ${h} / ${t}`,
+  connecting: '네트워크에 연결 중…',
+  verifying: '상품을 체인에서 검증하는 중…',
+  verifiedAt: (h) => `블록 ${h}에서 검증됨`,
+  verifiedTitle: '가격과 재고는 브라우저의 라이트 클라이언트가 검증자 서명과 머클 증명으로 확인했습니다.',
+  unverifiable: (r) => `이 상품을 검증할 수 없어 아무 정보도 표시하지 않습니다: ${r}`,
+  producer: '생산자',
+  price: '가격',
+  leadTime: '제작 기간',
+  available: '주문 가능',
+  notAvailable: '주문 불가',
+  buy: '구매',
+  quantity: '수량',
+  shippingTitle: '배송 정보',
+  shippingNote: '배송 정보는 체인에 기록되지 않습니다. 솔트가 더해진 해시(지문)만 기록되며, 정보는 이 사이트가 생산자에게 전달합니다.',
+  name: '이름',
+  address: '주소',
+  postcode: '우편번호',
+  country: '국가',
+  email: '이메일',
+  next: '주문 확인',
+  back: '뒤로',
+  confirmTitle: '확인 및 서명',
+  confirmOrder: (p, q) => `${p} ${q}개 주문`,
+  total: '최대 결제 금액',
+  priceLine: '가격',
+  designerFee: '계약 설계자 수수료',
+  networkFee: '네트워크 수수료 (최대; 사용하지 않은 가스는 환불)',
+  shippingFingerprint: '배송 정보 지문',
+  fromWallet: '지갑',
+  pay: '서명하고 결제',
+  paying: '결제 중…',
+  stage: { signing: '브라우저에서 서명 중', submitted: '네트워크로 전송됨', included: '블록에 포함됨', verified: '검증됨' },
+  orderPlaced: '주문 완료. 생산이 시작되었습니다.',
+  orderId: '주문',
+  tracking: '생산 현황',
+  wallet: '지갑',
+  createWallet: '지갑 만들기',
+  balance: '잔액',
+  insufficient: (need) => `잔액이 부족합니다: 이 주문에는 ${need}이(가) 필요합니다.`,
+  noWallet: '결제하려면 지갑이 필요합니다. 지갑은 브라우저 안에서 만들어지며 키는 밖으로 나가지 않습니다.',
+  failed: (r) => `결제가 완료되지 않았습니다: ${r}`,
+  state: (s) => STATES_KO[s] ?? s,
+  status: { active: '진행 중', settled: '정산 완료', refunded: '환불됨' },
+  tag: (t) => TAGS_KO[t] ?? t,
+  metadataMismatch: '상품 설명이 체인에 기록된 지문과 일치하지 않습니다',
+  days: (n) => `${n}일`,
+  hours: (n) => `${n}시간`,
+  minutes: (n) => `${n}분`,
+};
+
+const LOCALES: Record<string, Messages> = { en, ko };
+
+/** Messages for a BCP 47 locale: exact, then language, then English. */
+export function messagesFor(locale: string | null | undefined): Messages {
+  if (!locale) return en;
+  return LOCALES[locale] ?? LOCALES[locale.split('-')[0]!.toLowerCase()] ?? en;
+}

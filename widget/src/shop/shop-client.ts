@@ -1,0 +1,85 @@
+/**
+ * What the widget needs from the chain, as verified values. The only implementation that talks to
+ * a network is `lightClientShop` (light-client-shop.ts) over the light client in a Web Worker: the
+ * widget reaches the chain only through the light client, which verifies every value it returns
+ * against validator commits and Merkle proofs. Amounts are DPN units (bigint).
+ */
+export interface ShopProduct {
+  readonly id: string;
+  readonly name: string;
+  readonly producer: string;
+  /** Unit price. */
+  readonly price: bigint;
+  /** Paid per order to the designer of the product's contract template. */
+  readonly designerFee: bigint;
+  readonly leadTimeMs: bigint;
+  readonly metadataUri: string;
+  /** SHA-256 of the metadata file, 64 hex. */
+  readonly metadataHash: string;
+  /** The product takes orders (its template is approved, not deprecated). */
+  readonly open: boolean;
+  /** The block height at which these values were proven. */
+  readonly height: bigint;
+}
+
+export interface ShopOrderNode {
+  readonly id: string;
+  readonly parent: string | null;
+  readonly depth: number;
+  /** The parent's label for this sub-order: part, supplier, ship, inspect, guarantee. */
+  readonly tag: string;
+  readonly productName: string;
+  readonly producer: string;
+  readonly state: string;
+  readonly status: 'active' | 'settled' | 'refunded';
+  readonly escrow: bigint;
+}
+
+export interface ShopOrderTree {
+  readonly rootId: string;
+  readonly height: bigint;
+  readonly nodes: readonly ShopOrderNode[];
+}
+
+export interface ShopWallet {
+  readonly address: string;
+  readonly balance: bigint;
+}
+
+export type PaymentStage = 'signing' | 'submitted' | 'included' | 'verified';
+
+export interface PlacedOrder {
+  readonly orderId: string;
+  readonly txHash: string;
+  /** The salted hash of the shipping details that went on chain. */
+  readonly commitment: string;
+  /** The salt; with the details it opens the commitment. Goes to the producer off chain. */
+  readonly salt: string;
+  readonly fee: bigint;
+}
+
+export interface SyncState {
+  readonly height: bigint;
+  readonly target: bigint;
+}
+
+export interface ShopClient {
+  /** Resolves when the client has a verified head. */
+  ready(): Promise<{ height: bigint }>;
+  onSync(listener: (s: SyncState) => void): () => void;
+  product(id: string): Promise<ShopProduct>;
+  wallet(): Promise<ShopWallet | null>;
+  createWallet(): Promise<ShopWallet>;
+  /** The most the network fee of an order tx can be (base + gas allowance). */
+  maxOrderFee(): Promise<bigint>;
+  /** Salts and hashes shipping details: only the commitment goes on chain. */
+  commitShipping(shipping: Readonly<Record<string, string>>): Promise<{ commitment: string; salt: string }>;
+  /** Places the order with the commitment shown at confirmation (the client re-derives and checks it). */
+  placeOrder(
+    req: { product: string; quantity: number; maxTotal: bigint; shipping: Readonly<Record<string, string>>; salt: string; commitment: string },
+    onStage?: (s: PaymentStage) => void,
+  ): Promise<{ orderId: string; txHash: string; fee: bigint }>;
+  orderTree(id: string): Promise<ShopOrderTree>;
+  /** Calls back with the re-verified tree whenever a new head changes it. */
+  watchOrder(id: string, listener: (t: ShopOrderTree) => void): () => void;
+}
