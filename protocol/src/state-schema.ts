@@ -86,7 +86,8 @@ export const decodeValidatorRecord = (b: Uint8Array): ValidatorRecord =>
 export const encodeDelegation = (amount: bigint): Uint8Array => encodeWith(amount, (w, a) => w.u128(a), 16);
 export const decodeDelegation = (b: Uint8Array): bigint => decodeExact(b, (r) => r.u128('delegation'), 'delegation');
 
-export const MAX_UNBONDINGS = 100_000;
+/** 16 + 44 bytes each must stay within the state's 64 KiB value limit. */
+export const MAX_UNBONDINGS = 1_400;
 export interface Unbonding {
   readonly releaseAt: bigint;
   readonly delegator: Uint8Array;

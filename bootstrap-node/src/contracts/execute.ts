@@ -6,7 +6,7 @@
 import {
   ErrorCode, fail, equalBytes, toHex, parseTemplate, templateId, templateParseGas, decodeProductParams, decodeArgs, productId, productAddress, rootOrderId,
   ContractKey, REVIEW_POOL, encodeTemplateRecord, decodeCommittee, committeeActionId, decodeCommitteeProposal, encodeCommitteeProposal,
-  PARAM_VALUE_TYPE, type TxBody, type Committee, type CommitteeProposal, type Value,
+  PARAM_VALUE_TYPE, SMT_MAX_VALUE_BYTES, type TxBody, type Committee, type CommitteeProposal, type Value,
 } from '@dipnet/protocol';
 import type { StateView } from '../state/state-view.ts';
 import { getAccount, getParams } from '../state/accounts.ts';
@@ -43,6 +43,17 @@ export function runContractTx(state: StateView, ctx: BlockContext, sender: Uint8
     }
   }
   s.flush();
+  checkValueSizes(state);
+}
+
+/**
+ * No execution may write a value the state tree cannot hold: that would make the block
+ * impossible to commit and halt the chain. The execution fails instead (and pays its fee).
+ */
+function checkValueSizes(view: StateView): void {
+  for (const { value } of view.entries()) {
+    if (value && value.length > SMT_MAX_VALUE_BYTES) fail(ErrorCode.ORDER_TOO_LARGE, `execution would write a state value of ${value.length} bytes (limit ${SMT_MAX_VALUE_BYTES})`);
+  }
 }
 
 function submitTemplate(s: Session, sender: Uint8Array, b: Extract<ContractBody, { type: 'submitTemplate' }>): void {
@@ -141,5 +152,6 @@ export function runOrderTimers(state: StateView, ctx: BlockContext): number {
     const s = new Session(view, ctx, new GasMeter(TIMER_GAS));
     const o = s.order(t.order);
     if (new OrderMachine(s).fireTimer(o, t.seq, t.transition)) s.flush();
+    checkValueSizes(view);
   });
 }

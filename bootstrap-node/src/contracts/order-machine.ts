@@ -169,8 +169,8 @@ export class OrderMachine {
       const t = ts[i]!;
       if (t.after === undefined || !t.from.includes(o.state)) continue;
       const delay = evaluate(t.after, this.env({ order: o, kind: 'timer' })) as bigint;
-      this.s.gas.charge(Gas.timer);
-      scheduleTimer(this.s.state, this.s.ctx.time + delay, { order: o.id, seq: o.stateSeq, transition: i });
+      const looked = scheduleTimer(this.s.state, this.s.ctx.time + delay, { order: o.id, seq: o.stateSeq, transition: i });
+      this.s.gas.charge(Gas.timer * looked);
     }
   }
 
@@ -246,15 +246,20 @@ export class OrderMachine {
     }
   }
 
-  /** Pays everyone: each open sub-order (which must be done), the designer, then the producer. */
+  /**
+   * Pays everyone: each done sub-order (recursively), the designer, then the producer. A sub-order
+   * that is still unfinished when its buyer accepts the goods (a service nobody needed in the
+   * end, e.g. a sub-assembly's own shipment) is refunded into this escrow, so settlement never
+   * waits on it and its money goes to whoever accepted the work.
+   */
   release(o: LiveOrder): void {
     const s = this.s;
     o.busy = true;
     for (const id of o.children) {
       const c = s.order(id);
       if (c.status !== 'active') continue;
-      if (!this.isDone(c)) fail(ErrorCode.ORDER_CHILD_NOT_DONE, `sub-order "${c.tag}" (${c.product.record.name}) is in state "${c.state}", not done`);
-      this.release(c);
+      if (this.isDone(c)) this.release(c);
+      else this.refund(c, 'unneeded');
     }
     s.payOut(o, o.product.template.record.designer, o.designerFee, 'designer fee');
     s.payOut(o, o.product.record.producer, Session.escrow(o), 'settlement');

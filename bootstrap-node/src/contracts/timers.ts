@@ -18,6 +18,8 @@ import type { BlockContext } from '../state/executor.ts';
 
 export const MAX_SECONDS_PER_BLOCK = 10_000;
 export const MAX_TIMERS_PER_BLOCK = 5_000;
+/** Timers one second holds (37 bytes each: far below the state's 64 KiB value limit); more spill into the next second. */
+export const TIMERS_PER_SECOND = 1_000;
 
 const second = (ms: bigint): bigint => (ms + 999n) / 1000n;
 
@@ -30,16 +32,24 @@ export function initTimerCursor(state: StateView, genesisTime: bigint): void {
   state.set(ContractKey.timerCursor(), encodeU64(genesisTime / 1000n));
 }
 
-/** Files a timer due at chain time `due` (ms). A time already past fires at the next block end. */
-export function scheduleTimer(state: StateView, due: bigint, t: Timer): void {
+/**
+ * Files a timer due at chain time `due` (ms); a time already past fires at the next block end.
+ * A full second spills into the next one (a timer may fire late, never early). Returns how many
+ * seconds it looked at, so the caller can charge gas for each.
+ */
+export function scheduleTimer(state: StateView, due: bigint, t: Timer): number {
   const cursor = timerCursor(state) ?? 0n;
   let s = second(due);
   if (s <= cursor) s = cursor + 1n;
-  const key = ContractKey.timerBucket(s);
-  const raw = state.get(key);
-  const bucket = raw ? decodeTimerBucket(raw) : [];
-  bucket.push(t);
-  state.set(key, encodeTimerBucket(bucket));
+  for (let looked = 1; ; looked++, s++) {
+    const key = ContractKey.timerBucket(s);
+    const raw = state.get(key);
+    const bucket = raw ? decodeTimerBucket(raw) : [];
+    if (bucket.length >= TIMERS_PER_SECOND) continue;
+    bucket.push(t);
+    state.set(key, encodeTimerBucket(bucket));
+    return looked;
+  }
 }
 
 /**
@@ -84,6 +94,6 @@ function noteFailure(state: StateView, ctx: BlockContext, t: Timer, e: DipnetErr
   const raw = state.get(ContractKey.order(t.order));
   if (!raw) return;
   const o = decodeOrderRecord(raw);
-  const history = [...o.history, { time: ctx.time, height: ctx.height, event: truncateUtf8(`timer-failed:${e.code}`, MAX_NAME) }].slice(-MAX_HISTORY);
+  const history = [...o.history, { time: ctx.time, height: ctx.height, event: truncateUtf8(`failed:${e.code}`, MAX_NAME) }].slice(-MAX_HISTORY);
   state.set(ContractKey.order(t.order), encodeOrderRecord({ ...o, history }));
 }
