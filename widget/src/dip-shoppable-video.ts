@@ -129,7 +129,7 @@ export class DipShoppableVideo extends LitElement {
     .sr {
       position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap;
     }
-    .panel { position: absolute; right: 8px; top: 8px; max-height: calc(100% - 16px); z-index: calc(var(--dip-overlay-z, 2) + 1); }
+    .panel { position: absolute; right: 8px; top: 8px; max-height: calc(100% - 16px); max-width: calc(100% - 16px); pointer-events: auto; }
     [hidden] { display: none !important; }
     @keyframes dip-pulse { 70% { box-shadow: 0 0 0 10px transparent; } 100% { box-shadow: 0 0 0 0 transparent; } }
     @media (prefers-reduced-motion: reduce) {
@@ -284,7 +284,7 @@ export class DipShoppableVideo extends LitElement {
         ${vis.map((v) => html`<button type="button" class="hotspot ${v.box.occluded ? 'occluded' : ''}"
             part=${v.box.occluded ? 'hotspot hotspot-occluded' : 'hotspot'} data-id=${v.prop.id}
             @click=${() => this.#activate(v.prop, 'hotspot')}><span class="sr">${v.prop.label}</span></button>`)}
-        <div class="scene" part="scene" ?hidden=${vis.length === 0 && earlier.length === 0}>
+        <div class="scene" part="scene" ?hidden=${this.#open !== null || (vis.length === 0 && earlier.length === 0)}>
           <button type="button" part="scene-toggle" aria-expanded=${this.#listOpen ? 'true' : 'false'} aria-controls="scene-list"
             @click=${this.#toggleList}>${m.shopThisScene(vis.length)}</button>
           <ul id="scene-list" part="scene-list" aria-label=${m.productsInScene} ?hidden=${!this.#listOpen}>
@@ -296,10 +296,10 @@ export class DipShoppableVideo extends LitElement {
           </ul>
         </div>
         <p class="error" part="error" role="status" ?hidden=${!err}>${err ? `Annotations not loaded: ${err.message}` : ''}</p>
+        ${this.#open ? html`<dip-product-panel part="panel" class="panel" role="dialog" aria-label=${this.#open.label}
+            .client=${this.#shop()} .product=${this.#open.product} .label=${this.#open.label} .locale=${this.locale}
+            @dip-panel-close=${() => this.closeProduct()}></dip-product-panel>` : nothing}
       </div>
-      ${this.#open ? html`<dip-product-panel part="panel" class="panel" role="dialog" aria-label=${this.#open.label}
-          .client=${this.#shop()} .product=${this.#open.product} .label=${this.#open.label} .locale=${this.locale}
-          @dip-panel-close=${() => this.closeProduct()}></dip-product-panel>` : nothing}
     `;
   }
 

@@ -108,6 +108,12 @@ export type Tamper = (path: string, body: unknown) => unknown;
  * An HTTP proxy in front of a relay that can rewrite JSON answers (`tamper`) and counts the paths
  * asked. SSE streams pass through untouched unless `tamperEvent` rewrites an event's data.
  */
+function cors(r: Response): Record<string, string> {
+  const out: Record<string, string> = {};
+  r.headers.forEach((v, k) => { if (k.startsWith('access-control-')) out[k] = v; });
+  return out;
+}
+
 export async function startProxy(target: string): Promise<{ url: string; tamper: Tamper | null; tamperEvent: ((data: string) => string) | null; paths: string[]; close(): Promise<void> }> {
   const state = { tamper: null as Tamper | null, tamperEvent: null as ((data: string) => string) | null, paths: [] as string[] };
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -119,11 +125,17 @@ export async function startProxy(target: string): Promise<{ url: string; tamper:
       try {
         const upstream = await fetch(target + path, {
           method: req.method,
-          headers: { 'content-type': req.headers['content-type'] ?? 'application/json', accept: req.headers.accept ?? '*/*' },
+          headers: {
+            'content-type': req.headers['content-type'] ?? 'application/json', accept: req.headers.accept ?? '*/*',
+            // Browsers behind the proxy need the relay's CORS answers (see `cors` below).
+            ...(req.headers.origin ? { origin: req.headers.origin } : {}),
+            ...(req.headers['access-control-request-method'] ? { 'access-control-request-method': req.headers['access-control-request-method'] } : {}),
+            ...(req.headers['access-control-request-headers'] ? { 'access-control-request-headers': String(req.headers['access-control-request-headers']) } : {}),
+          },
           ...(chunks.length ? { body: Buffer.concat(chunks) } : {}),
         });
         if ((upstream.headers.get('content-type') ?? '').startsWith('text/event-stream') && upstream.body) {
-          res.writeHead(upstream.status, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+          res.writeHead(upstream.status, { ...cors(upstream), 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
           const reader = upstream.body.pipeThrough(new TextDecoderStream()).getReader();
           req.on('close', () => void reader.cancel().catch(() => undefined));
           let buf = '';
@@ -151,7 +163,7 @@ export async function startProxy(target: string): Promise<{ url: string; tamper:
             out = text;
           }
         }
-        res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' });
+        res.writeHead(upstream.status, { ...cors(upstream), 'content-type': upstream.headers.get('content-type') ?? 'application/json' });
         res.end(out);
       } catch (e) {
         if (!res.headersSent) res.writeHead(502);

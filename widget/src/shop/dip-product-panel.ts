@@ -47,7 +47,7 @@ export class DipProductPanel extends LitElement {
     :host {
       display: block; box-sizing: border-box; width: min(24rem, 100%); max-height: 100%; overflow: auto;
       font: 14px/1.4 var(--dip-font, system-ui, sans-serif); color: var(--dip-panel-fg, #fff);
-      background: var(--dip-panel-bg, rgba(20, 20, 20, .92)); border-radius: 8px; padding: 14px 16px;
+      background: var(--dip-panel-bg, rgba(20, 20, 20, .96)); border-radius: 8px; padding: 14px 16px;
       box-shadow: 0 6px 24px rgba(0, 0, 0, .4);
     }
     h2 { font-size: 18px; margin: 0 28px 6px 0; }
@@ -136,6 +136,7 @@ export class DipProductPanel extends LitElement {
   }
 
   #stop(): void {
+    this.#fundsWatch(false);
     this.#unwatch?.();
     this.#unwatch = null;
     this.#unsync?.();
@@ -146,7 +147,27 @@ export class DipProductPanel extends LitElement {
 
   #set(step: Step): void {
     this.#step = step;
+    this.#fundsWatch(step === 'confirm');
     this.requestUpdate();
+  }
+
+  #fundsTimer: ReturnType<typeof setInterval> | null = null;
+
+  /** While the confirm step waits for funds (a faucet, a transfer), re-read the verified balance. */
+  #fundsWatch(on: boolean): void {
+    if (this.#fundsTimer) clearInterval(this.#fundsTimer);
+    this.#fundsTimer = null;
+    if (!on) return;
+    this.#fundsTimer = setInterval(() => {
+      const w = this.#wallet;
+      if (!this.client || (w && w.balance >= this.#total().total + this.#maxFee)) return;
+      void this.client.wallet().then((x) => {
+        if (x && (x.balance !== w?.balance || x.address !== w?.address)) {
+          this.#wallet = x;
+          this.requestUpdate();
+        }
+      }, () => undefined);
+    }, 2000);
   }
 
   #open(): void {
