@@ -50,7 +50,7 @@ import { contentRect } from './content-rect.ts';
 import { propsFromCues } from './vtt-cues.ts';
 import './shop/dip-product-panel.ts';
 import type { ShopClient } from './shop/shop-client.ts';
-import { sharedShop } from './shop/light-client-shop.ts';
+import { lazyShop } from './shop/lazy-shop.ts';
 import { messagesFor } from './shop/messages.ts';
 
 export const TAG = 'dip-shoppable-video';
@@ -193,16 +193,25 @@ export class DipShoppableVideo extends LitElement {
     if (this.shop) return this.shop;
     if (!this.chainId || !this.checkpoint || !this.worker || (!this.relay && !this.bootstrap)) return null;
     const split = (v: string | null) => (v ?? '').split(/\s+/).filter(Boolean);
-    this.shop = sharedShop({ worker: this.worker, chainId: this.chainId, checkpoint: this.checkpoint, relays: split(this.relay), multiaddrs: split(this.bootstrap) });
+    this.shop = lazyShop({ worker: this.worker, chainId: this.chainId, checkpoint: this.checkpoint, relays: split(this.relay), multiaddrs: split(this.bootstrap) });
     return this.shop;
   }
 
+  #opener: HTMLElement | null = null;
+
   /** Opens the product panel for a product contract id (as a hotspot click does). */
-  openProduct(product: string, label = ''): void {
+  openProduct(product: string, label = '', opener?: HTMLElement): void {
     if (!this.#shop()) return;
+    this.#opener = opener ?? ((this.renderRoot as ShadowRoot).activeElement as HTMLElement | null) ?? (document.activeElement as HTMLElement | null);
     this.#open = { product, label };
-    if (this.pauseOnOpen) this.#video?.pause();
+    if (this.pauseOnOpen) this.#pause();
     this.requestUpdate();
+  }
+
+  /** Inside media-chrome, ask the controller (so its UI stays in sync); else pause the video. */
+  #pause(): void {
+    if (this.closest('media-controller')) this.dispatchEvent(new Event('mediapauserequest', { bubbles: true, composed: true }));
+    else this.#video?.pause();
   }
 
   /** Fullscreen through this wrapper (not the bare video), so the overlay stays visible. */
@@ -214,6 +223,8 @@ export class DipShoppableVideo extends LitElement {
   closeProduct(): void {
     this.#open = null;
     this.requestUpdate();
+    // Focus returns to what opened the dialog (if it is still there).
+    void this.updateComplete.then(() => { if (this.#opener?.isConnected) this.#opener.focus(); });
   }
 
   /** The annotated video, once found. */
@@ -283,16 +294,16 @@ export class DipShoppableVideo extends LitElement {
         ${this.#paused ? vis.map(() => html`<div class="outline" part="outline"></div>`) : nothing}
         ${vis.map((v) => html`<button type="button" class="hotspot ${v.box.occluded ? 'occluded' : ''}"
             part=${v.box.occluded ? 'hotspot hotspot-occluded' : 'hotspot'} data-id=${v.prop.id}
-            @click=${() => this.#activate(v.prop, 'hotspot')}><span class="sr">${v.prop.label}</span></button>`)}
+            @click=${(e: Event) => this.#activate(v.prop, 'hotspot', e.currentTarget as HTMLElement)}><span class="sr">${v.prop.label}</span></button>`)}
         <div class="scene" part="scene" ?hidden=${this.#open !== null || (vis.length === 0 && earlier.length === 0)}>
           <button type="button" part="scene-toggle" aria-expanded=${this.#listOpen ? 'true' : 'false'} aria-controls="scene-list"
             @click=${this.#toggleList}>${m.shopThisScene(vis.length)}</button>
           <ul id="scene-list" part="scene-list" aria-label=${m.productsInScene} ?hidden=${!this.#listOpen}>
             ${vis.map((v) => html`<li><button type="button" part="scene-item" data-id=${v.prop.id}
-                @click=${() => this.#activate(v.prop, 'list')}>${v.prop.label}</button></li>`)}
+                @click=${(e: Event) => this.#activate(v.prop, 'list', e.currentTarget as HTMLElement)}>${v.prop.label}</button></li>`)}
             ${earlier.length ? html`<li class="earlier" part="scene-earlier">${m.seenEarlier}</li>` : nothing}
             ${earlier.map((p) => html`<li><button type="button" part="scene-item scene-item-earlier" data-id=${p.id}
-                @click=${() => this.#activate(p, 'list')}>${p.label}</button></li>`)}
+                @click=${(e: Event) => this.#activate(p, 'list', e.currentTarget as HTMLElement)}>${p.label}</button></li>`)}
           </ul>
         </div>
         <p class="error" part="error" role="status" ?hidden=${!err}>${err ? `Annotations not loaded: ${err.message}` : ''}</p>
@@ -555,12 +566,12 @@ export class DipShoppableVideo extends LitElement {
     this.requestUpdate();
   };
 
-  #activate(prop: Prop, via: 'hotspot' | 'list'): void {
+  #activate(prop: Prop, via: 'hotspot' | 'list', opener?: HTMLElement): void {
     const go = this.#emit<HotspotClickDetail>(DipEvent.hotspotClick, {
       id: prop.id, label: prop.label, product: prop.product, time: this.#video?.currentTime ?? 0, via,
     }, true);
     // A host that handles the click itself calls preventDefault().
-    if (go) this.openProduct(prop.product.contract, prop.label);
+    if (go) this.openProduct(prop.product.contract, prop.label, opener);
   }
 
   #emit<T>(type: string, detail: T, cancelable = false): boolean {

@@ -28,6 +28,7 @@ import {
 import { startNet, startProxy, devKey, waitFor, type TestNet } from '../../../light-client/src/testing/devnet.ts';
 import { devCommitteeKey } from '../../../bootstrap-node/src/devnet/genesis.ts';
 import { shippingCommitment } from '../../../light-client/src/contracts.ts';
+import axe from 'axe-core';
 import { launchChromium, serveStatic, pauseAt, MAKE_VIDEO } from './harness.ts';
 
 const CHAIN = 'dipnet-widget-buy';
@@ -73,10 +74,16 @@ const page1 = (relay: string, genesis: string, id: string) => `<!doctype html><m
   <video id="film" muted playsinline></video>
 </dip-shoppable-video>
 <script type="module" src="/widget.js"></script>
-<script type="module">
-  window.placed = [];
-  document.addEventListener('dip-order-placed', (e) => window.placed.push(JSON.parse(JSON.stringify(e.detail, (k, v) => typeof v === 'bigint' ? v.toString() : v))));
-</script>`;
+<script type="module" src="/host.js"></script>`;
+
+// The host's analytics: every widget event, in order (a module file: the page could run under a strict CSP).
+const HOST_JS = `window.placed = []; window.events = [];
+for (const t of ['dip-hotspot-click', 'dip-card-open', 'dip-purchase-request', 'dip-purchase-start', 'dip-purchase-finalised', 'dip-purchase-failed', 'dip-order-placed', 'dip-panel-close']) {
+  document.addEventListener(t, (e) => {
+    window.events.push(t);
+    if (t === 'dip-order-placed') window.placed.push(JSON.parse(JSON.stringify(e.detail, (k, v) => typeof v === 'bigint' ? v.toString() : v)));
+  });
+}`;
 
 const props = (id: string) => JSON.stringify({ version: 1, props: [{ id: 'jacket', label: 'Field jacket', product: { contract: id }, track: [{ t: 0, box: { x: 0.3, y: 0.2, w: 0.4, h: 0.6 } }] }] });
 
@@ -126,9 +133,11 @@ before(async () => {
     '/widget.js': [js, await readFile(join(outDir, 'widget.js'))],
     '/lc-worker.js': [js, await readFile(join(outDir, 'lc-worker.js'))],
     '/props.json': ['application/json', props(jacket)],
+    '/host.js': [js, HOST_JS],
     '/meta/jacket.json': ['application/json', META],
     '/meta/lining.json': ['application/json', '{}'],
     '/meta/jacket.svg': ['image/svg+xml', IMAGE],
+    '/axe.js': ['text/javascript; charset=utf-8', axe.source],
   });
   browser = await launchChromium(['--autoplay-policy=no-user-gesture-required']);
 });
@@ -240,7 +249,74 @@ test('a viewer buys the jacket from the product panel and follows its production
   }, liningOrder, { timeout: 20_000 });
   assert.match(await panelText(page), /Tracking|Production: In production/);
   await page.screenshot({ path: join(tmpdir(), 'dipnet-widget-purchase.png') });
+
+  // axe finds nothing wrong in the open dialog.
+  await page.addScriptTag({ url: `${site!.base}/axe.js` });
+  const violations = await page.evaluate(async () => {
+    const a = (window as unknown as { axe: typeof axe }).axe;
+    const res = await a.run(document.querySelector('dip-shoppable-video')!);
+    return res.violations.map((x) => `${x.id}: ${x.help} — ${x.nodes.map((n) => JSON.stringify(n.target)).join('; ')}`);
+  });
+  assert.deepEqual(violations, [], 'axe violations with the panel open');
+
+  // Every step told the host, in order; Esc closes the dialog and hands focus back to the hotspot.
+  const events = await page.evaluate(() => (window as unknown as { events: string[] }).events);
+  assert.deepEqual(events.filter((e, i) => events.indexOf(e) === i),
+    ['dip-hotspot-click', 'dip-card-open', 'dip-purchase-request', 'dip-purchase-start', 'dip-order-placed', 'dip-purchase-finalised']);
+  await page.keyboard.press('Escape');
+  await page.waitForFunction(() => !document.querySelector('dip-shoppable-video')?.shadowRoot?.querySelector('dip-product-panel'));
+  const focused = await page.evaluate(() => (document.querySelector('dip-shoppable-video')!.shadowRoot!.activeElement as HTMLElement | null)?.dataset.id);
+  assert.equal(focused, 'jacket', 'focus returned to the hotspot that opened the dialog');
   noErrors('the purchase');
+});
+
+test('keyboard only: the whole purchase without a pointer, focus kept inside the dialog', async () => {
+  const kb = await openPage('/');
+  // Tab from the page start to the hotspot, Enter opens the dialog with focus inside.
+  await kb.keyboard.press('Tab');
+  for (let i = 0; i < 5; i++) {
+    const id = await kb.evaluate(() => (document.querySelector('dip-shoppable-video')!.shadowRoot!.activeElement as HTMLElement | null)?.dataset.id);
+    if (id === 'jacket') break;
+    await kb.keyboard.press('Tab');
+  }
+  await kb.keyboard.press('Enter');
+  const panel = kb.locator('dip-product-panel');
+  await waitShown(kb, panel.locator('.price'));
+  const inPanel = () => kb.evaluate(() => {
+    const p = document.querySelector('dip-shoppable-video')!.shadowRoot!.querySelector('dip-product-panel')!;
+    return (p.shadowRoot!.activeElement as HTMLElement | null)?.textContent?.trim() ?? null;
+  });
+  assert.equal(await inPanel(), 'Buy', 'focus moved into the dialog, on its action');
+  // Tab cycles within the dialog (✕ and Buy), never back to the page.
+  for (let i = 0; i < 4; i++) {
+    await kb.keyboard.press('Tab');
+    assert.ok(await inPanel(), `Tab ${i + 1} stays in the dialog`);
+  }
+  while ((await inPanel()) !== 'Buy') await kb.keyboard.press('Tab');
+  await kb.keyboard.press('Enter');
+  // The form: quantity first, then the shipping fields.
+  await kb.keyboard.press('Tab');
+  for (const v of Object.values(SHIPPING)) {
+    await kb.keyboard.type(v);
+    await kb.keyboard.press('Tab');
+  }
+  while ((await inPanel()) !== 'Review order') await kb.keyboard.press('Tab');
+  await kb.keyboard.press('Enter');
+  await waitShown(kb, panel.getByRole('button', { name: 'Create a wallet' }));
+  assert.equal(await inPanel(), 'Create a wallet');
+  await kb.keyboard.press('Enter');
+  await waitShown(kb, panel.locator('dd code[title^="dpn"]'));
+  const address = (await panel.locator('dd code[title^="dpn"]').getAttribute('title'))!;
+  await commitAll([[devKey('sale'), { type: 'transfer', to: parseAddress(address), amount: dpn(200), memo: '' }]]);
+  await kb.waitForFunction(() => {
+    const b = document.querySelector('dip-shoppable-video')?.shadowRoot?.querySelector('dip-product-panel')?.shadowRoot?.querySelector('button.primary') as HTMLButtonElement | null;
+    return b && !b.disabled && b.textContent?.includes('Sign and pay');
+  }, undefined, { timeout: 20_000 });
+  while ((await inPanel()) !== 'Sign and pay') await kb.keyboard.press('Tab');
+  await kb.keyboard.press('Enter');
+  await waitShown(kb, panel.locator('ul.tree li').nth(1));
+  assert.match(await panelText(kb), /Order placed/);
+  noErrors('the keyboard-only purchase');
 });
 
 test('behind a lying relay the panel shows no price', async () => {

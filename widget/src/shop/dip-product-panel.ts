@@ -8,7 +8,13 @@
  * Rendered by `<dip-shoppable-video>` over its video (so it stays visible in fullscreen through
  * the wrapper); usable alone with a `client` and a `product` id.
  *
- * @fires dip-panel-close - the viewer closed the panel.
+ * @fires dip-panel-close - the viewer closed the panel (✕ or Esc).
+ * @fires dip-card-open - `{ product, height }`: a verified product card is shown.
+ * @fires dip-purchase-request - cancelable, `{ product, quantity, total, maxFee, commitment }`, after the
+ *   viewer's confirm click and before signing: a host calls `preventDefault()` to take over or veto.
+ * @fires dip-purchase-start - `{ product, quantity }`: signing begins.
+ * @fires dip-purchase-finalised - `{ product, orderId, txHash, fee }`: the order is proven on chain.
+ * @fires dip-purchase-failed - `{ product, message, code? }`.
  * @fires dip-order-placed - `{ orderId, txHash, commitment, salt, shipping, product, quantity }`:
  *   the order is on chain; the embedding site forwards `shipping` and `salt` to the producer.
  */
@@ -149,6 +155,8 @@ export class DipProductPanel extends LitElement {
     this.#step = step;
     this.#fundsWatch(step === 'confirm');
     this.requestUpdate();
+    // A new step is new content: put focus where the viewer acts next.
+    void this.updateComplete.then(() => this.#focusFirst());
   }
 
   #fundsTimer: ReturnType<typeof setInterval> | null = null;
@@ -194,6 +202,7 @@ export class DipProductPanel extends LitElement {
       if (ac.signal.aborted) return;
       this.#item = item;
       this.#set('card');
+      this.#emit('dip-card-open', { product: item.id, height: item.height });
       this.#wallet = await client.wallet().catch(() => null);
       this.requestUpdate();
       try {
@@ -353,6 +362,14 @@ export class DipProductPanel extends LitElement {
     const p = this.#item!;
     const shipping = { ...this.#shipping };
     const quantity = this.#quantity;
+    const commit0 = this.#commit!;
+    const go = this.#emit('dip-purchase-request', { product: p.id, quantity, total: this.#total().total, maxFee: this.#maxFee, commitment: commit0.commitment }, true);
+    if (!go) {
+      this.#error = this.#m.hostTookOver;
+      this.#set('failed');
+      return;
+    }
+    this.#emit('dip-purchase-start', { product: p.id, quantity });
     this.#stages = [];
     this.#set('paying');
     try {
@@ -363,7 +380,8 @@ export class DipProductPanel extends LitElement {
       });
       const placed: PlacedOrder = { ...sent, ...commit };
       this.#placed = placed;
-      this.dispatchEvent(new CustomEvent<OrderPlacedDetail>('dip-order-placed', { detail: { ...placed, product: p.id, quantity, shipping }, bubbles: true, composed: true }));
+      this.#emit<OrderPlacedDetail>('dip-order-placed', { ...placed, product: p.id, quantity, shipping });
+      this.#emit('dip-purchase-finalised', { product: p.id, orderId: placed.orderId, txHash: placed.txHash, fee: placed.fee });
       this.#set('tracking');
       this.#tree = await client.orderTree(placed.orderId);
       this.requestUpdate();
@@ -373,8 +391,60 @@ export class DipProductPanel extends LitElement {
       });
     } catch (e) {
       this.#error = errorText(e);
+      this.#emit('dip-purchase-failed', { product: p.id, message: this.#error, code: (e as { code?: string })?.code });
       this.#set('failed');
     }
+  };
+
+  #emit<T>(type: string, detail: T, cancelable = false): boolean {
+    return this.dispatchEvent(new CustomEvent<T>(type, { detail, bubbles: true, composed: true, cancelable }));
+  }
+
+  // -- modal behaviour: focus in, Tab trapped, Esc closes; the host returns focus ---------------
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.addEventListener('keydown', this.#onKey);
+  }
+
+  protected override firstUpdated(): void {
+    this.#focusFirst();
+  }
+
+  protected override updated(): void {
+    // Each step replaces the content: keep focus inside the dialog.
+    const active = this.shadowRoot?.activeElement;
+    if (!active || !this.shadowRoot!.contains(active)) this.#focusFirst();
+  }
+
+  #focusables(): HTMLElement[] {
+    return Array.from(this.shadowRoot?.querySelectorAll<HTMLElement>('button:not([disabled]), input, select, [href], [tabindex]:not([tabindex="-1"])') ?? []);
+  }
+
+  /** The first field, else the enabled primary action, else anything but ✕. */
+  #focusFirst(): void {
+    const f = this.#focusables();
+    const field = f.find((x) => x instanceof HTMLInputElement || x instanceof HTMLSelectElement);
+    const primary = f.find((x) => x.classList.contains('primary'));
+    (field ?? primary ?? f.find((x) => !x.classList.contains('close')) ?? f[0])?.focus();
+  }
+
+  #onKey = (e: KeyboardEvent): void => {
+    // The dialog's keys are its own: a surrounding player's shortcuts (space, k, f…) must not fire.
+    e.stopPropagation();
+    if (e.key === 'Escape') {
+      e.preventDefault();
+      this.#close();
+      return;
+    }
+    if (e.key !== 'Tab') return;
+    const f = this.#focusables();
+    if (f.length === 0) return;
+    const active = this.shadowRoot!.activeElement as HTMLElement | null;
+    const i = active ? f.indexOf(active) : -1;
+    const next = e.shiftKey ? (i <= 0 ? f.length - 1 : i - 1) : (i === f.length - 1 ? 0 : i + 1);
+    e.preventDefault();
+    f[next]!.focus();
   };
 
   #paying(m: Messages): unknown {

@@ -1,6 +1,6 @@
 /**
  * The widget's words. Every string a viewer reads comes from here, so a site can choose the
- * locale (`locale` attribute) and add its own. Korean is first-class: the whitepaper is Korean.
+ * locale (`locale` attribute): English, Korean (the whitepaper's language) and Chinese.
  */
 export interface Messages {
   shopThisScene: (n: number) => string;
@@ -53,6 +53,7 @@ export interface Messages {
   status: Record<'active' | 'settled' | 'refunded', string>;
   tag: (t: string) => string;
   metadataMismatch: string;
+  hostTookOver: string;
   days: (n: number) => string;
   hours: (n: number) => string;
   minutes: (n: number) => string;
@@ -122,6 +123,7 @@ export const en: Messages = {
   status: { active: 'In progress', settled: 'Settled', refunded: 'Refunded' },
   tag: (t) => TAGS_EN[t] ?? t,
   metadataMismatch: 'the product description does not match its on-chain fingerprint',
+  hostTookOver: 'this site handles the purchase itself; nothing was signed',
   days: (n) => `${n} day${n === 1 ? '' : 's'}`,
   hours: (n) => `${n} hour${n === 1 ? '' : 's'}`,
   minutes: (n) => `${n} min`,
@@ -178,12 +180,78 @@ export const ko: Messages = {
   status: { active: '진행 중', settled: '정산 완료', refunded: '환불됨' },
   tag: (t) => TAGS_KO[t] ?? t,
   metadataMismatch: '상품 설명이 체인에 기록된 지문과 일치하지 않습니다',
+  hostTookOver: '이 사이트가 구매를 직접 처리합니다. 서명된 것은 없습니다',
   days: (n) => `${n}일`,
   hours: (n) => `${n}시간`,
   minutes: (n) => `${n}분`,
 };
 
-const LOCALES: Record<string, Messages> = { en, ko };
+
+const STATES_ZH: Record<string, string> = {
+  sourcing: '采购部件中', producing: '生产中', ready: '已就绪', delivered: '已送达', bidding: '招标中', awarded: '已中标',
+  supplied: '已供货', ordered: '已下单', booked: '已预订', inTransit: '运输中', waiting: '等待中', passed: '已通过', rejected: '未通过',
+  awaiting: '等待保证金', active: '有效', settled: '已结算', refunded: '已退款',
+};
+const TAGS_ZH: Record<string, string> = { part: '部件', supplier: '供应商', ship: '物流', inspect: '检验', guarantee: '担保' };
+
+export const zh: Messages = {
+  shopThisScene: (n) => `购买本场景商品 (${n})`,
+  productsInScene: '本场景中的商品',
+  seenEarlier: '之前看到的',
+  close: '关闭',
+  syncing: (h, t) => `正在验证区块链… 区块 ${h} / ${t}`,
+  connecting: '正在连接网络…',
+  verifying: '正在链上验证商品…',
+  verifiedAt: (h) => `已在区块 ${h} 验证`,
+  verifiedTitle: '价格和供货情况已由您浏览器中的轻客户端通过验证者签名和默克尔证明核实。',
+  unverifiable: (r) => `无法验证此商品，因此不显示任何信息：${r}`,
+  producer: '生产者',
+  price: '价格',
+  leadTime: '制作周期',
+  available: '可下单',
+  notAvailable: '暂不接单',
+  buy: '购买',
+  quantity: '数量',
+  shippingTitle: '收货信息',
+  shippingNote: '您的收货信息不会上链。链上只记录加盐哈希（指纹），信息由本网站转交给生产者。',
+  name: '姓名',
+  address: '地址',
+  postcode: '邮编',
+  country: '国家',
+  email: '电子邮箱',
+  next: '核对订单',
+  back: '返回',
+  confirmTitle: '确认并签名',
+  confirmOrder: (p, q) => `订购 ${q} × ${p}`,
+  total: '最多支付',
+  priceLine: '价格',
+  designerFee: '合约设计者费用',
+  networkFee: '网络费用（上限；未用的燃料会退还）',
+  shippingFingerprint: '收货信息指纹',
+  fromWallet: '付款钱包',
+  pay: '签名并支付',
+  paying: '支付中…',
+  stage: { signing: '在浏览器中签名', submitted: '已发送到网络', included: '已打包进区块', verified: '已验证' },
+  orderPlaced: '订单已提交，生产已开始。',
+  orderId: '订单',
+  tracking: '生产进度',
+  wallet: '钱包',
+  createWallet: '创建钱包',
+  balance: '余额',
+  insufficient: (need) => `余额不足：此订单需要 ${need}。`,
+  noWallet: '支付需要钱包。钱包在您的浏览器中创建，私钥不会离开浏览器。',
+  failed: (r) => `支付未完成：${r}`,
+  state: (s) => STATES_ZH[s] ?? s,
+  status: { active: '进行中', settled: '已结算', refunded: '已退款' },
+  tag: (t) => TAGS_ZH[t] ?? t,
+  metadataMismatch: '商品描述与链上指纹不符',
+  hostTookOver: '本网站自行处理此次购买；未签名任何内容',
+  days: (n) => `${n} 天`,
+  hours: (n) => `${n} 小时`,
+  minutes: (n) => `${n} 分钟`,
+};
+
+const LOCALES: Record<string, Messages> = { en, ko, zh };
 
 /** Messages for a BCP 47 locale: exact, then language, then English. */
 export function messagesFor(locale: string | null | undefined): Messages {

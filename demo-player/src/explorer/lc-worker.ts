@@ -1,0 +1,4 @@
+/** The explorer's light client, in a dedicated module Web Worker (verification off the main thread). */
+import { exposeLightClient } from '../../../light-client/src/worker.ts';
+
+exposeLightClient();

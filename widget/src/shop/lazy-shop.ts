@@ -1,0 +1,35 @@
+/**
+ * A ShopClient that loads the light-client adapter (comlink, the worker bootstrap) only when it is
+ * first used — when the viewer opens a product — so a page that merely plays video with hotspots
+ * pays for nothing else. The worker itself starts then too.
+ */
+import type { ShopClient } from './shop-client.ts';
+import type { ShopConfig } from './light-client-shop.ts';
+
+export function lazyShop(config: ShopConfig): ShopClient {
+  let real: Promise<ShopClient> | null = null;
+  const get = (): Promise<ShopClient> => (real ??= import('./light-client-shop.ts').then((m) => m.sharedShop(config)));
+  const subscribe = (attach: (c: ShopClient) => () => void): () => void => {
+    let off: (() => void) | null = null;
+    let cancelled = false;
+    void get().then((c) => {
+      if (!cancelled) off = attach(c);
+    });
+    return () => {
+      cancelled = true;
+      off?.();
+    };
+  };
+  return {
+    ready: async () => (await get()).ready(),
+    onSync: (l) => subscribe((c) => c.onSync(l)),
+    product: async (id) => (await get()).product(id),
+    wallet: async () => (await get()).wallet(),
+    createWallet: async () => (await get()).createWallet(),
+    maxOrderFee: async () => (await get()).maxOrderFee(),
+    commitShipping: async (s) => (await get()).commitShipping(s),
+    placeOrder: async (req, onStage) => (await get()).placeOrder(req, onStage),
+    orderTree: async (id) => (await get()).orderTree(id),
+    watchOrder: (id, l) => subscribe((c) => c.watchOrder(id, l)),
+  };
+}
