@@ -10,5 +10,7 @@ export default defineConfig({
     target: 'es2022',
     rolldownOptions: { input: { index: page('index'), studio: page('studio'), explorer: page('explorer') } },
   },
+  // The light client's worker (src/light-client.worker.ts) is an ES module worker with code splitting.
+  worker: { format: 'es' },
   server: { host: '127.0.0.1', port: 5173 },
 });

@@ -8,7 +8,8 @@ export { devnetGenesis, DEVNET_PARAMS } from './devnet/genesis.ts';
 export { readGenesisFile } from './devnet/genesis-file.ts';
 export type { NodeApi, NodeStatus } from './node-api.ts';
 export {
-  seedContracts, relaySeedChain, demoActors, demoKey, DEMO_DESIGNER_FEES, DEMO_ACTOR_NAMES, DEMO_PRODUCT_NAMES,
+  seedContracts, seedSimpleProducts, relaySeedChain, demoActors, demoKey, DEMO_DESIGNER_FEES, DEMO_ACTOR_NAMES, DEMO_PRODUCT_NAMES,
+  type SimpleProductPlan,
   type SeedChain, type SeedResult, type DemoActorName, type DemoProductName,
 } from './devnet/seed-contracts.ts';
 export { loadBaseTemplates, loadBaseTemplate, BASE_TEMPLATE_NAMES, type BaseTemplateName } from './contracts/base-templates.ts';

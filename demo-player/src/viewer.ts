@@ -1,8 +1,74 @@
 /**
- * The viewer page. For now it only plays the sample scene; the shoppable widget is mounted here in
- * a later step, with products read from the devnet.
+ * The viewer page: a fictional streaming site (Parlour+) embedding the sample scene in
+ * `<dip-shoppable-video>`. The DIPNET light client runs in a Web Worker (src/light-client.worker.ts),
+ * pinned to the devnet's genesis hash from `/demo-config.json` (written by `npm start`); the
+ * element's `shop` is `lightClientShop` over that worker, so every price, balance and order state
+ * the page shows is verified in the browser. The side panel shows the light client's state and
+ * the viewer's wallet, with a devnet-only faucet.
  */
+import '@dipnet/widget/dip-shoppable-video';
+import type { DipShoppableVideo } from '@dipnet/widget/dip-shoppable-video';
+import { connectLightClientWorker } from '../../light-client/src/worker.ts';
+import { lightClientShop, trustRootOf } from '../../widget/src/shop/light-client-shop.ts';
+import type { ShopClient } from '../../widget/src/shop/shop-client.ts';
+import { loadDemoConfig, type DemoConfig } from './demo-config.ts';
 import { ensureDuration } from './media.ts';
+import { mountLightClientPanel, type LightClientRemote } from './viewer/light-client-panel.ts';
+import { mountWallet } from './viewer/wallet.ts';
+import { mountSceneProducts } from './viewer/scene-products.ts';
+import { mountOrders } from './viewer/orders.ts';
 
-const film = document.getElementById('film');
-if (film instanceof HTMLVideoElement) void ensureDuration(film).catch((e: unknown) => console.warn(e));
+declare global {
+  interface Window {
+    /** For people poking at the demo in devtools, and for the end-to-end test. */
+    dipnetDemo?: { config: DemoConfig; lc: LightClientRemote; shop: ShopClient; started: Promise<unknown> };
+  }
+}
+
+const $ = <T extends HTMLElement>(id: string): T => {
+  const el = document.getElementById(id);
+  if (!el) throw new Error(`#${id} is missing from the page`);
+  return el as T;
+};
+
+const film = $<HTMLVideoElement>('film');
+void ensureDuration(film).catch((e: unknown) => console.warn('scene video:', e));
+
+async function main(): Promise<void> {
+  const status = $('lc-status');
+  let config: DemoConfig;
+  try {
+    config = await loadDemoConfig();
+  } catch (e) {
+    status.textContent = (e as Error).message;
+    $('lc-card').dataset.state = 'error';
+    return;
+  }
+
+  const worker = new Worker(new URL('./light-client.worker.ts', import.meta.url), { type: 'module', name: 'dipnet-light-client' });
+  const lc: LightClientRemote = connectLightClientWorker(worker);
+  const started = lc.start({
+    chainId: config.chainId,
+    trust: trustRootOf(config.genesisHash),
+    trustingPeriodMs: 14 * 24 * 3600_000,
+    relays: [...config.relays],
+    // A dedicated worker has no RTCPeerConnection (light-client/README.md): libp2p over WebSockets only.
+    multiaddrs: config.multiaddrs.filter((a) => a.includes('/ws/')),
+    store: 'indexeddb',
+  });
+  const shop = lightClientShop(lc, started);
+  window.dipnetDemo = { config, lc, shop, started };
+
+  const player = $<DipShoppableVideo>('shoppable');
+  player.shop = shop;
+
+  mountLightClientPanel(lc, started, config);
+  mountWallet(lc, shop, started, config);
+  mountSceneProducts(shop, config, (product, label) => {
+    player.openProduct(product, label);
+    player.scrollIntoView({ behavior: 'smooth', block: 'center' });
+  });
+  mountOrders(player, shop, config);
+}
+
+void main();

@@ -263,6 +263,86 @@ export async function seedContracts(chain: SeedChain, opts: SeedOptions = {}): P
   return { actors, committee: committee.keys, templates, products: ids as Record<DemoProductName, Uint8Array>, txCount: tx.count };
 }
 
+/**
+ * A simple product for the demo scene's other props: a bill of materials with no parts (the
+ * producer makes it directly), its metadata pinned by SHA-256 (the caller serves the bytes at
+ * `metadataUri`).
+ */
+export interface SimpleProductPlan {
+  /** The caller's key for the product in the result (e.g. the scene prop). */
+  readonly key: string;
+  /** The producer's deterministic devnet key is devKey(`demo/${producer}`). */
+  readonly producer: string;
+  /** On-chain name; with the producer and the template, what finds the product again on a re-run. */
+  readonly name: string;
+  readonly price: bigint;
+  readonly leadTimeMs: bigint;
+  readonly metadataUri: string;
+  /** SHA-256 of the metadata file's bytes. */
+  readonly metadataHash: Uint8Array;
+}
+
+export interface SimpleProductsResult {
+  readonly products: Record<string, Uint8Array>;
+  readonly producers: Record<string, KeyPair>;
+  /** Txs this run submitted: 0 when every product already exists and every producer is funded. */
+  readonly txCount: number;
+}
+
+/**
+ * Creates simple bill-of-materials products by other producers (the demo scene's lamp, mug,
+ * chair…), idempotently like `seedContracts`: producers below the funding floor are topped up
+ * from the devnet sale key, and only missing products are created. Needs the bill-of-materials
+ * template approved (run `seedContracts` first). Separate from `seedContracts` so its tx counts
+ * stay those of the jacket catalogue.
+ */
+export async function seedSimpleProducts(chain: SeedChain, plans: readonly SimpleProductPlan[], opts: Pick<SeedOptions, 'fundAmount' | 'log'> = {}): Promise<SimpleProductsResult> {
+  const log = opts.log ?? (() => {});
+  const fundAmount = opts.fundAmount ?? dpn(10_000);
+  const rawParams = await chain.read(StateKey.params());
+  if (!rawParams) throw new Error('the chain has no params: is this a DIPNET chain?');
+  const tx = new TxSigner(chain, decodeParams(rawParams));
+  const bom = loadBaseTemplates()['bill-of-materials'];
+  const record = await readTemplate(chain, bom);
+  if (record?.status !== 'approved') throw new Error('the bill-of-materials template is not approved on this chain: run seedContracts first');
+
+  const producers: Record<string, KeyPair> = {};
+  for (const p of plans) producers[p.producer] ??= devKey(`demo/${p.producer}`);
+  const toFund: KeyPair[] = [];
+  for (const k of Object.values(producers)) if ((await tx.account(k)).balance < fundAmount / 10n) toFund.push(k);
+  if (toFund.length > 0) {
+    log(`funding ${toFund.length} producers with ${formatDpn(fundAmount)} DPN each`);
+    const sale = devKey('sale');
+    const txs = [];
+    for (const k of toFund) txs.push(await tx.sign(sale, { type: 'transfer', to: addressOf(k.publicKey), amount: fundAmount, memo: 'demo seed' }, 0n));
+    await tx.submit(txs);
+  }
+
+  const products: Record<string, Uint8Array> = {};
+  const txs: Uint8Array[] = [];
+  const created: [string, Uint8Array][] = [];
+  for (const p of plans) {
+    const producer = producers[p.producer]!;
+    const found = await findProduct(chain, tx, producer, p, bom.id);
+    if (found) {
+      products[p.key] = found;
+      continue;
+    }
+    const params = encodeProductParams(bom.template, paramsFromJson(bom.template, direct()));
+    const nonce = (await tx.account(producer)).nonce;
+    txs.push(await tx.sign(producer, {
+      type: 'createProduct', template: bom.id, name: p.name, metadataUri: p.metadataUri, metadataHash: p.metadataHash, price: p.price, leadTimeMs: p.leadTimeMs, params,
+    }));
+    created.push([p.key, productId(addressOf(producer.publicKey), nonce)]);
+  }
+  if (txs.length > 0) {
+    log(`creating products: ${plans.filter((p) => created.some(([k]) => k === p.key)).map((p) => p.name).join(', ')}`);
+    await tx.submit(txs);
+    for (const [k, id] of created) products[k] = id;
+  }
+  return { products, producers, txCount: tx.count };
+}
+
 /** The dev committee keys that sit on the chain's committee, and its threshold. */
 async function devCommittee(chain: SeedChain): Promise<{ keys: KeyPair[]; threshold: number }> {
   const raw = await chain.read(ContractKey.committee());
@@ -283,7 +363,7 @@ async function readTemplate(chain: SeedChain, t: BaseTemplate): Promise<Template
  * An existing product of `producer` with the plan's name and template. Products are the
  * producer's first txs, so the scan from nonce 0 normally ends after a few reads.
  */
-async function findProduct(chain: SeedChain, tx: TxSigner, producer: KeyPair, p: ProductPlan, template: Uint8Array): Promise<Uint8Array | undefined> {
+async function findProduct(chain: SeedChain, tx: TxSigner, producer: KeyPair, p: { readonly name: string }, template: Uint8Array): Promise<Uint8Array | undefined> {
   const addr = addressOf(producer.publicKey);
   const { nonce } = await tx.account(producer);
   for (let n = 0n; n < nonce; n++) {

@@ -15,145 +15,37 @@
  */
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
-import {
-  addressOf, dpn, genesisHash, toHex, fromHex, parseAddress, templateId, parseTemplate, encodeProductParams, paramsFromJson, productId,
-  ContractKey, decodeOrderRecord, type KeyPair, type TxBody,
-} from '@dipnet/protocol';
-import { startNet, startProxy, devKey, waitFor, type TestNet } from '../../../light-client/src/testing/devnet.ts';
-import { devCommitteeKey } from '../../../bootstrap-node/src/devnet/genesis.ts';
-import { shippingCommitment } from '../../../light-client/src/contracts.ts';
 import axe from 'axe-core';
-import { launchChromium, serveStatic, pauseAt, MAKE_VIDEO } from './harness.ts';
+import { dpn, toHex, fromHex, parseAddress, ContractKey, decodeOrderRecord } from '@dipnet/protocol';
+import { devKey } from '../../../light-client/src/testing/devnet.ts';
+import { shippingCommitment } from '../../../light-client/src/contracts.ts';
+import { launchChromium, pauseAt, MAKE_VIDEO } from './harness.ts';
+import { startShopSite, SHIPPING, type ShopSite } from './shop-site.ts';
 
 const CHAIN = 'dipnet-widget-buy';
 const T0 = Date.now();
 const say = (msg: string): void => console.log(`# [purchase +${((Date.now() - T0) / 1000).toFixed(1)}s] ${msg}`);
 
-const sha256 = (b: string | Buffer): string => createHash('sha256').update(b).digest('hex');
-const IMAGE = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 120 80"><rect width="120" height="80" fill="#135"/><path d="M40 10h40l15 20-10 5v35H35V35l-10-5z" fill="#2a9"/></svg>`;
-const META = JSON.stringify({ description: 'Waxed cotton field jacket, as worn in episode 3.', image: 'jacket.svg', imageSha256: sha256(IMAGE) });
-const SHIPPING = { name: 'Ada Viewer', address: '1 Screen Street', postcode: '10001', country: 'Korea', email: 'ada@example.test' };
-
-let net: TestNet;
-let proxy: Awaited<ReturnType<typeof startProxy>>;
-let site: Awaited<ReturnType<typeof serveStatic>> | undefined;
+let shop: ShopSite;
 let browser: Browser | undefined;
 let page: Page;
-let outDir = '';
-let jacket = '';
-let lining = '';
-const liningMaker = devKey('widget-buy/lining');
 const pageErrors: string[] = [];
 const noErrors = (step: string): void => assert.deepEqual(pageErrors, [], `page errors by ${step}:\n${pageErrors.join('\n')}`);
-
-/** Submits txs to node 0 with consecutive nonces per signer and waits until all are committed. */
-async function commitAll(txs: [KeyPair, TxBody][]): Promise<void> {
-  const n0 = net.nodes[0]!;
-  const next = new Map<string, bigint>();
-  const hashes: Uint8Array[] = [];
-  const { encodeSignedTx, signTx } = await import('@dipnet/protocol');
-  for (const [k, body] of txs) {
-    const id = toHex(k.publicKey);
-    const nonce = next.get(id) ?? net.nonce(k);
-    next.set(id, nonce + 1n);
-    hashes.push(await n0.submitTx(encodeSignedTx(signTx({ chainId: CHAIN, signer: k.publicKey, nonce, fee: dpn(1), body }, k.secretKey))));
-  }
-  await waitFor(() => hashes.every((h) => n0.txStatus(h).status === 'committed'), 20_000, 'txs to commit');
-}
-
-const page1 = (relay: string, genesis: string, id: string) => `<!doctype html><meta charset="utf-8"><title>StreamCo — Episode 3</title>
-<style>body{margin:16px;font:15px system-ui,sans-serif;background:#111;color:#eee} #film{width:720px;height:405px;background:#000;display:block}</style>
-<h1>StreamCo · The Atelier, episode 3</h1>
-<dip-shoppable-video id="player" src="/props.json" chain-id="${CHAIN}" checkpoint="${genesis}" relay="${relay}" worker="/lc-worker.js" pause-on-open locale="en">
-  <video id="film" muted playsinline></video>
-</dip-shoppable-video>
-<script type="module" src="/widget.js"></script>
-<script type="module" src="/host.js"></script>`;
-
-// The host's analytics: every widget event, in order (a module file: the page could run under a strict CSP).
-const HOST_JS = `window.placed = []; window.events = [];
-for (const t of ['dip-hotspot-click', 'dip-card-open', 'dip-purchase-request', 'dip-purchase-start', 'dip-purchase-finalised', 'dip-purchase-failed', 'dip-order-placed', 'dip-panel-close']) {
-  document.addEventListener(t, (e) => {
-    window.events.push(t);
-    if (t === 'dip-order-placed') window.placed.push(JSON.parse(JSON.stringify(e.detail, (k, v) => typeof v === 'bigint' ? v.toString() : v)));
-  });
-}`;
-
-const props = (id: string) => JSON.stringify({ version: 1, props: [{ id: 'jacket', label: 'Field jacket', product: { contract: id }, track: [{ t: 0, box: { x: 0.3, y: 0.2, w: 0.4, h: 0.6 } }] }] });
+const commitAll: ShopSite['commitAll'] = (txs) => shop.commitAll(txs);
 
 before(async () => {
-  net = await startNet({ chainId: CHAIN, validators: 1, relays: 1 });
-  proxy = await startProxy(net.relayUrls[0]!);
-  // The lying relay changes every product record it serves (the proof then cannot match).
-  proxy.tamper = (path, body) => {
-    const b = body as { value?: string };
-    if (path.startsWith(`/v1/state/${ContractNs()}`) && typeof b.value === 'string') b.value = b.value.slice(0, -2) + (b.value.endsWith('00') ? '01' : '00');
-    return body;
-  };
-
-  // Seed with real txs: the bill-of-materials template approved by two committee members, a lining and a jacket.
-  const code = new Uint8Array(await readFile(new URL('../../../protocol/templates/bill-of-materials.json', import.meta.url)));
-  const bom = { code, id: templateId(code), template: parseTemplate(code) };
-  const sale = devKey('sale');
-  const designer = devKey('widget-buy/designer'), maker = devKey('widget-buy/maker');
-  const committee = [0, 1].map(devCommitteeKey);
-  await commitAll([designer, maker, liningMaker, ...committee].map((k): [KeyPair, TxBody] => [sale, { type: 'transfer', to: addressOf(k.publicKey), amount: dpn(500), memo: '' }]));
-  await commitAll([[designer, { type: 'submitTemplate', code: bom.code, designerFee: dpn(1) }]]);
-  await commitAll(committee.map((m): [KeyPair, TxBody] => [m, { type: 'reviewTemplate', template: bom.id, approve: true }]));
-  const direct = { parts: [], guarantee: [], inspection: [], logistics: [], graceMs: 3_600_000, confirmWindowMs: 3_600_000 };
-  const product = (name: string, price: bigint, params: Record<string, unknown>, uri: string, hash: string): TxBody => ({
-    type: 'createProduct', template: bom.id, name, metadataUri: uri, metadataHash: fromHex(hash), price, leadTimeMs: 3n * 86_400_000n,
-    params: encodeProductParams(bom.template, paramsFromJson(bom.template, params)),
-  });
-  lining = toHex(productId(addressOf(liningMaker.publicKey), net.nonce(liningMaker)));
-  await commitAll([[liningMaker, product('Lining', dpn(20), direct, '/meta/lining.json', sha256('{}'))]]);
-  jacket = toHex(productId(addressOf(maker.publicKey), net.nonce(maker)));
-  await commitAll([[maker, product('Field jacket', dpn(120), { ...direct, parts: [lining] }, '/meta/jacket.json', sha256(META))]]);
-  say(`seeded: jacket ${jacket.slice(0, 12)}… at height ${net.nodes[0]!.chain.head.height}`);
-
-  outDir = await mkdtemp(join(tmpdir(), 'dipnet-purchase-'));
-  await build({
-    entryPoints: {
-      widget: new URL('../../../widget/src/dip-shoppable-video.ts', import.meta.url).pathname,
-      'lc-worker': new URL('../../../light-client/src/worker-entry.ts', import.meta.url).pathname,
-    },
-    outdir: outDir, bundle: true, platform: 'browser', format: 'esm', target: 'chrome120', minify: true, logLevel: 'error', write: true,
-  });
-  const genesis = toHex(genesisHash(net.genesis));
-  const js = 'text/javascript; charset=utf-8';
-  site = await serveStatic({
-    '/': ['text/html; charset=utf-8', page1(net.relayUrls[0]!, genesis, jacket)],
-    '/liar': ['text/html; charset=utf-8', page1(proxy.url, genesis, jacket)],
-    '/widget.js': [js, await readFile(join(outDir, 'widget.js'))],
-    '/lc-worker.js': [js, await readFile(join(outDir, 'lc-worker.js'))],
-    '/props.json': ['application/json', props(jacket)],
-    '/host.js': [js, HOST_JS],
-    '/meta/jacket.json': ['application/json', META],
-    '/meta/lining.json': ['application/json', '{}'],
-    '/meta/jacket.svg': ['image/svg+xml', IMAGE],
-    '/axe.js': ['text/javascript; charset=utf-8', axe.source],
-  });
+  shop = await startShopSite(CHAIN);
+  say(`seeded: jacket ${shop.jacket.slice(0, 12)}… at height ${shop.net.nodes[0]!.chain.head.height}`);
   browser = await launchChromium(['--autoplay-policy=no-user-gesture-required']);
 });
 
 after(async () => {
   await browser?.close().catch(() => undefined);
-  await site?.close();
-  await proxy?.close();
-  await net?.stop();
-  if (outDir) await rm(outDir, { recursive: true, force: true });
+  await shop?.close();
 });
-
-/** The product-state namespace byte as hex, for the lying relay. */
-function ContractNs(): string {
-  return toHex(ContractKey.product(new Uint8Array(32))).slice(0, 2);
-}
 
 async function openPage(path: string): Promise<Page> {
   const p = await (await browser!.newContext({ viewport: { width: 900, height: 640 } })).newPage();
@@ -162,7 +54,7 @@ async function openPage(path: string): Promise<Page> {
     if (m.type() === 'error') pageErrors.push(`console.error: ${m.text()} (${m.location().url})`);
   });
   p.on('worker', (w) => w.on('console', (m) => { if (m.type() === 'error') pageErrors.push(`worker console.error: ${m.text()}`); }));
-  await p.goto(`${site!.base}${path}`);
+  await p.goto(`${shop.base}${path}`);
   await p.evaluate(MAKE_VIDEO);
   await p.waitForFunction(() => document.querySelector('dip-shoppable-video')?.props.length === 1);
   await pauseAt(p, 1);
@@ -235,14 +127,14 @@ test('a viewer buys the jacket from the product panel and follows its production
   // The page got the off-chain details and salt; the chain has only their commitment.
   const placed = await page.evaluate(() => (window as unknown as { placed: { orderId: string; commitment: string; salt: string; shipping: Record<string, string> }[] }).placed);
   assert.equal(placed.length, 1);
-  const order = decodeOrderRecord(net.nodes[0]!.chain.store.getValue(ContractKey.order(fromHex(placed[0]!.orderId)))!);
+  const order = decodeOrderRecord(shop.net.nodes[0]!.chain.store.getValue(ContractKey.order(fromHex(placed[0]!.orderId)))!);
   assert.equal(toHex(order.shipping), placed[0]!.commitment);
   assert.equal(toHex(shippingCommitment(placed[0]!.shipping, fromHex(placed[0]!.salt))), placed[0]!.commitment);
   assert.deepEqual(placed[0]!.shipping, SHIPPING);
 
   // A producer's milestone lands; the graph in the panel follows without a reload.
   const liningOrder = toHex(order.children[0]!);
-  await commitAll([[liningMaker, { type: 'fireTransition', order: fromHex(liningOrder), transition: 'finish', args: new Uint8Array() }]]);
+  await commitAll([[shop.liningMaker, { type: 'fireTransition', order: fromHex(liningOrder), transition: 'finish', args: new Uint8Array() }]]);
   await page.waitForFunction((id) => {
     const li = document.querySelector('dip-shoppable-video')?.shadowRoot?.querySelector('dip-product-panel')?.shadowRoot?.querySelector(`li[data-order="${id}"]`);
     return li?.textContent?.includes('Ready');
@@ -251,7 +143,7 @@ test('a viewer buys the jacket from the product panel and follows its production
   await page.screenshot({ path: join(tmpdir(), 'dipnet-widget-purchase.png') });
 
   // axe finds nothing wrong in the open dialog.
-  await page.addScriptTag({ url: `${site!.base}/axe.js` });
+  await page.addScriptTag({ url: `${shop.base}/axe.js` });
   const violations = await page.evaluate(async () => {
     const a = (window as unknown as { axe: typeof axe }).axe;
     const res = await a.run(document.querySelector('dip-shoppable-video')!);

@@ -68,9 +68,9 @@ export class DipProductPanel extends LitElement {
     button:disabled { opacity: .5; cursor: default; }
     button:focus-visible, input:focus-visible, select:focus-visible { outline: 3px solid var(--dip-accent, #ffb400); outline-offset: 2px; }
     img { width: 100%; max-height: 10rem; object-fit: contain; background: rgba(255, 255, 255, .06); border-radius: 6px; }
-    dl { display: grid; grid-template-columns: auto 1fr; gap: 2px 12px; margin: 8px 0; }
+    dl { display: grid; grid-template-columns: minmax(0, 1fr) auto; gap: 2px 12px; margin: 8px 0; }
     dt { opacity: .75; }
-    dd { margin: 0; text-align: end; font-variant-numeric: tabular-nums; }
+    dd { margin: 0; text-align: end; font-variant-numeric: tabular-nums; white-space: nowrap; }
     .price { font-size: 20px; font-weight: 700; }
     .verified { display: inline-flex; gap: 4px; align-items: center; font-size: 12px; color: #7ee787; }
     .verified::before { content: '✔'; }

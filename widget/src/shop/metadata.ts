@@ -25,7 +25,7 @@ const hex = (b: ArrayBuffer): string => Array.from(new Uint8Array(b), (x) => x.t
 
 async function fetchBytes(url: URL, max: number, signal?: AbortSignal): Promise<ArrayBuffer> {
   const res = await fetch(url, { signal, credentials: 'omit' });
-  if (!res.ok) throw new MetadataError(`HTTP ${res.status} for ${url.pathname}`);
+  if (!res.ok) throw new MetadataError(`HTTP ${res.status} for ${url.protocol === 'data:' ? 'a data: URI' : url.pathname}`);
   const body = await res.arrayBuffer();
   if (body.byteLength > max) throw new MetadataError(`${url.pathname} is larger than ${max} bytes`);
   return body;
@@ -34,7 +34,8 @@ async function fetchBytes(url: URL, max: number, signal?: AbortSignal): Promise<
 /** Fetches and verifies metadata against the on-chain hash (64 hex). Throws MetadataError. */
 export async function loadVerifiedMetadata(uri: string, expectedSha256: string, signal?: AbortSignal): Promise<ProductMetadata> {
   const url = new URL(uri, document.baseURI);
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new MetadataError('metadata must be served over http(s)');
+  // data: URIs are fine too: the bytes are checked against the on-chain hash either way.
+  if (url.protocol !== 'https:' && url.protocol !== 'http:' && url.protocol !== 'data:') throw new MetadataError('metadata must be served over http(s) or be a data: URI');
   const bytes = await fetchBytes(url, MAX_METADATA_BYTES, signal);
   if (hex(await crypto.subtle.digest('SHA-256', bytes)) !== expectedSha256) throw new MetadataError('the product description does not match its on-chain fingerprint');
   let doc: unknown;
@@ -49,10 +50,11 @@ export async function loadVerifiedMetadata(uri: string, expectedSha256: string, 
   let imageUrl: string | null = null;
   if (typeof d.image === 'string' && typeof d.imageSha256 === 'string' && /^[0-9a-f]{64}$/.test(d.imageSha256)) {
     const imgUrl = new URL(d.image, url);
-    if (imgUrl.protocol === 'https:' || imgUrl.protocol === 'http:') {
+    if (imgUrl.protocol === 'https:' || imgUrl.protocol === 'http:' || imgUrl.protocol === 'data:') {
       const img = await fetchBytes(imgUrl, MAX_IMAGE_BYTES, signal);
       if (hex(await crypto.subtle.digest('SHA-256', img)) === d.imageSha256) {
-        const type = /\.svg$/i.test(imgUrl.pathname) ? 'image/svg+xml' : /\.png$/i.test(imgUrl.pathname) ? 'image/png' : 'image/jpeg';
+        const dataType = imgUrl.protocol === 'data:' ? /^data:([\w/+.-]+)/.exec(imgUrl.href)?.[1] : undefined;
+        const type = dataType ?? (/\.svg$/i.test(imgUrl.pathname) ? 'image/svg+xml' : /\.png$/i.test(imgUrl.pathname) ? 'image/png' : 'image/jpeg');
         // An <img> renders SVG without running its scripts; a blob URL keeps the verified bytes.
         imageUrl = URL.createObjectURL(new Blob([img], { type }));
       }

@@ -1,0 +1,409 @@
+/**
+ * `npm start`: the whole demo on one machine, offline.
+ *
+ *   1. a local devnet of validator OS processes with their HTTP relays (data under `<dir>/devnet`,
+ *      default `.dipnet/devnet`; the first run writes genesis, keys and configs, later runs resume);
+ *   2. seeds the demo through real transactions via a relay: the jacket's production graph
+ *      (`seedContracts`) and one simple product per other scene prop (`seedSimpleProducts`) —
+ *      both idempotent: a second run sends 0 txs;
+ *   3. makes the sample scene if missing, builds the demo pages with Vite into `<dir>/site`;
+ *   4. serves them on one HTTP port with `/demo-config.json` (chain id, genesis hash, relays,
+ *      multiaddrs, product per prop), the scene annotations with the real product ids, the
+ *      products' metadata and pictures, and a devnet-only faucet (`POST /faucet {address}`).
+ *
+ * Ctrl-C (SIGINT) or SIGTERM stops the server and every validator.
+ *
+ *   node --import tsx demo-player/scripts/start.ts [--dir .dipnet] [--port 5173] [--host 127.0.0.1]
+ *        [--validators 4] [--faucet-dpn 1000] [--faucet-cooldown-ms 60000]
+ *   (env: DIPNET_DIR, DIPNET_PORT; --port 0 picks a free port)
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { AddressInfo } from 'node:net';
+import {
+  addressOf, decodeAccount, decodeParams, dpn, encodeSignedTx, formatAddress, formatDpn, parseAddress, requiredFee, signTx, StateKey, toHex,
+  EMPTY_ACCOUNT,
+} from '@dipnet/protocol';
+import { prepareDevnet, startDevnetProcesses, type DevnetInfo, type RunningDevnet } from '../../bootstrap-node/src/cli/devnet.ts';
+import { RelayClient } from '../../bootstrap-node/src/cli/relay-client.ts';
+import { devKey } from '../../bootstrap-node/src/devnet/dev-keys.ts';
+import { relaySeedChain, seedContracts, seedSimpleProducts, demoKey } from '../../bootstrap-node/src/devnet/seed-contracts.ts';
+import { SCENE, groundTruth, type ScenePropId } from '../src/scene/scene.ts';
+import { SCENE_CATALOGUE, imagePath, metadataPath } from '../src/scene/products.ts';
+import { exportJson, toAnnotationDocument } from '../src/studio/formats/widget-json.ts';
+import { exportWebVtt } from '../src/studio/formats/webvtt.ts';
+import type { DemoConfig } from '../src/demo-config.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const DEMO = fileURLToPath(new URL('../', import.meta.url));
+
+const { values: args } = parseArgs({
+  options: {
+    dir: { type: 'string', default: process.env.DIPNET_DIR ?? '.dipnet' },
+    port: { type: 'string', default: process.env.DIPNET_PORT ?? '5173' },
+    host: { type: 'string', default: '127.0.0.1' },
+    validators: { type: 'string', default: '4' },
+    'chain-id': { type: 'string', default: 'dipnet-devnet' },
+    'faucet-dpn': { type: 'string', default: '1000' },
+    'faucet-cooldown-ms': { type: 'string', default: '60000' },
+    verbose: { type: 'boolean', default: false },
+  },
+});
+
+const DIR = resolve(ROOT, args.dir);
+const DEVNET_DIR = join(DIR, 'devnet');
+const SITE_DIR = join(DIR, 'site');
+const T0 = Date.now();
+const out = (line: string): void => void process.stdout.write(`${line}\n`);
+const step = (line: string): void => out(`[start +${((Date.now() - T0) / 1000).toFixed(1)}s] ${line}`);
+
+// ---------------------------------------------------------------------------------- shutdown
+
+let net: RunningDevnet | null = null;
+let server: Server | null = null;
+let stopping = false;
+
+async function shutdown(code: number, why: string): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    out(`\n${why}: stopping the demo server and ${net ? net.children.length : 0} validators…`);
+    if (server) {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server!.close(() => r()));
+    }
+    await net?.stop();
+    out('stopped.');
+  }
+  process.exit(code);
+}
+
+process.once('SIGINT', () => void shutdown(0, 'SIGINT'));
+process.once('SIGTERM', () => void shutdown(0, 'SIGTERM'));
+
+// ---------------------------------------------------------------------------------- devnet
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    if (stopping) await new Promise(() => {});
+    try {
+      const v = await probe();
+      if (v !== undefined) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+    await sleep(250);
+  }
+}
+
+/** Condenses the validators' JSON logs: relays up, warnings and errors, blocks that carry txs. */
+function devnetLogger(info: DevnetInfo): (name: string, line: string) => void {
+  const first = info.validators[0]!.name;
+  let quietTxs = 0;
+  let lastHeight = '';
+  setInterval(() => {
+    if (lastHeight) out(`[devnet] height ${lastHeight}${quietTxs ? ` (${quietTxs} txs in the last minute)` : ''}`);
+    quietTxs = 0;
+  }, 60_000).unref();
+  return (name, line) => {
+    let j: { msg?: string; height?: string; txs?: number; level?: number; err?: string; relayUrl?: string };
+    try {
+      j = JSON.parse(line) as typeof j;
+    } catch {
+      out(`[${name}] ${line}`);
+      return;
+    }
+    if (args.verbose) {
+      out(`[${name}] ${line}`);
+      return;
+    }
+    if (j.msg === 'finalised' && name === first) {
+      lastHeight = String(j.height);
+      if ((j.txs ?? 0) > 0) {
+        quietTxs += j.txs!;
+        out(`[devnet] block ${j.height} finalised with ${j.txs} tx${j.txs === 1 ? '' : 's'}`);
+      }
+    } else if ((j.level ?? 0) >= 50) out(`[${name}] error: ${j.msg}${j.err ? `: ${j.err}` : ''}`);
+    else if ((j.level ?? 0) >= 40 && !stopping) out(`[${name}] warning: ${j.msg}${j.err ? `: ${j.err}` : ''}`);
+  };
+}
+
+// ---------------------------------------------------------------------------------- scene products
+
+interface ServedFile { type: string; body: Buffer }
+
+/** The scene products' metadata files and pictures, as the site serves them (their hashes go on chain). */
+function sceneMetadata(): { files: Map<string, ServedFile>; hashes: Map<string, Uint8Array> } {
+  const files = new Map<string, ServedFile>();
+  const hashes = new Map<string, Uint8Array>();
+  for (const p of SCENE_CATALOGUE) {
+    const image = Buffer.from(p.svg, 'utf8');
+    files.set(imagePath(p.prop), { type: 'image/svg+xml', body: image });
+    const doc = {
+      name: p.name, description: p.description, maker: p.maker,
+      image: imagePath(p.prop).split('/').pop(), imageSha256: createHash('sha256').update(image).digest('hex'),
+    };
+    const body = Buffer.from(`${JSON.stringify(doc, null, 2)}\n`, 'utf8');
+    files.set(metadataPath(p.prop), { type: 'application/json', body });
+    hashes.set(p.prop, new Uint8Array(createHash('sha256').update(body).digest()));
+  }
+  return { files, hashes };
+}
+
+// ---------------------------------------------------------------------------------- faucet
+
+interface Faucet {
+  readonly amount: bigint;
+  readonly cooldownMs: number;
+  handle(address: string): Promise<{ status: number; body: unknown }>;
+}
+
+/**
+ * DEVNET ONLY. Sends `amount` from the devnet's well-known sale key to an address, at most once
+ * per `cooldownMs` per address, one transfer at a time (the sale key's nonces stay in order).
+ */
+function devnetFaucet(client: RelayClient, chainId: string, amount: bigint, cooldownMs: number): Faucet {
+  const sale = devKey('sale');
+  const saleAddress = addressOf(sale.publicKey);
+  const last = new Map<string, number>();
+  let queue: Promise<unknown> = Promise.resolve();
+  let waiting = 0;
+
+  const send = async (to: Uint8Array): Promise<{ hash: string; height: string }> => {
+    const [acc, par] = await Promise.all([client.provenValue(StateKey.account(saleAddress)), client.provenValue(StateKey.params())]);
+    const account = acc.value ? decodeAccount(acc.value) : EMPTY_ACCOUNT;
+    const params = decodeParams(par.value!);
+    const build = (fee: bigint) => encodeSignedTx(signTx({ chainId, signer: sale.publicKey, nonce: account.nonce, fee, body: { type: 'transfer', to, amount, memo: 'devnet faucet' } }, sale.secretKey));
+    const bytes = build(requiredFee(params, build(0n).length));
+    const hash = await client.submitTx(bytes);
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const s = await client.txStatus(hash);
+      if (s.status === 'committed') {
+        if (s.code && s.code !== 'OK') throw new Error(`the faucet transfer failed on chain: ${s.code}`);
+        return { hash, height: s.height! };
+      }
+      if (s.status === 'unknown' || Date.now() > deadline) throw new Error(`the faucet transfer ${hash} was not committed (${s.status})`);
+      await sleep(150);
+    }
+  };
+
+  return {
+    amount,
+    cooldownMs,
+    async handle(address) {
+      let to: Uint8Array;
+      try {
+        to = parseAddress(address);
+      } catch {
+        return { status: 400, body: { error: { code: 'INVALID_ADDRESS', message: 'address must be a dpn… address' } } };
+      }
+      const key = formatAddress(to);
+      const since = Date.now() - (last.get(key) ?? -Infinity);
+      if (since < cooldownMs) {
+        const retryAfterMs = cooldownMs - since;
+        return { status: 429, body: { error: { code: 'FAUCET_COOLDOWN', message: `this address got test DPN recently; try again in ${Math.ceil(retryAfterMs / 1000)} s`, retryAfterMs } } };
+      }
+      if (waiting >= 16) return { status: 503, body: { error: { code: 'FAUCET_BUSY', message: 'the faucet is busy; try again shortly' } } };
+      last.set(key, Date.now());
+      waiting++;
+      const run = queue.then(() => send(to));
+      queue = run.catch(() => undefined);
+      try {
+        const r = await run;
+        step(`faucet: sent ${formatDpn(amount)} DPN to ${key} (tx ${r.hash.slice(0, 12)}…, block ${r.height})`);
+        return { status: 200, body: { devnetOnly: true, address: key, amount: amount.toString(), amountDpn: formatDpn(amount), txHash: r.hash, height: r.height } };
+      } catch (e) {
+        last.delete(key);
+        return { status: 502, body: { error: { code: 'FAUCET_FAILED', message: (e as Error).message } } };
+      } finally {
+        waiting--;
+      }
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------- HTTP
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.json': 'application/json',
+  '.vtt': 'text/vtt; charset=utf-8', '.webm': 'video/webm', '.svg': 'image/svg+xml', '.png': 'image/png', '.map': 'application/json', '.wasm': 'application/wasm',
+};
+
+function sendStatic(req: IncomingMessage, res: ServerResponse, root: string, path: string): void {
+  let rel = decodeURIComponent(path);
+  if (rel.endsWith('/')) rel += 'index.html';
+  const file = normalize(join(root, rel));
+  if (!file.startsWith(root + sep) || !existsSync(file) || !statSync(file).isFile()) {
+    res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+    return;
+  }
+  const size = statSync(file).size;
+  const type = TYPES[extname(file)] ?? 'application/octet-stream';
+  const cache = file.includes(`${sep}assets${sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache';
+  // Byte ranges, so the video is seekable.
+  const m = /^bytes=(\d*)-(\d*)$/.exec(req.headers.range ?? '');
+  if (m && (m[1] || m[2])) {
+    const start = m[1] ? Number(m[1]) : Math.max(0, size - Number(m[2]));
+    const end = m[1] && m[2] ? Math.min(Number(m[2]), size - 1) : size - 1;
+    if (start > end || start >= size) {
+      res.writeHead(416, { 'content-range': `bytes */${size}` }).end();
+      return;
+    }
+    res.writeHead(206, { 'content-type': type, 'content-length': end - start + 1, 'content-range': `bytes ${start}-${end}/${size}`, 'accept-ranges': 'bytes', 'cache-control': cache });
+    createReadStream(file, { start, end }).pipe(res);
+    return;
+  }
+  res.writeHead(200, { 'content-type': type, 'content-length': size, 'accept-ranges': 'bytes', 'cache-control': cache });
+  if (req.method === 'HEAD') res.end();
+  else createReadStream(file).pipe(res);
+}
+
+async function readBody(req: IncomingMessage, max = 4096): Promise<string> {
+  let body = '';
+  for await (const chunk of req) {
+    body += String(chunk);
+    if (body.length > max) throw new Error('body too large');
+  }
+  return body;
+}
+
+async function listen(s: Server, host: string, port: number): Promise<number> {
+  return new Promise((res, rej) => {
+    s.once('error', rej);
+    s.listen(port, host, () => {
+      s.off('error', rej);
+      res((s.address() as AddressInfo).port);
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------------- main
+
+async function main(): Promise<void> {
+  const validators = Number(args.validators);
+  if (!Number.isInteger(validators) || validators < 1 || validators > 32) throw new Error('--validators must be 1..32');
+  out(`DIPNET demo — data in ${DIR}`);
+
+  // 1. The devnet.
+  const info = await prepareDevnet({ dir: DEVNET_DIR, validators, chainId: args['chain-id'], reset: false });
+  const resumed = existsSync(join(DEVNET_DIR, 'validator-0', 'data'));
+  net = startDevnetProcesses(info, DEVNET_DIR, devnetLogger(info));
+  for (const c of net.children) c.once('exit', (code, sig) => {
+    if (!stopping) out(`[devnet] a validator exited (${code ?? sig}); see ${DEVNET_DIR}/validator-N/node.log`);
+  });
+  step(`${resumed ? 'resuming' : 'starting a new'} devnet "${info.chainId}" (${validators} validators, genesis ${info.genesisHash.slice(0, 16)}…)`);
+  const clients = info.validators.map((v) => new RelayClient(v.relayUrl));
+  await Promise.all(clients.map((c, i) => waitFor(`the relay of validator-${i}`, 60_000, async () => (await c.status()) as unknown)));
+  const client = clients[0]!;
+  await waitFor('the first block', 60_000, async () => (BigInt((await client.status()).height) >= 1n ? true : undefined));
+  step(`devnet up at height ${(await client.status()).height}; relays ${info.validators.map((v) => v.relayUrl).join(' ')}`);
+
+  // 2. Seed, idempotently, through the relay.
+  const chain = relaySeedChain(client, info.chainId);
+  const seedLog = (l: string) => step(`seed: ${l}`);
+  const seeded = await seedContracts(chain, { log: seedLog });
+  const { files: metaFiles, hashes } = sceneMetadata();
+  const simple = await seedSimpleProducts(chain, SCENE_CATALOGUE.map((p) => ({
+    key: p.prop, producer: p.producer, name: p.name, price: dpn(p.priceDpn), leadTimeMs: BigInt(p.leadTimeDays) * 86_400_000n,
+    metadataUri: metadataPath(p.prop), metadataHash: hashes.get(p.prop)!,
+  })), { log: seedLog });
+  const txCount = seeded.txCount + simple.txCount;
+  step(txCount === 0 ? 'seed: the chain already holds the demo: 0 txs sent' : `seed: done, ${txCount} txs sent`);
+  const products = { ...Object.fromEntries(Object.entries(simple.products).map(([k, v]) => [k, toHex(v)])), jacket: toHex(seeded.products.jacket) } as Record<ScenePropId, string>;
+  for (const [prop, id] of Object.entries(products)) step(`  ${prop.padEnd(7)} → product ${id}`);
+
+  // 3. The scene, the pages.
+  const { prepareScene } = await import('./make-scene.ts');
+  await prepareScene({ log: (m) => step(`scene: ${m}`) });
+  step('building the demo pages (Vite)…');
+  const { build } = await import('vite');
+  await build({ configFile: join(DEMO, 'vite.config.ts'), logLevel: 'warn', build: { outDir: SITE_DIR, emptyOutDir: true } });
+
+  const tracks = groundTruth(products);
+  const annotations = Buffer.from(exportJson(tracks, SCENE.fps), 'utf8');
+  const vtt = Buffer.from(exportWebVtt(toAnnotationDocument(tracks, SCENE.fps), SCENE.frames / SCENE.fps), 'utf8');
+  const faucet = devnetFaucet(client, info.chainId, dpn(Number(args['faucet-dpn'])), Number(args['faucet-cooldown-ms']));
+  const config: DemoConfig = {
+    version: 1, chainId: info.chainId, genesisHash: info.genesisHash,
+    relays: info.validators.map((v) => v.relayUrl), multiaddrs: info.validators.flatMap((v) => v.multiaddrs),
+    products, faucet: { url: '/faucet', amountDpn: formatDpn(faucet.amount), cooldownMs: faucet.cooldownMs }, generatedAt: new Date().toISOString(),
+  };
+  const configBody = Buffer.from(`${JSON.stringify(config, null, 2)}\n`, 'utf8');
+  await mkdir(DIR, { recursive: true });
+  await writeFile(join(DIR, 'demo-config.json'), configBody);
+
+  const generated = new Map<string, ServedFile>([
+    ['/demo-config.json', { type: 'application/json', body: configBody }],
+    ['/scene.annotations.json', { type: 'application/json', body: annotations }],
+    ['/scene.vtt', { type: 'text/vtt; charset=utf-8', body: vtt }],
+    ...metaFiles,
+  ]);
+
+  // 4. Serve.
+  server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0]!;
+    if (path === '/faucet') {
+      if (req.method !== 'POST') {
+        res.writeHead(405, { allow: 'POST', 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'METHOD', message: 'POST {"address":"dpn…"} (devnet only)' } }));
+        return;
+      }
+      void readBody(req).then(async (text) => {
+        const address = (JSON.parse(text) as { address?: unknown }).address;
+        const r = typeof address === 'string' ? await faucet.handle(address) : { status: 400, body: { error: { code: 'INVALID_ADDRESS', message: 'body must be {"address":"dpn…"}' } } };
+        res.writeHead(r.status, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(r.body));
+      }).catch((e: unknown) => res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'BAD_REQUEST', message: (e as Error).message } })));
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405).end();
+      return;
+    }
+    const g = generated.get(path);
+    if (g) {
+      res.writeHead(200, { 'content-type': g.type, 'content-length': g.body.length, 'cache-control': 'no-store' }).end(req.method === 'HEAD' ? undefined : g.body);
+      return;
+    }
+    if (path === '/favicon.ico') {
+      res.writeHead(204).end();
+      return;
+    }
+    sendStatic(req, res, SITE_DIR, path);
+  });
+  const wanted = Number(args.port);
+  let port: number;
+  try {
+    port = await listen(server, args.host, wanted);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE' || wanted === 0) throw e;
+    port = await listen(server, args.host, 0);
+    step(`port ${wanted} is taken; using ${port}`);
+  }
+  const url = `http://${args.host}:${port}/`;
+  const viewer = demoKey('viewer');
+  out('');
+  out('  ┌──────────────────────────────────────────────────────────────────────');
+  out(`  │ DIPNET demo ready — ${validators} validators, chain "${info.chainId}"`);
+  out(`  │   Watch:     ${url}`);
+  out(`  │   Studio:    ${url}studio.html`);
+  out(`  │   Explorer:  ${url}explorer.html`);
+  out(`  │   Relays:    ${config.relays.join('  ')}   (API docs: ${config.relays[0]}/docs)`);
+  out(`  │   Faucet:    POST ${url}faucet {"address":"dpn…"} → ${formatDpn(faucet.amount)} test DPN (devnet only)`);
+  out(`  │   Demo viewer key: devKey("demo/viewer") ${formatAddress(addressOf(viewer.publicKey))}`);
+  out(`  │   Data: ${DIR} (delete it for a new chain). Ctrl-C stops everything.`);
+  out('  └──────────────────────────────────────────────────────────────────────');
+}
+
+main().catch((e: unknown) => {
+  out(`\nnpm start failed: ${(e as Error).stack ?? String(e)}`);
+  void shutdown(1, 'error');
+});

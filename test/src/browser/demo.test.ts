@@ -1,0 +1,195 @@
+/**
+ * The main job end to end: `npm start`'s orchestrator (demo-player/scripts/start.ts) on a temp
+ * directory and free ports — 4 validator processes with relays, seeding by real txs, the Vite
+ * build, the demo server — and the viewer page in real headless Chromium.
+ *
+ * Proves: the light client in the page's Web Worker verifies the devnet from its genesis hash; a
+ * wallet made in the browser gets test DPN from the devnet faucet and shows the proven balance;
+ * pausing while the jacket is on screen and clicking its hotspot opens the product panel with the
+ * verified price and "Verified at block N"; shipping details, confirmation and payment place the
+ * order on chain, and the panel tracks its production graph (tender, supply, lining, inspection,
+ * logistics). No page or console errors. Then Ctrl-C (SIGINT) stops every process, and a second
+ * run on the same directory resumes the chain and sends 0 seeding txs.
+ */
+import { before, after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { mkdtemp, mkdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, pauseAt } from './harness.ts';
+
+const T0 = Date.now();
+const say = (msg: string): void => console.log(`# [demo +${((Date.now() - T0) / 1000).toFixed(1)}s] ${msg}`);
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const START = join(ROOT, 'demo-player/scripts/start.ts');
+const SHOTS = '/tmp/dipnet-demo';
+const DPN = 1_000_000_000n;
+/** The jacket rests in front of the lamp from 5 s to 8 s (demo-player/src/scene/scene.ts). */
+const JACKET_TIME = 6.5;
+
+interface Run { child: ChildProcess; output: string[]; url: string }
+
+let dir = '';
+let run: Run | undefined;
+let browser: Browser | undefined;
+let page: Page;
+const pageErrors: string[] = [];
+const noErrors = (step: string): void => assert.deepEqual(pageErrors, [], `page errors by ${step}:\n${pageErrors.join('\n')}`);
+
+/** Starts the orchestrator and resolves once it prints the viewer URL. */
+async function startDemo(): Promise<Run> {
+  const child = spawn(process.execPath, ['--import', 'tsx', START, '--dir', dir, '--port', '0', '--faucet-cooldown-ms', '5000'], {
+    cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DIPNET_DIR: '', DIPNET_PORT: '' },
+  });
+  const output: string[] = [];
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the demo did not come up in 150 s:\n${output.join('')}`)), 150_000);
+    const onData = (b: Buffer) => {
+      output.push(String(b));
+      const m = /Watch:\s+(http:\/\/\S+)/.exec(output.join(''));
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code, sig) => {
+      clearTimeout(timer);
+      reject(new Error(`the demo exited (${code ?? sig}) before it was ready:\n${output.join('')}`));
+    });
+  });
+  return { child, output, url };
+}
+
+/** SIGINT, as Ctrl-C sends; resolves with the exit code. */
+async function stopDemo(r: Run): Promise<number | null> {
+  if (r.child.exitCode !== null || r.child.signalCode !== null) return r.child.exitCode;
+  const exited = new Promise<number | null>((res) => r.child.once('exit', (code) => res(code)));
+  r.child.kill('SIGINT');
+  const timer = setTimeout(() => r.child.kill('SIGKILL'), 20_000);
+  const code = await exited;
+  clearTimeout(timer);
+  return code;
+}
+
+/** Processes (other than ours) whose command line names the demo's directory: validators left behind. */
+function leftovers(): string[] {
+  return execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' }).split('\n').filter((l) => dir && l.includes(dir) && !l.includes('ps -eo'));
+}
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'dipnet-demo-'));
+  await mkdir(SHOTS, { recursive: true });
+  run = await startDemo();
+  say(`demo up at ${run.url} (data in ${dir})`);
+  browser = await launchChromium(['--autoplay-policy=no-user-gesture-required']);
+  page = await (await browser.newContext({ viewport: { width: 1440, height: 1000 } })).newPage();
+  page.on('pageerror', (e) => pageErrors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') pageErrors.push(`console.error: ${m.text()} (${m.location().url})`);
+  });
+});
+
+after(async () => {
+  await browser?.close().catch(() => undefined);
+  if (run) await stopDemo(run).catch(() => undefined);
+  for (const l of leftovers()) {
+    const pid = Number(l.trim().split(/\s+/)[0]);
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+  if (dir) await rm(dir, { recursive: true, force: true });
+  say(`cleaned up (screenshots in ${SHOTS})`);
+});
+
+test('the start script seeds the devnet by txs and prints where everything is', () => {
+  const out = run!.output.join('');
+  assert.match(out, /seed: done, \d+ txs sent/);
+  assert.match(out, /Faucet:\s+POST http:\/\/127\.0\.0\.1:\d+\/faucet .*devnet only/);
+  for (const prop of ['lamp', 'mug', 'chair', 'jacket']) assert.match(out, new RegExp(`${prop}\\s+→ product [0-9a-f]{64}`));
+});
+
+test('the served annotations link every prop to its seeded product', async () => {
+  const config = (await (await fetch(new URL('/demo-config.json', run!.url))).json()) as { products: Record<string, string>; genesisHash: string };
+  const doc = (await (await fetch(new URL('/scene.annotations.json', run!.url))).json()) as { props: { id: string; product: { contract: string } }[] };
+  assert.equal(doc.props.length, 4);
+  for (const p of doc.props) assert.equal(p.product.contract, config.products[p.id], `prop ${p.id}`);
+  assert.ok(!JSON.stringify(doc).includes('0'.repeat(64)), 'no placeholder product ids');
+  const vtt = await (await fetch(new URL('/scene.vtt', run!.url))).text();
+  assert.ok(vtt.includes(config.products.jacket!) && !vtt.includes('0'.repeat(64)));
+});
+
+test('the viewer page verifies the chain, funds a browser wallet and buys the jacket', async () => {
+  await page.goto(run!.url);
+  await page.waitForSelector('#lc-card[data-state="synced"]', { timeout: 30_000 });
+  const height = Number(await page.getAttribute('#lc-card', 'data-height'));
+  say(`light client verified height ${height}`);
+  assert.ok(height >= 1);
+  await page.waitForSelector('#scene-products li[data-prop="jacket"] .verified-at', { timeout: 15_000 });
+  noErrors('sync');
+
+  // A wallet in the browser, funded by the devnet faucet; the balance is the proven one.
+  await page.click('#wallet-create');
+  await page.waitForSelector('#wallet-card[data-address^="dpn"]', { timeout: 15_000 });
+  await page.click('#wallet-faucet');
+  await page.waitForFunction((min) => BigInt(document.getElementById('wallet-card')!.dataset.balance ?? '0') >= BigInt(min), String(1000n * DPN), { timeout: 30_000 });
+  say(`wallet funded: ${await page.textContent('#wallet-balance')}`);
+  await page.screenshot({ path: join(SHOTS, '1-funded.png') });
+  noErrors('faucet');
+
+  // Pause while the jacket is on screen and click its hotspot.
+  await pauseAt(page, JACKET_TIME);
+  const hotspot = page.locator('dip-shoppable-video .hotspot[data-id="jacket"]');
+  await hotspot.click();
+  const panel = page.locator('dip-product-panel');
+  await panel.locator('.price').waitFor({ timeout: 30_000 });
+  assert.match((await panel.locator('h2').textContent()) ?? '', /Jacket/);
+  assert.match((await panel.locator('.price').textContent()) ?? '', /^120\s*DPN$/);
+  const verified = (await panel.locator('.verified').first().textContent()) ?? '';
+  assert.match(verified, /^Verified at block \d+$/);
+  say(`product panel: ${verified}`);
+  await page.screenshot({ path: join(SHOTS, '2-product.png') });
+
+  // Shipping details, confirmation, payment.
+  await panel.getByRole('button', { name: 'Buy' }).click();
+  await panel.locator('input[name="name"]').fill('Ada Viewer');
+  await panel.locator('input[name="address"]').fill('1 Film Street, Lyon');
+  await panel.locator('input[name="postcode"]').fill('69001');
+  await panel.locator('input[name="country"]').fill('France');
+  await panel.locator('input[name="email"]').fill('ada@example.org');
+  await panel.getByRole('button', { name: 'Review order' }).click();
+  await panel.getByRole('heading', { name: 'Confirm and sign' }).waitFor({ timeout: 15_000 });
+  await page.screenshot({ path: join(SHOTS, '3-confirm.png') });
+  await panel.getByRole('button', { name: 'Sign and pay' }).click();
+
+  // Tracking: the jacket's production graph, verified.
+  await panel.locator('ul.tree li').nth(5).waitFor({ timeout: 60_000 });
+  const tree = (await panel.locator('ul.tree').textContent()) ?? '';
+  for (const part of ['Jacket', 'Fabric (tender)', 'Buttons (supply)', 'Lining', 'Quality check', 'Courier']) assert.ok(tree.includes(part), `the graph shows ${part}: ${tree}`);
+  assert.match((await panel.locator('[role="status"]').first().textContent()) ?? '', /Order placed/);
+  say(`order placed; graph of ${await panel.locator('ul.tree li').count()} orders`);
+  await page.waitForSelector('#orders li[data-order]', { timeout: 15_000 });
+  await page.screenshot({ path: join(SHOTS, '4-tracking.png') });
+  noErrors('purchase');
+});
+
+test('Ctrl-C stops every process; a second start resumes the chain and seeds nothing', async () => {
+  const first = run!.output.join('');
+  const ids = [...first.matchAll(/(\w+)\s+→ product ([0-9a-f]{64})/g)].map((m) => `${m[1]}=${m[2]}`);
+  assert.equal(await stopDemo(run!), 0);
+  assert.deepEqual(leftovers(), [], 'no validator left running');
+  run = await startDemo();
+  const again = run.output.join('');
+  assert.match(again, /resuming devnet/);
+  assert.match(again, /the chain already holds the demo: 0 txs sent/);
+  assert.deepEqual([...again.matchAll(/(\w+)\s+→ product ([0-9a-f]{64})/g)].map((m) => `${m[1]}=${m[2]}`), ids);
+  assert.equal(await stopDemo(run), 0);
+  assert.deepEqual(leftovers(), []);
+});

@@ -1,0 +1,133 @@
+/**
+ * A third-party "streaming site" selling a jacket through `<dip-shoppable-video>`, for the
+ * purchase test and the widget bench: a real in-process validator and relay (and a lying proxy in
+ * front of it), the chain seeded with real txs (the bill-of-materials template approved by two
+ * committee members, a lining and a jacket whose metadata and image are pinned by hash), and a
+ * static site serving the page, the element, the light-client worker and the metadata.
+ */
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import axe from 'axe-core';
+import {
+  addressOf, dpn, genesisHash, toHex, fromHex, templateId, parseTemplate, encodeProductParams, paramsFromJson, productId,
+  ContractKey, encodeSignedTx, signTx, type KeyPair, type TxBody,
+} from '@dipnet/protocol';
+import { startNet, startProxy, devKey, waitFor, type TestNet } from '../../../light-client/src/testing/devnet.ts';
+import { devCommitteeKey } from '../../../bootstrap-node/src/devnet/genesis.ts';
+import { serveStatic } from './harness.ts';
+
+const sha256 = (b: string | Buffer): string => createHash('sha256').update(b).digest('hex');
+const IMAGE = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 120 80"><rect width="120" height="80" fill="#135"/><path d="M40 10h40l15 20-10 5v35H35V35l-10-5z" fill="#2a9"/></svg>`;
+const META = JSON.stringify({ description: 'Waxed cotton field jacket, as worn in episode 3.', image: 'jacket.svg', imageSha256: sha256(IMAGE) });
+export const SHIPPING = { name: 'Ada Viewer', address: '1 Screen Street', postcode: '10001', country: 'Korea', email: 'ada@example.test' };
+
+export interface ShopSite {
+  readonly net: TestNet;
+  /** The site: `/` trusts the honest relay, `/liar` a relay that alters every product record. */
+  readonly base: string;
+  readonly jacket: string;
+  readonly lining: string;
+  readonly liningMaker: KeyPair;
+  /** Submits txs to node 0 (consecutive nonces per signer) and waits until all are committed. */
+  commitAll(txs: [KeyPair, TxBody][]): Promise<void>;
+  close(): Promise<void>;
+}
+
+const page = (chainId: string, relay: string, genesis: string) => `<!doctype html><meta charset="utf-8"><title>StreamCo — Episode 3</title>
+<style>body{margin:16px;font:15px system-ui,sans-serif;background:#111;color:#eee} #film{width:720px;height:405px;background:#000;display:block}</style>
+<h1>StreamCo · The Atelier, episode 3</h1>
+<dip-shoppable-video id="player" src="/props.json" chain-id="${chainId}" checkpoint="${genesis}" relay="${relay}" worker="/lc-worker.js" pause-on-open locale="en">
+  <video id="film" muted playsinline></video>
+</dip-shoppable-video>
+<script type="module" src="/widget.js"></script>
+<script type="module" src="/host.js"></script>`;
+
+// The host's analytics: every widget event, in order (a module file: the page could run under a strict CSP).
+const HOST_JS = `window.placed = []; window.events = [];
+for (const t of ['dip-hotspot-click', 'dip-card-open', 'dip-purchase-request', 'dip-purchase-start', 'dip-purchase-finalised', 'dip-purchase-failed', 'dip-order-placed', 'dip-panel-close']) {
+  document.addEventListener(t, (e) => {
+    window.events.push(t);
+    if (t === 'dip-order-placed') window.placed.push(JSON.parse(JSON.stringify(e.detail, (k, v) => typeof v === 'bigint' ? v.toString() : v)));
+  });
+}`;
+
+const props = (id: string) => JSON.stringify({ version: 1, props: [{ id: 'jacket', label: 'Field jacket', product: { contract: id }, track: [{ t: 0, box: { x: 0.3, y: 0.2, w: 0.4, h: 0.6 } }] }] });
+
+export async function startShopSite(chainId: string): Promise<ShopSite> {
+  const net = await startNet({ chainId, validators: 1, relays: 1 });
+  const cleanups: (() => Promise<unknown>)[] = [() => net.stop()];
+  const close = async () => { for (const c of cleanups.reverse()) await c().catch(() => undefined); };
+  try {
+    const proxy = await startProxy(net.relayUrls[0]!);
+    cleanups.push(() => proxy.close());
+    // The lying relay changes every product record it serves (the proof then cannot match).
+    const productNs = toHex(ContractKey.product(new Uint8Array(32))).slice(0, 2);
+    proxy.tamper = (path, body) => {
+      const b = body as { value?: string };
+      if (path.startsWith(`/v1/state/${productNs}`) && typeof b.value === 'string') b.value = b.value.slice(0, -2) + (b.value.endsWith('00') ? '01' : '00');
+      return body;
+    };
+    const n0 = net.nodes[0]!;
+    const commitAll = async (txs: [KeyPair, TxBody][]): Promise<void> => {
+      const next = new Map<string, bigint>();
+      const hashes: Uint8Array[] = [];
+      for (const [k, body] of txs) {
+        const id = toHex(k.publicKey);
+        const nonce = next.get(id) ?? net.nonce(k);
+        next.set(id, nonce + 1n);
+        hashes.push(await n0.submitTx(encodeSignedTx(signTx({ chainId, signer: k.publicKey, nonce, fee: dpn(1), body }, k.secretKey))));
+      }
+      await waitFor(() => hashes.every((h) => n0.txStatus(h).status === 'committed'), 20_000, 'txs to commit');
+    };
+
+    const code = new Uint8Array(await readFile(new URL('../../../protocol/templates/bill-of-materials.json', import.meta.url)));
+    const bom = { code, id: templateId(code), template: parseTemplate(code) };
+    const sale = devKey('sale');
+    const designer = devKey('widget-buy/designer'), maker = devKey('widget-buy/maker'), liningMaker = devKey('widget-buy/lining');
+    const committee = [0, 1].map(devCommitteeKey);
+    await commitAll([designer, maker, liningMaker, ...committee].map((k): [KeyPair, TxBody] => [sale, { type: 'transfer', to: addressOf(k.publicKey), amount: dpn(500), memo: '' }]));
+    await commitAll([[designer, { type: 'submitTemplate', code: bom.code, designerFee: dpn(1) }]]);
+    await commitAll(committee.map((m): [KeyPair, TxBody] => [m, { type: 'reviewTemplate', template: bom.id, approve: true }]));
+    const direct = { parts: [], guarantee: [], inspection: [], logistics: [], graceMs: 3_600_000, confirmWindowMs: 3_600_000 };
+    const product = (name: string, price: bigint, params: Record<string, unknown>, uri: string, hash: string): TxBody => ({
+      type: 'createProduct', template: bom.id, name, metadataUri: uri, metadataHash: fromHex(hash), price, leadTimeMs: 3n * 86_400_000n,
+      params: encodeProductParams(bom.template, paramsFromJson(bom.template, params)),
+    });
+    const lining = toHex(productId(addressOf(liningMaker.publicKey), net.nonce(liningMaker)));
+    await commitAll([[liningMaker, product('Lining', dpn(20), direct, '/meta/lining.json', sha256('{}'))]]);
+    const jacket = toHex(productId(addressOf(maker.publicKey), net.nonce(maker)));
+    await commitAll([[maker, product('Field jacket', dpn(120), { ...direct, parts: [lining] }, '/meta/jacket.json', sha256(META))]]);
+
+    const outDir = await mkdtemp(join(tmpdir(), 'dipnet-shop-site-'));
+    cleanups.push(() => rm(outDir, { recursive: true, force: true }));
+    await build({
+      entryPoints: {
+        widget: new URL('../../../widget/src/dip-shoppable-video.ts', import.meta.url).pathname,
+        'lc-worker': new URL('../../../light-client/src/worker-entry.ts', import.meta.url).pathname,
+      },
+      outdir: outDir, bundle: true, platform: 'browser', format: 'esm', target: 'chrome120', minify: true, logLevel: 'error', write: true,
+    });
+    const genesis = toHex(genesisHash(net.genesis));
+    const js = 'text/javascript; charset=utf-8';
+    const site = await serveStatic({
+      '/': ['text/html; charset=utf-8', page(chainId, net.relayUrls[0]!, genesis)],
+      '/liar': ['text/html; charset=utf-8', page(chainId, proxy.url, genesis)],
+      '/widget.js': [js, await readFile(join(outDir, 'widget.js'))],
+      '/lc-worker.js': [js, await readFile(join(outDir, 'lc-worker.js'))],
+      '/props.json': ['application/json', props(jacket)],
+      '/host.js': [js, HOST_JS],
+      '/meta/jacket.json': ['application/json', META],
+      '/meta/lining.json': ['application/json', '{}'],
+      '/meta/jacket.svg': ['image/svg+xml', IMAGE],
+      '/axe.js': [js, axe.source],
+    });
+    cleanups.push(() => site.close());
+    return { net, base: site.base, jacket, lining, liningMaker, commitAll, close };
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}
