@@ -37,7 +37,7 @@ export interface ShopSite {
 }
 
 const page = (chainId: string, relay: string, genesis: string) => `<!doctype html><meta charset="utf-8"><title>StreamCo — Episode 3</title>
-<style>body{margin:16px;font:15px system-ui,sans-serif;background:#111;color:#eee} #film{width:720px;height:405px;background:#000;display:block}</style>
+<link rel="stylesheet" href="/site.css">
 <h1>StreamCo · The Atelier, episode 3</h1>
 <dip-shoppable-video id="player" src="/props.json" chain-id="${chainId}" checkpoint="${genesis}" relay="${relay}" worker="/lc-worker.js" pause-on-open locale="en">
   <video id="film" muted playsinline></video>
@@ -112,13 +112,19 @@ export async function startShopSite(chainId: string): Promise<ShopSite> {
     });
     const genesis = toHex(genesisHash(net.genesis));
     const js = 'text/javascript; charset=utf-8';
+    // A strict Content-Security-Policy, as a careful streaming site sends: no inline script or
+    // style, no eval; the widget, its panel and the light-client worker must work within it.
+    const csp = (relay: string) => ({
+      'content-security-policy': `default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; media-src 'self' blob:; connect-src 'self' data: ${relay}; worker-src 'self'; object-src 'none'; base-uri 'none'`,
+    });
     const site = await serveStatic({
-      '/': ['text/html; charset=utf-8', page(chainId, net.relayUrls[0]!, genesis)],
-      '/liar': ['text/html; charset=utf-8', page(chainId, proxy.url, genesis)],
+      '/': ['text/html; charset=utf-8', page(chainId, net.relayUrls[0]!, genesis), csp(net.relayUrls[0]!)],
+      '/liar': ['text/html; charset=utf-8', page(chainId, proxy.url, genesis), csp(proxy.url)],
       '/widget.js': [js, await readFile(join(outDir, 'widget.js'))],
       '/lc-worker.js': [js, await readFile(join(outDir, 'lc-worker.js'))],
       '/props.json': ['application/json', props(jacket)],
       '/host.js': [js, HOST_JS],
+      '/site.css': ['text/css', 'body{margin:16px;font:15px system-ui,sans-serif;background:#111;color:#eee} #film{width:720px;height:405px;background:#000;display:block}'],
       '/meta/jacket.json': ['application/json', META],
       '/meta/lining.json': ['application/json', '{}'],
       '/meta/jacket.svg': ['image/svg+xml', IMAGE],

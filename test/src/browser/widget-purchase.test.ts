@@ -11,7 +11,8 @@
  *   live as a producer's milestone lands;
  * - only the shipping commitment is on chain (the page gets details + salt in `dip-order-placed`);
  * - behind a relay that lies about the price, the panel refuses to show any price.
- * Any page or console error fails the test. Needs Debian's `chromium` (or CHROMIUM_PATH).
+ * The page sends a strict Content-Security-Policy (no inline script or style, no eval). Any page or
+ * console error (a CSP violation included) fails the test. Needs Debian's `chromium` (or CHROMIUM_PATH).
  */
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';

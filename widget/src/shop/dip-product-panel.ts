@@ -18,7 +18,7 @@
  * @fires dip-order-placed - `{ orderId, txHash, commitment, salt, shipping, product, quantity }`:
  *   the order is on chain; the embedding site forwards `shipping` and `salt` to the producer.
  */
-import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { LitElement, css, html, svg, nothing, type PropertyValues } from 'lit';
 import type { ShopClient, ShopProduct, ShopOrderTree, ShopWallet, PaymentStage, PlacedOrder, SyncState } from './shop-client.ts';
 import { loadVerifiedMetadata, type ProductMetadata } from './metadata.ts';
 import { messagesFor, type Messages } from './messages.ts';
@@ -88,6 +88,16 @@ export class DipProductPanel extends LitElement {
     .badge.settled { background: #1f6f3b; }
     .badge.refunded { background: #7a2e2e; }
     progress { width: 100%; }
+    .sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
+    .d1 { padding-left: 14px; } .d2 { padding-left: 28px; } .d3 { padding-left: 42px; } .d4 { padding-left: 56px; }
+    .d5 { padding-left: 70px; } .d6 { padding-left: 84px; } .d7 { padding-left: 98px; } .d8 { padding-left: 112px; }
+    svg.graph { display: block; margin: 6px 0; font: 12px var(--dip-font, system-ui, sans-serif); overflow: visible; }
+    svg.graph .edge { fill: none; stroke: rgba(255, 255, 255, .35); stroke-width: 1.5; }
+    svg.graph circle { fill: var(--dip-accent, #ffb400); stroke: rgba(0, 0, 0, .5); }
+    svg.graph .settled circle { fill: #3fb950; }
+    svg.graph .refunded circle { fill: #f85149; }
+    svg.graph text { fill: currentColor; }
+    svg.graph text.state { opacity: .8; }
   `;
 
   /** The product contract id (64 hex). */
@@ -468,12 +478,37 @@ export class DipProductPanel extends LitElement {
       ${t ? html`
         <h3>${m.tracking}: ${root ? (root.status === 'active' ? m.state(root.state) : m.status[root.status]) : ''}</h3>
         ${this.#verifiedMark(m, t.height)}
-        <ul class="tree" aria-label=${m.tracking}>
-          ${t.nodes.map((n) => html`<li style="padding-left:${n.depth * 14}px" data-order=${n.id}>
+        ${this.#graph(t, m)}
+        <ul class="tree sr" aria-label=${m.tracking}>
+          ${t.nodes.map((n) => html`<li class="d${Math.min(n.depth, 8)}" data-order=${n.id}>
             <span>${n.tag ? html`<span class="note">${m.tag(n.tag)} · </span>` : nothing}${n.productName}</span>
             <span class="badge ${n.status}">${n.status === 'active' ? m.state(n.state) : m.status[n.status]}</span></li>`)}
         </ul>` : html`<progress></progress>`}
     `;
+  }
+
+  /**
+   * The order's contract graph as a small picture (the digital twin): one row per sub-order, an
+   * elbow from each parent, a dot coloured by status. SVG attributes, not inline styles, so it
+   * renders under a strict CSP; the list above carries the same for screen readers.
+   */
+  #graph(t: ShopOrderTree, m: Messages): unknown {
+    const ROW = 24;
+    const rowOf = new Map(t.nodes.map((n, i) => [n.id, i] as const));
+    const x = (depth: number) => 8 + depth * 16;
+    const y = (i: number) => 12 + i * ROW;
+    return html`<svg class="graph" aria-hidden="true" viewBox="0 0 340 ${t.nodes.length * ROW}" width="100%" height=${t.nodes.length * ROW}>
+      ${t.nodes.map((n, i) => {
+        const p = n.parent === null ? undefined : rowOf.get(n.parent);
+        return p === undefined ? nothing
+          : svg`<path class="edge" d="M${x(n.depth - 1)} ${y(p) + 6} V${y(i)} H${x(n.depth) - 7}"></path>`;
+      })}
+      ${t.nodes.map((n, i) => svg`<g class="node ${n.status}" data-order=${n.id}>
+        <circle cx=${x(n.depth)} cy=${y(i)} r="6"></circle>
+        <text x=${x(n.depth) + 12} y=${y(i) + 4}>${n.tag ? `${m.tag(n.tag)} · ` : ''}${n.productName}</text>
+        <text class="state" x="336" y=${y(i) + 4} text-anchor="end">${n.status === 'active' ? m.state(n.state) : m.status[n.status]}</text>
+      </g>`)}
+    </svg>`;
   }
 
   #close = (): void => {
