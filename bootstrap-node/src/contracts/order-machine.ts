@@ -12,7 +12,7 @@
  * supply is conserved by construction; the property test checks it after every block.
  */
 import {
-  ErrorCode, fail, equalBytes, toHex, childOrderId, orderAddress, MAX_CHILDREN, MAX_ORDER_DEPTH, SETTLED, REFUNDED,
+  ErrorCode, fail, equalBytes, childOrderId, orderAddress, MAX_CHILDREN, MAX_ORDER_DEPTH, SETTLED, REFUNDED,
   type Effect, type Template, type Transition, type Value, type ScalarType,
 } from '@dipnet/protocol';
 import { evaluate, type Env } from './evaluate.ts';
@@ -357,4 +357,3 @@ export class OrderMachine {
   }
 }
 
-export const orderKey = (o: LiveOrder): string => toHex(o.id);
