@@ -12,6 +12,8 @@ import { prepareDevnet, RelayClient, type DevnetInfo } from '@dipnet/bootstrap-n
 
 const CLI = new URL('../../bootstrap-node/src/cli/main.ts', import.meta.url).pathname;
 
+const STARTUP_MS = 90_000;
+
 export class DevnetHarness {
   private readonly procs: (ChildProcess | null)[] = [];
   readonly clients: RelayClient[];
@@ -26,8 +28,9 @@ export class DevnetHarness {
     const h = new DevnetHarness(dir, info);
     for (let i = 0; i < validators; i++) h.startValidator(i);
     try {
-      await Promise.all(h.clients.map((c, i) => h.waitUntil(async () => { await c.status(); return true; }, 30_000, `relay of validator ${i}`)));
-      await h.waitUntil(async () => (await h.height(0)) >= 1n, 30_000, 'block 1');
+      // Four processes loading TypeScript at once on a busy 2-core machine can take a while.
+      await Promise.all(h.clients.map((c, i) => h.waitUntil(async () => { await c.status(); return true; }, STARTUP_MS, `relay of validator ${i}`)));
+      await h.waitUntil(async () => (await h.height(0)) >= 1n, STARTUP_MS, 'block 1');
     } catch (e) {
       // The caller never gets a handle: stop what was spawned, or it keeps the test process alive.
       await h.stop();
@@ -65,7 +68,7 @@ export class DevnetHarness {
   async restart(i: number): Promise<void> {
     await this.kill(i);
     this.startValidator(i);
-    await this.waitUntil(async () => { await this.clients[i]!.status(); return true; }, 30_000, `validator ${i} to come back`);
+    await this.waitUntil(async () => { await this.clients[i]!.status(); return true; }, STARTUP_MS, `validator ${i} to come back`);
   }
 
   async height(i: number): Promise<bigint> {
