@@ -64,7 +64,7 @@ export class OrderMachine {
       parent: init.parent ? init.parent.id : null, root: init.parent ? init.parent.root : init.id, depth: init.parent ? init.parent.depth + 1 : 0,
       tag: init.tag, consumer: init.consumer, buyer: init.buyer, payer: init.payer, quantity: init.quantity, price, designerFee, shipping: init.shipping,
       status: 'active', state: t.initial, stateSince: s.ctx.time, stateSeq: 1, vars: new Map(), children: [], escrowIn: price + designerFee, escrowOut: 0n,
-      createdAt: s.ctx.time, history: [], busy: true,
+      createdAt: s.ctx.time, history: [], busy: true, loaded: null,
     };
     s.addOrder(o);
     init.product.record = { ...init.product.record, orders: init.product.record.orders + 1n };

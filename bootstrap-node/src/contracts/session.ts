@@ -39,6 +39,8 @@ export interface LiveOrder extends Mutable<Omit<OrderRecord, 'vars' | 'children'
   readonly product: LoadedProduct;
   /** Set while the order's own effects run, so children do not re-enter it. */
   busy: boolean;
+  /** The record's bytes as loaded (null for a new order): unchanged orders are not written back. */
+  readonly loaded: Uint8Array | null;
 }
 
 // Parsing is a pure function of the bytes: share results across executions.
@@ -123,7 +125,7 @@ export class Session {
     if (!raw) fail(ErrorCode.ORDER_UNKNOWN, `no order ${hex.slice(0, 16)}…`);
     const r = decodeOrderRecord(raw);
     const o: LiveOrder = {
-      ...r, id, address: orderAddress(id), product: this.product(r.product), busy: false,
+      ...r, id, address: orderAddress(id), product: this.product(r.product), busy: false, loaded: raw,
       vars: new Map(r.vars.map((v) => [v.index, { type: v.type, value: v.value }])),
       children: [...r.children], history: r.history.map((h) => ({ ...h })),
     };
@@ -200,14 +202,17 @@ export class Session {
 
   flush(): void {
     for (const o of this.orders.values()) {
-      this.gas.charge(Gas.write);
       const rec: OrderRecord = {
         product: o.product.id, template: o.template, parent: o.parent, root: o.root, depth: o.depth, tag: o.tag, consumer: o.consumer, buyer: o.buyer,
         payer: o.payer, quantity: o.quantity, price: o.price, designerFee: o.designerFee, shipping: o.shipping, status: o.status, state: o.state,
         stateSince: o.stateSince, stateSeq: o.stateSeq, vars: [...o.vars].sort((a, b) => a[0] - b[0]).map(([index, v]) => ({ index, type: v.type, value: v.value })),
         children: o.children, escrowIn: o.escrowIn, escrowOut: o.escrowOut, createdAt: o.createdAt, history: o.history,
       };
-      this.state.set(ContractKey.order(o.id), encodeOrderRecord(rec));
+      const bytes = encodeOrderRecord(rec);
+      // Orders only read (a parent's children scanned, ancestors walked) stay as they are.
+      if (o.loaded && equalBytes(o.loaded, bytes)) continue;
+      this.gas.charge(Gas.write);
+      this.state.set(ContractKey.order(o.id), bytes);
     }
     for (const hex of this.dirtyProducts) {
       this.gas.charge(Gas.write);
