@@ -131,8 +131,18 @@ test('seed: templates reviewed, products created, an order placed, a bid, a time
   // mempool and gets included: it pays its fee and leaves a receipt with the error.
   const transfer = sign(viewer, { type: 'transfer', to: addr(viewer2), amount: 1n, memo: '' });
   const badState = sign(viewer, { type: 'fireTransition', order: ids.order, transition: 'finish', args: new Uint8Array() });
-  const hashes = await run(sign(f1, { type: 'fireTransition', order: ids.tenderOrder, transition: 'bid', args: bidArgs }).bytes, transfer.bytes, badState.bytes);
-  [ids.transferTx, ids.failedTx] = [hashes[1]!, hashes[2]!];
+  await run(sign(f1, { type: 'fireTransition', order: ids.tenderOrder, transition: 'bid', args: bidArgs }).bytes);
+  // One batch request: both reach the mempool before any block can commit the transfer (a block
+  // between two requests would leave the viewer's queue empty, and the mempool would refuse the
+  // failing transition outright).
+  const batch = await app.inject({ method: 'POST', url: '/v1/txs/batch', payload: { txs: [toHex(transfer.bytes), toHex(badState.bytes)] } });
+  assert.equal(batch.statusCode, 202, batch.body);
+  const hashes = (batch.json().results as { hash?: string; error?: { code: string } }[]).map((r) => {
+    assert.ok(r.hash, `accepted: ${JSON.stringify(r)}`);
+    return r.hash;
+  });
+  await waitFor(() => hashes.every((h) => node.txStatus(fromHex(h)).status === 'committed'), 15_000, 'the transfer and the failing transition committed');
+  [ids.transferTx, ids.failedTx] = [hashes[0]!, hashes[1]!];
   // The window closes in a later block: the award creates the supplier sub-order.
   await waitFor(() => decodeOrderRecord(node.chain.store.getValue(ContractKey.order(ids.tenderOrder))!).children.length === 1, 15_000, 'the tender award');
   await waitFor(() => node.contracts.index.indexedHeight === node.chain.head.height, 5_000, 'index at head');
