@@ -9,7 +9,9 @@
  *   3. makes the sample scene if missing, builds the demo pages with Vite into `<dir>/site`;
  *   4. serves them on one HTTP port with `/demo-config.json` (chain id, genesis hash, relays,
  *      multiaddrs, product per prop), the scene annotations with the real product ids, the
- *      products' metadata and pictures, and a devnet-only faucet (`POST /faucet {address}`).
+ *      products' metadata and pictures, a devnet-only faucet (`POST /faucet {address}`), and for
+ *      the studio a devnet-only content-addressed pin (`POST /pin` bytes → `/pinned/<sha256>`, kept
+ *      under `<dir>/pinned`) plus the name of its well-known devnet key (`studio.devKey` in the config).
  *
  * Ctrl-C (SIGINT) or SIGTERM stops the server and every validator.
  *
@@ -19,7 +21,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createReadStream, existsSync, statSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -56,6 +58,8 @@ const { values: args } = parseArgs({
 });
 
 const DIR = resolve(ROOT, args.dir);
+/** DEVNET ONLY: the well-known key the studio may sign with (a producer scripts can drive too). */
+const STUDIO_DEV_KEY = 'demo/studio';
 const DEVNET_DIR = join(DIR, 'devnet');
 const SITE_DIR = join(DIR, 'site');
 const T0 = Date.now();
@@ -277,6 +281,45 @@ async function readBody(req: IncomingMessage, max = 4096): Promise<string> {
   return body;
 }
 
+async function readBytes(req: IncomingMessage, max: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > max) throw new Error(`body larger than ${max} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+const PIN_MAX_BYTES = 2 * 1024 * 1024;
+const PIN_TYPES = new Set(['application/json', 'image/png', 'image/jpeg', 'image/webp', 'image/gif', 'image/svg+xml']);
+
+/**
+ * DEVNET ONLY: a content-addressed store for the studio's product metadata and pictures. POST the
+ * bytes (content-type one of PIN_TYPES) → `{ sha256, url: "/pinned/<sha256>" }`; GET serves them
+ * back. Files live in `<dir>/pinned/<sha256>` (+ `.type`), so they survive restarts. Nothing here is
+ * trusted: the chain pins the metadata's SHA-256 and the metadata pins the picture's.
+ */
+function pinStore(dir: string) {
+  return {
+    async put(type: string, body: Buffer): Promise<{ status: number; body: unknown }> {
+      if (!PIN_TYPES.has(type)) return { status: 415, body: { error: { code: 'PIN_TYPE', message: `content-type must be one of ${[...PIN_TYPES].join(', ')}` } } };
+      if (body.length === 0) return { status: 400, body: { error: { code: 'PIN_EMPTY', message: 'nothing to pin' } } };
+      const sha256 = createHash('sha256').update(body).digest('hex');
+      await mkdir(dir, { recursive: true });
+      await writeFile(join(dir, sha256), body);
+      await writeFile(join(dir, `${sha256}.type`), type);
+      step(`pin: ${type}, ${body.length} bytes → /pinned/${sha256.slice(0, 12)}…`);
+      return { status: 200, body: { devnetOnly: true, sha256, url: `/pinned/${sha256}`, bytes: body.length } };
+    },
+    async get(sha256: string): Promise<ServedFile | null> {
+      if (!/^[0-9a-f]{64}$/.test(sha256) || !existsSync(join(dir, sha256))) return null;
+      return { type: (await readFile(join(dir, `${sha256}.type`), 'utf8')).trim(), body: await readFile(join(dir, sha256)) };
+    },
+  };
+}
+
 async function listen(s: Server, host: string, port: number): Promise<number> {
   return new Promise((res, rej) => {
     s.once('error', rej);
@@ -336,7 +379,8 @@ async function main(): Promise<void> {
   const config: DemoConfig = {
     version: 1, chainId: info.chainId, genesisHash: info.genesisHash,
     relays: info.validators.map((v) => v.relayUrl), multiaddrs: info.validators.flatMap((v) => v.multiaddrs),
-    products, faucet: { url: '/faucet', amountDpn: formatDpn(faucet.amount), cooldownMs: faucet.cooldownMs }, generatedAt: new Date().toISOString(),
+    products, faucet: { url: '/faucet', amountDpn: formatDpn(faucet.amount), cooldownMs: faucet.cooldownMs },
+    studio: { devKey: STUDIO_DEV_KEY, pin: '/pin' }, generatedAt: new Date().toISOString(),
   };
   const configBody = Buffer.from(`${JSON.stringify(config, null, 2)}\n`, 'utf8');
   await mkdir(DIR, { recursive: true });
@@ -350,8 +394,35 @@ async function main(): Promise<void> {
   ]);
 
   // 4. Serve.
+  const pins = pinStore(join(DIR, 'pinned'));
+  const json = (res: ServerResponse, status: number, body: unknown): void =>
+    void res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(body));
   server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;
+    if (path === '/pin') {
+      if (req.method !== 'POST') {
+        json(res, 405, { error: { code: 'METHOD', message: 'POST the bytes to pin (devnet only)' } });
+        return;
+      }
+      const type = String(req.headers['content-type'] ?? '').split(';')[0]!.trim();
+      void readBytes(req, PIN_MAX_BYTES).then(async (body) => {
+        const r = await pins.put(type, body);
+        json(res, r.status, r.body);
+      }).catch((e: unknown) => json(res, 413, { error: { code: 'PIN_TOO_LARGE', message: (e as Error).message } }));
+      return;
+    }
+    if (path.startsWith('/pinned/') && (req.method === 'GET' || req.method === 'HEAD')) {
+      void pins.get(path.slice('/pinned/'.length)).then((f) => {
+        if (!f) {
+          res.writeHead(404, { 'content-type': 'text/plain' }).end('not pinned');
+          return;
+        }
+        // Content-addressed: the bytes behind a name never change.
+        res.writeHead(200, { 'content-type': f.type, 'content-length': f.body.length, 'cache-control': 'public, max-age=31536000, immutable', 'x-content-type-options': 'nosniff' })
+          .end(req.method === 'HEAD' ? undefined : f.body);
+      }, () => res.writeHead(500).end());
+      return;
+    }
     if (path === '/faucet') {
       if (req.method !== 'POST') {
         res.writeHead(405, { allow: 'POST', 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'METHOD', message: 'POST {"address":"dpn…"} (devnet only)' } }));
@@ -399,6 +470,7 @@ async function main(): Promise<void> {
   out(`  │   Relays:    ${config.relays.join('  ')}   (API docs: ${config.relays[0]}/docs)`);
   out(`  │   Faucet:    POST ${url}faucet {"address":"dpn…"} → ${formatDpn(faucet.amount)} test DPN (devnet only)`);
   out(`  │   Demo viewer key: devKey("demo/viewer") ${formatAddress(addressOf(viewer.publicKey))}`);
+  out(`  │   Studio devnet key: devKey("${STUDIO_DEV_KEY}") ${formatAddress(addressOf(devKey(STUDIO_DEV_KEY).publicKey))} (npx dipnet keys devnet ${STUDIO_DEV_KEY} --key studio.key)`);
   out(`  │   Data: ${DIR} (delete it for a new chain). Ctrl-C stops everything.`);
   out('  └──────────────────────────────────────────────────────────────────────');
 }

@@ -19,6 +19,14 @@ export interface DemoConfig {
   readonly products: Readonly<Record<ScenePropId, string>>;
   /** The devnet-only faucet (POST `{ address }`), or null when the server offers none. */
   readonly faucet: { readonly url: string; readonly amountDpn: string; readonly cooldownMs: number } | null;
+  /**
+   * DEVNET ONLY, for the studio: `devKey` names a well-known devnet key (devKey(name) =
+   * Ed25519 from sha256("dipnet-devnet-key/" + name), public knowledge) the studio may sign with, so
+   * scripts can drive the same producer; `pin` is a content-addressed store for product metadata
+   * (POST bytes → `/pinned/<sha256>`; the chain pins the hash, so the store need not be trusted).
+   * Absent or null when the server offers neither.
+   */
+  readonly studio?: { readonly devKey: string; readonly pin: string } | null;
   /** When the start script wrote this (ISO 8601). */
   readonly generatedAt: string;
 }

@@ -17,6 +17,7 @@ import { mountLightClientPanel, type LightClientRemote } from './viewer/light-cl
 import { mountWallet } from './viewer/wallet.ts';
 import { mountSceneProducts } from './viewer/scene-products.ts';
 import { mountOrders } from './viewer/orders.ts';
+import { studioAnnotationsUrl } from './studio/handoff.ts';
 
 declare global {
   interface Window {
@@ -61,6 +62,12 @@ async function main(): Promise<void> {
 
   const player = $<DipShoppableVideo>('shoppable');
   player.shop = shop;
+  // `/?annotations=studio`: the annotations the studio saved in this browser (src/studio/handoff.ts).
+  const fromStudio = studioAnnotationsUrl();
+  if (fromStudio) {
+    player.src = fromStudio;
+    player.dataset.annotations = 'studio';
+  }
 
   mountLightClientPanel(lc, started, config);
   mountWallet(lc, shop, started, config);

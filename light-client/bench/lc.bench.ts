@@ -21,7 +21,7 @@ import {
 import { testCommit, testHeader, testValidators, seededRandom } from '@dipnet/protocol/test-fixtures';
 import { launchChromium } from '../../test/src/browser/harness.ts';
 import { SyntheticChain } from './chain.ts';
-import type { BenchWorkerApi, RawItem } from './worker-entry.ts';
+import type { BenchWorkerApi, RawItem, SyncDiag } from './worker-entry.ts';
 
 const CHAIN = 'dipnet-lc-bench';
 const HEIGHT = Number(process.env.LC_BENCH_HEIGHT ?? 100_000);
@@ -29,6 +29,8 @@ const EPOCH = 1_000;
 const COMMITS = 20;
 const VALIDATORS = 100;
 const SMT_KEYS = Number(process.env.LC_BENCH_SMT_KEYS ?? 50_000);
+/** LC_BENCH_ONLY=sync: only the skipping-sync figures (a quick loop while working on sync). */
+const ONLY_SYNC = process.env.LC_BENCH_ONLY === 'sync';
 
 const emit = (name: string, value: number, unit: string, extra: Record<string, number> = {}) =>
   console.log(`BENCH ${JSON.stringify({ name, value, unit, ...extra })}`);
@@ -45,7 +47,7 @@ const { keys, set } = testValidators(VALIDATORS);
 const blocks: { header: string; commit: string }[] = [];
 const raw: RawItem[] = [];
 const need = Math.floor((VALIDATORS * 2) / 3) + 1; // signatures the commit check needs (equal power)
-for (let i = 1; i <= COMMITS; i++) {
+for (let i = 1; i <= (ONLY_SYNC ? 0 : COMMITS); i++) {
   const header = testHeader(CHAIN, BigInt(i), set);
   const commit = testCommit(CHAIN, header, set, keys);
   blocks.push({ header: toHex(encodeHeader(header)), commit: toHex(encodeCommit(commit)) });
@@ -60,11 +62,11 @@ log(`${COMMITS} commits × ${VALIDATORS} signatures signed in ${Date.now() - t} 
 t = Date.now();
 const rand = seededRandom(0x5eed);
 const bytes = (n: number) => Uint8Array.from({ length: n }, () => Math.floor(rand() * 256));
-const entries: [Hash, Uint8Array][] = Array.from({ length: SMT_KEYS }, () => [bytes(32), bytes(40)]);
+const entries: [Hash, Uint8Array][] = Array.from({ length: ONLY_SYNC ? 1 : SMT_KEYS }, () => [bytes(32), bytes(40)]);
 const built = buildSmt(entries);
 const tree = new SparseMerkleTree({ getNode: (h) => built.nodes.get(toHex(h)) });
 const proofs = Array.from({ length: 200 }, (_, i) => {
-  const [k, v] = entries[(i * 7919) % SMT_KEYS]!;
+  const [k, v] = entries[(i * 7919) % entries.length]!;
   return { key: toHex(k), value: toHex(v), proof: toHex(encodeSmtProof(tree.prove(built.root, k))), siblings: tree.prove(built.root, k).siblings.length };
 });
 const avgSiblings = proofs.reduce((n, p) => n + p.siblings, 0) / proofs.length;
@@ -121,23 +123,38 @@ try {
   log(`Chromium ${browser.version()}; crossOriginIsolated=${await page.evaluate(() => crossOriginIsolated)}`);
 
   // 4. Signatures: raw WebCrypto vs the client's commit path, same worker, same run.
-  const w0 = await page.evaluate(() => window.lcBench.spawn());
-  const rounds = 5;
-  const r = await page.evaluate(([i, items, batch, n]) => window.lcBench.api(i).rawVerify(items, batch, n), [w0, raw, need, rounds] as const);
-  const c = await page.evaluate(([i, s, b, n, id]) => window.lcBench.api(i).commitVerify(id, s, b, n), [w0, toHex(encodeValidatorSet(set)), blocks, rounds, CHAIN] as const);
-  const rawPerS = r.verifies / (r.ms / 1000);
-  const lcPerS = c.signatures / (c.ms / 1000);
-  log(`raw WebCrypto: ${r.verifies} verifies in ${r.ms.toFixed(0)} ms (batches of ${need} in flight); commit path (${c.kind}): ${c.commits} commits of ${VALIDATORS}, ${c.signatures} signatures in ${c.ms.toFixed(0)} ms (${(c.commits / (c.ms / 1000)).toFixed(1)} commits/s)`);
-  emit('lc.commit_sigs_per_s', Math.round(lcPerS), 'sigs/s', { ref: Math.round(rawPerS), ratio: Number((lcPerS / rawPerS).toFixed(2)) });
+  if (!ONLY_SYNC) {
+    const w0 = await page.evaluate(() => window.lcBench.spawn());
+    const rounds = 5;
+    const r = await page.evaluate(([i, items, batch, n]) => window.lcBench.api(i).rawVerify(items, batch, n), [w0, raw, need, rounds] as const);
+    const c = await page.evaluate(([i, s, b, n, id]) => window.lcBench.api(i).commitVerify(id, s, b, n), [w0, toHex(encodeValidatorSet(set)), blocks, rounds, CHAIN] as const);
+    const rawPerS = r.verifies / (r.ms / 1000);
+    const lcPerS = c.signatures / (c.ms / 1000);
+    log(`raw WebCrypto: ${r.verifies} verifies in ${r.ms.toFixed(0)} ms (batches of ${need} in flight); commit path (${c.kind}): ${c.commits} commits of ${VALIDATORS}, ${c.signatures} signatures in ${c.ms.toFixed(0)} ms (${(c.commits / (c.ms / 1000)).toFixed(1)} commits/s)`);
+    emit('lc.commit_sigs_per_s', Math.round(lcPerS), 'sigs/s', { ref: Math.round(rawPerS), ratio: Number((lcPerS / rawPerS).toFixed(2)) });
 
-  // 5. Proof verification.
-  const p = await page.evaluate(([i, root, s]) => window.lcBench.api(i).proofVerify(root, s, 20), [w0, toHex(built.root), proofs.map(({ key, value, proof }) => ({ key, value, proof }))] as const);
-  emit('lc.proof_verify_us', Number(((p.ms * 1000) / p.proofs).toFixed(1)), 'us');
-  await page.evaluate((i) => window.lcBench.terminate(i), w0);
+    // 5. Proof verification.
+    const p = await page.evaluate(([i, root, s]) => window.lcBench.api(i).proofVerify(root, s, 20), [w0, toHex(built.root), proofs.map(({ key, value, proof }) => ({ key, value, proof }))] as const);
+    emit('lc.proof_verify_us', Number(((p.ms * 1000) / p.proofs).toFixed(1)), 'us');
+    await page.evaluate((i) => window.lcBench.terminate(i), w0);
+  }
 
-  // 6. Skipping sync over the synthetic chain, in a fresh worker.
-  const w1 = await page.evaluate(() => window.lcBench.spawn());
+  // 6. Skipping sync over the synthetic chain. The fixture builds (signs) each response body on
+  // first request; a warm-up sync in a throwaway worker (memory store) fills its cache, so the
+  // timed sync, in a fresh worker with a fresh IndexedDB store, measures the client, not the server.
   const trust = { height: 1, hash: toHex(chain.hashAt(1)) };
+  const diag = async (label: string): Promise<SyncDiag> => {
+    const w = await page.evaluate(() => window.lcBench.spawn());
+    const d = await page.evaluate(([i, o, tr]) => window.lcBench.api(i).syncDiag(o, tr, 'memory'), [w, origin, trust] as const);
+    await page.evaluate((i) => window.lcBench.terminate(i), w);
+    if (d.height !== String(HEIGHT)) throw new Error(`${label} sync ended at ${d.height}`);
+    log(`${label}: ${d.ms.toFixed(0)} ms (memory store), ${d.requests} requests in ${d.waves} waves (round trips on the critical path), network busy ${d.networkMs.toFixed(0)} ms, mean request ${d.meanRequestMs.toFixed(1)} ms, ≤ ${d.maxInFlight} in flight; relay handler: built ${chain.work.builtBodies} bodies in ${chain.work.buildMs.toFixed(0)} ms, ${chain.work.cachedBodies} from cache in ${chain.work.cachedMs.toFixed(1)} ms`);
+    return d;
+  };
+  await diag('warm-up sync (fixture signs on demand)');
+  chain.resetCounters();
+
+  const w1 = await page.evaluate(() => window.lcBench.spawn());
   const sync = await page.evaluate(async ([i, o, tr]) => {
     const api = window.lcBench.api(i);
     const t0 = performance.now();
@@ -147,9 +164,12 @@ try {
     return { ms, height: String(head.height), hash: head.hash, headers: s.headersVerified, signatures: s.signaturesVerified, bisections: s.bisections };
   }, [w1, origin, trust] as const);
   if (sync.height !== String(HEIGHT) || sync.hash !== toHex(chain.hashAt(HEIGHT))) throw new Error(`sync ended at ${sync.height} ${sync.hash}`);
-  log(`skip sync 1 → ${sync.height}: ${sync.ms.toFixed(0)} ms, ${sync.headers} headers verified, ${sync.signatures} signatures, ${sync.bisections} bisections; relay requests ${JSON.stringify(chain.requests)}`);
-  emit('lc.skip_sync_ms', Math.round(sync.ms), 'ms');
-  emit('lc.skip_sync_headers', sync.headers, 'headers');
+  const fixture = { ...chain.work };
+  log(`skip sync 1 → ${sync.height}: ${sync.ms.toFixed(0)} ms, ${sync.headers} headers verified, ${sync.signatures} signatures, ${sync.bisections} bisections; relay requests ${JSON.stringify(chain.requests)}; relay handler: ${fixture.cachedBodies} bodies from cache in ${fixture.cachedMs.toFixed(1)} ms, ${fixture.builtBodies} built in ${fixture.buildMs.toFixed(0)} ms`);
+  emit('lc.skip_sync_ms', Math.round(sync.ms), 'ms', { fixtureMs: Number((fixture.cachedMs + fixture.buildMs).toFixed(1)), builtBodies: fixture.builtBodies });
+  emit('lc.skip_sync_headers', sync.headers, 'headers', { bisections: sync.bisections, signatures: sync.signatures });
+  chain.resetCounters();
+  await diag('breakdown sync (same sync, instrumented fetch, fresh worker)');
 
   emit('lc.worker_bundle_gzip_kb', Number((gz.length / 1024).toFixed(1)), 'KB');
 

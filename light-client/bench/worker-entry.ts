@@ -7,6 +7,7 @@ import {
   decodeCommit, decodeHeader, decodeSmtProof, decodeValidatorSet, fromHex, prepareValidatorSet, verifyCommitLight, verifySmtProof,
 } from '@dipnet/protocol';
 import { createWorkerApi, installErrorTransfer } from '../src/worker.ts';
+import { createLightClient } from '../src/client.ts';
 import { countingVerifier, createEd25519Verifier } from '../src/verify/ed25519.ts';
 
 const hex = (s: string): Uint8Array<ArrayBuffer> => {
@@ -14,9 +15,63 @@ const hex = (s: string): Uint8Array<ArrayBuffer> => {
   return new Uint8Array(b);
 };
 
+export interface SyncDiag {
+  readonly ms: number;
+  /** Time with at least one relay request in flight. */
+  readonly networkMs: number;
+  readonly requests: number;
+  /** Mean time from fetch() to its body being read. */
+  readonly meanRequestMs: number;
+  readonly maxInFlight: number;
+  /** Times the client went from no request in flight to some: round trips on its critical path. */
+  readonly waves: number;
+  readonly headers: number;
+  readonly signatures: number;
+  readonly bisections: number;
+  readonly height: string;
+}
+
 export interface RawItem { readonly pk: string; readonly msg: string; readonly sig: string }
 
 const bench = {
+  /**
+   * The same skipping sync as `start()`, with the relay's fetch instrumented: how much of the
+   * wall time is spent waiting on requests vs in the client's own work.
+   */
+  async syncDiag(relay: string, trust: { height: number; hash: string }, store: 'memory' | 'indexeddb'): Promise<SyncDiag> {
+    let inFlight = 0;
+    let maxInFlight = 0;
+    let busySince = 0;
+    let networkMs = 0;
+    let requests = 0;
+    let requestMs = 0;
+    let waves = 0;
+    const timed: typeof fetch = async (input, init) => {
+      const t = performance.now();
+      if (inFlight++ === 0) {
+        busySince = t;
+        waves++;
+      }
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      requests++;
+      try {
+        const res = await fetch(input, init);
+        const body = await res.arrayBuffer();
+        return new Response(body, { status: res.status, headers: res.headers });
+      } finally {
+        const e = performance.now();
+        requestMs += e - t;
+        if (--inFlight === 0) networkMs += e - busySince;
+      }
+    };
+    const t0 = performance.now();
+    const lc = await createLightClient({ chainId: 'dipnet-lc-bench', trust, trustingPeriodMs: 14 * 86_400_000, relays: [relay], relayOptions: { fetch: timed }, store, follow: false });
+    const ms = performance.now() - t0;
+    const s = lc.stats();
+    const height = String(lc.head().height);
+    await lc.close();
+    return { ms, networkMs, requests, meanRequestMs: requestMs / requests, maxInFlight, waves, headers: s.headersVerified, signatures: s.signaturesVerified, bisections: s.bisections, height };
+  },
   /** Raw WebCrypto Ed25519: keys imported beforehand; `batch` verifies in flight at a time. */
   async rawVerify(items: RawItem[], batch: number, rounds: number): Promise<{ verifies: number; ms: number }> {
     const subtle = crypto.subtle;

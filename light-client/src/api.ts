@@ -281,6 +281,32 @@ export interface FireTransitionRequest extends ContractTxOptions {
   readonly args?: Readonly<Record<string, JsonValue | bigint>>;
 }
 
+export interface CreateProductRequest extends ContractTxOptions {
+  /** Id (hex or bytes) of an approved template. */
+  readonly template: string | Uint8Array;
+  /** The product's name (1..64 bytes of UTF-8). */
+  readonly name: string;
+  /** Where the product's metadata lives (≤ 256 bytes; a relative path, an http(s) URL or a small data: URI); default ''. */
+  readonly metadataUri?: string;
+  /** SHA-256 (hex or bytes) of the metadata's bytes; default all zeros (no metadata pinned). */
+  readonly metadataHash?: string | Uint8Array;
+  /** Unit price in units. */
+  readonly price: bigint;
+  readonly leadTimeMs: bigint;
+  /**
+   * The template's parameters by name in JSON form (protocol `paramsFromJson`): amounts and
+   * durations as numbers, decimal strings or bigints, `dpn…` addresses, 64-hex product ids, lists.
+   */
+  readonly params: Readonly<Record<string, JsonValue | bigint | readonly (JsonValue | bigint)[]>>;
+}
+
+export interface CreateProductResult extends ContractTxResult {
+  /** productId(signer, nonce), hex. */
+  readonly productId: string;
+  /** The new product, proven at `height`. */
+  readonly product: VerifiedProduct;
+}
+
 export type ContractTxStage =
   | { readonly stage: 'signed'; readonly hash: string; readonly nonce: bigint; readonly fee: bigint; readonly gas: bigint }
   | { readonly stage: 'submitted'; readonly hash: string }
@@ -353,6 +379,8 @@ export interface LightClient {
   placeOrder(req: PlaceOrderRequest, onProgress?: (s: ContractTxStage) => void): Promise<PlaceOrderResult>;
   /** Fires a signed transition (a milestone, a bid, a confirmation) on an order. */
   fireTransition(req: FireTransitionRequest, onProgress?: (s: ContractTxStage) => void): Promise<FireTransitionResult>;
+  /** Makes a product contract from an approved template; the wallet's address becomes its producer. */
+  createProduct(req: CreateProductRequest, onProgress?: (s: ContractTxStage) => void): Promise<CreateProductResult>;
   onHead(listener: (h: VerifiedHead) => void): () => void;
   onSyncProgress(listener: (p: SyncProgress) => void): () => void;
   onConflict(listener: (r: ConflictReport) => void): () => void;

@@ -12,11 +12,11 @@ import {
   type Header, type LightBlock, type SignatureVerifier,
 } from '@dipnet/protocol';
 import type {
-  ConflictReport, ContractTxStage, FireTransitionRequest, FireTransitionResult, LightClient, LightClientOptions, LightClientStats, PlaceOrderRequest,
+  ConflictReport, ContractTxStage, CreateProductRequest, CreateProductResult, FireTransitionRequest, FireTransitionResult, LightClient, LightClientOptions, LightClientStats, PlaceOrderRequest,
   PlaceOrderResult, SyncProgress, TransferRequest, TransferResult, TransferStage, VerifiedAccount, VerifiedHead, VerifiedOrder, VerifiedOrderTree,
   VerifiedParams, VerifiedProduct, VerifiedReceipt, VerifiedState, VerifiedTemplate,
 } from './api.ts';
-import { ContractReader, fireTransition, idBytes, placeOrder, type ContractTxHost } from './contracts.ts';
+import { ContractReader, createProduct, fireTransition, idBytes, placeOrder, type ContractTxHost } from './contracts.ts';
 import { ValidatorSetCache } from './verify/validator-cache.ts';
 import { createEd25519Verifier } from './verify/ed25519.ts';
 import { fetchLightBlock, toTrusted, verifySequential, verifySkipping, type TrustedHeader, type VerifyContext } from './verify/engine.ts';
@@ -31,6 +31,8 @@ import { STORE_SCHEMA_VERSION, type LightStore, type StoreMeta, type StoredHeade
 import { buildSignedTx, generateWallet, importWallet, walletFromStored, type Wallet } from './wallet/wallet.ts';
 
 const DAY_MS = 86_400_000;
+/** Heights behind the head beyond which a sync fetches the head's validator set speculatively. */
+const SPECULATE_SET_GAP = 100n;
 /** Codes of the chain's own verdicts on a tx (as opposed to an outage), except a full mempool. */
 const CHAIN_CODES: ReadonlySet<string> = new Set(Object.values(ErrorCode).filter((c) => c !== ErrorCode.TX_MEMPOOL_FULL));
 
@@ -263,6 +265,9 @@ class Client implements LightClient {
 
   /** Fetches and checks the trust root's header: pinned hash or genesis link, fresh enough, > 2/3 signed. */
   private async fetchRoot(src: LightSource, height: bigint, genesis: Uint8Array | null, pinned: Uint8Array | null): Promise<LightBlock> {
+    // Nothing is cached yet: ask for the root's set in the same round trip (checked against the header below).
+    const set = src.validatorSet(height);
+    set.catch(() => undefined);
     const sh = await src.signedHeader(height);
     const h = sh.header;
     if (h.height !== height) throw new LightError(LightErrorCode.LC_HEADER_INVALID, `asked for header ${height}, got ${h.height}`);
@@ -278,7 +283,8 @@ class Client implements LightClient {
         { height: height.toString(), ageMs: age, trustingPeriodMs: this.opts.trustingPeriodMs },
       );
     }
-    const lb = await fetchLightBlock(this.ctx, src, height, sh);
+    const validators = this.sets.get(toHex(h.validatorsHash)) ?? this.sets.add(await set, h.validatorsHash);
+    const lb: LightBlock = { header: h, commit: sh.commit, validators };
     await verifyCommitLight(this.chainId, h, sh.commit, lb.validators, this.ctx.verifier);
     this.statsData.headersVerified++;
     return lb;
@@ -319,7 +325,9 @@ class Client implements LightClient {
     if (this.opts.mode === 'sequential') {
       await verifySequential(this.ctx, src, this.latest, goal, (lb, t) => { lastBlock = lb; onAccept(lb, t); });
     } else {
-      lastBlock = await fetchLightBlock(this.ctx, src, goal, target);
+      // Far behind (a client coming back online), the head's set has most likely changed: fetch
+      // it with the header. Near the head it is most likely cached, so do not ask twice.
+      lastBlock = await fetchLightBlock(this.ctx, src, goal, target, goal - this.latest.header.height > SPECULATE_SET_GAP);
       await verifySkipping(this.ctx, src, this.latest, lastBlock, onAccept);
     }
     await this.crossCheck(src, lastBlock!, before, null);
@@ -686,6 +694,10 @@ class Client implements LightClient {
 
   fireTransition(req: FireTransitionRequest, onProgress?: (s: ContractTxStage) => void): Promise<FireTransitionResult> {
     return fireTransition(this.contractHost(), this.contracts, req, onProgress);
+  }
+
+  createProduct(req: CreateProductRequest, onProgress?: (s: ContractTxStage) => void): Promise<CreateProductResult> {
+    return createProduct(this.contractHost(), this.contracts, req, onProgress);
   }
 
   private contractHost(): ContractTxHost {

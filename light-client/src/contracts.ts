@@ -6,13 +6,13 @@
  * for bytes and proofs, never for answers (the relay's simulation is at most a gas hint).
  */
 import {
-  ContractKey, DipnetError, ErrorCode, LightError, LightErrorCode, MAX_ORDER_DEPTH, MAX_QUANTITY, decodeOrderRecord, decodeProductParams, decodeProductRecord,
-  decodeTemplateRecord, decodeTxReceipt, encodeArgs, equalBytes, formatAddress, formatDpn, fromHex, parseTemplate, rootOrderId,
-  scalarFromJson, taggedHash, templateId, toHex, txHash, utf8, valueToJson,
+  ContractKey, DipnetError, ErrorCode, LightError, LightErrorCode, MAX_ORDER_DEPTH, MAX_QUANTITY, METADATA_URI_MAX, PRODUCT_NAME_MAX, decodeOrderRecord,
+  decodeProductParams, decodeProductRecord, decodeTemplateRecord, decodeTxReceipt, encodeArgs, encodeProductParams, equalBytes, formatAddress, formatDpn,
+  fromHex, paramsFromJson, parseTemplate, productId, rootOrderId, scalarFromJson, taggedHash, templateId, toHex, txHash, utf8, valueToJson,
   type OrderRecord, type Template, type TxBody, type TxReceipt, type Value,
 } from '@dipnet/protocol';
 import type {
-  ContractTxOptions, ContractTxResult, ContractTxStage, FireTransitionRequest, FireTransitionResult, PlaceOrderRequest, PlaceOrderResult,
+  ContractTxOptions, ContractTxResult, ContractTxStage, CreateProductRequest, CreateProductResult, FireTransitionRequest, FireTransitionResult, PlaceOrderRequest, PlaceOrderResult,
   ShippingDetails, VerifiedAccount, VerifiedOrder, VerifiedOrderTree, VerifiedParams, VerifiedProduct, VerifiedReceipt, VerifiedState,
   VerifiedTemplate,
 } from './api.ts';
@@ -25,7 +25,7 @@ export const SHIPPING_SALT_BYTES = 32;
 /** Most orders getOrderTree reads; a larger graph comes back with `truncated: true`. */
 export const MAX_TREE_ORDERS = 512;
 /** Gas a contract tx's fee pays for unless told otherwise; unused gas is refunded by the chain. */
-export const DEFAULT_GAS = { placeOrder: 2_000_000n, fireTransition: 1_000_000n } as const;
+export const DEFAULT_GAS = { placeOrder: 2_000_000n, fireTransition: 1_000_000n, createProduct: 500_000n } as const;
 /** The chain meters at most this much gas per tx (MAX_TX_GAS): a larger allowance buys nothing. */
 export const MAX_GAS = 5_000_000n;
 const READ_CONCURRENCY = 8;
@@ -308,7 +308,7 @@ const safeProgress = (onProgress: ((s: ContractTxStage) => void) | undefined) =>
  * the fee it paid (`details.fee`).
  */
 export async function sendContractTx(
-  host: ContractTxHost, body: TxBody & { type: 'placeOrder' | 'fireTransition' }, opts: ContractTxOptions, onProgress?: (s: ContractTxStage) => void,
+  host: ContractTxHost, body: TxBody & { type: 'placeOrder' | 'fireTransition' | 'createProduct' }, opts: ContractTxOptions, onProgress?: (s: ContractTxStage) => void,
 ): Promise<{ result: ContractTxResult; wallet: Wallet }> {
   host.ensureUsable();
   const wallet = host.wallet();
@@ -419,6 +419,37 @@ export async function fireTransition(host: ContractTxHost, reader: ContractReade
   const body = { type: 'fireTransition' as const, order: id, transition: req.transition, args };
   const { result } = await sendContractTx(host, body, req, onProgress);
   return { ...result, order: await reader.order(id, { height: result.height }) };
+}
+
+/**
+ * Makes a product contract from an approved template. The template is read proven first: its
+ * parameter schema types `params` (their JSON form, as `paramsFromJson` reads it), and a template
+ * that is not approved is refused here with the chain's own code (TEMPLATE_NOT_APPROVED,
+ * TEMPLATE_DEPRECATED) before anything is signed. The new id is productId(signer, nonce).
+ */
+export async function createProduct(host: ContractTxHost, reader: ContractReader, req: CreateProductRequest, onProgress?: (s: ContractTxStage) => void): Promise<CreateProductResult> {
+  host.ensureUsable();
+  host.wallet();
+  const template = idBytes(req.template, 'template');
+  if (typeof req.name !== 'string' || req.name.trim() === '') invalid('a product needs a name');
+  if (utf8(req.name).length > PRODUCT_NAME_MAX) invalid(`the name is longer than ${PRODUCT_NAME_MAX} bytes`);
+  const metadataUri = req.metadataUri ?? '';
+  if (typeof metadataUri !== 'string' || utf8(metadataUri).length > METADATA_URI_MAX) invalid(`metadataUri must be text of at most ${METADATA_URI_MAX} bytes`);
+  const metadataHash = req.metadataHash === undefined ? new Uint8Array(32) : idBytes(req.metadataHash, 'metadataHash');
+  if (typeof req.price !== 'bigint' || req.price < 0n) invalid('price must be a non-negative bigint of units');
+  if (typeof req.leadTimeMs !== 'bigint' || req.leadTimeMs < 0n || req.leadTimeMs >= 1n << 64n) invalid('leadTimeMs must be a u64 bigint of milliseconds');
+  if (typeof req.params !== 'object' || req.params === null || Array.isArray(req.params)) invalid('params must be an object of the template\'s parameters in JSON form');
+  const t = await reader.template(template);
+  if (t.status === 'deprecated') throw new DipnetError(ErrorCode.TEMPLATE_DEPRECATED, `template "${t.name}" is deprecated (verified at block ${t.height})`);
+  if (t.status !== 'approved') throw new DipnetError(ErrorCode.TEMPLATE_NOT_APPROVED, `template "${t.name}" is ${t.status}, not approved (verified at block ${t.height})`);
+  // bigints are accepted for amounts and durations (as decimal strings in the JSON form).
+  const json = JSON.parse(JSON.stringify(req.params, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))) as Record<string, unknown>;
+  const params = encodeProductParams(t.template, paramsFromJson(t.template, json));
+  const body = { type: 'createProduct' as const, template, name: req.name, metadataUri, metadataHash, price: req.price, leadTimeMs: req.leadTimeMs, params };
+  const { result, wallet } = await sendContractTx(host, body, req, onProgress);
+  const id = productId(wallet.address, result.nonce);
+  const product = await reader.product(id, { height: result.height });
+  return { ...result, productId: toHex(id), product };
 }
 
 function paramsInvalid(msg: string): never {

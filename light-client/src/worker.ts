@@ -12,7 +12,7 @@ import { expose, wrap, proxy, transferHandlers, type Endpoint, type Remote } fro
 import { DipnetError, LightError, type ErrorCode, type LightErrorCode } from '@dipnet/protocol';
 import { createLightClient } from './client.ts';
 import type {
-  ConflictReport, ContractTxStage, FireTransitionRequest, LightClient, LightClientOptions, PlaceOrderRequest, SyncProgress, TransferRequest,
+  ConflictReport, ContractTxStage, CreateProductRequest, FireTransitionRequest, LightClient, LightClientOptions, PlaceOrderRequest, SyncProgress, TransferRequest,
   TransferStage, VerifiedHead, VerifiedOrderTree,
 } from './api.ts';
 
@@ -41,6 +41,7 @@ export interface LightClientWorkerApi {
   watchOrder(id: string | Uint8Array, listener: (t: VerifiedOrderTree) => void, onError?: (e: unknown) => void): () => void;
   placeOrder(req: PlaceOrderRequest, onProgress?: (s: ContractTxStage) => void): ReturnType<LightClient['placeOrder']>;
   fireTransition(req: FireTransitionRequest, onProgress?: (s: ContractTxStage) => void): ReturnType<LightClient['fireTransition']>;
+  createProduct(req: CreateProductRequest, onProgress?: (s: ContractTxStage) => void): ReturnType<LightClient['createProduct']>;
   /** Returns a (proxied) unsubscribe function. */
   onHead(listener: (h: VerifiedHead) => void): () => void;
   onSyncProgress(listener: (p: SyncProgress) => void): () => void;
@@ -119,6 +120,7 @@ export function createWorkerApi(): LightClientWorkerApi {
     watchOrder: (id, l, onError) => proxy(c().watchOrder(id, (t) => void l(t), onError ? (e) => void onError(cloneableError(e)) : undefined)),
     placeOrder: (req, onProgress) => c().placeOrder(req, onProgress ? (s) => void onProgress(s) : undefined),
     fireTransition: (req, onProgress) => c().fireTransition(req, onProgress ? (s) => void onProgress(s) : undefined),
+    createProduct: (req, onProgress) => c().createProduct(req, onProgress ? (s) => void onProgress(s) : undefined),
     onHead: (l) => proxy(c().onHead((h) => void l(h))),
     onSyncProgress: (l) => proxy(c().onSyncProgress((p) => void l(p))),
     onConflict: (l) => proxy(c().onConflict((r) => void l(r))),

@@ -32,6 +32,7 @@
  * @csspart overlay - the layer over the video's box.
  * @csspart hotspot - a hotspot button (also `hotspot-occluded` when the prop is occluded).
  * @csspart outline - the outline of a prop while paused.
+ * @csspart hotspot-card - the small card a hovered or focused hotspot shows (label; the price only once verified).
  * @csspart scene - the "shop this scene" container; @csspart scene-toggle - its disclosure button.
  * @csspart scene-list - the list of props in the current scene; @csspart scene-item - one entry's button.
  * @csspart error - the error message.
@@ -52,6 +53,7 @@ import './shop/dip-product-panel.ts';
 import type { ShopClient } from './shop/shop-client.ts';
 import { lazyShop } from './shop/lazy-shop.ts';
 import { messagesFor } from './shop/messages.ts';
+import { formatDpn } from './shop/format.ts';
 
 export const TAG = 'dip-shoppable-video';
 
@@ -69,6 +71,10 @@ export interface DipErrorDetail { source: string; path: string; message: string 
 
 /** A prop in frame at the current time, with its box in overlay CSS pixels. */
 interface Visible { prop: Prop; box: BoxAt; left: number; top: number; width: number; height: number }
+
+type TipReason = 'hover' | 'focus' | 'card';
+/** How long a card outlives the pointer leaving it or its hotspot, so the pointer can cross between the two. */
+const TIP_GRACE_MS = 300;
 
 const sourceOf = (el: HTMLTrackElement): string => el.getAttribute('src') ?? el.label ?? 'metadata track';
 
@@ -129,6 +135,13 @@ export class DipShoppableVideo extends LitElement {
     .sr {
       position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap;
     }
+    .tip {
+      position: absolute; left: 0; top: 0; display: grid; gap: 2px; max-width: 14rem; padding: 4px 8px; pointer-events: auto;
+      font: 13px/1.3 var(--dip-font, system-ui, sans-serif); color: var(--dip-panel-fg, #fff);
+      background: var(--dip-panel-bg, rgba(20, 20, 20, .92)); border-radius: 4px; box-shadow: 0 2px 8px rgba(0, 0, 0, .4);
+    }
+    .tip .price { font-weight: 700; font-variant-numeric: tabular-nums; }
+    .tip .ok { font-size: 11px; color: #7ee787; }
     .panel { position: absolute; right: 8px; top: 8px; max-height: calc(100% - 16px); max-width: calc(100% - 16px); pointer-events: auto; }
     [hidden] { display: none !important; }
     @keyframes dip-pulse { 70% { box-shadow: 0 0 0 10px transparent; } 100% { box-shadow: 0 0 0 0 transparent; } }
@@ -172,6 +185,12 @@ export class DipShoppableVideo extends LitElement {
   #overlayKey = '';
   #paused = true;
   #listOpen = false;
+  /**
+   * The hotspot card (WCAG 1.4.13): the prop it is for, what keeps it shown (pointer over the
+   * hotspot, keyboard focus on it, pointer over the card) and whether Esc dismissed it.
+   */
+  #tip: { id: string; via: Set<TipReason>; dismissed: boolean } | null = null;
+  #tipTimers = new Map<TipReason, ReturnType<typeof setTimeout>>();
   /** Props seen so far, newest first: the list for later when no overlay can be drawn (PiP, native fullscreen). */
   #seen = new Map<string, Prop>();
 
@@ -204,6 +223,7 @@ export class DipShoppableVideo extends LitElement {
     if (!this.#shop()) return;
     this.#opener = opener ?? ((this.renderRoot as ShadowRoot).activeElement as HTMLElement | null) ?? (document.activeElement as HTMLElement | null);
     this.#open = { product, label };
+    this.#tip = null; // the dialog replaces the card (which, removed, would fire no pointerleave)
     if (this.pauseOnOpen) this.#pause();
     this.requestUpdate();
   }
@@ -257,11 +277,16 @@ export class DipShoppableVideo extends LitElement {
     super.connectedCallback();
     // media-chrome fades every slotted child but the media while playing and the viewer is idle.
     if (this.parentElement?.localName === 'media-controller' && !this.hasAttribute('noautohide')) this.setAttribute('noautohide', '');
+    // Capture, at the window: Esc dismisses a hover card wherever focus is (even if a player stops the key).
+    window.addEventListener('keydown', this.#onTipKey, true);
     if (this.hasUpdated) this.#resolveVideo();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    window.removeEventListener('keydown', this.#onTipKey, true);
+    for (const t of this.#tipTimers.values()) clearTimeout(t);
+    this.#tipTimers.clear();
     this.#attach(null);
     this.#waitFor?.disconnect();
     this.#waitFor = null;
@@ -288,13 +313,26 @@ export class DipShoppableVideo extends LitElement {
     const m = messagesFor(this.locale ?? document.documentElement.lang);
     const now = new Set(vis.map((v) => v.prop.id));
     const earlier = [...this.#seen.values()].filter((p) => !now.has(p.id)).reverse();
+    const tip = this.#tipShown();
+    const tipProp = tip ? vis.find((v) => v.prop.id === tip.id)?.prop : undefined;
+    // Only a price the light client already proved (never fetched for a hover, never unverified).
+    const tipItem = tipProp ? this.#shop()?.cachedProduct?.(tipProp.product.contract) ?? null : null;
     return html`
       <slot @slotchange=${this.#resolveVideo}></slot>
       <div class="overlay" part="overlay">
         ${this.#paused ? vis.map(() => html`<div class="outline" part="outline"></div>`) : nothing}
         ${vis.map((v) => html`<button type="button" class="hotspot ${v.box.occluded ? 'occluded' : ''}"
             part=${v.box.occluded ? 'hotspot hotspot-occluded' : 'hotspot'} data-id=${v.prop.id}
+            aria-describedby=${tipItem && tipProp?.id === v.prop.id ? 'tip-price' : nothing}
+            @pointerenter=${() => this.#tipOn(v.prop.id, 'hover')} @pointerleave=${() => this.#tipOff('hover', TIP_GRACE_MS)}
+            @focus=${() => this.#tipOn(v.prop.id, 'focus')} @blur=${() => this.#tipOff('focus', 0)}
             @click=${(e: Event) => this.#activate(v.prop, 'hotspot', e.currentTarget as HTMLElement)}><span class="sr">${v.prop.label}</span></button>`)}
+        ${tipProp ? html`<div class="tip" part="hotspot-card" role="tooltip" data-id=${tipProp.id}
+            @pointerenter=${() => this.#tipOn(tipProp.id, 'card')} @pointerleave=${() => this.#tipOff('card', TIP_GRACE_MS)}>
+            <span class="label">${tipProp.label}</span>
+            ${tipItem ? html`<span class="price" id="tip-price">${formatDpn(tipItem.price, this.locale ?? undefined)}</span>
+              <span class="ok">${m.verifiedAt(String(tipItem.height))}</span>` : nothing}
+          </div>` : nothing}
         <div class="scene" part="scene" ?hidden=${this.#open !== null || (vis.length === 0 && earlier.length === 0)}>
           <button type="button" part="scene-toggle" aria-expanded=${this.#listOpen ? 'true' : 'false'} aria-controls="scene-list"
             @click=${this.#toggleList}>${m.shopThisScene(vis.length)}</button>
@@ -513,6 +551,11 @@ export class DipShoppableVideo extends LitElement {
     }
     const before = new Set(this.#visible.map((v) => v.prop.id));
     this.#visible = visible;
+    // The prop left the frame: its card goes too (and must not linger on a stale pointer state).
+    if (this.#tip && !seen.has(this.#tip.id)) {
+      this.#tip = null;
+      this.requestUpdate();
+    }
     this.#overlay = { ox, oy, ew, eh };
     const key = visible.map((v) => `${v.prop.id}${v.box.occluded ? '*' : ''}`).join('\n') + (this.#paused ? '|p' : '');
     if (key !== this.#key) {
@@ -559,7 +602,66 @@ export class DipShoppableVideo extends LitElement {
         o.style.height = `${v.height}px`;
       }
     });
+    this.#placeTip(overlay, ew, eh);
   }
+
+  /** Puts the card beside its hotspot, overlapping its edge (no gap for the pointer to fall into), flipped to stay in the overlay. */
+  #placeTip(overlay: HTMLElement, ew: number, eh: number): void {
+    const card = overlay.querySelector<HTMLElement>('.tip');
+    const v = card && this.#visible.find((x) => x.prop.id === card.dataset.id);
+    if (!card || !v) return;
+    const cx = v.left + v.width / 2;
+    const cy = v.top + v.height / 2;
+    const w = card.offsetWidth;
+    const h = card.offsetHeight;
+    const x = cx + 8 + w <= ew ? cx + 8 : Math.max(0, cx - 8 - w);
+    const y = cy + 8 + h <= eh ? cy + 8 : Math.max(0, cy - 8 - h);
+    card.style.transform = `translate(${x}px, ${y}px)`;
+  }
+
+  // ---- hover cards (WCAG 1.4.13: dismissible, hoverable, persistent) -----------------------
+
+  #tipShown(): { id: string } | null {
+    const t = this.#tip;
+    return t && t.via.size > 0 && !t.dismissed && this.#open === null ? t : null;
+  }
+
+  #tipOn(id: string, why: TipReason): void {
+    clearTimeout(this.#tipTimers.get(why));
+    this.#tipTimers.delete(why);
+    if (this.#tip?.id !== id) this.#tip = { id, via: new Set(), dismissed: false };
+    // A fresh hover or focus after Esc shows the card again; moving onto the card does not undo Esc.
+    if (why !== 'card') this.#tip.dismissed = false;
+    this.#tip.via.add(why);
+    this.requestUpdate();
+  }
+
+  #tipOff(why: TipReason, delay: number): void {
+    const drop = (): void => {
+      this.#tipTimers.delete(why);
+      const t = this.#tip;
+      if (!t?.via.delete(why)) return;
+      if (t.via.size === 0) {
+        // Pointer gone: fall back to the card of a hotspot that still has focus.
+        const focused = (this.renderRoot as ShadowRoot).activeElement as HTMLElement | null;
+        const id = focused?.classList.contains('hotspot') ? focused.dataset.id : undefined;
+        this.#tip = id ? { id, via: new Set(['focus']), dismissed: t.dismissed && t.id === id } : null;
+      }
+      this.requestUpdate();
+    };
+    clearTimeout(this.#tipTimers.get(why));
+    if (delay > 0) this.#tipTimers.set(why, setTimeout(drop, delay));
+    else drop();
+  }
+
+  #onTipKey = (e: KeyboardEvent): void => {
+    if (e.key !== 'Escape' || !this.#tipShown()) return;
+    // Hides the card only: focus and pointer stay where they are. The removed card fires no
+    // pointerleave, so it stops counting as hovered now.
+    this.#tip!.dismissed = true;
+    this.#tip!.via.delete('card');
+    this.requestUpdate();
+  };
 
   #toggleList = (): void => {
     this.#listOpen = !this.#listOpen;

@@ -10,7 +10,10 @@
  * @attr annotations - URL of a JSON annotation document to start from (optional).
  * @attr fps - the video's declared frame rate (default 25).
  * @prop validateProduct - `(product) => Promise<string | null>`: null when the product may be used,
- *   else why not. Defaults to the format check; the chain-backed check plugs in here.
+ *   else why not. Defaults to the format check; the chain-backed check (`chain.ts`) plugs in here.
+ * @slot chain - under the track card: the chain panel (`<dip-studio-chain>`), which links the selected
+ *   track to a product contract or makes one.
+ * @fires studio-selection - when the selected track or its fields change (`detail: { index, track }`).
  */
 import { LitElement, css, html, nothing, type TemplateResult } from 'lit';
 import { parseAnnotationText } from '@dipnet/widget/annotations';
@@ -27,6 +30,7 @@ import { importCvatXml } from './formats/cvat.ts';
 import { importMot } from './formats/mot.ts';
 import { uniqueId, type Box, type ImportResult, type StudioTrack } from './formats/track.ts';
 import { ensureDuration, ensureSeekable } from '../media.ts';
+import { saveForViewer, VIEWER_FROM_STUDIO } from './handoff.ts';
 
 export const TAG = 'dip-studio';
 
@@ -141,8 +145,53 @@ export class DipStudio extends LitElement {
     this.#resolveReady();
   }
 
+  #announced: { index: number; track: StudioTrack | undefined; issue: string | undefined } = { index: -2, track: undefined, issue: undefined };
+
   override updated(): void {
     if (this.annotations !== this.#loadedAnnotations && this.hasUpdated) void this.#loadAnnotations();
+    const index = this.#selected;
+    const track = this.tracks[index];
+    const issue = this.#productIssues.find((p) => p.track === index)?.message;
+    const a = this.#announced;
+    if (a.index !== index || a.track !== track || a.issue !== issue) {
+      this.#announced = { index, track, issue };
+      this.dispatchEvent(new CustomEvent('studio-selection', { detail: { index, track }, bubbles: true, composed: true }));
+    }
+  }
+
+  /** Sets track `i`'s product id (an undoable edit, re-checked by `validateProduct`). */
+  setProduct(i: number, product: string): void {
+    this.#setField(i, 'product', product);
+  }
+
+  /** Selects track `i` (or none with -1). */
+  select(i: number): void {
+    this.#selected = i >= 0 && i < this.tracks.length ? i : -1;
+    this.requestUpdate();
+  }
+
+  /** The chain's word on track `i`'s product, or undefined when it raised nothing (or is still checking). */
+  productIssue(i: number): string | undefined {
+    return this.#productIssues.find((p) => p.track === i)?.message;
+  }
+
+  get checkingProducts(): boolean { return this.#checking; }
+
+  /**
+   * "Watch in the viewer": the export (as Export JSON writes it) saved in this browser for the
+   * viewer page, which `/?annotations=studio` opens with it (handoff.ts). Returns the text.
+   */
+  openInViewer(open = true): string | null {
+    try {
+      const text = this.exportJson();
+      saveForViewer(text);
+      this.#note('ok', [`Saved ${this.tracks.length} track(s) for the viewer in this browser: ${VIEWER_FROM_STUDIO}`]);
+      if (open) window.open(VIEWER_FROM_STUDIO, '_blank');
+      return text;
+    } catch (e) {
+      this.#note('error', [`Not handed to the viewer: ${(e as Error).message}`]);
+      return null;
+    }
   }
 
   async #loadAnnotations(): Promise<void> {
@@ -613,7 +662,7 @@ export class DipStudio extends LitElement {
       <label class="field">Product id (64 hex)
         <input name="product" .value=${t.product} spellcheck="false" placeholder="64 lowercase hex" aria-invalid=${Boolean(productError || fromChain)}
           aria-describedby="product-state" @change=${(e: Event) => this.#setField(i, 'product', (e.target as HTMLInputElement).value)}></label>
-      <p class="derived" id="product-state">${productError ?? fromChain?.message ?? (this.#checking ? 'checking…' : '✓ product id accepted')}</p>
+      <p class="derived" id="product-state" data-state=${productError || fromChain ? 'error' : this.#checking ? 'checking' : 'ok'}>${productError ?? fromChain?.message ?? (this.#checking ? 'checking…' : '✓ product id accepted')}</p>
       <p class="kfstate">Frame <b>${this.#frame}</b>: <b data-testid="kf-state">${state}</b>${shown ? html` · x ${shown.x.toFixed(3)} y ${shown.y.toFixed(3)} w ${shown.w.toFixed(3)} h ${shown.h.toFixed(3)}` : nothing}</p>
       <div class="row" role="group" aria-label="Keyframe at this frame">
         <button aria-pressed=${Boolean(kf)} aria-keyshortcuts="K" title="Keyframe on/off (K)" @click=${() => this.toggleKeyframe()}>Keyframe <kbd>K</kbd></button>
@@ -676,6 +725,7 @@ export class DipStudio extends LitElement {
             </button></li>`)}</ul>` : html`<p class="hint">No tracks yet: drag over the video to draw one.</p>`}
         </section>
         ${this.#renderSelected()}
+        <slot name="chain"></slot>
         <section class="card" aria-labelledby="val-h">
           <h2 id="val-h">Checks</h2>
           ${issues.length === 0 ? html`<p class="ok">✓ Ready to export${this.#checking ? ' (checking products…)' : ''}</p>` : html`
@@ -690,6 +740,7 @@ export class DipStudio extends LitElement {
               <input type="file" aria-label="Import annotations: widget JSON, WebVTT, CVAT for video XML 1.1 or MOT CSV" accept=".json,.vtt,.xml,.txt,.csv" multiple @change=${(e: Event) => void this.#onFile(e)}></span>
             <button class="primary" ?disabled=${exportBlocked} @click=${() => this.#download('json')}>Export JSON</button>
             <button ?disabled=${exportBlocked} @click=${() => this.#download('vtt')}>Export WebVTT</button>
+            <button ?disabled=${exportBlocked} title="Saves the export in this browser and opens the viewer page with it" @click=${() => this.openInViewer()}>Watch in the viewer ↗</button>
           </div>
           <p class="hint">${exportBlocked ? `Export needs ${errors.length} problem(s) fixed.` : 'Exports the widget\'s annotation format.'} Import takes widget JSON, WebVTT, CVAT “for video 1.1” XML and MOT CSV (pixels of this ${this.#size.w || '?'}×${this.#size.h || '?'} video; frame n → frame n − 1).</p>
           ${this.#notes.length ? html`<div class="notes ${this.#noteKind}" role=${this.#noteKind === 'error' ? 'alert' : 'status'}>${this.#notes.map((n) => html`<p>${n}</p>`)}</div>` : nothing}

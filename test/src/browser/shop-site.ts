@@ -4,6 +4,8 @@
  * front of it), the chain seeded with real txs (the bill-of-materials template approved by two
  * committee members, a lining and a jacket whose metadata and image are pinned by hash), and a
  * static site serving the page, the element, the light-client worker and the metadata.
+ * `/mc` is the same page with the site's player built on Mux's media-chrome: the element sits
+ * inside `<media-controller>` (with `for="film"`) beside the control bar.
  */
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -31,19 +33,32 @@ export interface ShopSite {
   readonly jacket: string;
   readonly lining: string;
   readonly liningMaker: KeyPair;
+  /** A viewer's key funded at seeding (500 DPN), for importing an existing wallet into the panel. */
+  readonly viewer: KeyPair;
   /** Submits txs to node 0 (consecutive nonces per signer) and waits until all are committed. */
   commitAll(txs: [KeyPair, TxBody][]): Promise<void>;
   close(): Promise<void>;
 }
 
-const page = (chainId: string, relay: string, genesis: string) => `<!doctype html><meta charset="utf-8"><title>StreamCo — Episode 3</title>
+const page = (chainId: string, relay: string, genesis: string, mediaChrome = false) => {
+  const attrs = `src="/props.json" chain-id="${chainId}" checkpoint="${genesis}" relay="${relay}" worker="/lc-worker.js" pause-on-open locale="en"`;
+  const player = mediaChrome
+    ? `<media-controller id="mc">
+  <video id="film" slot="media" muted playsinline></video>
+  <dip-shoppable-video id="player" for="film" ${attrs}></dip-shoppable-video>
+  <media-control-bar><media-play-button></media-play-button><media-time-range></media-time-range><media-mute-button></media-mute-button></media-control-bar>
+</media-controller>
+<script type="module" src="/media-chrome.js"></script>`
+    : `<dip-shoppable-video id="player" ${attrs}>
+  <video id="film" muted playsinline></video>
+</dip-shoppable-video>`;
+  return `<!doctype html><html lang="en"><meta charset="utf-8"><title>StreamCo — Episode 3</title>
 <link rel="stylesheet" href="/site.css">
 <h1>StreamCo · The Atelier, episode 3</h1>
-<dip-shoppable-video id="player" src="/props.json" chain-id="${chainId}" checkpoint="${genesis}" relay="${relay}" worker="/lc-worker.js" pause-on-open locale="en">
-  <video id="film" muted playsinline></video>
-</dip-shoppable-video>
+${player}
 <script type="module" src="/widget.js"></script>
-<script type="module" src="/host.js"></script>`;
+<script type="module" src="/host.js"></script></html>`;
+};
 
 // The host's analytics: every widget event, in order (a module file: the page could run under a strict CSP).
 const HOST_JS = `window.placed = []; window.events = [];
@@ -87,8 +102,9 @@ export async function startShopSite(chainId: string): Promise<ShopSite> {
     const bom = { code, id: templateId(code), template: parseTemplate(code) };
     const sale = devKey('sale');
     const designer = devKey('widget-buy/designer'), maker = devKey('widget-buy/maker'), liningMaker = devKey('widget-buy/lining');
+    const viewer = devKey('widget-buy/viewer');
     const committee = [0, 1].map(devCommitteeKey);
-    await commitAll([designer, maker, liningMaker, ...committee].map((k): [KeyPair, TxBody] => [sale, { type: 'transfer', to: addressOf(k.publicKey), amount: dpn(500), memo: '' }]));
+    await commitAll([designer, maker, liningMaker, viewer, ...committee].map((k): [KeyPair, TxBody] => [sale, { type: 'transfer', to: addressOf(k.publicKey), amount: dpn(500), memo: '' }]));
     await commitAll([[designer, { type: 'submitTemplate', code: bom.code, designerFee: dpn(1) }]]);
     await commitAll(committee.map((m): [KeyPair, TxBody] => [m, { type: 'reviewTemplate', template: bom.id, approve: true }]));
     const direct = { parts: [], guarantee: [], inspection: [], logistics: [], graceMs: 3_600_000, confirmWindowMs: 3_600_000 };
@@ -107,6 +123,7 @@ export async function startShopSite(chainId: string): Promise<ShopSite> {
       entryPoints: {
         widget: new URL('../../../widget/src/dip-shoppable-video.ts', import.meta.url).pathname,
         'lc-worker': new URL('../../../light-client/src/worker-entry.ts', import.meta.url).pathname,
+        'media-chrome': new URL(import.meta.resolve('media-chrome')).pathname,
       },
       outdir: outDir, bundle: true, platform: 'browser', format: 'esm', target: 'chrome120', minify: true, logLevel: 'error', write: true,
     });
@@ -114,24 +131,27 @@ export async function startShopSite(chainId: string): Promise<ShopSite> {
     const js = 'text/javascript; charset=utf-8';
     // A strict Content-Security-Policy, as a careful streaming site sends: no inline script or
     // style, no eval; the widget, its panel and the light-client worker must work within it.
-    const csp = (relay: string) => ({
-      'content-security-policy': `default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; media-src 'self' blob:; connect-src 'self' data: ${relay}; worker-src 'self'; object-src 'none'; base-uri 'none'`,
+    // media-chrome (the `/mc` player, not the widget) applies inline styles, so that page allows them.
+    const csp = (relay: string, styles = "'self'") => ({
+      'content-security-policy': `default-src 'self'; script-src 'self'; style-src ${styles}; img-src 'self' blob: data:; media-src 'self' blob:; connect-src 'self' data: ${relay}; worker-src 'self'; object-src 'none'; base-uri 'none'`,
     });
     const site = await serveStatic({
       '/': ['text/html; charset=utf-8', page(chainId, net.relayUrls[0]!, genesis), csp(net.relayUrls[0]!)],
       '/liar': ['text/html; charset=utf-8', page(chainId, proxy.url, genesis), csp(proxy.url)],
+      '/mc': ['text/html; charset=utf-8', page(chainId, net.relayUrls[0]!, genesis, true), csp(net.relayUrls[0]!, "'self' 'unsafe-inline'")],
+      '/media-chrome.js': [js, await readFile(join(outDir, 'media-chrome.js'))],
       '/widget.js': [js, await readFile(join(outDir, 'widget.js'))],
       '/lc-worker.js': [js, await readFile(join(outDir, 'lc-worker.js'))],
       '/props.json': ['application/json', props(jacket)],
       '/host.js': [js, HOST_JS],
-      '/site.css': ['text/css', 'body{margin:16px;font:15px system-ui,sans-serif;background:#111;color:#eee} #film{width:720px;height:405px;background:#000;display:block}'],
+      '/site.css': ['text/css', 'body{margin:16px;font:15px system-ui,sans-serif;background:#111;color:#eee} #film{width:720px;height:405px;background:#000;display:block} media-controller{width:720px;height:405px}'],
       '/meta/jacket.json': ['application/json', META],
       '/meta/lining.json': ['application/json', '{}'],
       '/meta/jacket.svg': ['image/svg+xml', IMAGE],
       '/axe.js': [js, axe.source],
     });
     cleanups.push(() => site.close());
-    return { net, base: site.base, jacket, lining, liningMaker, commitAll, close };
+    return { net, base: site.base, jacket, lining, liningMaker, viewer, commitAll, close };
   } catch (e) {
     await close();
     throw e;

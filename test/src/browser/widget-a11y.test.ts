@@ -8,6 +8,9 @@
  * hotspots and the scene list showing; keyboard alone reaches every hotspot and the scene-list
  * toggle with Tab, each a real `<button>` ≥ 24×24 CSS px named by its prop label, with a visible
  * focus outline; Enter and Space activate them (`dip-hotspot-click`, toggle `aria-expanded`);
+ * hover cards per WCAG 1.4.13 — hovering or focusing a hotspot shows its label as a tooltip card
+ * (no price: nothing was verified here) that the pointer can move onto, that stays until hover and
+ * focus leave, and that Esc dismisses without moving focus (axe clean with a card shown);
  * and the widget does nothing the CSP blocks — any `securitypolicyviolation`, page error or
  * console error fails the test (a final canary shows the policy is enforced and the detector works).
  * axe is served same-origin and added with `addScriptTag({ url })`: inline `content` would itself
@@ -227,6 +230,95 @@ test('keyboard only: Enter and Space activate hotspots, scene items and the togg
   assert.equal((await focused())?.expanded, 'true', 'Space unfolds it again');
   assert.equal(await page.evaluate(() => document.querySelector('dip-shoppable-video')!.shadowRoot!.querySelector<HTMLElement>('[part~="scene-list"]')!.hidden), false);
   await noErrors('keyboard activation');
+});
+
+type CardState = { id: string | null; text: string; role: string | null; rect: { x: number; y: number; w: number; h: number } } | null;
+
+/** The hover card (if shown): which hotspot it is for, its text and box. */
+const hoverCard = (): Promise<CardState> => page.evaluate(() => {
+  const c = document.querySelector('dip-shoppable-video')!.shadowRoot!.querySelector<HTMLElement>('[part~="hotspot-card"]');
+  if (!c) return null;
+  const r = c.getBoundingClientRect();
+  return { id: c.dataset.id ?? null, text: c.innerText.trim(), role: c.getAttribute('role'), rect: { x: r.x, y: r.y, w: r.width, h: r.height } };
+});
+
+/** Centre of a hotspot, in page pixels. */
+const centre = (id: string): Promise<{ x: number; y: number }> => page.evaluate((pid) => {
+  const r = document.querySelector('dip-shoppable-video')!.shadowRoot!.querySelector(`button[part~="hotspot"][data-id="${pid}"]`)!.getBoundingClientRect();
+  return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+}, id);
+
+const waitCard = async (want: string | null): Promise<CardState> => {
+  const t0 = Date.now();
+  for (;;) {
+    const c = await hoverCard();
+    if ((c?.id ?? null) === want) return c;
+    if (Date.now() - t0 > 3000) throw new Error(`hover card: wanted ${want}, have ${JSON.stringify(c)}`);
+    await page.waitForTimeout(50);
+  }
+};
+
+test('hover cards (WCAG 1.4.13): shown on hover and focus, hoverable, persistent, dismissed by Esc without moving focus', async () => {
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  await page.mouse.move(5, 5);
+  await waitCard(null);
+
+  // Hover: the prop's label as text; no price, because nothing was verified (no light client here).
+  const lamp = await centre('lamp');
+  await page.mouse.move(lamp.x, lamp.y);
+  const shown = await waitCard('lamp');
+  say(`hover card: ${JSON.stringify(shown)}`);
+  assert.equal(shown!.text, LABELS.lamp);
+  assert.equal(shown!.role, 'tooltip');
+  assert.doesNotMatch(shown!.text, /DPN/, 'no price that was not verified');
+  const topAtCentre = await page.evaluate(({ x, y }) => (document.querySelector('dip-shoppable-video')!.shadowRoot!.elementFromPoint(x, y) as HTMLElement | null)?.dataset.id, lamp);
+  assert.equal(topAtCentre, 'lamp', 'the card leaves the hotspot itself uncovered');
+
+  // Hoverable: the pointer moves from the hotspot onto the card (in steps) and it stays, past the grace period.
+  const r = shown!.rect;
+  await page.mouse.move(r.x + r.w / 2, r.y + r.h / 2, { steps: 8 });
+  await page.waitForTimeout(700);
+  assert.equal((await hoverCard())?.id, 'lamp', 'the card stays while the pointer is on it');
+  // Persistent: nothing times it out.
+  await page.waitForTimeout(1500);
+  assert.equal((await hoverCard())?.id, 'lamp', 'the card persists while hovered');
+
+  // Dismissible: Esc hides it with the pointer still on it, and focus does not move.
+  const before = await focused();
+  await page.keyboard.press('Escape');
+  await waitCard(null);
+  assert.deepEqual(await focused(), before, 'Esc did not move focus');
+  // Leaving and hovering again brings it back.
+  await page.mouse.move(5, 5);
+  await page.mouse.move(lamp.x, lamp.y, { steps: 4 });
+  await waitCard('lamp');
+  // The pointer leaves for empty space: the card goes (after the short grace period).
+  await page.mouse.move(5, 5, { steps: 2 });
+  await waitCard(null);
+
+  // Focus: Tab to a hotspot shows its card; it persists; Esc hides it and focus stays on the hotspot.
+  const stop = await tabTo('hotspot:vase');
+  assert.equal(keyOf(stop), 'hotspot:vase');
+  assert.equal((await waitCard('vase'))!.text, LABELS.vase);
+  await page.waitForTimeout(1000);
+  assert.equal((await hoverCard())?.id, 'vase', 'the focus card persists');
+  assert.equal(await page.locator('dip-shoppable-video button[part~="hotspot"][data-id="vase"]').ariaSnapshot(), `- button "${LABELS.vase}"`, 'the card does not change the name');
+
+  // axe with a card showing.
+  const violations = await page.evaluate(async () => {
+    const a = (window as unknown as { axe: typeof axe }).axe;
+    const res = await a.run(document.querySelector('dip-shoppable-video')!);
+    return res.violations.map((x) => `${x.id}: ${x.help} — ${x.nodes.map((n) => JSON.stringify(n.target)).join('; ')}`);
+  });
+  assert.deepEqual(violations, [], 'axe violations with a hover card shown');
+
+  await page.keyboard.press('Escape');
+  await waitCard(null);
+  assert.equal(keyOf(await focused()), 'hotspot:vase', 'Esc dismissed the card; focus stayed on the hotspot');
+  // Focus leaves: no card.
+  await page.keyboard.press('Tab');
+  await waitCard(null);
+  await noErrors('hover cards');
 });
 
 test('the strict CSP is enforced and watched: the widget caused no violation, an inline style/script canary does', async () => {

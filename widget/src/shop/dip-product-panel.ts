@@ -36,6 +36,13 @@ const SHIPPING_FIELDS = ['name', 'address', 'postcode', 'country', 'email'] as c
 type ShippingField = (typeof SHIPPING_FIELDS)[number];
 const MAX_QUANTITY = 10;
 
+/** A 64-hex secret key as bytes, or null. */
+const keyBytes = (text: string): Uint8Array | null => {
+  const hex = text.trim();
+  if (!/^[0-9a-fA-F]{64}$/.test(hex)) return null;
+  return Uint8Array.from({ length: 32 }, (_, i) => parseInt(hex.slice(2 * i, 2 * i + 2), 16));
+};
+
 const errorText = (e: unknown): string => {
   const err = e as { code?: string; message?: string };
   const msg = String(err?.message ?? e).replace(/^[A-Z_]+: /, '');
@@ -78,6 +85,9 @@ export class DipProductPanel extends LitElement {
     label { display: grid; gap: 2px; margin: 6px 0; }
     input, select { font: inherit; padding: 5px 8px; border-radius: 4px; border: 1px solid rgba(255, 255, 255, .35); background: rgba(0, 0, 0, .35); color: inherit; }
     .actions { display: flex; gap: 8px; justify-content: flex-end; margin-top: 12px; }
+    button.link { background: none; border: 0; padding: 4px 0; min-height: 24px; font-size: 12px; text-decoration: underline; opacity: .85; }
+    .import { margin-top: 8px; border-top: 1px solid rgba(255, 255, 255, .15); padding-top: 4px; }
+    input[aria-invalid="true"] { border-color: #ffb4a8; }
     .note { font-size: 12px; opacity: .8; }
     code { font-size: 12px; word-break: break-all; }
     ol.stages { margin: 8px 0; padding-left: 20px; }
@@ -115,6 +125,9 @@ export class DipProductPanel extends LitElement {
   #metaError = '';
   #error = '';
   #wallet: ShopWallet | null = null;
+  /** The "Import a key" form is unfolded (kept off the main path); its error, if any. */
+  #importing = false;
+  #importError = '';
   #quantity = 1;
   #shipping: Record<ShippingField, string> = { name: '', address: '', postcode: '', country: '', email: '' };
   #maxFee = 0n;
@@ -196,6 +209,8 @@ export class DipProductPanel extends LitElement {
     this.#placed = null;
     this.#tree = null;
     this.#quantity = 1;
+    this.#importing = false;
+    this.#importError = '';
     this.#step = 'loading';
     const client = this.client;
     const id = this.product;
@@ -278,6 +293,7 @@ export class DipProductPanel extends LitElement {
         <dt>${m.leadTime}</dt><dd>${formatDuration(p.leadTimeMs, m)}</dd>
         <dt>${p.open ? m.available : m.notAvailable}</dt><dd>${p.open ? '●' : '○'}</dd>
       </dl>
+      ${this.#walletRows(m)}
       <div class="actions"><button type="button" class="primary" ?disabled=${!p.open} @click=${() => this.#set('form')}>${m.buy}</button></div>
     `;
   }
@@ -344,9 +360,9 @@ export class DipProductPanel extends LitElement {
         <dt><strong>${m.total}</strong></dt><dd><strong>${formatDpn(total, loc)}</strong></dd>
         <dt>${m.networkFee}</dt><dd>${formatDpn(this.#maxFee, loc)}</dd>
         <dt>${m.shippingFingerprint}</dt><dd><code title=${this.#commit?.commitment ?? ''}>${shortHex(this.#commit?.commitment ?? '')}</code></dd>
-        <dt>${m.fromWallet}</dt><dd>${w ? html`<code title=${w.address}>${shortAddress(w.address)}</code>` : '—'}</dd>
-        ${w ? html`<dt>${m.balance}</dt><dd>${formatDpn(w.balance, loc)}</dd>` : nothing}
+        ${w ? nothing : html`<dt>${m.fromWallet}</dt><dd>—</dd>`}
       </dl>
+      ${this.#walletRows(m)}
       ${!w ? html`<p>${m.noWallet}</p>` : nothing}
       ${short ? html`<p class="warn" role="alert">${m.insufficient(formatDpn(total + this.#maxFee, loc))}</p>` : nothing}
       <div class="actions">
@@ -354,8 +370,70 @@ export class DipProductPanel extends LitElement {
         ${w ? html`<button type="button" class="primary" ?disabled=${short} @click=${this.#pay}>${m.pay}</button>`
           : html`<button type="button" class="primary" @click=${this.#createWallet}>${m.createWallet}</button>`}
       </div>
+      ${w ? nothing : this.#importForm(m)}
     `;
   }
+
+  /** The paying wallet and its verified balance (card and confirm steps), once one exists. */
+  #walletRows(m: Messages): unknown {
+    const w = this.#wallet;
+    if (!w) return nothing;
+    return html`<dl class="wallet">
+      <dt>${m.fromWallet}</dt><dd><code title=${w.address}>${shortAddress(w.address)}</code></dd>
+      <dt>${m.balance}</dt><dd>${formatDpn(w.balance, this.locale ?? undefined)}</dd>
+    </dl>`;
+  }
+
+  /**
+   * "Import a key", folded under a small link-style toggle beside "Create a wallet". The field is
+   * not bound to any property: its value is read once on submit, handed to the light client, and
+   * cleared; the widget keeps no copy.
+   */
+  #importForm(m: Messages): unknown {
+    const err = this.#importError;
+    return html`
+      <button type="button" class="link" aria-expanded=${this.#importing ? 'true' : 'false'} aria-controls="import"
+        @click=${this.#toggleImport}>${m.importKey}</button>
+      ${this.#importing ? html`<form id="import" class="import" @submit=${this.#importKey} novalidate>
+        <label>${m.secretKey}<input name="secret" type="password" autocomplete="off" spellcheck="false" required
+          aria-invalid=${err ? 'true' : 'false'} aria-describedby=${err ? 'import-note import-error' : 'import-note'}
+          @input=${() => { if (this.#importError) { this.#importError = ''; this.requestUpdate(); } }}></label>
+        <p class="note" id="import-note">${m.importNote}</p>
+        ${err ? html`<p class="warn" id="import-error" role="alert">${err}</p>` : nothing}
+        <div class="actions"><button type="submit">${m.importSubmit}</button></div>
+      </form>` : nothing}
+    `;
+  }
+
+  #toggleImport = (): void => {
+    this.#importing = !this.#importing;
+    this.#importError = '';
+    this.requestUpdate();
+    if (this.#importing) void this.updateComplete.then(() => this.shadowRoot?.querySelector<HTMLInputElement>('input[name="secret"]')?.focus());
+  };
+
+  #importKey = async (e: Event): Promise<void> => {
+    e.preventDefault();
+    const input = (e.target as HTMLFormElement).elements.namedItem('secret') as HTMLInputElement;
+    const key = keyBytes(input.value);
+    if (!key) {
+      this.#importError = this.#m.importInvalid;
+      this.requestUpdate();
+      input.focus();
+      return;
+    }
+    input.value = '';
+    try {
+      this.#wallet = await this.client!.importWallet(key);
+      this.#importing = false;
+      this.requestUpdate();
+    } catch (err) {
+      this.#importError = errorText(err);
+      this.requestUpdate();
+    } finally {
+      if (key.byteLength) key.fill(0); // detached (length 0) once the adapter transferred it to the worker
+    }
+  };
 
   #createWallet = async (): Promise<void> => {
     try {

@@ -8,7 +8,9 @@ import type { ShopConfig } from './light-client-shop.ts';
 
 export function lazyShop(config: ShopConfig): ShopClient {
   let real: Promise<ShopClient> | null = null;
-  const get = (): Promise<ShopClient> => (real ??= import('./light-client-shop.ts').then((m) => m.sharedShop(config)));
+  // Set once loaded, so cachedProduct can answer synchronously (and without loading anything).
+  let loaded: ShopClient | null = null;
+  const get = (): Promise<ShopClient> => (real ??= import('./light-client-shop.ts').then((m) => (loaded = m.sharedShop(config))));
   const subscribe = (attach: (c: ShopClient) => () => void): () => void => {
     let off: (() => void) | null = null;
     let cancelled = false;
@@ -24,8 +26,10 @@ export function lazyShop(config: ShopConfig): ShopClient {
     ready: async () => (await get()).ready(),
     onSync: (l) => subscribe((c) => c.onSync(l)),
     product: async (id) => (await get()).product(id),
+    cachedProduct: (id) => loaded?.cachedProduct?.(id) ?? null,
     wallet: async () => (await get()).wallet(),
     createWallet: async () => (await get()).createWallet(),
+    importWallet: async (key) => (await get()).importWallet(key),
     maxOrderFee: async () => (await get()).maxOrderFee(),
     commitShipping: async (s) => (await get()).commitShipping(s),
     placeOrder: async (req, onStage) => (await get()).placeOrder(req, onStage),

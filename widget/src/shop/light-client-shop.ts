@@ -5,7 +5,7 @@
  * One light client per page: `sharedShop(config)` returns the same client for the same chain,
  * checkpoint and sources, however many `<dip-shoppable-video>` elements ask.
  */
-import { proxy, type Remote } from 'comlink';
+import { proxy, transfer, type Remote } from 'comlink';
 import { connectLightClientWorker, type LightClientWorkerApi } from '../../../light-client/src/worker.ts';
 import { shippingCommitment } from '../../../light-client/src/contracts.ts';
 import type { VerifiedOrderTree, ContractTxStage, TrustRoot } from '../../../light-client/src/api.ts';
@@ -50,6 +50,8 @@ function treeOf(t: VerifiedOrderTree, names: Map<string, { name: string; produce
 export function lightClientShop(lc: Remote<LightClientWorkerApi>, started: Promise<unknown>): ShopClient {
   // Product names for the order tree, read (verified) once per product.
   const names = new Map<string, { name: string; producer: string }>();
+  // Each product's latest verified read, for cachedProduct (hover cards show nothing unproven).
+  const verified = new Map<string, ShopProduct>();
   const named = async (t: VerifiedOrderTree): Promise<ShopOrderTree> => {
     for (const o of t.orders) {
       if (names.has(o.product)) continue;
@@ -86,11 +88,15 @@ export function lightClientShop(lc: Remote<LightClientWorkerApi>, started: Promi
       await started;
       const p = await lc.getProduct(id);
       names.set(p.id, { name: p.name, producer: p.producer });
-      return {
+      const item: ShopProduct = {
         id: p.id, name: p.name, producer: p.producer, price: p.price, designerFee: p.template.designerFee, leadTimeMs: p.leadTimeMs,
         metadataUri: p.metadataUri, metadataHash: p.metadataHash, open: p.open, height: p.height,
       };
+      const prev = verified.get(p.id);
+      if (!prev || prev.height <= item.height) verified.set(p.id, item);
+      return item;
     },
+    cachedProduct: (id) => verified.get(id.toLowerCase()) ?? null,
     async wallet() {
       await started;
       const address = await lc.walletAddress();
@@ -99,6 +105,11 @@ export function lightClientShop(lc: Remote<LightClientWorkerApi>, started: Promi
     async createWallet() {
       await started;
       return walletOf(await lc.createWallet());
+    },
+    async importWallet(secretKey) {
+      await started;
+      // Transferred, not copied: the page's buffer is detached, so no copy of the key stays here.
+      return walletOf(await lc.importWallet(transfer(secretKey, [secretKey.buffer as ArrayBuffer])));
     },
     async maxOrderFee() {
       await started;

@@ -45,6 +45,11 @@ export interface Messages {
   tracking: string;
   wallet: string;
   createWallet: string;
+  importKey: string;
+  secretKey: string;
+  importNote: string;
+  importInvalid: string;
+  importSubmit: string;
   balance: string;
   insufficient: (need: string) => string;
   noWallet: string;
@@ -115,6 +120,11 @@ export const en: Messages = {
   tracking: 'Production',
   wallet: 'Wallet',
   createWallet: 'Create a wallet',
+  importKey: 'Import a key',
+  secretKey: 'Secret key (64 hex characters)',
+  importNote: 'The key goes straight to the light client in your browser and becomes this wallet. This site does not keep it.',
+  importInvalid: 'A secret key is exactly 64 hexadecimal characters (0–9, a–f).',
+  importSubmit: 'Use this key',
   balance: 'Balance',
   insufficient: (need) => `Your balance is too low: this order needs ${need}.`,
   noWallet: 'You need a wallet to pay. It is created in your browser; its key never leaves it.',
@@ -172,6 +182,11 @@ export const ko: Messages = {
   tracking: '생산 현황',
   wallet: '지갑',
   createWallet: '지갑 만들기',
+  importKey: '키 가져오기',
+  secretKey: '비밀 키 (16진수 64자)',
+  importNote: '키는 브라우저의 라이트 클라이언트로 바로 전달되어 이 지갑이 됩니다. 이 사이트는 키를 보관하지 않습니다.',
+  importInvalid: '비밀 키는 정확히 16진수 64자(0–9, a–f)입니다.',
+  importSubmit: '이 키 사용',
   balance: '잔액',
   insufficient: (need) => `잔액이 부족합니다: 이 주문에는 ${need}이(가) 필요합니다.`,
   noWallet: '결제하려면 지갑이 필요합니다. 지갑은 브라우저 안에서 만들어지며 키는 밖으로 나가지 않습니다.',
@@ -237,6 +252,11 @@ export const zh: Messages = {
   tracking: '生产进度',
   wallet: '钱包',
   createWallet: '创建钱包',
+  importKey: '导入私钥',
+  secretKey: '私钥（64 位十六进制）',
+  importNote: '私钥直接交给您浏览器中的轻客户端，成为此钱包。本网站不会保存它。',
+  importInvalid: '私钥必须正好是 64 位十六进制字符（0–9、a–f）。',
+  importSubmit: '使用此私钥',
   balance: '余额',
   insufficient: (need) => `余额不足：此订单需要 ${need}。`,
   noWallet: '支付需要钱包。钱包在您的浏览器中创建，私钥不会离开浏览器。',

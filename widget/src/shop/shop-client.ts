@@ -68,8 +68,18 @@ export interface ShopClient {
   ready(): Promise<{ height: bigint }>;
   onSync(listener: (s: SyncState) => void): () => void;
   product(id: string): Promise<ShopProduct>;
+  /**
+   * The product as this client last verified it (a `product(id)` result), or null. Never fetches
+   * and never starts the light client: for hover cards, which may show only what is already proven.
+   */
+  cachedProduct?(id: string): ShopProduct | null;
   wallet(): Promise<ShopWallet | null>;
   createWallet(): Promise<ShopWallet>;
+  /**
+   * Makes the 32-byte Ed25519 secret key the client's wallet (replacing any). The key goes to the
+   * light client, which keeps it; the caller should not keep a copy (the adapter transfers the bytes).
+   */
+  importWallet(secretKey: Uint8Array): Promise<ShopWallet>;
   /** The most the network fee of an order tx can be (base + gas allowance). */
   maxOrderFee(): Promise<bigint>;
   /** Salts and hashes shipping details: only the commitment goes on chain. */
