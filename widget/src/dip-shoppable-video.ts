@@ -398,8 +398,9 @@ export class DipShoppableVideo extends LitElement {
     video.addEventListener('play', () => this.#setPaused(false), opts);
     video.addEventListener('pause', () => this.#setPaused(true), opts);
     video.addEventListener('ended', () => this.#setPaused(true), opts);
-    // Native fullscreen of the <video> would leave the overlay behind: go fullscreen on this
-    // wrapper instead, so hotspots and the panel stay visible.
+    // Native fullscreen of the <video> would leave the overlay behind: try to move it to this
+    // wrapper. Browsers may refuse (the new request needs a fresh user gesture), so hosts should
+    // wire their fullscreen button to toggleFullscreen(), which always goes through the wrapper.
     document.addEventListener('fullscreenchange', () => {
       if (document.fullscreenElement === video) document.exitFullscreen().then(() => this.requestFullscreen()).catch(() => undefined);
       update();
