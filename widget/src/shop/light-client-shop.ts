@@ -35,10 +35,20 @@ export function trustRootOf(checkpoint: string): TrustRoot {
 }
 
 function treeOf(t: VerifiedOrderTree, names: Map<string, { name: string; producer: string }>): ShopOrderTree {
+  // Depth first, children in their order: each sub-order right under its parent, as the graph draws it.
+  const byId = new Map(t.orders.map((o) => [o.id, o] as const));
+  const ordered: VerifiedOrderTree['orders'][number][] = [];
+  const visit = (id: string): void => {
+    const o = byId.get(id);
+    if (!o || ordered.includes(o)) return;
+    ordered.push(o);
+    for (const c of o.children) visit(c);
+  };
+  visit(t.root);
   return {
     rootId: t.root,
     height: t.height,
-    nodes: t.orders.map((o) => ({
+    nodes: ordered.map((o) => ({
       id: o.id, parent: o.id === t.root ? null : o.parent, depth: o.depth - (t.orders[0]?.depth ?? 0), tag: o.tag,
       productName: names.get(o.product)?.name ?? o.product.slice(0, 8), producer: names.get(o.product)?.producer ?? '',
       state: o.state, status: o.status, escrow: o.escrow,
