@@ -17,18 +17,16 @@
  */
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtemp, mkdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium, pauseAt } from './harness.ts';
+import { ROOT, startDemo, stopDemo, leftovers, type Run } from './demo-run.ts';
 
 const T0 = Date.now();
 const say = (msg: string): void => console.log(`# [demo-e2e +${((Date.now() - T0) / 1000).toFixed(1)}s] ${msg}`);
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const START = join(ROOT, 'demo-player/scripts/start.ts');
 const DIPNET = join(ROOT, 'bootstrap-node/bin/dipnet.js');
 const SHOTS = join(tmpdir(), 'dipnet-demo-e2e');
 const DPN = 1_000_000_000n;
@@ -40,7 +38,6 @@ const KF = [
 ] as const;
 const CHECK_TIME = 8.8; // frame 220: between the two keyframes
 
-interface Run { child: ChildProcess; output: string[]; url: string }
 interface DemoConfig { relays: string[]; genesisHash: string; studio?: { devKey: string; pin: string } }
 
 let dir = '';
@@ -52,45 +49,6 @@ let relay = '';
 let startHeight = 0n;
 const pageErrors: string[] = [];
 const noErrors = (step: string): void => assert.deepEqual(pageErrors, [], `page errors by ${step}:\n${pageErrors.join('\n')}`);
-
-async function startDemo(): Promise<Run> {
-  const child = spawn(process.execPath, ['--import', 'tsx', START, '--dir', dir, '--port', '0', '--faucet-cooldown-ms', '2000'], {
-    cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DIPNET_DIR: '', DIPNET_PORT: '' },
-  });
-  const output: string[] = [];
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the demo did not come up in 150 s:\n${output.join('')}`)), 150_000);
-    const onData = (b: Buffer) => {
-      output.push(String(b));
-      const m = /Watch:\s+(http:\/\/\S+)/.exec(output.join(''));
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code, sig) => {
-      clearTimeout(timer);
-      reject(new Error(`the demo exited (${code ?? sig}) before it was ready:\n${output.join('')}`));
-    });
-  });
-  return { child, output, url };
-}
-
-async function stopDemo(r: Run): Promise<number | null> {
-  if (r.child.exitCode !== null || r.child.signalCode !== null) return r.child.exitCode;
-  const exited = new Promise<number | null>((res) => r.child.once('exit', (code) => res(code)));
-  r.child.kill('SIGINT');
-  const timer = setTimeout(() => r.child.kill('SIGKILL'), 20_000);
-  const code = await exited;
-  clearTimeout(timer);
-  return code;
-}
-
-function leftovers(): string[] {
-  return execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' }).split('\n').filter((l) => dir && l.includes(dir) && !l.includes('ps -eo'));
-}
 
 /** The `dipnet` CLI (real process, proof-checked reads, signed txs); resolves with its JSON output. */
 async function dipnet(...args: string[]): Promise<Record<string, unknown>> {
@@ -121,7 +79,7 @@ function watch(p: Page): void {
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'dipnet-e2e-'));
   await mkdir(SHOTS, { recursive: true });
-  run = await startDemo();
+  run = await startDemo(dir, 2000);
   config = (await (await fetch(new URL('/demo-config.json', run.url))).json()) as DemoConfig;
   relay = config.relays[0]!;
   startHeight = await height();
@@ -134,7 +92,7 @@ before(async () => {
 after(async () => {
   await browser?.close().catch(() => undefined);
   if (run) await stopDemo(run).catch(() => undefined);
-  for (const l of leftovers()) {
+  for (const l of leftovers(dir)) {
     const pid = Number(l.trim().split(/\s+/)[0]);
     try {
       process.kill(pid, 'SIGKILL');

@@ -13,24 +13,20 @@
  */
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtemp, mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, pauseAt } from './harness.ts';
+import { startDemo, stopDemo, leftovers, type Run } from './demo-run.ts';
 
 const T0 = Date.now();
 const say = (msg: string): void => console.log(`# [demo +${((Date.now() - T0) / 1000).toFixed(1)}s] ${msg}`);
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const START = join(ROOT, 'demo-player/scripts/start.ts');
 const SHOTS = '/tmp/dipnet-demo';
 const DPN = 1_000_000_000n;
 /** The jacket rests in front of the lamp from 5 s to 8 s (demo-player/src/scene/scene.ts). */
 const JACKET_TIME = 6.5;
 
-interface Run { child: ChildProcess; output: string[]; url: string }
 
 let dir = '';
 let run: Run | undefined;
@@ -39,52 +35,10 @@ let page: Page;
 const pageErrors: string[] = [];
 const noErrors = (step: string): void => assert.deepEqual(pageErrors, [], `page errors by ${step}:\n${pageErrors.join('\n')}`);
 
-/** Starts the orchestrator and resolves once it prints the viewer URL. */
-async function startDemo(): Promise<Run> {
-  const child = spawn(process.execPath, ['--import', 'tsx', START, '--dir', dir, '--port', '0', '--faucet-cooldown-ms', '5000'], {
-    cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DIPNET_DIR: '', DIPNET_PORT: '' },
-  });
-  const output: string[] = [];
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the demo did not come up in 150 s:\n${output.join('')}`)), 150_000);
-    const onData = (b: Buffer) => {
-      output.push(String(b));
-      const m = /Watch:\s+(http:\/\/\S+)/.exec(output.join(''));
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code, sig) => {
-      clearTimeout(timer);
-      reject(new Error(`the demo exited (${code ?? sig}) before it was ready:\n${output.join('')}`));
-    });
-  });
-  return { child, output, url };
-}
-
-/** SIGINT, as Ctrl-C sends; resolves with the exit code. */
-async function stopDemo(r: Run): Promise<number | null> {
-  if (r.child.exitCode !== null || r.child.signalCode !== null) return r.child.exitCode;
-  const exited = new Promise<number | null>((res) => r.child.once('exit', (code) => res(code)));
-  r.child.kill('SIGINT');
-  const timer = setTimeout(() => r.child.kill('SIGKILL'), 20_000);
-  const code = await exited;
-  clearTimeout(timer);
-  return code;
-}
-
-/** Processes (other than ours) whose command line names the demo's directory: validators left behind. */
-function leftovers(): string[] {
-  return execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' }).split('\n').filter((l) => dir && l.includes(dir) && !l.includes('ps -eo'));
-}
-
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'dipnet-demo-'));
   await mkdir(SHOTS, { recursive: true });
-  run = await startDemo();
+  run = await startDemo(dir, 5000);
   say(`demo up at ${run.url} (data in ${dir})`);
   browser = await launchChromium(['--autoplay-policy=no-user-gesture-required']);
   page = await (await browser.newContext({ viewport: { width: 1440, height: 1000 } })).newPage();
@@ -97,7 +51,7 @@ before(async () => {
 after(async () => {
   await browser?.close().catch(() => undefined);
   if (run) await stopDemo(run).catch(() => undefined);
-  for (const l of leftovers()) {
+  for (const l of leftovers(dir)) {
     const pid = Number(l.trim().split(/\s+/)[0]);
     try {
       process.kill(pid, 'SIGKILL');
@@ -184,12 +138,12 @@ test('Ctrl-C stops every process; a second start resumes the chain and seeds not
   const first = run!.output.join('');
   const ids = [...first.matchAll(/(\w+)\s+→ product ([0-9a-f]{64})/g)].map((m) => `${m[1]}=${m[2]}`);
   assert.equal(await stopDemo(run!), 0);
-  assert.deepEqual(leftovers(), [], 'no validator left running');
-  run = await startDemo();
+  assert.deepEqual(leftovers(dir), [], 'no validator left running');
+  run = await startDemo(dir, 5000);
   const again = run.output.join('');
   assert.match(again, /resuming devnet/);
   assert.match(again, /the chain already holds the demo: 0 txs sent/);
   assert.deepEqual([...again.matchAll(/(\w+)\s+→ product ([0-9a-f]{64})/g)].map((m) => `${m[1]}=${m[2]}`), ids);
   assert.equal(await stopDemo(run), 0);
-  assert.deepEqual(leftovers(), []);
+  assert.deepEqual(leftovers(dir), []);
 });
