@@ -12,7 +12,7 @@ import {
 } from '@dipnet/protocol';
 import { ChainStore, type Head } from './store/chain-store.ts';
 import { StateView } from './state/state-view.ts';
-import { applyTx, applyEvidence, endBlock, type BlockContext } from './state/executor.ts';
+import { applyTx, applyEvidence, beginBlock, endBlock, type BlockContext } from './state/executor.ts';
 import { BLOCK_GAS_LIMIT } from './contracts/gas.ts';
 import { applyGenesis } from './state/genesis-state.ts';
 import { getSchedule } from './state/accounts.ts';
@@ -122,6 +122,7 @@ export class Chain {
     const height = this.headState.height + 1n;
     const ctx = this.context(height, time, proposer);
     const view = this.committedView();
+    beginBlock(view, ctx);
     const rejected: Candidate[] = [];
     const txs: Uint8Array[] = [];
     const senders: Uint8Array[] = [];
@@ -150,7 +151,7 @@ export class Chain {
       const child = view.child();
       try {
         await this.checkEvidence(ev, height);
-        applyEvidence(child, ev);
+        applyEvidence(child, ev, time);
         child.mergeInto(view);
         usable.push(ev);
       } catch (e) {
@@ -212,6 +213,7 @@ export class Chain {
 
     const ctx = this.context(height, h.time, h.proposer);
     const view = this.committedView();
+    beginBlock(view, ctx);
     let fees = 0n;
     let gas = 0;
     const codes: string[] = [];
@@ -242,7 +244,7 @@ export class Chain {
     }
     for (const ev of block.evidence) {
       await this.checkEvidence(ev, height);
-      applyEvidence(view, ev);
+      applyEvidence(view, ev, h.time);
     }
     endBlock(view, ctx, fees);
     const { root, nodes, writes } = this.commitView(view);

@@ -6,8 +6,10 @@
 import {
   ErrorCode, fail, DipnetError, toHex, headerHash, verifyCommit, equalBytes, decodeStatusResponse, encodeStatusRequest,
   encodeBlockRequest, decodeBlockResponse, evidenceHash, addressOf, keyPairFromSecret, WireMethod, stateKeyHash,
-  type Block, type Commit, type DuplicateVoteEvidence, type Genesis, type Header, type ValidatorSet,
+  type Block, type Commit, type DuplicateVoteEvidence, type Genesis, type Header, type ValidatorSet, type UpgradePlan,
 } from '@dipnet/protocol';
+import { requiredUpgrade, SOFTWARE_VERSION } from './upgrade.ts';
+import { governanceDueAt } from './governance/execute.ts';
 import { ChainStore } from './store/chain-store.ts';
 import { Chain } from './chain.ts';
 import { Mempool } from './mempool.ts';
@@ -37,6 +39,8 @@ export interface NodeOptions {
   readonly logger?: NodeLogger;
   /** Builds the network once the node's handlers exist. */
   readonly network: (handlers: NetworkHandlers) => Promise<Network>;
+  /** This software's version, compared with scheduled upgrades (tests pretend an older one). */
+  readonly softwareVersion?: string;
 }
 
 const SYNC_INTERVAL_MS = 2000;
@@ -56,6 +60,9 @@ export class DipnetNode implements NodeApi {
   private syncTimer: ReturnType<typeof setInterval> | null = null;
   private lastSyncRequest = 0;
   private commitQueue: Promise<unknown> = Promise.resolve();
+  /** Set when the chain scheduled an upgrade to a version newer than this software. */
+  private upgradeNeeded: UpgradePlan | null = null;
+  private readonly softwareVersion: string;
   private readonly log: NodeLogger;
   private readonly validatorKey: { secretKey: Uint8Array; publicKey: Uint8Array } | null;
   private readonly txBatcher = new TxBatcher((batch) => this.net.publish('txs', batch));
@@ -63,6 +70,7 @@ export class DipnetNode implements NodeApi {
 
   private constructor(private readonly store: ChainStore, opts: NodeOptions) {
     this.log = opts.logger ?? silent;
+    this.softwareVersion = opts.softwareVersion ?? SOFTWARE_VERSION;
     this.chain = new Chain(store, opts.genesis, this.verifier);
     this.mempool = new Mempool(this.chain, this.verifier);
     this.validatorKey = opts.validatorSecret ? keyPairFromSecret(opts.validatorSecret) : null;
@@ -179,6 +187,7 @@ export class DipnetNode implements NodeApi {
       headTime: () => this.chain.head.time,
       validatorSet: (h: bigint) => this.chain.validatorSet(h),
       hasPendingWork: () => this.mempool.size > 0 || this.evidence.size > 0,
+      nextScheduledTime: () => governanceDueAt(this.chain.committedView(), this.chain.head.time),
       buildBlock: async (time: bigint, proposer: Uint8Array): Promise<Block> => {
         const lastCommit = this.chain.head.height === 0n ? null : this.store.getCommit(this.chain.head.height) ?? null;
         const { block, rejected, unusableEvidence } = await this.chain.buildBlock(time, proposer, this.mempool.candidates(5000), [...this.evidence.values()], lastCommit);
@@ -204,7 +213,9 @@ export class DipnetNode implements NodeApi {
   private applyCommitted(block: Block, commit: Commit): Promise<void> {
     const run = this.commitQueue.then(() => {
       if (block.header.height !== this.chain.head.height + 1n) return;
+      if (this.upgradeNeeded && block.header.height >= this.upgradeNeeded.activationHeight) return;
       const exec = this.chain.commit(block, commit);
+      this.checkUpgrade();
       this.mempool.recheck(exec.txHashes, exec.senders);
       for (const ev of block.evidence) this.evidence.delete(toHex(evidenceHash(ev)));
       this.indexCommitted();
@@ -219,6 +230,29 @@ export class DipnetNode implements NodeApi {
     });
     this.commitQueue = run.catch(() => undefined);
     return run;
+  }
+
+  /** Stops consensus before an activation height whose rules this software does not know. */
+  private checkUpgrade(): void {
+    const plan = requiredUpgrade((k) => this.chain.committedView().get(k), this.softwareVersion);
+    if (!plan) return;
+    const first = !this.upgradeNeeded;
+    this.upgradeNeeded = plan;
+    const at = { version: plan.version, activationHeight: plan.activationHeight.toString(), running: this.softwareVersion };
+    if (this.chain.head.height + 1n >= plan.activationHeight) {
+      if (this.consensus) {
+        this.log.error(at, 'halting for a software upgrade: this node will not finalise blocks from the activation height on');
+        this.consensus.stop();
+        this.consensus = null;
+      }
+    } else if (first) {
+      this.log.warn(at, 'software upgrade scheduled');
+    }
+  }
+
+  /** The scheduled upgrade this node is waiting for, if it has halted or will halt for one. */
+  get pendingUpgrade(): UpgradePlan | null {
+    return this.upgradeNeeded;
   }
 
   /** The index is derived data: a failure is logged and retried at the next commit, never fatal to consensus. */
@@ -254,6 +288,7 @@ export class DipnetNode implements NodeApi {
       let fetched = 0;
       while (status.height > this.chain.head.height) {
         const height = this.chain.head.height + 1n;
+        if (this.upgradeNeeded && height >= this.upgradeNeeded.activationHeight) return; // halted for an upgrade
         const resp = decodeBlockResponse(await this.net.request(peer, WireMethod.block, encodeBlockRequest({ height }), 10_000));
         const { block, commit } = resp;
         if (block.header.height !== height) {

@@ -1,12 +1,15 @@
 /**
  * Benchmark fixture (not product code): a synthetic but correctly signed chain behind the relay
- * HTTP API the light client uses (/v1/status, /v1/headers/:h, /v1/commits/:h, /v1/validators/:h).
+ * HTTP API the light client uses (/v1/status, /v1/headers/:h, /v1/commits/:h, /v1/validators/:h,
+ * and /v1/light-blocks/:h and /v1/light-blocks?heights=… with the relay's semantics, see
+ * bootstrap-node/src/relay/routes/chain.ts; `lightBlocks: false` emulates a relay without them).
  *
  * Heights 1..N; the validator set changes every `epoch` heights. Epoch e's set is keys
  * [3e, 3e+5): 5 validators of equal power, 2 of them carried over from epoch e−1, so > 1/3 of a
  * trusted set signs headers one epoch ahead but none two epochs ahead — skipping must bisect.
  * Header hashes are chained (computed once at start). Response bodies (header, commit, validator
- * set JSON) are built on first request and cached per height; commits are signed with node:crypto
+ * set, light block JSON) are built on first request and cached per height (a batch answer is the
+ * cached light blocks joined, as cheap for the server as answering them one by one); commits are signed with node:crypto
  * (same deterministic Ed25519 signatures as @noble/curves, ~30x faster). The bench fills the cache
  * with a warm-up sync before it times one (`prepared`), so the timed sync measures the client;
  * `work` accounts for the time the handler spends building bodies vs answering from the cache.
@@ -28,13 +31,18 @@ export interface SyntheticChainOptions {
   readonly epoch: number;
   readonly perSet?: number;
   readonly carried?: number;
+  /** Serve /v1/light-blocks (default true). */
+  readonly lightBlocks?: boolean;
 }
+
+type Kind = 'headers' | 'commits' | 'validators' | 'lb-none' | 'lb-signing' | 'lb-both';
 
 export class SyntheticChain {
   readonly chainId: string;
   readonly height: number;
   readonly genesis = sha256(utf8('dipnet-lc-bench/genesis'));
-  readonly requests = { headers: 0, commits: 0, validators: 0, status: 0 };
+  readonly requests = { headers: 0, commits: 0, validators: 0, status: 0, lightBlocks: 0, lightBlockHeights: 0 };
+  readonly lightBlocks: boolean;
   /** Handler time: building bodies (cache misses, incl. signing) and answering from the cache. */
   readonly work = { builtBodies: 0, buildMs: 0, cachedBodies: 0, cachedMs: 0 };
   private readonly epoch: number;
@@ -53,6 +61,7 @@ export class SyntheticChain {
     this.epoch = o.epoch;
     this.perSet = o.perSet ?? 5;
     this.step = this.perSet - (o.carried ?? 2);
+    this.lightBlocks = o.lightBlocks ?? true;
     this.t0 = BigInt(Date.now()) - BigInt(o.height + 1) * 1000n;
     for (let h = 1; h <= o.height; h++) this.hashes.push(headerHash(this.header(h)));
   }
@@ -105,7 +114,7 @@ export class SyntheticChain {
     return { height: BigInt(h), round: 0, blockHash, signatures };
   }
 
-  private body(kind: 'headers' | 'commits' | 'validators', h: number): string {
+  private body(kind: Kind, h: number): string {
     const id = `${kind}/${h}`;
     const t = performance.now();
     let b = this.bodies.get(id);
@@ -117,12 +126,24 @@ export class SyntheticChain {
     b = JSON.stringify(
       kind === 'headers' ? { header: toHex(encodeHeader(this.header(h))) }
         : kind === 'commits' ? { commit: toHex(encodeCommit(this.commit(h))) }
-          : { validatorSet: toHex(encodeValidatorSet(this.setAt(h).set)) },
+          : kind === 'validators' ? { validatorSet: toHex(encodeValidatorSet(this.setAt(h).set)) }
+            : this.lightBlock(h, kind),
     );
     this.bodies.set(id, b);
     this.work.builtBodies++;
     this.work.buildMs += performance.now() - t;
     return b;
+  }
+
+  /** What the relay's GET /v1/light-blocks answers for one height. */
+  private lightBlock(h: number, kind: 'lb-none' | 'lb-signing' | 'lb-both') {
+    const header = this.header(h);
+    const changes = toHex(header.nextValidatorsHash) !== toHex(header.validatorsHash);
+    return {
+      height: String(h), hash: toHex(this.hashAt(h)), header: toHex(encodeHeader(header)), commit: toHex(encodeCommit(this.commit(h))),
+      validatorSet: kind === 'lb-none' ? null : toHex(encodeValidatorSet(this.setAt(h).set)),
+      nextValidatorSet: kind === 'lb-both' && changes ? toHex(encodeValidatorSet(this.setAt(h + 1).set)) : null,
+    };
   }
 
   /** Zeroes the request and work counters (after a warm-up). */
@@ -133,7 +154,7 @@ export class SyntheticChain {
 
   /** Answers relay API requests; returns false for paths it does not know. */
   handle(req: IncomingMessage, resp: ServerResponse): boolean {
-    const url = (req.url ?? '/').split('?')[0]!;
+    const [url, query = ''] = (req.url ?? '/').split('?') as [string, string?];
     const json = (status: number, body: unknown): true => {
       resp.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(body));
       return true;
@@ -142,6 +163,7 @@ export class SyntheticChain {
       this.requests.status++;
       return json(200, { chainId: this.chainId, genesisHash: toHex(this.genesis), height: String(this.height), headHash: toHex(this.hashAt(this.height)) });
     }
+    if (this.lightBlocks && (url === '/v1/light-blocks' || url.startsWith('/v1/light-blocks/'))) return this.handleLightBlocks(url, new URLSearchParams(query), json, resp);
     const m = /^\/v1\/(headers|commits|validators)\/(\d+)$/.exec(url);
     if (!m) return false;
     const kind = m[1] as 'headers' | 'commits' | 'validators';
@@ -150,6 +172,26 @@ export class SyntheticChain {
     if (h < 1 || h > max) return json(404, { error: { code: 'LC_NOT_AVAILABLE', message: `no ${kind} at height ${h}` } });
     this.requests[kind]++;
     resp.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(this.body(kind, h));
+    return true;
+  }
+
+  /** GET /v1/light-blocks/:h and ?heights=a,b,… (≤ 16 distinct), `validators` none | signing | both. */
+  private handleLightBlocks(url: string, q: URLSearchParams, json: (status: number, body: unknown) => true, resp: ServerResponse): true {
+    const bad = (message: string) => json(400, { error: { code: 'RELAY_BAD_REQUEST', message } });
+    const sets = q.get('validators') ?? 'both';
+    if (sets !== 'none' && sets !== 'signing' && sets !== 'both') return bad('validators must be none, signing or both');
+    const one = /^\/v1\/light-blocks\/(\d{1,20})$/.exec(url);
+    const list = one ? one[1]! : url === '/v1/light-blocks' ? q.get('heights') ?? '' : '';
+    if (!/^\d{1,20}(,\d{1,20}){0,15}$/.test(list)) return bad('heights: up to 16 comma-separated heights');
+    const heights = list.split(',').map(Number);
+    if (new Set(heights).size !== heights.length) return bad('heights must be distinct');
+    const missing = heights.find((h) => h < 1 || h > this.height);
+    if (missing !== undefined) return json(404, { error: { code: 'NOT_FOUND', message: `no header at height ${missing}` } });
+    this.requests.lightBlocks++;
+    this.requests.lightBlockHeights += heights.length;
+    const kind = `lb-${sets}` as const;
+    const bodies = heights.map((h) => this.body(kind, h));
+    resp.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(one ? bodies[0] : `{"blocks":[${bodies.join(',')}]}`);
     return true;
   }
 }

@@ -31,6 +31,8 @@ const VALIDATORS = 100;
 const SMT_KEYS = Number(process.env.LC_BENCH_SMT_KEYS ?? 50_000);
 /** LC_BENCH_ONLY=sync: only the skipping-sync figures (a quick loop while working on sync). */
 const ONLY_SYNC = process.env.LC_BENCH_ONLY === 'sync';
+/** LC_BENCH_LIGHT_BLOCKS=0: the fixture has no /v1/light-blocks (a relay from before it; the client falls back). */
+const LIGHT_BLOCKS = process.env.LC_BENCH_LIGHT_BLOCKS !== '0';
 
 const emit = (name: string, value: number, unit: string, extra: Record<string, number> = {}) =>
   console.log(`BENCH ${JSON.stringify({ name, value, unit, ...extra })}`);
@@ -39,8 +41,8 @@ const here = new URL('.', import.meta.url).pathname;
 
 // 1. Fixtures, made in Node beforehand.
 let t = Date.now();
-const chain = new SyntheticChain({ chainId: CHAIN, height: HEIGHT, epoch: EPOCH });
-log(`synthetic chain: ${HEIGHT} chained header hashes in ${Date.now() - t} ms (validator set changes every ${EPOCH} heights; 5 per set, 2 carried over)`);
+const chain = new SyntheticChain({ chainId: CHAIN, height: HEIGHT, epoch: EPOCH, lightBlocks: LIGHT_BLOCKS });
+log(`synthetic chain: ${HEIGHT} chained header hashes in ${Date.now() - t} ms (validator set changes every ${EPOCH} heights; 5 per set, 2 carried over; /v1/light-blocks ${LIGHT_BLOCKS ? 'served' : 'NOT served (LC_BENCH_LIGHT_BLOCKS=0)'})`);
 
 t = Date.now();
 const { keys, set } = testValidators(VALIDATORS);
@@ -143,12 +145,12 @@ try {
   // first request; a warm-up sync in a throwaway worker (memory store) fills its cache, so the
   // timed sync, in a fresh worker with a fresh IndexedDB store, measures the client, not the server.
   const trust = { height: 1, hash: toHex(chain.hashAt(1)) };
-  const diag = async (label: string): Promise<SyncDiag> => {
+  const diag = async (label: string, store: 'memory' | 'indexeddb' = 'memory'): Promise<SyncDiag> => {
     const w = await page.evaluate(() => window.lcBench.spawn());
-    const d = await page.evaluate(([i, o, tr]) => window.lcBench.api(i).syncDiag(o, tr, 'memory'), [w, origin, trust] as const);
+    const d = await page.evaluate(([i, o, tr, st]) => window.lcBench.api(i).syncDiag(o, tr, st), [w, origin, trust, store] as const);
     await page.evaluate((i) => window.lcBench.terminate(i), w);
     if (d.height !== String(HEIGHT)) throw new Error(`${label} sync ended at ${d.height}`);
-    log(`${label}: ${d.ms.toFixed(0)} ms (memory store), ${d.requests} requests in ${d.waves} waves (round trips on the critical path), network busy ${d.networkMs.toFixed(0)} ms, mean request ${d.meanRequestMs.toFixed(1)} ms, ≤ ${d.maxInFlight} in flight; relay handler: built ${chain.work.builtBodies} bodies in ${chain.work.buildMs.toFixed(0)} ms, ${chain.work.cachedBodies} from cache in ${chain.work.cachedMs.toFixed(1)} ms`);
+    log(`${label}: ${d.ms.toFixed(0)} ms (${store} store), ${d.requests} requests in ${d.waves} waves (round trips on the critical path), network busy ${d.networkMs.toFixed(0)} ms, mean request ${d.meanRequestMs.toFixed(1)} ms, ≤ ${d.maxInFlight} in flight; relay handler: built ${chain.work.builtBodies} bodies in ${chain.work.buildMs.toFixed(0)} ms, ${chain.work.cachedBodies} from cache in ${chain.work.cachedMs.toFixed(1)} ms`);
     return d;
   };
   await diag('warm-up sync (fixture signs on demand)');
@@ -170,6 +172,8 @@ try {
   emit('lc.skip_sync_headers', sync.headers, 'headers', { bisections: sync.bisections, signatures: sync.signatures });
   chain.resetCounters();
   await diag('breakdown sync (same sync, instrumented fetch, fresh worker)');
+  chain.resetCounters();
+  await diag('store cost (same, IndexedDB store, emptied first)', 'indexeddb');
 
   emit('lc.worker_bundle_gzip_kb', Number((gz.length / 1024).toFixed(1)), 'KB');
 

@@ -1,6 +1,7 @@
 /** The light client's public types (plain data, structured-clone friendly for a comlink worker). */
 import type {
   Account, Commit, Header, Params, SignatureVerifier, ValidatorSet, OrderStatus, ScalarType, Template, TemplateRecord, TemplateStatus, TxReceipt,
+  ElectionPhase, GovAction, GovBody, GovParams, ResolutionStatus, UpgradeSeverity,
 } from '@dipnet/protocol';
 import type { LightSource } from './transport/types.ts';
 import type { LightStore } from './store/types.ts';
@@ -166,14 +167,22 @@ export interface VerifiedTemplate extends VerifiedAt {
   readonly template: Template;
 }
 
+export type ProductCurrency =
+  | { readonly kind: 'dpn'; readonly symbol: 'DPN'; readonly decimals: 9 }
+  | { readonly kind: 'token'; readonly id: string; readonly symbol: string; readonly decimals: number; readonly issuer: string };
+
 export interface VerifiedProduct extends VerifiedAt {
   readonly id: string;
   readonly name: string;
   /** `dpn…` address. */
   readonly producer: string;
-  /** Unit price in units, and the same as a decimal DPN string. */
+  /** Unit price in units of `currency`; `priceDpn` is the decimal DPN string (meaningful when the currency is DPN). */
   readonly price: bigint;
   readonly priceDpn: string;
+  /** What the product is priced and settled in: DPN, or a token its producer issued (its record proven at the same height). */
+  readonly currency: ProductCurrency;
+  /** The price with its unit: "12.5 DPN", "3 JKT". */
+  readonly priceText: string;
   readonly leadTimeMs: bigint;
   readonly metadataUri: string;
   /** Hex. */
@@ -345,6 +354,188 @@ export interface FireTransitionResult extends ContractTxResult {
   readonly order: VerifiedOrder;
 }
 
+// ------------------------------------------------------------------------------- governance
+
+/** A governance body (the decision board or the community representatives) as chain state holds it. */
+export interface VerifiedBody {
+  /** `dpn…` addresses, in the order the record lists them. */
+  readonly members: readonly string[];
+  /** Chain time (ms) the term started and ends; the board's end opens the next election. */
+  readonly termStart: bigint;
+  readonly termEnd: bigint;
+  /** The election that chose it; 0 for the genesis board. */
+  readonly election: bigint;
+  /** What it may decide, by name (protocol `Power`). */
+  readonly powers: readonly string[];
+}
+
+export interface VerifiedCommittee {
+  readonly members: readonly string[];
+  /** Approvals a committee decision needs. */
+  readonly threshold: number;
+}
+
+export interface VerifiedUpgradePlan {
+  readonly version: string;
+  readonly severity: UpgradeSeverity;
+  readonly activationHeight: bigint;
+  /** Id (hex) of the resolution that scheduled it. */
+  readonly resolution: string;
+}
+
+/** Every body and rule of governance, all proven at one height. */
+export interface VerifiedGovernance extends VerifiedAt {
+  readonly board: VerifiedBody;
+  /** Null until a first election seats representatives. */
+  readonly representatives: VerifiedBody | null;
+  /** The technical committee (template review, small fixes). */
+  readonly committee: VerifiedCommittee;
+  readonly govParams: GovParams;
+  /** Latest election id (0 = none yet) and whether it is running. */
+  readonly electionClock: { readonly latest: bigint; readonly open: boolean };
+  readonly upgradePlan: VerifiedUpgradePlan | null;
+}
+
+export interface VerifiedTally extends VerifiedAt {
+  readonly election: bigint;
+  readonly candidate: string;
+  /** Σ balance × coin-age (unit·ms) of the holders who voted for the candidate. */
+  readonly weight: bigint;
+  readonly voters: number;
+  /** Representatives' votes for the board. */
+  readonly boardVotes: number;
+}
+
+export interface VerifiedElection extends VerifiedAt {
+  readonly id: bigint;
+  /** Coin-age is measured at this instant (chain time, ms). */
+  readonly opensAt: bigint;
+  readonly votingEndsAt: bigint;
+  readonly boardVoteEndsAt: bigint;
+  readonly phase: ElectionPhase;
+  readonly candidates: readonly string[];
+  readonly totalWeight: bigint;
+  readonly voters: number;
+  /** The top 30 by weight, once holder voting ended. */
+  readonly representatives: readonly string[];
+  /** The 5 chosen by the representatives, once board voting ended. */
+  readonly board: readonly string[];
+  /**
+   * With `{ tallies: true }`: every candidate's tally proven at the same height, ranked as the
+   * chain ranks them (holder weight, then address; in and after the board vote, board votes first).
+   */
+  readonly tallies?: readonly VerifiedTally[];
+}
+
+export interface VerifiedBallot extends VerifiedAt {
+  readonly election: bigint;
+  readonly holder: string;
+  /** Null: proven absent (the holder has not voted in this election). */
+  readonly ballot: { readonly candidate: string; readonly weight: bigint } | null;
+}
+
+export interface VerifiedResolution extends VerifiedAt {
+  /** Hex. */
+  readonly id: string;
+  readonly body: GovBody;
+  readonly proposer: string;
+  readonly action: GovAction;
+  /** One line saying what the action does (`describeGovAction`). */
+  readonly summary: string;
+  /** Height of the block that proposed it. */
+  readonly proposedAtHeight: bigint;
+  /** Chain time (ms) by which every approval must be in. */
+  readonly deadline: bigint;
+  /** It takes effect at the start of this height once passed. */
+  readonly activationHeight: bigint;
+  /** The members it was put to, and how many approvals pass it. */
+  readonly voters: readonly string[];
+  readonly threshold: number;
+  readonly approvals: readonly string[];
+  readonly rejections: readonly string[];
+  readonly status: ResolutionStatus;
+  /** Why it expired, was rejected or failed; empty otherwise. */
+  readonly note: string;
+}
+
+export interface VerifiedResolutions extends VerifiedAt {
+  /** Ids (hex) of resolutions still open or passed and waiting for their height. */
+  readonly open: readonly string[];
+  /** The most recent resolutions, newest first, each proven at `height`. */
+  readonly recent: readonly VerifiedResolution[];
+}
+
+export interface VerifiedMembership extends VerifiedAt {
+  readonly address: string;
+  readonly member: boolean;
+  readonly board: VerifiedBody;
+}
+
+export interface VerifiedToken extends VerifiedAt {
+  /** Hex. */
+  readonly id: string;
+  readonly issuer: string;
+  readonly symbol: string;
+  readonly name: string;
+  readonly decimals: number;
+  readonly supply: bigint;
+  readonly mintable: boolean;
+  readonly createdAt: bigint;
+}
+
+export interface VerifiedTokenBalance extends VerifiedAt {
+  readonly token: string;
+  readonly holder: string;
+  /** In the token's smallest unit; 0 when the key is proven absent. */
+  readonly balance: bigint;
+  readonly exists: boolean;
+}
+
+/** Options of a governance tx (it carries no gas: governance and token txs pay the base fee only). */
+export interface GovTxOptions {
+  /** Fee to declare instead of the minimum the proven params require. */
+  readonly fee?: bigint;
+  readonly nonce?: bigint;
+  /** How long to wait for the tx in a verified block (default 30 s). */
+  readonly timeoutMs?: number;
+}
+
+export interface GovTxResult {
+  readonly txHash: string;
+  readonly nonce: bigint;
+  readonly fee: bigint;
+  /** First verified height at which the proven nonce shows the tx executed. */
+  readonly height: bigint;
+}
+
+export interface VoteRequest extends GovTxOptions {
+  readonly election: bigint;
+  /** The candidate's `dpn…` address (or its 20 bytes). */
+  readonly candidate: string | Uint8Array;
+}
+
+export interface VoteResult extends GovTxResult {
+  /** The wallet's ballot, proven at `height`: the weight its coin-age gave. */
+  readonly ballot: VerifiedBallot;
+}
+
+export interface DecideResolutionRequest extends GovTxOptions {
+  /** Resolution id (hex or bytes). */
+  readonly resolution: string | Uint8Array;
+  readonly approve: boolean;
+}
+
+export interface DecideResolutionResult extends GovTxResult {
+  /** The resolution after the decision, proven at `height`. */
+  readonly resolution: VerifiedResolution;
+}
+
+export type GovTxStage =
+  | { readonly stage: 'signed'; readonly hash: string; readonly nonce: bigint; readonly fee: bigint }
+  | { readonly stage: 'submitted'; readonly hash: string }
+  /** A proven account nonce shows the tx executed in a verified block. */
+  | { readonly stage: 'finalised'; readonly hash: string; readonly height: bigint };
+
 export interface LightClient {
   readonly chainId: string;
   /** The newest verified header. */
@@ -381,6 +572,27 @@ export interface LightClient {
   fireTransition(req: FireTransitionRequest, onProgress?: (s: ContractTxStage) => void): Promise<FireTransitionResult>;
   /** Makes a product contract from an approved template; the wallet's address becomes its producer. */
   createProduct(req: CreateProductRequest, onProgress?: (s: ContractTxStage) => void): Promise<CreateProductResult>;
+  /** The board, representatives, committee, governance params, election clock and upgrade plan, proven at one height. */
+  getGovernance(opts?: { height?: bigint }): Promise<VerifiedGovernance>;
+  /** Unknown id: DipnetError ELECTION_UNKNOWN. `tallies: true` adds every candidate's tally, ranked. */
+  getElection(id: bigint, opts?: { height?: bigint; tallies?: boolean }): Promise<VerifiedElection>;
+  /** A candidate's tally (zeros when proven absent). */
+  getCandidateTally(election: bigint, candidate: string | Uint8Array, opts?: { height?: bigint }): Promise<VerifiedTally>;
+  getHolderBallot(election: bigint, holder: string | Uint8Array, opts?: { height?: bigint }): Promise<VerifiedBallot>;
+  /** Unknown id: DipnetError RESOLUTION_UNKNOWN. */
+  getResolution(id: string | Uint8Array, opts?: { height?: bigint }): Promise<VerifiedResolution>;
+  /** The resolution index's recent ids resolved to records, all at one height. */
+  getResolutions(opts?: { height?: bigint }): Promise<VerifiedResolutions>;
+  /** Whether `address` is on the decision board, proven with the board record. */
+  isBoardMember(address: string | Uint8Array, opts?: { height?: bigint }): Promise<VerifiedMembership>;
+  /** Unknown id: DipnetError TOKEN_UNKNOWN. */
+  getToken(id: string | Uint8Array, opts?: { height?: bigint }): Promise<VerifiedToken>;
+  /** A holder's balance of a token (0 when proven absent). Unknown token: DipnetError TOKEN_UNKNOWN. */
+  getTokenBalance(token: string | Uint8Array, holder: string | Uint8Array, opts?: { height?: bigint }): Promise<VerifiedTokenBalance>;
+  /** A holder's vote in an open election, signed by the wallet; its weight is the wallet's coin-age weight. */
+  vote(req: VoteRequest, onProgress?: (s: GovTxStage) => void): Promise<VoteResult>;
+  /** A board or committee member's approval or rejection of a resolution, signed by the wallet. */
+  decideResolution(req: DecideResolutionRequest, onProgress?: (s: GovTxStage) => void): Promise<DecideResolutionResult>;
   onHead(listener: (h: VerifiedHead) => void): () => void;
   onSyncProgress(listener: (p: SyncProgress) => void): () => void;
   onConflict(listener: (r: ConflictReport) => void): () => void;

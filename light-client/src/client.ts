@@ -12,18 +12,21 @@ import {
   type Header, type LightBlock, type SignatureVerifier,
 } from '@dipnet/protocol';
 import type {
-  ConflictReport, ContractTxStage, CreateProductRequest, CreateProductResult, FireTransitionRequest, FireTransitionResult, LightClient, LightClientOptions, LightClientStats, PlaceOrderRequest,
-  PlaceOrderResult, SyncProgress, TransferRequest, TransferResult, TransferStage, VerifiedAccount, VerifiedHead, VerifiedOrder, VerifiedOrderTree,
-  VerifiedParams, VerifiedProduct, VerifiedReceipt, VerifiedState, VerifiedTemplate,
+  ConflictReport, ContractTxStage, CreateProductRequest, CreateProductResult, DecideResolutionRequest, DecideResolutionResult, FireTransitionRequest, FireTransitionResult,
+  GovTxStage, LightClient, LightClientOptions, LightClientStats, PlaceOrderRequest, PlaceOrderResult, SyncProgress, TransferRequest, TransferResult, TransferStage,
+  VerifiedAccount, VerifiedBallot, VerifiedElection, VerifiedGovernance, VerifiedHead, VerifiedMembership, VerifiedOrder, VerifiedOrderTree, VerifiedParams,
+  VerifiedProduct, VerifiedReceipt, VerifiedResolution, VerifiedResolutions, VerifiedState, VerifiedTally, VerifiedTemplate, VerifiedToken, VerifiedTokenBalance,
+  VoteRequest, VoteResult,
 } from './api.ts';
 import { ContractReader, createProduct, fireTransition, idBytes, placeOrder, type ContractTxHost } from './contracts.ts';
+import { GovernanceReader, addressBytes, decideResolution, vote } from './governance.ts';
 import { ValidatorSetCache } from './verify/validator-cache.ts';
 import { createEd25519Verifier } from './verify/ed25519.ts';
 import { fetchLightBlock, toTrusted, verifySequential, verifySkipping, type TrustedHeader, type VerifyContext } from './verify/engine.ts';
 import { SourcePool, attribute } from './transport/pool.ts';
 import { RelayHttpSource } from './transport/relay-http.ts';
 import { Libp2pConnector, Libp2pSource } from './transport/libp2p.ts';
-import type { HeadSubscription, LightSource, SignedHeader } from './transport/types.ts';
+import type { HeadSubscription, LightSource, SignedHeader, SourceStatus } from './transport/types.ts';
 import { sleep } from './transport/util.ts';
 import { MemoryStore } from './store/memory.ts';
 import { IndexedDbStore } from './store/indexeddb.ts';
@@ -86,6 +89,7 @@ class Client implements LightClient {
   private readonly progressListeners = new Set<(p: SyncProgress) => void>();
   private readonly conflictListeners = new Set<(r: ConflictReport) => void>();
   private readonly contracts = new ContractReader({ getState: (k, o) => this.getState(k, o) });
+  private readonly governance = new GovernanceReader({ getState: (k, o) => this.getState(k, o) });
   /** Relays that answered 404 to POST /v1/txs/simulate: not asked again. */
   private readonly noSimulate = new Set<string>();
 
@@ -113,14 +117,20 @@ class Client implements LightClient {
   // ------------------------------------------------------------------------------- lifecycle
 
   async start(): Promise<void> {
-    const verifier = this.opts.verifier ?? (await createEd25519Verifier());
+    // Independent of each other, so overlapped: the verifier's set-up, opening and reading the
+    // store, and the first source's (unverified) status, which the sync below asks for whether
+    // the client resumes or starts from its trust root.
+    const first = this.pool.usable()[0]!;
+    const status = first.status();
+    status.catch(() => undefined);
+    const [verifier, resumed] = await Promise.all([this.opts.verifier ?? createEd25519Verifier(), this.restore()]);
     const stats = this.statsData;
     const counting: SignatureVerifier = { verify: (p, m, s) => { stats.signaturesVerified++; return verifier.verify(p, m, s); } };
     this.ctx = { chainId: this.chainId, trustingPeriodMs: this.opts.trustingPeriodMs, maxClockDriftMs: this.opts.maxClockDriftMs ?? 10_000, now: this.now, verifier: counting, sets: this.sets, stats: this.statsData };
 
-    const resumed = await this.restore();
     if (!resumed) await this.initFromTrustRoot();
-    await this.syncNow();
+    await this.syncNow(undefined, { source: first, status });
+    await this.rootWritten();
     if (this.opts.follow !== false) this.follow();
   }
 
@@ -130,6 +140,7 @@ class Client implements LightClient {
     this.subscription?.sub.close();
     this.subscription = null;
     await this.queue.catch(() => undefined);
+    await this.rootWrite?.catch(() => undefined);
     await this.pool.close();
     await this.connector?.stop().catch(() => undefined);
     await this.store.close().catch(() => undefined);
@@ -225,7 +236,27 @@ class Client implements LightClient {
     }
   }
 
+  /**
+   * The trust root's write (store reset, then the root), started without waiting so the sync that
+   * follows fetches meanwhile; every later write, start() and close() wait for it.
+   */
+  private rootWrite: Promise<void> | null = null;
+
+  private async rootWritten(): Promise<void> {
+    const w = this.rootWrite;
+    if (!w) return;
+    await w;
+    if (this.rootWrite === w) this.rootWrite = null;
+  }
+
+  /** Writes the trusted headers not yet stored (one transaction), after the root's write. */
   private async persist(): Promise<void> {
+    await this.rootWritten();
+    await this.persistNow();
+  }
+
+  private async persistNow(): Promise<void> {
+    const taken = [...this.unsaved.keys()];
     const keep = new Set<string>();
     for (const t of this.window.values()) {
       keep.add(toHex(t.header.validatorsHash));
@@ -242,7 +273,8 @@ class Client implements LightClient {
     for (const h of [...this.savedSets]) if (!keep.has(h)) this.savedSets.delete(h);
     await this.store.saveTrusted(headers, sets, oldest, new Set([...keep].filter((h) => this.savedSets.has(h) || sets.some((s) => s.hash === h))));
     for (const s of sets) this.savedSets.add(s.hash);
-    this.unsaved.clear();
+    // Only what was written: headers accepted during the write are the next write's.
+    for (const h of taken) this.unsaved.delete(h);
   }
 
   // ------------------------------------------------------------------------------- trust root
@@ -257,9 +289,9 @@ class Client implements LightClient {
     const { lb, source } = await this.pool.run('checkpoint', async (src) => ({ lb: await this.fetchRoot(src, height, genesis, pinned), source: src }));
     const root = toTrusted(lb.header);
     await this.crossCheck(source, lb, null, genesis);
-    await this.store.reset(this.meta());
     this.acceptTrusted(root);
-    await this.persist();
+    this.rootWrite = this.store.reset(this.meta()).then(() => this.persistNow());
+    this.rootWrite.catch(() => undefined);
     this.emitHead();
   }
 
@@ -301,11 +333,12 @@ class Client implements LightClient {
     return this.serial(() => this.syncNow(height));
   }
 
-  private async syncNow(height?: bigint): Promise<VerifiedHead> {
+  /** `early`: a status already asked of a source (used for that source; asked again if it failed). */
+  private async syncNow(height?: bigint, early?: { source: LightSource; status: Promise<SourceStatus> }): Promise<VerifiedHead> {
     this.ensureUsable();
     return this.pool.run('sync', async (src) => {
       let goal = height;
-      if (goal === undefined) goal = (await src.status()).height;
+      if (goal === undefined) goal = (await (src === early?.source ? early.status.catch(() => src.status()) : src.status())).height;
       if (goal <= this.latest.header.height) return this.head();
       await this.advance(src, goal);
       return this.head();
@@ -698,6 +731,52 @@ class Client implements LightClient {
 
   createProduct(req: CreateProductRequest, onProgress?: (s: ContractTxStage) => void): Promise<CreateProductResult> {
     return createProduct(this.contractHost(), this.contracts, req, onProgress);
+  }
+
+  // ------------------------------------------------------------------------------- governance, tokens
+
+  getGovernance(opts: { height?: bigint } = {}): Promise<VerifiedGovernance> {
+    return this.governance.governance(opts);
+  }
+
+  getElection(id: bigint, opts: { height?: bigint; tallies?: boolean } = {}): Promise<VerifiedElection> {
+    return this.governance.election(id, opts);
+  }
+
+  async getCandidateTally(election: bigint, candidate: string | Uint8Array, opts: { height?: bigint } = {}): Promise<VerifiedTally> {
+    return this.governance.tally(election, addressBytes(candidate, 'candidate'), opts);
+  }
+
+  async getHolderBallot(election: bigint, holder: string | Uint8Array, opts: { height?: bigint } = {}): Promise<VerifiedBallot> {
+    return this.governance.ballot(election, addressBytes(holder, 'holder'), opts);
+  }
+
+  async getResolution(id: string | Uint8Array, opts: { height?: bigint } = {}): Promise<VerifiedResolution> {
+    return this.governance.resolution(idBytes(id, 'resolution id'), opts);
+  }
+
+  getResolutions(opts: { height?: bigint } = {}): Promise<VerifiedResolutions> {
+    return this.governance.resolutions(opts);
+  }
+
+  async isBoardMember(address: string | Uint8Array, opts: { height?: bigint } = {}): Promise<VerifiedMembership> {
+    return this.governance.isBoardMember(addressBytes(address, 'address'), opts);
+  }
+
+  async getToken(id: string | Uint8Array, opts: { height?: bigint } = {}): Promise<VerifiedToken> {
+    return this.governance.token(idBytes(id, 'token id'), opts);
+  }
+
+  async getTokenBalance(token: string | Uint8Array, holder: string | Uint8Array, opts: { height?: bigint } = {}): Promise<VerifiedTokenBalance> {
+    return this.governance.tokenBalance(idBytes(token, 'token id'), addressBytes(holder, 'holder'), opts);
+  }
+
+  vote(req: VoteRequest, onProgress?: (s: GovTxStage) => void): Promise<VoteResult> {
+    return vote(this.contractHost(), this.governance, req, onProgress);
+  }
+
+  decideResolution(req: DecideResolutionRequest, onProgress?: (s: GovTxStage) => void): Promise<DecideResolutionResult> {
+    return decideResolution(this.contractHost(), this.governance, req, onProgress);
   }
 
   private contractHost(): ContractTxHost {

@@ -9,47 +9,28 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { Worker } from 'node:worker_threads';
-import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import {
-  addressOf, formatAddress, genesisHash, headerHash, toHex, fromHex, utf8, templateId, parseTemplate, encodeProductParams, paramsFromJson, productId,
+  addressOf, formatAddress, headerHash, toHex, fromHex, utf8, templateId, parseTemplate, encodeProductParams, paramsFromJson, productId,
   rootOrderId, encodeSignedTx, signTx, decodeSignedTx, txHash, ContractKey, decodeProductRecord, encodeProductRecord, decodeOrderRecord,
-  encodeOrderRecord, decodeTxReceipt, StateKey, decodeAccount, LightErrorCode, isLightError, isDipnetError, ErrorCode,
+  encodeOrderRecord, decodeTxReceipt, StateKey, decodeAccount, LightErrorCode, ErrorCode,
   type KeyPair, type TxBody,
 } from '@dipnet/protocol';
-import { createLightClient, shippingCommitment, checkShippingCommitment, type ContractTxStage, type LightClient, type LightClientOptions, type VerifiedOrderTree } from './index.ts';
-import { connectLightClientWorker, proxy as comlinkProxy } from './worker.ts';
+import { shippingCommitment, checkShippingCommitment, type ContractTxStage, type VerifiedOrderTree } from './index.ts';
+import { proxy as comlinkProxy } from './worker.ts';
 import { startNet, startProxy, devKey, dpn, waitFor } from './testing/devnet.ts';
+import { testClients } from './testing/clients.ts';
+import { chainCode, lightCode } from './testing/errors.ts';
 import { devCommitteeKey } from '../../bootstrap-node/src/devnet/genesis.ts';
 
 const CHAIN = 'dipnet-lc-contracts';
-const DAY = 86_400_000;
 const net = await startNet({ chainId: CHAIN, validators: 3, relays: 2 });
 const n0 = net.nodes[0]!;
-const clients: LightClient[] = [];
-const closers: (() => Promise<unknown>)[] = [];
+const lcs = testClients(net);
 after(async () => {
-  for (const c of clients) await c.close();
-  for (const c of closers) await c();
+  await lcs.close();
   await net.stop();
 });
-
-const GENESIS = toHex(genesisHash(net.genesis));
-const open = async (over: Partial<LightClientOptions> = {}): Promise<LightClient> => {
-  const c = await createLightClient({ chainId: CHAIN, trust: { genesisHash: GENESIS }, trustingPeriodMs: DAY, relays: [net.relayUrls[0]!], store: 'memory', follow: false, ...over });
-  clients.push(c);
-  return c;
-};
-const lightCode = (c: string) => (e: unknown) => {
-  assert.ok(isLightError(e), `expected a LightError, got ${String(e)}`);
-  assert.equal(e.code, c, e.message);
-  return true;
-};
-const chainCode = (c: string) => (e: unknown) => {
-  assert.ok(isDipnetError(e), `expected a DipnetError, got ${String(e)}`);
-  assert.equal(e.code, c, e.message);
-  return true;
-};
+const { open } = lcs;
 const addr = (k: KeyPair) => addressOf(k.publicKey);
 const state = (key: Uint8Array) => n0.chain.store.getValue(key);
 const balance = (k: KeyPair) => decodeAccount(state(StateKey.account(addr(k)))!).balance;
@@ -58,22 +39,7 @@ const nodeOrder = (id: string | Uint8Array) => decodeOrderRecord(state(ContractK
 
 // ------------------------------------------------------------------ seeding, with real txs
 
-/** Submits txs to node 0 (consecutive nonces per signer), waits for all, and checks every receipt succeeded. */
-async function commitAll(txs: [KeyPair, TxBody][]): Promise<void> {
-  const next = new Map<string, bigint>();
-  const hashes: Uint8Array[] = [];
-  for (const [k, body] of txs) {
-    const id = toHex(k.publicKey);
-    const nonce = next.get(id) ?? net.nonce(k);
-    next.set(id, nonce + 1n);
-    hashes.push(await n0.submitTx(encodeSignedTx(signTx({ chainId: CHAIN, signer: k.publicKey, nonce, fee: dpn(1), body }, k.secretKey))));
-  }
-  await waitFor(() => hashes.every((h) => n0.txStatus(h).status === 'committed'), 20_000, 'seed txs to commit');
-  for (const h of hashes) {
-    const r = state(ContractKey.txReceipt(h));
-    if (r) assert.equal(decodeTxReceipt(r).code, '', decodeTxReceipt(r).message);
-  }
-}
+const commitAll = (txs: [KeyPair, TxBody][]) => net.commitAll(txs);
 
 const load = (name: string) => {
   const code = new Uint8Array(readFileSync(new URL(`../../protocol/templates/${name}.json`, import.meta.url)));
@@ -325,7 +291,7 @@ test("underpaying is the chain's ORDER_UNDERPAID: refused by the mempool, or inc
 test("a relay that alters a product's price or an order's state is caught; never the altered value", async () => {
   assert.ok(orderId);
   const liar = await startProxy(net.relayUrls[0]!);
-  closers.push(() => liar.close());
+  lcs.onClose(() => liar.close());
   const productKey = `/v1/state/${toHex(ContractKey.product(jacketP))}`;
   const orderKey = `/v1/state/${toHex(ContractKey.order(fromHex(orderId)))}`;
   const cheaper = (p: string, b: any) => {
@@ -367,13 +333,7 @@ test("a relay that alters a product's price or an order's state is caught; never
 
 test('contract reads cross the comlink worker boundary, errors keep their codes', async () => {
   assert.ok(orderId);
-  const worker = new Worker(new URL('./testing/worker-entry.ts', import.meta.url), { execArgv: ['--import', 'tsx'] });
-  const lc = connectLightClientWorker(nodeEndpoint(worker as never));
-  closers.push(async () => {
-    await lc.close().catch(() => undefined);
-    await worker.terminate();
-  });
-  await lc.start({ chainId: CHAIN, trust: { genesisHash: GENESIS }, trustingPeriodMs: DAY, relays: net.relayUrls, store: 'memory' });
+  const lc = await lcs.openWorker();
   const p = await lc.getProduct(jacketP);
   assert.deepEqual([p.name, p.price, p.open], ['Jacket', dpn(120), true]);
   const tree = await lc.getOrderTree(orderId);

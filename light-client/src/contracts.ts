@@ -9,12 +9,13 @@ import {
   ContractKey, DipnetError, ErrorCode, LightError, LightErrorCode, MAX_ORDER_DEPTH, MAX_QUANTITY, METADATA_URI_MAX, PRODUCT_NAME_MAX, decodeOrderRecord,
   decodeProductParams, decodeProductRecord, decodeTemplateRecord, decodeTxReceipt, encodeArgs, encodeProductParams, equalBytes, formatAddress, formatDpn,
   fromHex, paramsFromJson, parseTemplate, productId, rootOrderId, scalarFromJson, taggedHash, templateId, toHex, txHash, utf8, valueToJson,
+  TokenKey, decodeTokenRecord, isDpnCurrency, formatTokenAmount,
   type OrderRecord, type Template, type TxBody, type TxReceipt, type Value,
 } from '@dipnet/protocol';
 import type {
   ContractTxOptions, ContractTxResult, ContractTxStage, CreateProductRequest, CreateProductResult, FireTransitionRequest, FireTransitionResult, PlaceOrderRequest, PlaceOrderResult,
   ShippingDetails, VerifiedAccount, VerifiedOrder, VerifiedOrderTree, VerifiedParams, VerifiedProduct, VerifiedReceipt, VerifiedState,
-  VerifiedTemplate,
+  VerifiedTemplate, ProductCurrency,
 } from './api.ts';
 import type { TxStatusHint } from './transport/types.ts';
 import { buildSignedTx, type Wallet } from './wallet/wallet.ts';
@@ -151,6 +152,15 @@ export class ContractReader {
     }
   }
 
+  /** DPN, or the token record a product is priced in, proven at `height`. */
+  private async currency(id: Uint8Array, height: bigint): Promise<ProductCurrency> {
+    if (isDpnCurrency(id)) return { kind: 'dpn', symbol: 'DPN', decimals: 9 };
+    const s = await this.r.getState(TokenKey.token(id), { height });
+    if (!s.value) return malformed(`proven product is priced in token ${toHex(id).slice(0, 16)}…, which is not in state`);
+    const t = decodeProven(decodeTokenRecord, s.value, 'token record');
+    return { kind: 'token', id: toHex(id), symbol: t.symbol, decimals: t.decimals, issuer: formatAddress(t.issuer) };
+  }
+
   async product(id: Uint8Array, opts: { height?: bigint } = {}): Promise<VerifiedProduct> {
     const s = await this.r.getState(ContractKey.product(id), opts);
     if (!s.value) throw new DipnetError(ErrorCode.PRODUCT_UNKNOWN, `no product ${toHex(id)} at height ${s.height}`, { id: toHex(id), height: s.height.toString() });
@@ -169,8 +179,10 @@ export class ContractReader {
     } catch (e) {
       return malformed(`proven product parameters do not match their template: ${(e as Error).message}`);
     }
+    const currency = await this.currency(p.currency, s.height);
     return {
       id: toHex(id), name: p.name, producer: formatAddress(p.producer), price: p.price, priceDpn: formatDpn(p.price), leadTimeMs: p.leadTimeMs,
+      currency, priceText: `${currency.kind === 'dpn' ? formatDpn(p.price) : formatTokenAmount(p.price, currency.decimals)} ${currency.symbol}`,
       metadataUri: p.metadataUri, metadataHash: toHex(p.metadataHash),
       template: { id: t.id, name: t.name, status: t.status, designerFee: t.designerFee },
       open: t.status === 'approved',
@@ -388,7 +400,8 @@ export async function placeOrder(host: ContractTxHost, reader: ContractReader, r
   if (maxTotal === undefined) {
     // The same sum the chain charges (price × quantity + the template's designer fee), from proven state.
     const p = await reader.product(product);
-    maxTotal = p.price * BigInt(quantity) + p.template.designerFee;
+    // (For a product priced in a token, maxTotal bounds the token amount; the designer fee is paid in DPN beside it.)
+    maxTotal = p.price * BigInt(quantity) + (p.currency.kind === 'dpn' ? p.template.designerFee : 0n);
   }
   const body = { type: 'placeOrder' as const, product, quantity, maxTotal, shipping: commitment };
   const { result, wallet } = await sendContractTx(host, body, req, onProgress);

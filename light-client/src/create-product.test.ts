@@ -9,61 +9,30 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { Worker } from 'node:worker_threads';
-import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import {
-  addressOf, formatAddress, genesisHash, toHex, fromHex, templateId, parseTemplate, encodeProductParams, paramsFromJson, productId, encodeSignedTx,
-  signTx, ContractKey, decodeProductRecord, decodeTxReceipt, StateKey, decodeAccount, LightErrorCode, isLightError, isDipnetError, ErrorCode, sha256,
+  addressOf, formatAddress, toHex, fromHex, templateId, parseTemplate, encodeProductParams, paramsFromJson, productId,
+  ContractKey, decodeProductRecord, StateKey, decodeAccount, LightErrorCode, isLightError, ErrorCode, sha256,
   utf8, type KeyPair, type TxBody,
 } from '@dipnet/protocol';
-import { createLightClient, type ContractTxStage, type LightClient } from './index.ts';
-import { connectLightClientWorker } from './worker.ts';
-import { startNet, devKey, dpn, waitFor } from './testing/devnet.ts';
+import type { ContractTxStage } from './index.ts';
+import { startNet, devKey, dpn } from './testing/devnet.ts';
+import { testClients } from './testing/clients.ts';
+import { chainCode, lightCode } from './testing/errors.ts';
 import { devCommitteeKey } from '../../bootstrap-node/src/devnet/genesis.ts';
 
 const CHAIN = 'dipnet-lc-create-product';
 const DAY = 86_400_000;
 const net = await startNet({ chainId: CHAIN, validators: 2, relays: 1 });
 const n0 = net.nodes[0]!;
-const clients: LightClient[] = [];
-const closers: (() => Promise<unknown>)[] = [];
+const lcs = testClients(net);
 after(async () => {
-  for (const c of clients) await c.close();
-  for (const c of closers) await c();
+  await lcs.close();
   await net.stop();
 });
-
-const GENESIS = toHex(genesisHash(net.genesis));
 const addr = (k: KeyPair) => addressOf(k.publicKey);
 const state = (key: Uint8Array) => n0.chain.store.getValue(key);
 const nonceOf = (k: KeyPair) => decodeAccount(state(StateKey.account(addr(k)))!).nonce;
-const lightCode = (c: string) => (e: unknown) => {
-  assert.ok(isLightError(e), `expected a LightError, got ${String(e)}`);
-  assert.equal(e.code, c, e.message);
-  return true;
-};
-const chainCode = (c: string, message?: RegExp) => (e: unknown) => {
-  assert.ok(isDipnetError(e), `expected a DipnetError, got ${String(e)}`);
-  assert.equal(e.code, c, e.message);
-  if (message) assert.match(e.message, message);
-  return true;
-};
-
-async function commitAll(txs: [KeyPair, TxBody][]): Promise<void> {
-  const next = new Map<string, bigint>();
-  const hashes: Uint8Array[] = [];
-  for (const [k, body] of txs) {
-    const id = toHex(k.publicKey);
-    const nonce = next.get(id) ?? net.nonce(k);
-    next.set(id, nonce + 1n);
-    hashes.push(await n0.submitTx(encodeSignedTx(signTx({ chainId: CHAIN, signer: k.publicKey, nonce, fee: dpn(1), body }, k.secretKey))));
-  }
-  await waitFor(() => hashes.every((h) => n0.txStatus(h).status === 'committed'), 20_000, 'seed txs to commit');
-  for (const h of hashes) {
-    const r = state(ContractKey.txReceipt(h));
-    if (r) assert.equal(decodeTxReceipt(r).code, '', decodeTxReceipt(r).message);
-  }
-}
+const commitAll = (txs: [KeyPair, TxBody][]) => net.commitAll(txs);
 
 const load = (name: string) => {
   const code = new Uint8Array(readFileSync(new URL(`../../protocol/templates/${name}.json`, import.meta.url)));
@@ -93,8 +62,7 @@ await commitAll([[carrier, {
   params: encodeProductParams(logistics.template, paramsFromJson(logistics.template, { deliveryWindowMs: 600_000 })),
 }]]);
 
-const lc = await createLightClient({ chainId: CHAIN, trust: { genesisHash: GENESIS }, trustingPeriodMs: DAY, relays: net.relayUrls, store: 'memory', follow: false });
-clients.push(lc);
+const lc = await lcs.open({ relays: net.relayUrls });
 await lc.importWallet(maker.secretKey);
 
 const metadata = utf8(JSON.stringify({ description: 'An oak chair' }));
@@ -150,13 +118,7 @@ test('refusals carry the chain\'s codes, before anything is signed', async () =>
 });
 
 test('createProduct crosses the comlink worker boundary', async () => {
-  const worker = new Worker(new URL('./testing/worker-entry.ts', import.meta.url), { execArgv: ['--import', 'tsx'] });
-  const wlc = connectLightClientWorker(nodeEndpoint(worker as never));
-  closers.push(async () => {
-    await wlc.close().catch(() => undefined);
-    await worker.terminate();
-  });
-  await wlc.start({ chainId: CHAIN, trust: { genesisHash: GENESIS }, trustingPeriodMs: DAY, relays: net.relayUrls, store: 'memory' });
+  const wlc = await lcs.openWorker();
   await wlc.importWallet(carrier.secretKey);
   const nonce = nonceOf(carrier);
   const r = await wlc.createProduct({ template: logistics.id, name: 'Express courier', price: dpn(12), leadTimeMs: 86_400_000n, params: { deliveryWindowMs: '86400000' } });

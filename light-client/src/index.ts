@@ -16,4 +16,5 @@ export { createEd25519Verifier, countingVerifier, type Ed25519Verifier } from '.
 export {
   shippingCommitment, checkShippingCommitment, canonicalJson, contractTxFee, SHIPPING_COMMITMENT_TAG, SHIPPING_SALT_BYTES, MAX_TREE_ORDERS, DEFAULT_GAS, MAX_GAS,
 } from './contracts.ts';
+export { describeGovAction } from './governance.ts';
 export { DipnetError, ErrorCode, isDipnetError } from '@dipnet/protocol';

@@ -12,8 +12,8 @@ import { expose, wrap, proxy, transferHandlers, type Endpoint, type Remote } fro
 import { DipnetError, LightError, type ErrorCode, type LightErrorCode } from '@dipnet/protocol';
 import { createLightClient } from './client.ts';
 import type {
-  ConflictReport, ContractTxStage, CreateProductRequest, FireTransitionRequest, LightClient, LightClientOptions, PlaceOrderRequest, SyncProgress, TransferRequest,
-  TransferStage, VerifiedHead, VerifiedOrderTree,
+  ConflictReport, ContractTxStage, CreateProductRequest, DecideResolutionRequest, FireTransitionRequest, GovTxStage, LightClient, LightClientOptions, PlaceOrderRequest,
+  SyncProgress, TransferRequest, TransferStage, VerifiedHead, VerifiedOrderTree, VoteRequest,
 } from './api.ts';
 
 /** Options that can cross a worker boundary (no functions or class instances). */
@@ -42,6 +42,17 @@ export interface LightClientWorkerApi {
   placeOrder(req: PlaceOrderRequest, onProgress?: (s: ContractTxStage) => void): ReturnType<LightClient['placeOrder']>;
   fireTransition(req: FireTransitionRequest, onProgress?: (s: ContractTxStage) => void): ReturnType<LightClient['fireTransition']>;
   createProduct(req: CreateProductRequest, onProgress?: (s: ContractTxStage) => void): ReturnType<LightClient['createProduct']>;
+  getGovernance: LightClient['getGovernance'];
+  getElection: LightClient['getElection'];
+  getCandidateTally: LightClient['getCandidateTally'];
+  getHolderBallot: LightClient['getHolderBallot'];
+  getResolution: LightClient['getResolution'];
+  getResolutions: LightClient['getResolutions'];
+  isBoardMember: LightClient['isBoardMember'];
+  getToken: LightClient['getToken'];
+  getTokenBalance: LightClient['getTokenBalance'];
+  vote(req: VoteRequest, onProgress?: (s: GovTxStage) => void): ReturnType<LightClient['vote']>;
+  decideResolution(req: DecideResolutionRequest, onProgress?: (s: GovTxStage) => void): ReturnType<LightClient['decideResolution']>;
   /** Returns a (proxied) unsubscribe function. */
   onHead(listener: (h: VerifiedHead) => void): () => void;
   onSyncProgress(listener: (p: SyncProgress) => void): () => void;
@@ -121,6 +132,17 @@ export function createWorkerApi(): LightClientWorkerApi {
     placeOrder: (req, onProgress) => c().placeOrder(req, onProgress ? (s) => void onProgress(s) : undefined),
     fireTransition: (req, onProgress) => c().fireTransition(req, onProgress ? (s) => void onProgress(s) : undefined),
     createProduct: (req, onProgress) => c().createProduct(req, onProgress ? (s) => void onProgress(s) : undefined),
+    getGovernance: (o) => c().getGovernance(o),
+    getElection: (id, o) => c().getElection(id, o),
+    getCandidateTally: (e, a, o) => c().getCandidateTally(e, a, o),
+    getHolderBallot: (e, a, o) => c().getHolderBallot(e, a, o),
+    getResolution: (id, o) => c().getResolution(id, o),
+    getResolutions: (o) => c().getResolutions(o),
+    isBoardMember: (a, o) => c().isBoardMember(a, o),
+    getToken: (id, o) => c().getToken(id, o),
+    getTokenBalance: (t, h, o) => c().getTokenBalance(t, h, o),
+    vote: (req, onProgress) => c().vote(req, onProgress ? (s) => void onProgress(s) : undefined),
+    decideResolution: (req, onProgress) => c().decideResolution(req, onProgress ? (s) => void onProgress(s) : undefined),
     onHead: (l) => proxy(c().onHead((h) => void l(h))),
     onSyncProgress: (l) => proxy(c().onSyncProgress((p) => void l(p))),
     onConflict: (l) => proxy(c().onConflict((r) => void l(r))),

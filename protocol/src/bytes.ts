@@ -47,3 +47,13 @@ export function compareBytes(a: Uint8Array, b: Uint8Array): number {
 
 const encoder = new TextEncoder();
 export const utf8 = (s: string): Uint8Array => encoder.encode(s);
+
+/** A u64 as 8 big-endian bytes (ids and heights inside state keys sort numerically). */
+export function u64be(n: bigint): Uint8Array {
+  const b = new Uint8Array(8);
+  new DataView(b.buffer).setBigUint64(0, n);
+  return b;
+}
+
+/** A state key: its one-byte namespace, then fixed-width parts (layout in state-schema.ts). */
+export const stateKey = (ns: number, ...parts: Uint8Array[]): Uint8Array => concatBytes(new Uint8Array([ns]), ...parts);

@@ -64,7 +64,7 @@ const orderRecord = {
   shipping: new Uint8Array(32), status: 'active' as const, state: 'bidding', stateSince: 5n, stateSeq: 3,
   vars: [{ index: 0, type: 'product' as const, value: id32(9) }, { index: 1, type: 'int' as const, value: 44n }, { index: 2, type: 'bool' as const, value: true }, { index: 3, type: 'address' as const, value: a1 }],
   children: [id32(10), id32(11)], escrowIn: 71n, escrowOut: 30n, createdAt: 4n,
-  history: [{ time: 4n, height: 2n, event: 'ordered' }, { time: 5n, height: 3n, event: 'bid' }],
+  history: [{ time: 4n, height: 2n, event: 'ordered' }, { time: 5n, height: 3n, event: 'bid' }], currency: id32(13),
 };
 
 const cases: { name: string; sample: Uint8Array; decode: (b: Uint8Array) => unknown; encode: (v: never) => Uint8Array }[] = [
@@ -77,10 +77,10 @@ const cases: { name: string; sample: Uint8Array; decode: (b: Uint8Array) => unkn
   { name: 'validator set', sample: encodeValidatorSet(set), decode: decodeValidatorSet, encode: encodeValidatorSet },
   {
     name: 'genesis',
-    sample: encodeGenesis({ chainId: CHAIN, genesisTime: 1n, params, accounts: [{ address: addressOf(k0.publicKey), balance: TOTAL_SUPPLY - 40n, locked: 5n, lockedUntil: 9n, label: 'sale' }], validators: keys.map((k, i) => ({ publicKey: k.publicKey, moniker: `v${i}`, stake: 10n })), committee: { members: [addressOf(k0.publicKey)], threshold: 1 } }),
+    sample: encodeGenesis({ chainId: CHAIN, genesisTime: 1n, params, accounts: [{ address: addressOf(k0.publicKey), balance: TOTAL_SUPPLY - 40n, locks: [{ amount: 5n, unlockAt: 9n }], label: 'sale' }], validators: keys.map((k, i) => ({ publicKey: k.publicKey, moniker: `v${i}`, stake: 10n })), committee: { members: [addressOf(k0.publicKey)], threshold: 1 }, governance: { params: { boardTermMs: 100n, votingPeriodMs: 10n, boardVotePeriodMs: 10n, coinAgeCapMs: 50n, maxResolutionMs: 60n }, board: Array.from({ length: 5 }, (_, i) => new Uint8Array(20).fill(i + 1)) } }),
     decode: decodeGenesis, encode: encodeGenesis,
   },
-  { name: 'account', sample: encodeAccount({ balance: 5n, nonce: 2n, locked: 1n, lockedUntil: 3n }), decode: decodeAccount, encode: encodeAccount },
+  { name: 'account', sample: encodeAccount({ balance: 5n, nonce: 2n, ageSince: 7n, locks: [{ amount: 1n, unlockAt: 3n }], lockBonded: 1n }), decode: decodeAccount, encode: encodeAccount },
   { name: 'validator record', sample: encodeValidatorRecord({ publicKey: k0.publicKey, moniker: 'v0', stake: 10n, shares: 10n, slashed: 0n, jailed: false }), decode: decodeValidatorRecord, encode: encodeValidatorRecord },
   { name: 'params', sample: encodeParams(params), decode: decodeParams, encode: encodeParams },
   { name: 'validator schedule', sample: encodeValidatorSchedule({ current: set, next: set }), decode: decodeValidatorSchedule, encode: encodeValidatorSchedule },
@@ -116,7 +116,7 @@ const cases: { name: string; sample: Uint8Array; decode: (b: Uint8Array) => unkn
   },
   {
     name: 'product record',
-    sample: encodeProductRecord({ template: id32(1), producer: a1, name: 'Buttons (supply)', metadataUri: 'ipfs://bafy', metadataHash: id32(2), price: 6n, leadTimeMs: 1000n, params: new Uint8Array([0, 0, 0, 0, 2]), createdAt: 7n, orders: 3n }),
+    sample: encodeProductRecord({ template: id32(1), producer: a1, name: 'Buttons (supply)', metadataUri: 'ipfs://bafy', metadataHash: id32(2), price: 6n, leadTimeMs: 1000n, params: new Uint8Array([0, 0, 0, 0, 2]), createdAt: 7n, orders: 3n, currency: new Uint8Array(32) }),
     decode: decodeProductRecord, encode: encodeProductRecord,
   },
   { name: 'order record', sample: encodeOrderRecord(orderRecord), decode: decodeOrderRecord, encode: encodeOrderRecord },

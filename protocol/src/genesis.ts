@@ -13,14 +13,16 @@ import { readParams, writeParams, type Params } from './state-schema.ts';
 import { TOTAL_SUPPLY } from './amount.ts';
 import { ErrorCode, fail } from './errors.ts';
 import { readCommittee, writeCommittee, type Committee } from './contracts/records.ts';
+import { readLockTranches, writeLockTranches, type LockTranche } from './governance/coin-age.ts';
+import { readGenesisGovernance, writeGenesisGovernance, type GenesisGovernance } from './governance/records.ts';
 
 export const MAX_GENESIS_ACCOUNTS = 100_000;
 
 export interface GenesisAccount {
   readonly address: Uint8Array;
   readonly balance: bigint;
-  readonly locked: bigint;
-  readonly lockedUntil: bigint;
+  /** Lock/vesting tranches (the founders' one-year lock is one). */
+  readonly locks: readonly LockTranche[];
   /** Human label (sale, foundation, founder-1…), informative only. */
   readonly label: string;
 }
@@ -40,14 +42,17 @@ export interface Genesis {
   readonly validators: readonly GenesisValidator[];
   /** The template-review committee until governance replaces it. */
   readonly committee: Committee;
+  /** The first decision board and the rules of elections and resolutions. */
+  readonly governance: GenesisGovernance;
 }
 
 export function writeGenesis(w: Writer, g: Genesis): void {
   w.string(g.chainId, CHAIN_ID_MAX).u64(g.genesisTime);
   writeParams(w, g.params);
-  w.array(g.accounts, MAX_GENESIS_ACCOUNTS, (w, a) => w.fixed(a.address, ADDRESS_LENGTH).u128(a.balance).u128(a.locked).u64(a.lockedUntil).string(a.label, MONIKER_MAX));
+  w.array(g.accounts, MAX_GENESIS_ACCOUNTS, (w, a) => { w.fixed(a.address, ADDRESS_LENGTH).u128(a.balance); writeLockTranches(w, a.locks); w.string(a.label, MONIKER_MAX); });
   w.array(g.validators, MAX_VALIDATORS, (w, v) => w.fixed(v.publicKey, PUBLIC_KEY_LENGTH).string(v.moniker, MONIKER_MAX).u128(v.stake));
   writeCommittee(w, g.committee);
+  writeGenesisGovernance(w, g.governance);
 }
 
 export function readGenesis(r: Reader): Genesis {
@@ -55,9 +60,10 @@ export function readGenesis(r: Reader): Genesis {
     chainId: r.string(CHAIN_ID_MAX, 'chainId'),
     genesisTime: r.u64('genesisTime'),
     params: readParams(r),
-    accounts: r.array(MAX_GENESIS_ACCOUNTS, (r) => ({ address: r.fixed(ADDRESS_LENGTH, 'address'), balance: r.u128('balance'), locked: r.u128('locked'), lockedUntil: r.u64('lockedUntil'), label: r.string(MONIKER_MAX, 'label') }), 'accounts'),
+    accounts: r.array(MAX_GENESIS_ACCOUNTS, (r) => ({ address: r.fixed(ADDRESS_LENGTH, 'address'), balance: r.u128('balance'), locks: readLockTranches(r), label: r.string(MONIKER_MAX, 'label') }), 'accounts'),
     validators: r.array(MAX_VALIDATORS, (r) => ({ publicKey: r.fixed(PUBLIC_KEY_LENGTH, 'publicKey'), moniker: r.string(MONIKER_MAX, 'moniker'), stake: r.u128('stake') }), 'validators'),
     committee: readCommittee(r),
+    governance: readGenesisGovernance(r),
   };
   checkGenesis(g);
   return g;
@@ -66,7 +72,7 @@ export function readGenesis(r: Reader): Genesis {
 export function checkGenesis(g: Genesis): void {
   let sum = 0n;
   for (const a of g.accounts) {
-    if (a.locked > a.balance) fail(ErrorCode.INVALID_ARGUMENT, `genesis account ${a.label}: locked exceeds balance`);
+    if (a.locks.reduce((s, t) => s + t.amount, 0n) > a.balance) fail(ErrorCode.INVALID_ARGUMENT, `genesis account ${a.label}: locked exceeds balance`);
     sum += a.balance;
   }
   for (const v of g.validators) {

@@ -23,3 +23,6 @@ export * from './frame-stream.ts';
 export * from './contracts/template.ts';
 export * from './contracts/values.ts';
 export * from './contracts/records.ts';
+export * from './governance/coin-age.ts';
+export * from './governance/records.ts';
+export * from './tokens/records.ts';

@@ -1,7 +1,8 @@
 /**
  * The state map's key layout and value encodings. Every key is a one-byte namespace followed by
  * fixed-width ids; the tree path is `stateKeyHash(key)`. Later rules add namespaces here
- * (0x20–0x3f: templates, contracts, orders; 0x40–0x5f: governance) — never reuse a byte.
+ * (0x20–0x2f: templates, contracts, orders; 0x30–0x3f: issued tokens; 0x40–0x5f: governance,
+ * see contracts/records.ts and governance/records.ts) — never reuse a byte.
  *
  * | ns   | key                                | value            |
  * |------|------------------------------------|------------------|
@@ -16,10 +17,11 @@
  */
 import { Reader, Writer, decodeExact, encodeWith } from './codec.ts';
 import { ADDRESS_LENGTH, PUBLIC_KEY_LENGTH } from './keys.ts';
-import { concatBytes, utf8 } from './bytes.ts';
+import { stateKey, utf8 } from './bytes.ts';
 import { ErrorCode, fail } from './errors.ts';
 import { taggedHash } from './hash.ts';
 import { MONIKER_MAX } from './tx.ts';
+import { readLockTranches, writeLockTranches, type LockTranche } from './governance/coin-age.ts';
 import { MAX_VALIDATORS, readValidatorSet, writeValidatorSet, type ValidatorSet } from './validator-set.ts';
 
 export const StateNs = {
@@ -33,7 +35,7 @@ export const StateNs = {
   validatorSchedule: 0x11,
 } as const;
 
-const ns = (b: number, ...parts: Uint8Array[]): Uint8Array => concatBytes(new Uint8Array([b]), ...parts);
+const ns = stateKey;
 
 export const StateKey = {
   account: (address: Uint8Array) => ns(StateNs.account, address),
@@ -46,24 +48,26 @@ export const StateKey = {
   validatorSchedule: () => ns(StateNs.validatorSchedule),
 };
 
-/** A general account. `locked` units cannot move before `lockedUntil` (chain time, ms). */
+/**
+ * A general account. `ageSince` and `locks` carry coin-age and lockups (see
+ * governance/coin-age.ts): locked DPN counts in the balance but cannot leave before it unlocks.
+ */
 export interface Account {
   readonly balance: bigint;
   readonly nonce: bigint;
-  readonly locked: bigint;
-  readonly lockedUntil: bigint;
+  readonly ageSince: bigint;
+  readonly locks: readonly LockTranche[];
+  /** How much of the locked amount is bonded to validators (so it is not also held in the balance). */
+  readonly lockBonded: bigint;
 }
-export const EMPTY_ACCOUNT: Account = { balance: 0n, nonce: 0n, locked: 0n, lockedUntil: 0n };
+export const EMPTY_ACCOUNT: Account = { balance: 0n, nonce: 0n, ageSince: 0n, locks: [], lockBonded: 0n };
 
-export const encodeAccount = (a: Account): Uint8Array => encodeWith(a, (w, a) => w.u128(a.balance).u64(a.nonce).u128(a.locked).u64(a.lockedUntil), 48);
+export const encodeAccount = (a: Account): Uint8Array =>
+  encodeWith(a, (w, a) => { w.u128(a.balance).u64(a.nonce).u64(a.ageSince); writeLockTranches(w, a.locks); w.u128(a.lockBonded); }, 64 + 24 * a.locks.length);
 export const decodeAccount = (b: Uint8Array): Account =>
-  decodeExact(b, (r) => ({ balance: r.u128('balance'), nonce: r.u64('nonce'), locked: r.u128('locked'), lockedUntil: r.u64('lockedUntil') }), 'account');
+  decodeExact(b, (r) => ({ balance: r.u128('balance'), nonce: r.u64('nonce'), ageSince: r.u64('ageSince'), locks: readLockTranches(r), lockBonded: r.u128('lockBonded') }), 'account');
 
-/** Spendable balance at chain time `now`. */
-export function spendable(a: Account, now: bigint): bigint {
-  const lockedNow = now < a.lockedUntil ? a.locked : 0n;
-  return a.balance > lockedNow ? a.balance - lockedNow : 0n;
-}
+export { spendable } from './governance/coin-age.ts';
 
 export interface ValidatorRecord {
   readonly publicKey: Uint8Array;

@@ -10,6 +10,7 @@ import { signBytes, SignDomain, CHAIN_ID_MAX } from './signing.ts';
 import { ErrorCode, fail } from './errors.ts';
 import { MAX_TEMPLATE_BYTES, MAX_NAME } from './contracts/template.ts';
 import { ID_LENGTH } from './contracts/values.ts';
+import { GovBody, readGovAction, writeGovAction, type GovAction } from './governance/records.ts';
 import { MAX_PARAMS_BYTES, PRODUCT_NAME_MAX, MAX_QUANTITY, readCommitteeAction, writeCommitteeAction, type CommitteeAction } from './contracts/records.ts';
 
 export const MAX_TX_BYTES = 16 * 1024;
@@ -28,7 +29,21 @@ export const TxKind = {
   createProduct: 8,
   placeOrder: 9,
   fireTransition: 10,
+  registerCandidate: 11,
+  electionVote: 12,
+  boardVote: 13,
+  proposeResolution: 14,
+  decideResolution: 15,
+  issueToken: 16,
+  tokenTransfer: 17,
+  tokenMint: 18,
 } as const;
+
+export const TOKEN_SYMBOL_MAX = 12;
+export const TOKEN_NAME_MAX = 64;
+export const TOKEN_DECIMALS_MAX = 18;
+/** The currency id of DPN itself in product records and createProduct: 32 zero bytes. */
+export const DPN_CURRENCY = new Uint8Array(32);
 
 export const MAX_ARGS_BYTES = 1024;
 export const METADATA_URI_MAX = 256;
@@ -54,11 +69,27 @@ export type TxBody =
   | {
       readonly type: 'createProduct'; readonly template: Uint8Array; readonly name: string; readonly metadataUri: string;
       readonly metadataHash: Uint8Array; readonly price: bigint; readonly leadTimeMs: bigint; readonly params: Uint8Array;
+      /** DPN_CURRENCY (the default when absent), or the id of a token the producer issued: orders then pay and settle in it. */
+      readonly currency?: Uint8Array;
     }
   /** Buys `quantity` of a product: escrows price + designer fee (at most `maxTotal`) and starts its contracts. */
   | { readonly type: 'placeOrder'; readonly product: Uint8Array; readonly quantity: number; readonly maxTotal: bigint; readonly shipping: Uint8Array }
   /** Fires a signed transition (a milestone, a bid, a confirmation) on an order. */
-  | { readonly type: 'fireTransition'; readonly order: Uint8Array; readonly transition: string; readonly args: Uint8Array };
+  | { readonly type: 'fireTransition'; readonly order: Uint8Array; readonly transition: string; readonly args: Uint8Array }
+  /** Stands for the representatives in an open election. */
+  | { readonly type: 'registerCandidate'; readonly election: bigint }
+  /** A holder's vote: weight = balance × coin-age at the election's opening (governance/coin-age.ts). */
+  | { readonly type: 'electionVote'; readonly election: bigint; readonly candidate: Uint8Array }
+  /** A representative's vote for a board member (one of the representatives). */
+  | { readonly type: 'boardVote'; readonly election: bigint; readonly candidate: Uint8Array }
+  /** A board (unanimous) or committee (threshold) member proposes; proposing counts as approving. */
+  | { readonly type: 'proposeResolution'; readonly body: GovBody; readonly action: GovAction; readonly deadline: bigint; readonly activationHeight: bigint }
+  | { readonly type: 'decideResolution'; readonly resolution: Uint8Array; readonly approve: boolean }
+  /** Issues a fungible token; the whole `supply` goes to the issuer, who may mint more if `mintable`. */
+  | { readonly type: 'issueToken'; readonly symbol: string; readonly name: string; readonly decimals: number; readonly supply: bigint; readonly mintable: boolean }
+  | { readonly type: 'tokenTransfer'; readonly token: Uint8Array; readonly to: Uint8Array; readonly amount: bigint }
+  /** Only the issuer of a mintable token may mint. */
+  | { readonly type: 'tokenMint'; readonly token: Uint8Array; readonly to: Uint8Array; readonly amount: bigint };
 
 export interface Tx {
   readonly chainId: string;
@@ -100,13 +131,39 @@ function writeBody(w: Writer, b: TxBody): void {
       return;
     case 'createProduct':
       w.u16(TxKind.createProduct).fixed(b.template, ID_LENGTH).string(b.name, PRODUCT_NAME_MAX).string(b.metadataUri, METADATA_URI_MAX).fixed(b.metadataHash, ID_LENGTH)
-        .u128(b.price).u64(b.leadTimeMs).bytes(b.params, MAX_PARAMS_BYTES);
+        .u128(b.price).u64(b.leadTimeMs).bytes(b.params, MAX_PARAMS_BYTES).fixed(b.currency ?? DPN_CURRENCY, ID_LENGTH);
       return;
     case 'placeOrder':
       w.u16(TxKind.placeOrder).fixed(b.product, ID_LENGTH).u32(b.quantity).u128(b.maxTotal).fixed(b.shipping, ID_LENGTH);
       return;
     case 'fireTransition':
       w.u16(TxKind.fireTransition).fixed(b.order, ID_LENGTH).string(b.transition, MAX_NAME).bytes(b.args, MAX_ARGS_BYTES);
+      return;
+    case 'registerCandidate':
+      w.u16(TxKind.registerCandidate).u64(b.election);
+      return;
+    case 'electionVote':
+      w.u16(TxKind.electionVote).u64(b.election).fixed(b.candidate, ADDRESS_LENGTH);
+      return;
+    case 'boardVote':
+      w.u16(TxKind.boardVote).u64(b.election).fixed(b.candidate, ADDRESS_LENGTH);
+      return;
+    case 'proposeResolution':
+      w.u16(TxKind.proposeResolution).u8(GovBody[b.body]);
+      writeGovAction(w, b.action);
+      w.u64(b.deadline).u64(b.activationHeight);
+      return;
+    case 'decideResolution':
+      w.u16(TxKind.decideResolution).fixed(b.resolution, ID_LENGTH).bool(b.approve);
+      return;
+    case 'issueToken':
+      w.u16(TxKind.issueToken).string(b.symbol, TOKEN_SYMBOL_MAX).string(b.name, TOKEN_NAME_MAX).u8(b.decimals).u128(b.supply).bool(b.mintable);
+      return;
+    case 'tokenTransfer':
+      w.u16(TxKind.tokenTransfer).fixed(b.token, ID_LENGTH).fixed(b.to, ADDRESS_LENGTH).u128(b.amount);
+      return;
+    case 'tokenMint':
+      w.u16(TxKind.tokenMint).fixed(b.token, ID_LENGTH).fixed(b.to, ADDRESS_LENGTH).u128(b.amount);
       return;
   }
 }
@@ -132,6 +189,7 @@ function readBody(r: Reader): TxBody {
       return {
         type: 'createProduct', template: r.fixed(ID_LENGTH, 'template'), name: r.string(PRODUCT_NAME_MAX, 'name'), metadataUri: r.string(METADATA_URI_MAX, 'metadataUri'),
         metadataHash: r.fixed(ID_LENGTH, 'metadataHash'), price: r.u128('price'), leadTimeMs: r.u64('leadTimeMs'), params: r.bytes(MAX_PARAMS_BYTES, 'params'),
+        currency: r.fixed(ID_LENGTH, 'currency'),
       };
     case TxKind.placeOrder: {
       const b = { type: 'placeOrder' as const, product: r.fixed(ID_LENGTH, 'product'), quantity: r.u32('quantity'), maxTotal: r.u128('maxTotal'), shipping: r.fixed(ID_LENGTH, 'shipping') };
@@ -140,6 +198,29 @@ function readBody(r: Reader): TxBody {
     }
     case TxKind.fireTransition:
       return { type: 'fireTransition', order: r.fixed(ID_LENGTH, 'order'), transition: r.string(MAX_NAME, 'transition'), args: r.bytes(MAX_ARGS_BYTES, 'args') };
+    case TxKind.registerCandidate:
+      return { type: 'registerCandidate', election: r.u64('election') };
+    case TxKind.electionVote:
+      return { type: 'electionVote', election: r.u64('election'), candidate: r.fixed(ADDRESS_LENGTH, 'candidate') };
+    case TxKind.boardVote:
+      return { type: 'boardVote', election: r.u64('election'), candidate: r.fixed(ADDRESS_LENGTH, 'candidate') };
+    case TxKind.proposeResolution: {
+      const body = r.u8('body');
+      if (body > 1) fail(ErrorCode.DECODE_NON_CANONICAL, `unknown proposal body ${body}`);
+      return { type: 'proposeResolution', body: body === 0 ? 'board' : 'committee', action: readGovAction(r), deadline: r.u64('deadline'), activationHeight: r.u64('activationHeight') };
+    }
+    case TxKind.decideResolution:
+      return { type: 'decideResolution', resolution: r.fixed(ID_LENGTH, 'resolution'), approve: r.bool('approve') };
+    case TxKind.issueToken: {
+      const b = { type: 'issueToken' as const, symbol: r.string(TOKEN_SYMBOL_MAX, 'symbol'), name: r.string(TOKEN_NAME_MAX, 'name'), decimals: r.u8('decimals'), supply: r.u128('supply'), mintable: r.bool('mintable') };
+      if (!/^[A-Z][A-Z0-9]{1,11}$/.test(b.symbol)) fail(ErrorCode.TX_INVALID, 'token symbol must be 2-12 capital letters or digits, starting with a letter');
+      if (b.decimals > TOKEN_DECIMALS_MAX) fail(ErrorCode.TX_INVALID, `token decimals must be at most ${TOKEN_DECIMALS_MAX}`);
+      return b;
+    }
+    case TxKind.tokenTransfer:
+      return { type: 'tokenTransfer', token: r.fixed(ID_LENGTH, 'token'), to: r.fixed(ADDRESS_LENGTH, 'to'), amount: r.u128('amount') };
+    case TxKind.tokenMint:
+      return { type: 'tokenMint', token: r.fixed(ID_LENGTH, 'token'), to: r.fixed(ADDRESS_LENGTH, 'to'), amount: r.u128('amount') };
     default:
       return fail(ErrorCode.TX_UNKNOWN_TYPE, `unknown tx kind ${kind}`);
   }

@@ -8,7 +8,7 @@ import { createWriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { prepareDevnet, RelayClient, type DevnetInfo } from '@dipnet/bootstrap-node';
+import { prepareDevnet, RelayClient, type DevnetInfo, type DevnetOptions } from '@dipnet/bootstrap-node';
 
 const CLI = new URL('../../bootstrap-node/src/cli/main.ts', import.meta.url).pathname;
 
@@ -22,9 +22,9 @@ export class DevnetHarness {
     this.clients = info.validators.map((v) => new RelayClient(v.relayUrl));
   }
 
-  static async start(validators = 4, opts: { blockTimeMs?: number } = {}): Promise<DevnetHarness> {
+  static async start(validators = 4, opts: Pick<DevnetOptions, 'blockTimeMs' | 'govParams' | 'timeouts'> = {}): Promise<DevnetHarness> {
     const dir = await mkdtemp(join(tmpdir(), 'dipnet-devnet-'));
-    const info = await prepareDevnet({ dir, validators, chainId: 'dipnet-it', reset: false, ...(opts.blockTimeMs ? { blockTimeMs: opts.blockTimeMs } : {}) });
+    const info = await prepareDevnet({ dir, validators, chainId: 'dipnet-it', reset: false, ...opts });
     const h = new DevnetHarness(dir, info);
     for (let i = 0; i < validators; i++) h.startValidator(i);
     try {

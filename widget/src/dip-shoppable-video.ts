@@ -53,7 +53,7 @@ import './shop/dip-product-panel.ts';
 import type { ShopClient } from './shop/shop-client.ts';
 import { lazyShop } from './shop/lazy-shop.ts';
 import { messagesFor } from './shop/messages.ts';
-import { formatDpn } from './shop/format.ts';
+import { formatAmount } from './shop/format.ts';
 
 export const TAG = 'dip-shoppable-video';
 
@@ -228,10 +228,16 @@ export class DipShoppableVideo extends LitElement {
     this.requestUpdate();
   }
 
-  /** Inside media-chrome, ask the controller (so its UI stays in sync); else pause the video. */
+  /** With media-chrome, ask the controller (so its UI stays in sync); else pause the video. */
   #pause(): void {
-    if (this.closest('media-controller')) this.dispatchEvent(new Event('mediapauserequest', { bubbles: true, composed: true }));
+    const controller = this.#controller();
+    if (controller) controller.dispatchEvent(new Event('mediapauserequest', { bubbles: true, composed: true }));
     else this.#video?.pause();
+  }
+
+  /** The media-chrome `<media-controller>` driving the video, whether it wraps this element or sits inside it. */
+  #controller(): Element | null {
+    return this.#video?.closest('media-controller') ?? this.closest('media-controller');
   }
 
   /** Fullscreen through this wrapper (not the bare video), so the overlay stays visible. */
@@ -330,7 +336,7 @@ export class DipShoppableVideo extends LitElement {
         ${tipProp ? html`<div class="tip" part="hotspot-card" role="tooltip" data-id=${tipProp.id}
             @pointerenter=${() => this.#tipOn(tipProp.id, 'card')} @pointerleave=${() => this.#tipOff('card', TIP_GRACE_MS)}>
             <span class="label">${tipProp.label}</span>
-            ${tipItem ? html`<span class="price" id="tip-price">${formatDpn(tipItem.price, this.locale ?? undefined)}</span>
+            ${tipItem ? html`<span class="price" id="tip-price">${formatAmount(tipItem.price, tipItem.currency, this.locale ?? undefined)}</span>
               <span class="ok">${m.verifiedAt(String(tipItem.height))}</span>` : nothing}
           </div>` : nothing}
         <div class="scene" part="scene" ?hidden=${this.#open !== null || (vis.length === 0 && earlier.length === 0)}>
@@ -418,10 +424,34 @@ export class DipShoppableVideo extends LitElement {
       if (el.track.mode === 'disabled') el.track.mode = 'hidden';
       if (el.readyState === HTMLTrackElement.LOADED) this.#readTrack(el);
     }
+    this.#followController(ac.signal, update);
     this.#paused = video.paused;
     this.#listOpen = video.paused;
     this.#scheduleFrame();
     this.#tick();
+  }
+
+  /**
+   * media-chrome reflects the player's state as attributes on its controller (`mediapaused`,
+   * `mediaispip`, `mediaisfullscreen`): follow them, so the overlay agrees with the player's own
+   * UI even when the state changes without a media event reaching us first.
+   */
+  #followController(signal: AbortSignal, update: () => void): void {
+    const controller = this.#controller();
+    if (!controller) return;
+    const sync = (): void => {
+      const paused = controller.hasAttribute('mediapaused');
+      if (paused !== this.#paused) this.#setPaused(paused);
+      // Picture-in-picture draws no overlay: keep the props seen in the list for later.
+      if (controller.hasAttribute('mediaispip') && !this.#listOpen) {
+        this.#listOpen = true;
+        this.requestUpdate();
+      }
+      update();
+    };
+    const observer = new MutationObserver(sync);
+    observer.observe(controller, { attributes: true, attributeFilter: ['mediapaused', 'mediaispip', 'mediaisfullscreen'] });
+    signal.addEventListener('abort', () => observer.disconnect());
   }
 
   // ---- annotation sources ------------------------------------------------------------------

@@ -4,61 +4,20 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
-import { readFileSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { addressOf, formatAddress, parseDpn, StateKey, decodeAccount, dpn, toHex, fromHex, keyPairFromSecret } from '@dipnet/protocol';
-import { DipnetNode } from '../node.ts';
-import { MemoryHub } from '../testing/memory-network.ts';
-import { devnetGenesis } from '../devnet/genesis.ts';
-import { devKey, devValidatorKey } from '../devnet/dev-keys.ts';
-import { tempDir, waitFor } from '../testing/fixtures.ts';
-import { createRelay } from '../relay/relay.ts';
+import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { addressOf, formatAddress, parseDpn, StateKey, decodeAccount, dpn, fromHex, keyPairFromSecret } from '@dipnet/protocol';
+import { devKey } from '../devnet/dev-keys.ts';
+import { waitFor } from '../testing/fixtures.ts';
+import { startCliHarness, type CliRun as Run } from '../testing/cli-harness.ts';
 
-const PKG_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const MAIN = join(PKG_DIR, 'src', 'cli', 'main.ts');
-const CHAIN_ID = 'dipnet-cli-test';
 const COMMANDS = ['devnet', 'node', 'keys', 'transfer', 'query', 'tx'];
 
-const tmp = await tempDir('dipnet-cli-');
-const dataDir = await tempDir('dipnet-cli-node-');
-const genesis = devnetGenesis({ chainId: CHAIN_ID, validators: 1 });
-const node = await DipnetNode.start({
-  dataDir: dataDir.path, genesis, validatorSecret: devValidatorKey(0).secretKey,
-  timeouts: { proposeMs: 400, prevoteMs: 200, precommitMs: 200, deltaMs: 100, maxMs: 2000, blockTimeMs: 100, emptyBlockIntervalMs: 60_000 },
-  network: async (h) => new MemoryHub().join('node-0', h),
-});
-const relay = await createRelay(node);
-await relay.listen({ port: 0, host: '127.0.0.1' });
-const RELAY_URL = `http://127.0.0.1:${(relay.server.address() as AddressInfo).port}`;
-after(async () => {
-  await relay.close();
-  await node.stop();
-  await dataDir.cleanup();
-  await tmp.cleanup();
-});
-
-interface Run { code: number | null; stdout: string; stderr: string }
-
-/** Runs the CLI with `args`; no default relay or key leaks in from the environment. */
-function cli(args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const env = { ...process.env, DIPNET_RELAY: 'http://127.0.0.1:9', DIPNET_KEY: join(tmp.path, 'default.key') };
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: PKG_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const h = await startCliHarness({ name: 'cli' });
+after(() => h.stop());
+const { node, relayUrl: RELAY_URL } = h;
+/** Runs the CLI with exactly `args` (these tests name the relay themselves where a command needs one). */
+const cli = (args: string[]) => h.cli(args, { relay: false });
 
 const json = <T>(r: Run): T => {
   try {
@@ -82,7 +41,7 @@ async function cliAll(argLists: string[][]): Promise<Run[]> {
   return out;
 }
 
-const walletFile = join(tmp.path, 'wallet.key');
+const walletFile = join(h.dir, 'wallet.key');
 let walletAddress = '';
 
 test('--help at every level exits 0 with usage text; an unknown command exits non-zero', async () => {
@@ -125,8 +84,7 @@ test('keys new then keys show print the same address; no overwrite without --for
 test('transfer: overspend exits 2 with TX_INSUFFICIENT_FUNDS; a real transfer commits; query account prints the verified balance', async () => {
   assert.ok(walletAddress, 'needs the key from the previous test');
   await waitFor(() => node.chain.head.height >= 1n, 10_000, 'block 1');
-  const saleFile = join(tmp.path, 'sale.key');
-  writeFileSync(saleFile, toHex(devKey('sale').secretKey) + '\n', { mode: 0o600 });
+  const saleFile = h.keyFile('sale', devKey('sale'));
   const saleAcct = () => decodeAccount(node.chain.store.getValue(StateKey.account(addressOf(devKey('sale').publicKey)))!);
   const before = saleAcct();
 

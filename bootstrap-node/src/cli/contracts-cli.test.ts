@@ -6,73 +6,22 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import {
   ContractKey, StateKey, addressOf, decodeAccount, decodeOrderRecord, decodeProductRecord, decodeTemplateRecord, dpn, encodeSignedTx, formatAddress, fromHex,
-  parseDpn, signTx, toHex, type KeyPair,
+  parseDpn, signTx, toHex,
 } from '@dipnet/protocol';
-import { DipnetNode } from '../node.ts';
-import { MemoryHub } from '../testing/memory-network.ts';
-import { devnetGenesis, devCommitteeKey } from '../devnet/genesis.ts';
-import { devKey, devValidatorKey } from '../devnet/dev-keys.ts';
-import { FAST_TIMEOUTS, tempDir, waitFor } from '../testing/fixtures.ts';
-import { createRelay } from '../relay/relay.ts';
+import { devCommitteeKey } from '../devnet/genesis.ts';
+import { devKey } from '../devnet/dev-keys.ts';
+import { waitFor } from '../testing/fixtures.ts';
+import { PKG_DIR, startCliHarness } from '../testing/cli-harness.ts';
 import { loadBaseTemplate } from '../contracts/base-templates.ts';
 import { shippingCommitment } from './contracts.ts';
 
-const PKG_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const MAIN = join(PKG_DIR, 'src', 'cli', 'main.ts');
-const CHAIN_ID = 'dipnet-contracts-cli-test';
-
-const tmp = await tempDir('dipnet-contracts-cli-');
-const dataDir = await tempDir('dipnet-contracts-cli-node-');
-const node = await DipnetNode.start({
-  dataDir: dataDir.path, genesis: devnetGenesis({ chainId: CHAIN_ID, validators: 1 }), validatorSecret: devValidatorKey(0).secretKey,
-  timeouts: FAST_TIMEOUTS, network: async (h) => new MemoryHub().join('node-0', h),
-});
-const relay = await createRelay(node);
-await relay.listen({ port: 0, host: '127.0.0.1' });
-const RELAY = `http://127.0.0.1:${(relay.server.address() as AddressInfo).port}`;
-after(async () => {
-  await relay.close();
-  await node.stop();
-  await dataDir.cleanup();
-  await tmp.cleanup();
-});
-
-interface Run { code: number | null; stdout: string; stderr: string }
-function cli(args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const env = { ...process.env, DIPNET_RELAY: 'http://127.0.0.1:9', DIPNET_KEY: join(tmp.path, 'default.key') };
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args, ...(args.includes('--help') ? [] : ['--relay', RELAY])], { cwd: PKG_DIR, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-/** Runs the CLI and parses its JSON output; fails the test on a non-zero exit. */
-async function ok<T>(args: string[]): Promise<T> {
-  const r = await cli(args);
-  assert.equal(r.code, 0, `dipnet ${args.join(' ')}: exit ${r.code}\n${r.stdout}\n${r.stderr}`);
-  return JSON.parse(r.stdout) as T;
-}
-const keyFile = (name: string, k: KeyPair): string => {
-  const file = join(tmp.path, `${name}.key`);
-  writeFileSync(file, toHex(k.secretKey) + '\n', { mode: 0o600 });
-  return file;
-};
-const state = (key: Uint8Array) => node.chain.store.getValue(key);
+const h = await startCliHarness({ name: 'contracts-cli' });
+after(() => h.stop());
+const { node, cli, ok, keyFile, state } = h;
 
 const designer = devKey('cli/designer'), producer = devKey('cli/producer'), viewer = devKey('cli/viewer');
 const files = { designer: keyFile('designer', designer), c0: keyFile('c0', devCommitteeKey(0)), c1: keyFile('c1', devCommitteeKey(1)), producer: keyFile('producer', producer), viewer: keyFile('viewer', viewer) };
@@ -96,7 +45,7 @@ test('template submit → review ×2 → list; product create/show; order place/
   const sale = devKey('sale');
   const saleNonce = decodeAccount(state(StateKey.account(addressOf(sale.publicKey)))!).nonce;
   const funded = [designer, devCommitteeKey(0), devCommitteeKey(1), producer, viewer].map((k, i) =>
-    encodeSignedTx(signTx({ chainId: CHAIN_ID, signer: sale.publicKey, nonce: saleNonce + BigInt(i), fee: dpn(1), body: { type: 'transfer', to: addressOf(k.publicKey), amount: dpn(1000), memo: '' } }, sale.secretKey)));
+    encodeSignedTx(signTx({ chainId: h.chainId, signer: sale.publicKey, nonce: saleNonce + BigInt(i), fee: dpn(1), body: { type: 'transfer', to: addressOf(k.publicKey), amount: dpn(1000), memo: '' } }, sale.secretKey)));
   for (const t of funded) await node.submitTx(t);
   await waitFor(() => state(StateKey.account(addressOf(viewer.publicKey))) !== undefined, 10_000, 'funding');
 
@@ -132,7 +81,7 @@ test('template submit → review ×2 → list; product create/show; order place/
   assert.equal(shown.price, '12.5');
   assert.deepEqual(shown.params, { ...params, graceMs: '60000' });
 
-  const shipFile = join(tmp.path, 'shipping.txt');
+  const shipFile = join(h.dir, 'shipping.txt');
   writeFileSync(shipFile, 'Ada Lovelace\n12 Analytical Row\nLondon\n');
   const placed = await ok<Sent & { order: string; maxTotal: string; shipping: { commitment: string; salt: string; note: string } }>(['order', 'place', made.product, '--shipping-file', shipFile, '--key', files.viewer, '--wait']);
   assert.equal(placed.receipt?.ok, true);

@@ -17,11 +17,14 @@ import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import {
   ContractKey, DipnetError, ErrorCode, StateKey, EMPTY_ACCOUNT, addressOf, decodeAccount, decodeOrderRecord, decodeProductParams, decodeProductRecord,
-  decodeSmtProof, decodeTemplateRecord, decodeTxReceipt, encodeArgs, encodeProductParams, encodeSignedTx, equalBytes, fail, formatAddress, formatDpn, fromHex,
-  orderAddress, paramsFromJson, parseDpn, parseTemplate, productId, rootOrderId, scalarFromJson, signTx, stateKeyHash, taggedHash, templateId, toHex,
-  valueToJson, verifySmtProof, type Header, type KeyPair, type OrderRecord, type Template, type TxBody, type Value,
+  decodeTemplateRecord, decodeTxReceipt, encodeArgs, encodeProductParams, encodeSignedTx, equalBytes, fail, formatAddress, formatDpn, fromHex,
+  orderAddress, paramsFromJson, parseDpn, parseTemplate, productId, rootOrderId, scalarFromJson, signTx, taggedHash, templateId, toHex,
+  valueToJson, TokenKey, decodeTokenRecord, formatTokenAmount, parseTokenAmount, isDpnCurrency, DPN_CURRENCY,
+  type KeyPair, type OrderRecord, type Template, type TxBody, type Value,
 } from '@dipnet/protocol';
+import { resolveToken } from './tokens.ts';
 import { RelayClient } from './relay-client.ts';
+import { ProvenReader } from './proven-reader.ts';
 import { defaultKeyFile, loadKey } from './wallet.ts';
 import { BASE_TEMPLATE_NAMES, loadBaseTemplate, type BaseTemplateName } from '../contracts/base-templates.ts';
 
@@ -46,15 +49,19 @@ export const CONTRACT_HELPS: Record<string, string> = {
 ${TX_OPTS_HELP}`,
   product: `Usage: dipnet product <create|show> …
 
-  create --template <id|base-name> --name <text> --price <DPN> --lead-time <ms|30s|10m|2h|7d>
-         --params <json|@file> [--metadata-uri <url>] [--metadata-hash <hex>]
-                                       instantiate an approved template (base names: ${BASE_TEMPLATE_NAMES.join(', ')})
+  create --template <id|base-name> --name <text> --price <amount> --lead-time <ms|30s|10m|2h|7d>
+         --params <json|@file> [--metadata-uri <url>] [--metadata-hash <hex>] [--currency <token>]
+                                       instantiate an approved template (base names: ${BASE_TEMPLATE_NAMES.join(', ')}).
+                                       --currency: price it in a token you issued (an id or SYMBOL@<your address>;
+                                       --price and amount parameters are then in the token); default DPN
   show <id>                            a product record (verified) with its parameters
 ${TX_OPTS_HELP}`,
   order: `Usage: dipnet order <place|fire|show> …
 
-  place <product> [--quantity 1] [--max-total <DPN>] [--shipping-file <file>]
+  place <product> [--quantity 1] [--max-total <amount>] [--shipping-file <file>]
         escrow price × quantity + designer fee (default --max-total: exactly that, from verified state).
+        A product priced in a token: --max-total bounds the token amount (price × quantity) and the
+        designer's fee is paid in DPN on top.
         Only a salted hash of the shipping file goes on chain; send the file and the printed salt to
         the producer yourself, off chain.
   fire <order> <transition> [--arg name=value …]
@@ -91,24 +98,20 @@ export function parseDuration(s: string): bigint {
 /** Commitment placed in an order for off-chain shipping details: H(salt ‖ the file's bytes). */
 export const shippingCommitment = (salt: Uint8Array, details: Uint8Array): Uint8Array => taggedHash('dipnet/shipping/v1', salt, details);
 
-/** Several state values proven against ONE verified header, so they describe one moment. */
-class ProvenReader {
-  private constructor(private readonly client: RelayClient, readonly header: Header) {}
+/** How amounts of a currency read and print: DPN, or a token with its decimals (read from verified state). */
+interface CurrencyFormat {
+  readonly json: string | { id: string; symbol: string };
+  format(units: bigint): string;
+  parse(text: string): bigint;
+}
+const DPN_FORMAT: CurrencyFormat = { json: 'DPN', format: formatDpn, parse: parseDpn };
 
-  static async at(client: RelayClient): Promise<ProvenReader> {
-    const s = await client.status();
-    return new ProvenReader(client, await client.verifiedHeader(s.chainId, BigInt(s.height)));
-  }
-
-  async get(rawKey: Uint8Array): Promise<Uint8Array | undefined> {
-    const h = this.header;
-    const r = await this.client.get<{ value: string | null; proof: string; stateRoot: string }>(`/v1/state/${toHex(rawKey)}?height=${h.height}`);
-    const value = r.value === null ? undefined : fromHex(r.value);
-    if (!equalBytes(fromHex(r.stateRoot), h.stateRoot) || !verifySmtProof(h.stateRoot, stateKeyHash(rawKey), value, decodeSmtProof(fromHex(r.proof)))) {
-      fail(ErrorCode.PROOF_INVALID, `relay's proof for key ${toHex(rawKey)} does not verify`);
-    }
-    return value;
-  }
+async function currencyFormat(reader: ProvenReader, currency: Uint8Array): Promise<CurrencyFormat> {
+  if (isDpnCurrency(currency)) return DPN_FORMAT;
+  const raw = await reader.get(TokenKey.token(currency));
+  if (!raw) throw new DipnetError(ErrorCode.TOKEN_UNKNOWN, `no token ${toHex(currency)}`);
+  const t = decodeTokenRecord(raw);
+  return { json: { id: toHex(currency), symbol: t.symbol }, format: (u) => formatTokenAmount(u, t.decimals), parse: (x) => parseTokenAmount(x, t.decimals) };
 }
 
 /** A template's document, fetched from the relay and accepted only if it hashes to `id`. */
@@ -226,10 +229,10 @@ export async function templateCommand(args: string[]): Promise<number> {
 
 // ------------------------------------------------------------------------------ product
 
-function productJson(id: Uint8Array, p: ReturnType<typeof decodeProductRecord>, t: Template) {
+function productJson(id: Uint8Array, p: ReturnType<typeof decodeProductRecord>, t: Template, cur: CurrencyFormat) {
   const params = decodeProductParams(t, p.params);
   return {
-    id: toHex(id), template: toHex(p.template), templateName: t.name, producer: formatAddress(p.producer), name: p.name, price: formatDpn(p.price),
+    id: toHex(id), template: toHex(p.template), templateName: t.name, producer: formatAddress(p.producer), name: p.name, currency: cur.json, price: cur.format(p.price),
     leadTimeMs: p.leadTimeMs.toString(), metadataUri: p.metadataUri, metadataHash: toHex(p.metadataHash),
     params: Object.fromEntries(t.params.map((s) => [s.name, valueToJson(s.type, params.get(s.name)!)])), orders: p.orders.toString(),
   };
@@ -238,7 +241,7 @@ function productJson(id: Uint8Array, p: ReturnType<typeof decodeProductRecord>, 
 export async function productCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: {
     ...txOptions, template: { type: 'string' }, name: { type: 'string' }, price: { type: 'string' }, 'lead-time': { type: 'string' },
-    params: { type: 'string' }, 'metadata-uri': { type: 'string', default: '' }, 'metadata-hash': { type: 'string' },
+    params: { type: 'string' }, 'metadata-uri': { type: 'string', default: '' }, 'metadata-hash': { type: 'string' }, currency: { type: 'string' },
   } });
   const client = new RelayClient(values.relay);
   const [sub, arg] = positionals;
@@ -259,11 +262,16 @@ export async function productCommand(args: string[]): Promise<number> {
       if (typeof json !== 'object' || json === null || Array.isArray(json)) bad('--params must be a JSON object');
       const params = encodeProductParams(t, paramsFromJson(t, json as Record<string, unknown>));
       const key = keyOf(v.key);
+      const token = v.currency ? await resolveToken(client, v.currency) : null;
+      const price = token ? parseTokenAmount(v.price!, token.record.decimals) : parseDpn(v.price!);
       const sent = await sendContractTx(client, key, {
         type: 'createProduct', template: tid, name: v.name!, metadataUri: v['metadata-uri'], metadataHash: v['metadata-hash'] ? parseId(v['metadata-hash'], '--metadata-hash') : new Uint8Array(32),
-        price: parseDpn(v.price!), leadTimeMs: parseDuration(v['lead-time']!), params,
+        price, leadTimeMs: parseDuration(v['lead-time']!), params, currency: token ? token.id : DPN_CURRENCY,
       }, { txFee: v['tx-fee'], wait: v.wait });
-      return report(sent, { product: toHex(productId(addressOf(key.publicKey), sent.nonce)), template: toHex(tid), templateName: t.name });
+      return report(sent, {
+        product: toHex(productId(addressOf(key.publicKey), sent.nonce)), template: toHex(tid), templateName: t.name,
+        currency: token ? { id: toHex(token.id), symbol: token.record.symbol } : 'DPN',
+      });
     }
     case 'show': {
       const id = parseId(arg, 'product');
@@ -273,7 +281,7 @@ export async function productCommand(args: string[]): Promise<number> {
       const p = decodeProductRecord(raw);
       const traw = await reader.get(ContractKey.template(p.template));
       if (!traw) fail(ErrorCode.TEMPLATE_UNKNOWN, 'the product names a template that state does not hold');
-      out({ ...productJson(id, p, parseTemplate(decodeTemplateRecord(traw!).code)), verifiedAtHeight: reader.header.height.toString() });
+      out({ ...productJson(id, p, parseTemplate(decodeTemplateRecord(traw!).code), await currencyFormat(reader, p.currency)), verifiedAtHeight: reader.header.height.toString() });
       return 0;
     }
     default:
@@ -284,11 +292,11 @@ export async function productCommand(args: string[]): Promise<number> {
 
 // ------------------------------------------------------------------------------ order
 
-function orderJson(id: Uint8Array, o: OrderRecord, t: Template | null) {
+function orderJson(id: Uint8Array, o: OrderRecord, t: Template | null, cur: CurrencyFormat) {
   return {
     id: toHex(id), address: formatAddress(orderAddress(id)), product: toHex(o.product), parent: o.parent ? toHex(o.parent) : null, root: toHex(o.root), tag: o.tag,
-    consumer: formatAddress(o.consumer), buyer: formatAddress(o.buyer), quantity: o.quantity, price: formatDpn(o.price), designerFee: formatDpn(o.designerFee),
-    status: o.status, state: o.state, escrow: formatDpn(o.escrowIn - o.escrowOut),
+    consumer: formatAddress(o.consumer), buyer: formatAddress(o.buyer), quantity: o.quantity, currency: cur.json, price: cur.format(o.price), designerFee: formatDpn(o.designerFee),
+    status: o.status, state: o.state, escrow: cur.format(o.escrowIn - o.escrowOut),
     vars: Object.fromEntries(o.vars.map((v) => [t?.vars[v.index]?.name ?? `#${v.index}`, valueToJson(v.type, v.value)])),
     children: o.children.map(toHex), history: o.history.map((h) => ({ time: h.time.toString(), height: h.height.toString(), event: h.event })),
   };
@@ -306,17 +314,15 @@ export async function orderCommand(args: string[]): Promise<number> {
       const product = parseId(arg, 'product');
       const quantity = Number(values.quantity);
       if (!Number.isInteger(quantity) || quantity < 1) bad('--quantity must be a positive integer');
-      let maxTotal: bigint;
-      if (values['max-total']) maxTotal = parseDpn(values['max-total']);
-      else {
-        const reader = await ProvenReader.at(client);
-        const praw = await reader.get(ContractKey.product(product));
-        if (!praw) throw new DipnetError(ErrorCode.PRODUCT_UNKNOWN, `no product ${toHex(product)}`);
-        const p = decodeProductRecord(praw);
-        const traw = await reader.get(ContractKey.template(p.template));
-        // The chain's cost: unit price × quantity, plus the template designer's fee once.
-        maxTotal = p.price * BigInt(quantity) + (traw ? decodeTemplateRecord(traw).designerFee : 0n);
-      }
+      const reader = await ProvenReader.at(client);
+      const praw = await reader.get(ContractKey.product(product));
+      if (!praw) throw new DipnetError(ErrorCode.PRODUCT_UNKNOWN, `no product ${toHex(product)}`);
+      const p = decodeProductRecord(praw);
+      const cur = await currencyFormat(reader, p.currency);
+      const traw = await reader.get(ContractKey.template(p.template));
+      const designerFee = traw ? decodeTemplateRecord(traw).designerFee : 0n;
+      // The chain's bound: unit price × quantity, plus the designer's fee once when that is paid in the same currency (DPN).
+      const maxTotal = values['max-total'] ? cur.parse(values['max-total']) : p.price * BigInt(quantity) + (isDpnCurrency(p.currency) ? designerFee : 0n);
       let shipping = new Uint8Array(32);
       let shippingInfo: Record<string, string> | undefined;
       if (values['shipping-file']) {
@@ -329,7 +335,10 @@ export async function orderCommand(args: string[]): Promise<number> {
       }
       const key = keyOf(values.key);
       const sent = await sendContractTx(client, key, { type: 'placeOrder', product, quantity, maxTotal, shipping }, { txFee: values['tx-fee'], wait: values.wait });
-      return report(sent, { order: toHex(rootOrderId(addressOf(key.publicKey), sent.nonce)), product: toHex(product), quantity, maxTotal: formatDpn(maxTotal), ...(shippingInfo ? { shipping: shippingInfo } : {}) });
+      return report(sent, {
+        order: toHex(rootOrderId(addressOf(key.publicKey), sent.nonce)), product: toHex(product), quantity, currency: cur.json, maxTotal: cur.format(maxTotal),
+        ...(isDpnCurrency(p.currency) ? {} : { designerFeeDpn: formatDpn(designerFee) }), ...(shippingInfo ? { shipping: shippingInfo } : {}),
+      });
     }
     case 'fire': {
       const order = parseId(arg, 'order');
@@ -378,7 +387,7 @@ export async function orderCommand(args: string[]): Promise<number> {
       const o = await read(id);
       if (!o) throw new DipnetError(ErrorCode.ORDER_UNKNOWN, `no order ${toHex(id)}`);
       if (!values.tree) {
-        out({ ...orderJson(id, o, await templateOf(o.template)), verifiedAtHeight: reader.header.height.toString() });
+        out({ ...orderJson(id, o, await templateOf(o.template), await currencyFormat(reader, o.currency)), verifiedAtHeight: reader.header.height.toString() });
         return 0;
       }
       // Every node is read with its own proof against the same header.
@@ -392,7 +401,7 @@ export async function orderCommand(args: string[]): Promise<number> {
         const p = praw ? decodeProductRecord(praw) : undefined;
         nodes.push({
           id: toHex(nid), parent: n.parent ? toHex(n.parent) : null, depth: n.depth, tag: n.tag, product: p?.name ?? toHex(n.product),
-          producer: p ? formatAddress(p.producer) : null, state: n.state, status: n.status, escrow: formatDpn(n.escrowIn - n.escrowOut),
+          producer: p ? formatAddress(p.producer) : null, state: n.state, status: n.status, escrow: (await currencyFormat(reader, n.currency)).format(n.escrowIn - n.escrowOut),
         });
         queue.push(...n.children);
       }

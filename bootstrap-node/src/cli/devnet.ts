@@ -11,11 +11,12 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { generateKeyPairFromSeed } from '@libp2p/crypto/keys';
 import { peerIdFromPrivateKey } from '@libp2p/peer-id';
-import { toHex, genesisHash } from '@dipnet/protocol';
-import { devnetGenesis } from '../devnet/genesis.ts';
+import { toHex, genesisHash, type GovParams } from '@dipnet/protocol';
+import { devnetGenesis, devnetGovParams } from '../devnet/genesis.ts';
 import { devValidatorKey, devPeerSeed } from '../devnet/dev-keys.ts';
 import { writeGenesisFile, readGenesisFile } from '../devnet/genesis-file.ts';
 import type { NodeConfigFile } from '../node-config.ts';
+import type { ConsensusTimeouts } from '../consensus/engine.ts';
 
 export interface DevnetInfo {
   chainId: string;
@@ -30,6 +31,13 @@ export interface DevnetOptions {
   reset: boolean;
   blockTimeMs?: number;
   host?: string;
+  /** Governance parameters replacing DEVNET_GOV_PARAMS fields in a new genesis (e.g. a one-minute board term for tests). */
+  govParams?: Partial<GovParams>;
+  /**
+   * Consensus timeouts for every validator. Elections and resolution deadlines move on block
+   * time, so a short `emptyBlockIntervalMs` keeps an idle test devnet's clock moving.
+   */
+  timeouts?: Partial<ConsensusTimeouts>;
 }
 
 async function freePort(kind: 'tcp'): Promise<number> {
@@ -50,8 +58,8 @@ export async function prepareDevnet(o: DevnetOptions): Promise<DevnetInfo> {
   const infoPath = join(dir, 'devnet.json');
   if (o.reset) rmSync(dir, { recursive: true, force: true });
   if (existsSync(infoPath)) return JSON.parse(readFileSync(infoPath, 'utf8')) as DevnetInfo;
+  const genesis = devnetGenesis({ chainId: o.chainId, validators: o.validators, govParams: devnetGovParams(o.govParams) });
   mkdirSync(dir, { recursive: true });
-  const genesis = devnetGenesis({ chainId: o.chainId, validators: o.validators });
   writeGenesisFile(join(dir, 'genesis.json'), genesis);
   const host = o.host ?? '127.0.0.1';
   const nodes: { i: number; peerId: string; ws: string; rtc: string; relayPort: number }[] = [];
@@ -76,7 +84,7 @@ export async function prepareDevnet(o: DevnetOptions): Promise<DevnetInfo> {
       p2p: { ws: n.ws, webrtcDirect: n.rtc, bootstrap: nodes.filter((m) => m.i !== n.i).map((m) => `${m.ws}/p2p/${m.peerId}`) },
       // Everything on a devnet comes from 127.0.0.1, so per-IP limits are set for load tests.
       relay: { host, port: n.relayPort, rateLimit: { max: 1_000_000, timeWindowMs: 60_000 } },
-      ...(o.blockTimeMs ? { timeouts: { blockTimeMs: o.blockTimeMs } } : {}),
+      ...(o.blockTimeMs || o.timeouts ? { timeouts: { ...o.timeouts, ...(o.blockTimeMs ? { blockTimeMs: o.blockTimeMs } : {}) } } : {}),
     };
     const config = join(nd, 'config.json');
     writeFileSync(config, JSON.stringify(cfg, null, 2) + '\n');

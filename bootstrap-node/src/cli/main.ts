@@ -4,12 +4,14 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import {
   addressOf, formatAddress, parseAddress, parseDpn, formatDpn, StateKey, decodeAccount, EMPTY_ACCOUNT, signTx,
-  encodeSignedTx, toHex, DipnetError, fromHex, keyPairFromSecret,
+  encodeSignedTx, toHex, DipnetError, fromHex, keyPairFromSecret, lockedAt,
 } from '@dipnet/protocol';
 import { RelayClient } from './relay-client.ts';
 import { defaultKeyFile, loadKey, saveKey, newKey } from './wallet.ts';
 import { devKey } from '../devnet/dev-keys.ts';
 import { CONTRACT_HELPS, templateCommand, productCommand, orderCommand } from './contracts.ts';
+import { TOKEN_HELPS, tokenCommand } from './tokens.ts';
+import { GOV_HELP, govCommand } from './governance.ts';
 
 const DEFAULT_RELAY = process.env.DIPNET_RELAY ?? 'http://127.0.0.1:8545';
 
@@ -27,15 +29,23 @@ Commands:
   template   submit, review and list contract templates
   product    create and show products (contracts instantiated from templates)
   order      place orders, fire their transitions, show them and their graphs
+  token      issue, transfer, mint and show a production unit's own token
+  gov        governance: bodies, elections (candidate, vote, board-vote), resolutions
 
 Run "dipnet <command> --help" for a command's options.`;
 
 const HELPS: Record<string, string> = {
   devnet: `Usage: dipnet devnet [--validators 4] [--dir .devnet] [--chain-id dipnet-devnet] [--reset] [--block-time-ms 1000]
+                     [--board-term-ms 600000] [--voting-ms 60000] [--board-vote-ms 30000] [--coin-age-cap-ms 300000]
+                     [--max-resolution-ms 600000] [--empty-block-ms 60000]
 
 Starts one OS process per validator on 127.0.0.1. The first run writes genesis.json, keys and
 configs under --dir; later runs resume the same chain from each node's store. Ctrl-C stops all.
-Logs: <dir>/validator-N/node.log (JSON lines). Network summary: <dir>/devnet.json.`,
+Logs: <dir>/validator-N/node.log (JSON lines). Network summary: <dir>/devnet.json.
+Governance (first run only, written into genesis): the genesis board's term (an election opens
+when it ends), holder voting, representatives' board vote, the coin-age cap and the longest a
+resolution may stay open. --empty-block-ms: an idle chain's block spacing (a block is also
+made when an election phase or a resolution deadline falls due).`,
   node: `Usage: dipnet node --config <file> [--name <label>] [--log-level info]
 
 Runs one full node (a validator if the config names a validator key): LMDB store, BFT consensus,
@@ -54,6 +64,8 @@ Signs a transfer with --key, reading the nonce from verified state, and submits 
 Values are checked against a Merkle proof and a commit signed by > 2/3 of the validators.`,
   tx: `Usage: dipnet tx <hash> [--relay <url>]`,
   ...CONTRACT_HELPS,
+  ...TOKEN_HELPS,
+  gov: GOV_HELP,
 };
 
 const common = {
@@ -91,6 +103,8 @@ async function main(argv: string[]): Promise<number> {
     case 'template': return templateCommand(rest);
     case 'product': return productCommand(rest);
     case 'order': return orderCommand(rest);
+    case 'token': return tokenCommand(rest);
+    case 'gov': return govCommand(rest);
   }
   return 1;
 }
@@ -99,13 +113,30 @@ async function devnet(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: {
     validators: { type: 'string', default: '4' }, dir: { type: 'string', default: '.devnet' },
     'chain-id': { type: 'string', default: 'dipnet-devnet' }, reset: { type: 'boolean', default: false },
-    'block-time-ms': { type: 'string' },
+    'block-time-ms': { type: 'string' }, 'board-term-ms': { type: 'string' }, 'voting-ms': { type: 'string' },
+    'board-vote-ms': { type: 'string' }, 'coin-age-cap-ms': { type: 'string' }, 'max-resolution-ms': { type: 'string' },
+    'empty-block-ms': { type: 'string' },
   } });
   // The node stack (libp2p, LMDB, Fastify) loads only for the commands that run a node.
   const { prepareDevnet, startDevnetProcesses } = await import('./devnet.ts');
   const n = Number(values.validators);
   if (!Number.isInteger(n) || n < 1 || n > 32) throw new DipnetError('INVALID_ARGUMENT', '--validators must be 1..32');
-  const info = await prepareDevnet({ dir: values.dir, validators: n, chainId: values['chain-id'], reset: values.reset, ...(values['block-time-ms'] ? { blockTimeMs: Number(values['block-time-ms']) } : {}) });
+  const ms = (flag: keyof typeof values): bigint | undefined => {
+    const v = values[flag];
+    if (v === undefined) return undefined;
+    if (typeof v !== 'string' || !/^\d{1,15}$/.test(v)) throw new DipnetError('INVALID_ARGUMENT', `--${flag} must be a whole number of milliseconds`);
+    return BigInt(v);
+  };
+  const govParams = {
+    boardTermMs: ms('board-term-ms'), votingPeriodMs: ms('voting-ms'), boardVotePeriodMs: ms('board-vote-ms'),
+    coinAgeCapMs: ms('coin-age-cap-ms'), maxResolutionMs: ms('max-resolution-ms'),
+  };
+  const emptyBlockMs = ms('empty-block-ms');
+  const info = await prepareDevnet({
+    dir: values.dir, validators: n, chainId: values['chain-id'], reset: values.reset, govParams,
+    ...(values['block-time-ms'] ? { blockTimeMs: Number(values['block-time-ms']) } : {}),
+    ...(emptyBlockMs !== undefined ? { timeouts: { emptyBlockIntervalMs: Number(emptyBlockMs) } } : {}),
+  });
   const net = startDevnetProcesses(info, values.dir, (name, line) => {
     try {
       const j = JSON.parse(line) as { msg?: string; height?: string; txs?: number; level?: number; err?: string; relayUrl?: string };
@@ -195,7 +226,7 @@ async function query(args: string[]): Promise<number> {
       const addr = parseAddress(positionals[1] ?? '');
       const { value, height } = await client.provenValue(StateKey.account(addr));
       const a = value ? decodeAccount(value) : EMPTY_ACCOUNT;
-      out({ address: formatAddress(addr), balance: formatDpn(a.balance), nonce: a.nonce.toString(), locked: formatDpn(a.locked), lockedUntil: a.lockedUntil.toString(), verifiedAtHeight: height.toString() });
+      out({ address: formatAddress(addr), balance: formatDpn(a.balance), nonce: a.nonce.toString(), locked: formatDpn(lockedAt(a, BigInt(Date.now()))), locks: a.locks.map((t) => ({ amount: formatDpn(t.amount), unlockAt: t.unlockAt.toString() })), ageSince: a.ageSince.toString(), verifiedAtHeight: height.toString() });
       return 0;
     }
     case 'block': out(await client.get(`/v1/blocks/${positionals[1] ?? ''}`)); return 0;

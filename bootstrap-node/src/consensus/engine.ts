@@ -42,6 +42,8 @@ export interface ConsensusApp {
   validatorSet(height: bigint): ValidatorSet;
   /** Txs or evidence wait to be included. */
   hasPendingWork(): boolean;
+  /** Chain time at which state has work scheduled (an election phase ends, a resolution's deadline), if any. */
+  nextScheduledTime?(): bigint | null;
   buildBlock(time: bigint, proposer: Uint8Array): Promise<Block>;
   /** Throws if the block is not a valid next block. */
   validateBlock(block: Block): Promise<void>;
@@ -195,7 +197,10 @@ export class ConsensusEngine {
         // Idle: wait for a tx, a peer's message, or the empty-block interval.
         this.waitingForWork = true;
         const idleFor = Date.now() - Number(this.app.headTime());
-        this.after(Math.max(0, this.timeouts.emptyBlockIntervalMs - idleFor), () => this.beginRounds());
+        // Scheduled state changes only happen in blocks: make one when the first falls due.
+        const scheduled = this.app.nextScheduledTime?.();
+        const untilScheduled = scheduled == null ? Infinity : Number(scheduled) - Date.now() + 1;
+        this.after(Math.max(0, Math.min(this.timeouts.emptyBlockIntervalMs - idleFor, untilScheduled)), () => this.beginRounds());
       }
     });
     for (const m of buffered) this.onMessage(m);

@@ -143,12 +143,12 @@ test('double-sign evidence lands on chain, slashes, jails and is applied once', 
   assert.deepEqual(evidenceHash(again), evidenceHash(ev), 'evidence is canonical whatever the vote order');
   // (2) The state machine refuses an identical copy and writes nothing.
   const view = new StateView((k) => n0.chain.store.getValue(k));
-  assert.throws(() => applyEvidence(view, again), (err: unknown) => isDipnetError(err, ErrorCode.EVIDENCE_INVALID));
+  assert.throws(() => applyEvidence(view, again, 0n), (err: unknown) => isDipnetError(err, ErrorCode.EVIDENCE_INVALID));
   assert.equal(view.size, 0, 'a refused evidence writes nothing');
   // (3) Another pair from the same double sign (a third conflicting vote) does not slash again.
   const third = makeEvidence(sent[0]!, prevote(sent[0]!.vote.height, 0, 'c'));
   const view2 = new StateView((k) => n0.chain.store.getValue(k));
-  applyEvidence(view2, third);
+  applyEvidence(view2, third, 0n);
   assert.deepEqual([...view2.entries()].map((x) => toHex(x.key)), [toHex(StateKey.processedEvidence(evidenceHash(third)))], 'only recorded as processed');
   // (4) A block builder leaves an identical copy out, and a block that carries it anyway is invalid.
   const head = n0.chain.head;

@@ -6,15 +6,16 @@
 import {
   ErrorCode, fail, equalBytes, toHex, parseTemplate, templateId, templateParseGas, decodeProductParams, decodeArgs, productId, productAddress, rootOrderId,
   ContractKey, REVIEW_POOL, encodeTemplateRecord, decodeCommittee, committeeActionId, decodeCommitteeProposal, encodeCommitteeProposal,
-  PARAM_VALUE_TYPE, SMT_MAX_VALUE_BYTES, type TxBody, type Committee, type CommitteeProposal, type Value,
+  PARAM_VALUE_TYPE, SMT_MAX_VALUE_BYTES, DPN_CURRENCY, isDpnCurrency, type TxBody, type Committee, type CommitteeProposal, type Value,
 } from '@dipnet/protocol';
 import type { StateView } from '../state/state-view.ts';
 import { getAccount, getParams } from '../state/accounts.ts';
 import type { BlockContext } from '../state/executor.ts';
 import { Session } from './session.ts';
 import { OrderMachine } from './order-machine.ts';
-import { GasMeter, TIMER_GAS } from './gas.ts';
+import { Gas, GasMeter, TIMER_GAS } from './gas.ts';
 import { processTimers } from './timers.ts';
+import { requireToken } from '../tokens/ledger.ts';
 
 type ContractBody = Extract<TxBody, { type: 'submitTemplate' | 'reviewTemplate' | 'committeeVote' | 'createProduct' | 'placeOrder' | 'fireTransition' }>;
 
@@ -129,10 +130,20 @@ function createProduct(s: Session, sender: Uint8Array, nonce: bigint, b: Extract
     const ids = vt === 'product' ? [params.get(spec.name) as Uint8Array] : (params.get(spec.name) as Uint8Array[]);
     for (const id of ids) if (!s.hasProduct(id)) fail(ErrorCode.PRODUCT_UNKNOWN, `parameter "${spec.name}" names product ${toHex(id).slice(0, 16)}…, which does not exist`);
   }
+  // A producer accepts only its own token (or DPN).
+  const currency = b.currency ?? DPN_CURRENCY;
+  if (!isDpnCurrency(currency)) {
+    s.gas.charge(Gas.read);
+    const token = requireToken(s.state, currency);
+    if (!equalBytes(token.issuer, sender)) fail(ErrorCode.CURRENCY_MISMATCH, `a producer accepts only its own token; "${token.symbol}" was issued by another account`);
+  }
   const id = productId(sender, nonce);
   s.addProduct({
     id, params, template: t,
-    record: { template: b.template, producer: sender, name: b.name, metadataUri: b.metadataUri, metadataHash: b.metadataHash, price: b.price, leadTimeMs: b.leadTimeMs, params: b.params, createdAt: s.ctx.time, orders: 0n },
+    record: {
+      template: b.template, producer: sender, name: b.name, metadataUri: b.metadataUri, metadataHash: b.metadataHash, price: b.price, leadTimeMs: b.leadTimeMs, params: b.params,
+      createdAt: s.ctx.time, orders: 0n, currency,
+    },
   }, productAddress(id));
 }
 
@@ -140,9 +151,17 @@ function placeOrder(s: Session, sender: Uint8Array, nonce: bigint, b: Extract<Co
   const product = s.product(b.product);
   OrderMachine.checkOrderable(product);
   const { price, designerFee } = OrderMachine.cost(product, b.quantity);
-  const total = price + designerFee;
-  if (b.maxTotal < total) fail(ErrorCode.ORDER_UNDERPAID, `the order costs ${total} (price ${price} + designer fee ${designerFee}); the tx offers at most ${b.maxTotal}`, { total: total.toString() });
-  s.debit(sender, total, 'order');
+  const currency = product.record.currency;
+  if (isDpnCurrency(currency)) {
+    const total = price + designerFee;
+    if (b.maxTotal < total) fail(ErrorCode.ORDER_UNDERPAID, `the order costs ${total} (price ${price} + designer fee ${designerFee}); the tx offers at most ${b.maxTotal}`, { total: total.toString() });
+    s.debit(sender, total, 'order');
+  } else {
+    // Priced in a token: `maxTotal` bounds the token amount; the designer's fee is DPN on top.
+    if (b.maxTotal < price) fail(ErrorCode.ORDER_UNDERPAID, `the order costs ${price} token units (and a designer fee of ${designerFee} DPN units); the tx offers at most ${b.maxTotal}`, { total: price.toString() });
+    s.debitIn(currency, sender, price, 'order');
+    if (designerFee > 0n) s.debit(sender, designerFee, 'designer fee');
+  }
   new OrderMachine(s).create({ id: rootOrderId(sender, nonce), product, parent: null, tag: '', consumer: sender, buyer: sender, payer: sender, quantity: b.quantity, shipping: b.shipping });
 }
 

@@ -10,9 +10,15 @@
  * effects, refunds every open sub-order into this escrow, then returns the escrow to the payer
  * (the consumer, or the parent order). Money only ever moves between escrows and accounts, so
  * supply is conserved by construction; the property test checks it after every block.
+ *
+ * Currency: an order's escrow is in its product's currency (DPN or the producer's own token); a
+ * graph never mixes currencies (a sub-order's product must be priced in its parent's currency).
+ * Designer fees are always DPN: a token order's fee is paid by its buyer (the consumer for a
+ * root, the parent's producer for a sub-order) beside the token escrow, and returns to that buyer
+ * on a refund.
  */
 import {
-  ErrorCode, fail, equalBytes, childOrderId, orderAddress, MAX_CHILDREN, MAX_ORDER_DEPTH, SETTLED, REFUNDED,
+  ErrorCode, fail, equalBytes, childOrderId, orderAddress, isDpnCurrency, toHex, MAX_CHILDREN, MAX_ORDER_DEPTH, SETTLED, REFUNDED,
   type Effect, type Template, type Transition, type Value, type ScalarType,
 } from '@dipnet/protocol';
 import { evaluate, type Env } from './evaluate.ts';
@@ -44,12 +50,18 @@ export class OrderMachine {
     if (st !== 'approved') fail(ErrorCode.TEMPLATE_NOT_APPROVED, `product "${p.record.name}" uses a template that is ${st}`);
   }
 
-  /** Cost of ordering `quantity` of a product: its price plus its template designer's fee. */
+  /** Cost of ordering `quantity` of a product: its price (in its currency) plus its template designer's fee (DPN). */
   static cost(p: LoadedProduct, quantity: number): { price: bigint; designerFee: bigint } {
     return { price: p.record.price * BigInt(quantity), designerFee: p.template.record.designerFee };
   }
 
-  /** Creates an order whose escrow already holds `price + designerFee`, then starts it. */
+  /** What ordering it takes from the paying escrow or account in the product's currency: the designer's fee too when that is DPN. */
+  static escrowCost(p: LoadedProduct, quantity: number): bigint {
+    const { price, designerFee } = OrderMachine.cost(p, quantity);
+    return isDpnCurrency(p.record.currency) ? price + designerFee : price;
+  }
+
+  /** Creates an order whose escrow already holds its escrow cost (and, for a token order, whose fee is paid), then starts it. */
   create(init: {
     id: Uint8Array; product: LoadedProduct; parent: LiveOrder | null; tag: string; consumer: Uint8Array; buyer: Uint8Array; payer: Uint8Array;
     quantity: number; shipping: Uint8Array;
@@ -63,8 +75,8 @@ export class OrderMachine {
       id: init.id, address: orderAddress(init.id), product: init.product, template: init.product.template.id,
       parent: init.parent ? init.parent.id : null, root: init.parent ? init.parent.root : init.id, depth: init.parent ? init.parent.depth + 1 : 0,
       tag: init.tag, consumer: init.consumer, buyer: init.buyer, payer: init.payer, quantity: init.quantity, price, designerFee, shipping: init.shipping,
-      status: 'active', state: t.initial, stateSince: s.ctx.time, stateSeq: 1, vars: new Map(), children: [], escrowIn: price + designerFee, escrowOut: 0n,
-      createdAt: s.ctx.time, history: [], busy: true, loaded: null,
+      status: 'active', state: t.initial, stateSince: s.ctx.time, stateSeq: 1, vars: new Map(), children: [], escrowIn: OrderMachine.escrowCost(init.product, init.quantity), escrowOut: 0n,
+      createdAt: s.ctx.time, history: [], busy: true, loaded: null, currency: init.product.record.currency,
     };
     s.addOrder(o);
     init.product.record = { ...init.product.record, orders: init.product.record.orders + 1n };
@@ -82,6 +94,9 @@ export class OrderMachine {
     const s = this.s;
     const product = s.product(productId);
     OrderMachine.checkOrderable(product);
+    if (!equalBytes(product.record.currency, parent.currency)) {
+      fail(ErrorCode.CURRENCY_MISMATCH, `"${product.record.name}" is priced in ${currencyName(product.record.currency)}; this order pays in ${currencyName(parent.currency)}`);
+    }
     if (parent.depth + 1 >= MAX_ORDER_DEPTH) fail(ErrorCode.CONTRACT_TOO_DEEP, `the order graph would be deeper than ${MAX_ORDER_DEPTH} levels`);
     for (let a: LiveOrder | null = parent; a; a = a.parent ? s.order(a.parent) : null) {
       if (equalBytes(a.product.id, productId)) fail(ErrorCode.CONTRACT_CYCLE, `product "${product.record.name}" would order itself through its own parts`);
@@ -93,12 +108,15 @@ export class OrderMachine {
   private orderChild(parent: LiveOrder, productId: Uint8Array, tag: string): void {
     const product = this.checkChild(parent, productId);
     if (parent.children.length >= MAX_CHILDREN) fail(ErrorCode.ORDER_TOO_LARGE, `an order may have at most ${MAX_CHILDREN} sub-orders`);
-    const { price, designerFee } = OrderMachine.cost(product, parent.quantity);
-    if (Session.available(parent) < price + designerFee) {
-      fail(ErrorCode.ESCROW_INSUFFICIENT, `ordering "${product.record.name}" costs ${price + designerFee}; the order has ${Session.available(parent)} to spend`);
+    const cost = OrderMachine.escrowCost(product, parent.quantity);
+    if (Session.available(parent) < cost) {
+      fail(ErrorCode.ESCROW_INSUFFICIENT, `ordering "${product.record.name}" costs ${cost}; the order has ${Session.available(parent)} to spend`);
     }
+    // A token sub-order's DPN designer fee comes from its buyer, the parent's producer (the token's issuer).
+    const fee = OrderMachine.cost(product, parent.quantity).designerFee;
+    if (!isDpnCurrency(parent.currency) && fee > 0n) this.s.debit(parent.product.record.producer, fee, `designer fee of "${product.record.name}"`);
     const id = childOrderId(parent.id, parent.children.length);
-    parent.escrowOut += price + designerFee;
+    parent.escrowOut += cost;
     parent.children.push(id);
     this.create({ id, product, parent, tag, consumer: parent.consumer, buyer: parent.product.record.producer, payer: parent.address, quantity: parent.quantity, shipping: new Uint8Array(32) });
   }
@@ -222,7 +240,7 @@ export class OrderMachine {
       }
       case 'deposit': {
         const amount = ev(a[0]) as bigint;
-        s.debit(f.signer!, amount, 'deposit');
+        s.debitIn(o.currency, f.signer!, amount, 'deposit');
         o.escrowIn += amount;
         return false;
       }
@@ -261,7 +279,7 @@ export class OrderMachine {
       if (this.isDone(c)) this.release(c);
       else this.refund(c, 'unneeded');
     }
-    s.payOut(o, o.product.template.record.designer, o.designerFee, 'designer fee');
+    s.payFee(o, o.product.template.record.designer, 'designer fee');
     s.payOut(o, o.product.record.producer, Session.escrow(o), 'settlement');
     o.status = 'settled';
     o.busy = false;
@@ -277,6 +295,8 @@ export class OrderMachine {
       const c = s.order(id);
       if (c.status === 'active') this.refund(c, cause);
     }
+    // A token order's DPN fee goes back to its buyer; a DPN order's is part of the escrow below.
+    if (!isDpnCurrency(o.currency)) s.payFee(o, o.buyer, 'designer fee refund');
     const rest = Session.escrow(o);
     if (o.parent) s.transfer(o, s.order(o.parent), rest);
     else s.payOut(o, o.payer, rest, 'refund');
@@ -334,7 +354,7 @@ export class OrderMachine {
         const p = s.product(id);
         switch (op) {
           case 'productPrice': return p.record.price;
-          case 'productCost': { const c = OrderMachine.cost(p, o.quantity); return c.price + c.designerFee; }
+          case 'productCost': return OrderMachine.escrowCost(p, o.quantity);
           case 'productLeadTime': return p.record.leadTimeMs;
           default: return p.record.producer;
         }
@@ -357,3 +377,5 @@ export class OrderMachine {
   }
 }
 
+
+const currencyName = (c: Uint8Array): string => (isDpnCurrency(c) ? 'DPN' : `token ${toHex(c).slice(0, 16)}…`);

@@ -34,7 +34,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createPrivateKey, sign as nodeSign, type KeyObject } from 'node:crypto';
 import {
-  addressOf, dpn, toHex, fromHex, TOTAL_SUPPLY, DipnetError, ErrorCode, ContractKey, StateNs, ContractNs, REVIEW_POOL,
+  addressOf, dpn, toHex, fromHex, TOTAL_SUPPLY, isDpnCurrency, DipnetError, ErrorCode, ContractKey, StateNs, ContractNs, REVIEW_POOL,
   decodeAccount, decodeValidatorRecord, decodeUnbondingQueue, decodeOrderRecord, decodeTxReceipt, encodeSignedTx, txSignBytes, txHash,
   encodeArgs, orderAddress, equalBytes, rootOrderId, SMT_MAX_VALUE_BYTES,
   type KeyPair, type TxBody, type OrderRecord,
@@ -276,7 +276,8 @@ function run(seed: number, report: (s: string) => void): void {
       case StateNs.account: return decodeAccount(v).balance;
       case StateNs.validator: return decodeValidatorRecord(v).stake;
       case StateNs.unbondingQueue: return decodeUnbondingQueue(v).reduce((s, u) => s + u.amount, 0n);
-      case ContractNs.order: { const o = decodeOrderRecord(v); return o.escrowIn - o.escrowOut; }
+      // A token order's escrow is tokens; the DPN it holds is its designer's fee while active.
+      case ContractNs.order: { const o = decodeOrderRecord(v); return isDpnCurrency(o.currency) ? o.escrowIn - o.escrowOut : o.status === 'active' ? o.designerFee : 0n; }
       default: return 0n;
     }
   };

@@ -1,17 +1,22 @@
 /**
  * One contract execution (a tx or a timer firing): reads records through a StateView, keeps the
- * orders and products it touches in memory, moves DPN, meters gas, and writes everything back in
- * `flush`. The caller runs it on a child view, so a failure anywhere drops every change.
+ * orders and products it touches in memory, moves DPN and tokens, meters gas, and writes
+ * everything back in `flush`. The caller runs it on a child view, so a failure anywhere drops
+ * every change.
+ *
+ * An order's escrow is in its currency (DPN or its producer's token). A DPN escrow includes the
+ * designer's fee; a token order holds the fee in DPN beside its token escrow (see `payFee`).
  */
 import {
   ErrorCode, fail, toHex, equalBytes, spendable,
   ContractKey, decodeOrderRecord, encodeOrderRecord, decodeProductRecord, encodeProductRecord, decodeTemplateRecord, encodeTemplateRecord,
-  parseTemplate, decodeProductParams, orderAddress, truncateUtf8, MAX_HISTORY, MAX_NAME,
+  parseTemplate, decodeProductParams, orderAddress, truncateUtf8, isDpnCurrency, MAX_HISTORY, MAX_NAME,
   type OrderRecord, type ProductRecord, type TemplateRecord, type Template, type Value, type ScalarType,
 } from '@dipnet/protocol';
 import type { StateView } from '../state/state-view.ts';
-import { getAccount, putAccount } from '../state/accounts.ts';
+import { getAccount, putAccount, creditAccount, afterOutflow } from '../state/accounts.ts';
 import type { BlockContext } from '../state/executor.ts';
+import { creditToken, debitToken } from '../tokens/ledger.ts';
 import { Gas, type GasMeter } from './gas.ts';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -148,15 +153,20 @@ export class Session {
 
   // -- money ----------------------------------------------------------------------------------
 
-  /** Escrow an order holds now. */
+  /** Escrow an order holds now, in its currency. */
   static escrow(o: LiveOrder): bigint {
     return o.escrowIn - o.escrowOut;
+  }
+
+  /** The designer's fee an active order keeps in its escrow: in a token order the fee is held in DPN apart. */
+  static feeInEscrow(o: { readonly status: string; readonly currency: Uint8Array; readonly designerFee: bigint }): bigint {
+    return o.status === 'active' && isDpnCurrency(o.currency) ? o.designerFee : 0n;
   }
 
   /** Escrow an active order may spend: the designer's fee stays reserved until settlement. */
   static available(o: LiveOrder): bigint {
     const e = Session.escrow(o);
-    const reserve = o.status === 'active' ? o.designerFee : 0n;
+    const reserve = Session.feeInEscrow(o);
     return e > reserve ? e - reserve : 0n;
   }
 
@@ -165,9 +175,7 @@ export class Session {
   }
 
   credit(address: Uint8Array, amount: bigint): void {
-    if (amount === 0n) return;
-    const a = getAccount(this.state, address);
-    putAccount(this.state, address, { ...a, balance: a.balance + amount });
+    creditAccount(this.state, address, amount, this.ctx.time);
   }
 
   /** Takes `amount` from a person's spendable balance. */
@@ -178,16 +186,39 @@ export class Session {
       if (a.balance >= amount) fail(ErrorCode.TX_FUNDS_LOCKED, `${what}: funds are locked`);
       fail(ErrorCode.TX_INSUFFICIENT_FUNDS, `${what}: spendable balance ${free} is less than ${amount}`);
     }
-    putAccount(this.state, address, { ...a, balance: a.balance - amount });
+    putAccount(this.state, address, afterOutflow(a, amount, 0n, this.ctx.time));
   }
 
-  /** Pays out of an order's escrow to a person (never to a contract account). */
+  /** Credits a person in `currency`: DPN or a token. */
+  creditIn(currency: Uint8Array, address: Uint8Array, amount: bigint): void {
+    if (isDpnCurrency(currency)) this.credit(address, amount);
+    else creditToken(this.state, currency, address, amount);
+  }
+
+  /** Takes `amount` of `currency` from a person (DPN from the spendable balance). */
+  debitIn(currency: Uint8Array, address: Uint8Array, amount: bigint, what: string): void {
+    if (isDpnCurrency(currency)) this.debit(address, amount, what);
+    else debitToken(this.state, currency, address, amount, what);
+  }
+
+  /** Pays out of an order's escrow, in its currency, to a person (never to a contract account). */
   payOut(o: LiveOrder, to: Uint8Array, amount: bigint, what: string): void {
     this.gas.charge(Gas.pay);
     if (amount > Session.escrow(o)) fail(ErrorCode.ESCROW_INSUFFICIENT, `${what}: escrow holds ${Session.escrow(o)}, needs ${amount}`);
     if (this.isContractAccount(to)) fail(ErrorCode.VM_FAULT, `${what}: cannot pay a contract account directly`);
     o.escrowOut += amount;
-    this.credit(to, amount);
+    this.creditIn(o.currency, to, amount);
+  }
+
+  /**
+   * Ends an active order's hold on its designer's fee: paid to `to` (the designer on settlement,
+   * the one who paid it on a refund). A DPN order pays it out of its escrow; a token order from
+   * the DPN it holds beside the escrow.
+   */
+  payFee(o: LiveOrder, to: Uint8Array, what: string): void {
+    if (isDpnCurrency(o.currency)) return this.payOut(o, to, o.designerFee, what);
+    this.gas.charge(Gas.pay);
+    this.credit(to, o.designerFee);
   }
 
   /** Moves escrow from one order to another (sub-order funding, refunds to a parent). */
@@ -206,7 +237,7 @@ export class Session {
         product: o.product.id, template: o.template, parent: o.parent, root: o.root, depth: o.depth, tag: o.tag, consumer: o.consumer, buyer: o.buyer,
         payer: o.payer, quantity: o.quantity, price: o.price, designerFee: o.designerFee, shipping: o.shipping, status: o.status, state: o.state,
         stateSince: o.stateSince, stateSeq: o.stateSeq, vars: [...o.vars].sort((a, b) => a[0] - b[0]).map(([index, v]) => ({ index, type: v.type, value: v.value })),
-        children: o.children, escrowIn: o.escrowIn, escrowOut: o.escrowOut, createdAt: o.createdAt, history: o.history,
+        children: o.children, escrowIn: o.escrowIn, escrowOut: o.escrowOut, createdAt: o.createdAt, history: o.history, currency: o.currency,
       };
       const bytes = encodeOrderRecord(rec);
       // Orders only read (a parent's children scanned, ancestors walked) stay as they are.

@@ -3,15 +3,16 @@
  * converted to the canonical binary form whose hash every node and client pins.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { fromHex, toHex, checkGenesis, type Genesis } from '@dipnet/protocol';
+import { fromHex, toHex, checkGenesis, encodeGovParams, decodeGovParams, type Genesis } from '@dipnet/protocol';
 
 interface GenesisJson {
   chainId: string;
   genesisTime: string;
   params: Record<string, string | number>;
-  accounts: { address: string; balance: string; locked: string; lockedUntil: string; label: string }[];
+  accounts: { address: string; balance: string; locks: { amount: string; unlockAt: string }[]; label: string }[];
   validators: { publicKey: string; moniker: string; stake: string }[];
   committee: { members: string[]; threshold: number };
+  governance: { params: Record<string, string>; board: string[] };
 }
 
 export function genesisToJson(g: Genesis): GenesisJson {
@@ -23,9 +24,13 @@ export function genesisToJson(g: Genesis): GenesisJson {
       unbondingPeriodMs: g.params.unbondingPeriodMs.toString(), minValidatorStake: g.params.minValidatorStake.toString(),
       maxValidators: g.params.maxValidators, slashBps: g.params.slashBps, reviewFee: g.params.reviewFee.toString(),
     },
-    accounts: g.accounts.map((a) => ({ address: toHex(a.address), balance: a.balance.toString(), locked: a.locked.toString(), lockedUntil: a.lockedUntil.toString(), label: a.label })),
+    accounts: g.accounts.map((a) => ({ address: toHex(a.address), balance: a.balance.toString(), locks: a.locks.map((t) => ({ amount: t.amount.toString(), unlockAt: t.unlockAt.toString() })), label: a.label })),
     validators: g.validators.map((v) => ({ publicKey: toHex(v.publicKey), moniker: v.moniker, stake: v.stake.toString() })),
     committee: { members: g.committee.members.map((m) => toHex(m)), threshold: g.committee.threshold },
+    governance: {
+      params: Object.fromEntries(Object.entries(g.governance.params).map(([k, v]) => [k, (v as bigint).toString()])),
+      board: g.governance.board.map((m) => toHex(m)),
+    },
   };
 }
 
@@ -39,9 +44,17 @@ export function genesisFromJson(j: GenesisJson): Genesis {
       unbondingPeriodMs: BigInt(p.unbondingPeriodMs!), minValidatorStake: BigInt(p.minValidatorStake!),
       maxValidators: Number(p.maxValidators), slashBps: Number(p.slashBps), reviewFee: BigInt(p.reviewFee!),
     },
-    accounts: j.accounts.map((a) => ({ address: fromHex(a.address, 20), balance: BigInt(a.balance), locked: BigInt(a.locked), lockedUntil: BigInt(a.lockedUntil), label: a.label })),
+    accounts: j.accounts.map((a) => ({ address: fromHex(a.address, 20), balance: BigInt(a.balance), locks: a.locks.map((t) => ({ amount: BigInt(t.amount), unlockAt: BigInt(t.unlockAt) })), label: a.label })),
     validators: j.validators.map((v) => ({ publicKey: fromHex(v.publicKey, 32), moniker: v.moniker, stake: BigInt(v.stake) })),
     committee: { members: j.committee.members.map((m) => fromHex(m, 20)), threshold: j.committee.threshold },
+    governance: {
+      params: decodeGovParams(encodeGovParams({
+        boardTermMs: BigInt(j.governance.params['boardTermMs']!), votingPeriodMs: BigInt(j.governance.params['votingPeriodMs']!),
+        boardVotePeriodMs: BigInt(j.governance.params['boardVotePeriodMs']!), coinAgeCapMs: BigInt(j.governance.params['coinAgeCapMs']!),
+        maxResolutionMs: BigInt(j.governance.params['maxResolutionMs']!),
+      })),
+      board: j.governance.board.map((m) => fromHex(m, 20)),
+    },
   };
   checkGenesis(g);
   return g;

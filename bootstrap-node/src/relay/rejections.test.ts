@@ -11,6 +11,7 @@ import {
   StateKey, COMMUNITY_POOL, TOTAL_SUPPLY, MAX_TX_BYTES, VoteType,
   decodeAccount, decodeRoster, decodeValidatorRecord, decodeUnbondingQueue,
   type KeyPair, type SignedVote,
+  lockedAt,
 } from '@dipnet/protocol';
 import type { InjectOptions } from 'fastify';
 import { DipnetNode } from '../node.ts';
@@ -161,8 +162,8 @@ test('funds, locks and fees', async () => {
   await rejects(postTx(transfer(CHAIN_ID, generateKeyPair(), carol, 1n, 0n)), 400, 'TX_INSUFFICIENT_FUNDS', 'empty account cannot pay the fee');
   // A founder's whole balance is locked for a year: even the fee cannot be paid.
   const f = decodeAccount(node.chain.store.getValue(StateKey.account(addr(founder)))!);
-  assert.equal(f.locked, f.balance);
-  assert.ok(f.lockedUntil > node.chain.head.time);
+  assert.equal(lockedAt(f, node.chain.head.time), f.balance);
+  assert.ok(f.locks[0]!.unlockAt > node.chain.head.time);
   await rejects(postTx(transfer(CHAIN_ID, founder, bob, dpn(1), 0n)), 400, 'TX_FUNDS_LOCKED', 'locked founder funds');
   await rejects(postTx(transfer(CHAIN_ID, founder, bob, 1n, 0n, dpn(1))), 400, 'TX_FUNDS_LOCKED', 'locked founder funds, tiny amount');
   await rejects(postTx(transfer(CHAIN_ID, sale, bob, dpn(1), nonceOf(sale), 1n)), 400, 'TX_FEE_TOO_LOW', 'fee below schedule');

@@ -22,6 +22,7 @@ import {
   dpn,
   encodeAccount,
   encodeSignedTx,
+  encodeValidatorSet,
   equalBytes,
   evidenceRootOf,
   formatAddress,
@@ -49,6 +50,7 @@ import {
   type Header,
   type KeyPair,
   type ValidatorSet,
+  EMPTY_ACCOUNT,
 } from '@dipnet/protocol';
 import type { FinalizedEvent, NodeApi, NodeStatus, StateProofResult, TxStatus } from '../node-api.ts';
 import { createRelay, type RelayOptions } from './relay.ts';
@@ -87,11 +89,11 @@ function buildChain(blocks = 3): Chain {
 
   const user = generateKeyPair();
   const userKey = StateKey.account(addressOf(user.publicKey));
-  const userAccount = encodeAccount({ balance: dpn(500), nonce: 1n, locked: 0n, lockedUntil: 0n });
+  const userAccount = encodeAccount({ ...EMPTY_ACCOUNT, balance: dpn(500), nonce: 1n });
   const other = StateKey.account(addressOf(generateKeyPair().publicKey));
   const { root: stateRoot, nodes } = buildSmt([
     [stateKeyHash(userKey), userAccount],
-    [stateKeyHash(other), encodeAccount({ balance: dpn(7), nonce: 0n, locked: 0n, lockedUntil: 0n })],
+    [stateKeyHash(other), encodeAccount({ ...EMPTY_ACCOUNT, balance: dpn(7) })],
   ]);
   const tree = new SparseMerkleTree({ getNode: (h) => nodes.get(toHex(h)) });
 
@@ -320,6 +322,54 @@ test('missing header, commit, block or validator set → 404 NOT_FOUND; unknown 
   }
   assertError(await app.inject('/v1/nope'), 404, 'RELAY_NOT_FOUND');
   assertError(await app.inject({ method: 'DELETE', url: '/v1/status' }), 404, 'RELAY_NOT_FOUND');
+});
+
+test('GET /v1/light-blocks/:height: header, commit and set in one answer, equal to the separate routes', async (t) => {
+  const node = new TestNode();
+  const app = await relay(t, node);
+  const res = await app.inject('/v1/light-blocks/2');
+  assert.equal(res.statusCode, 200);
+  const lb = res.json();
+  assert.equal(lb.height, '2');
+  assert.equal(lb.header, (await app.inject('/v1/headers/2')).json().header);
+  assert.equal(lb.hash, toHex(headerHash(node.chain.headers[1]!)));
+  assert.equal(lb.commit, (await app.inject('/v1/commits/2')).json().commit);
+  assert.equal(lb.validatorSet, (await app.inject('/v1/validators/2')).json().validatorSet);
+  assert.equal(lb.nextValidatorSet, null, 'the next set is the same: not repeated');
+  const signed = await verifyCommit(CHAIN_ID, decodeHeader(fromHex(lb.header)), decodeCommit(fromHex(lb.commit)), decodeValidatorSet(fromHex(lb.validatorSet)), nobleVerifier);
+  assert.ok(signed > 0n);
+  const none = (await app.inject('/v1/light-blocks/2?validators=none')).json();
+  assert.deepEqual([none.header, none.commit, none.validatorSet, none.nextValidatorSet], [lb.header, lb.commit, null, null]);
+  assert.equal((await app.inject('/v1/light-blocks/2?validators=signing')).json().validatorSet, lb.validatorSet);
+});
+
+test('GET /v1/light-blocks/:height includes the next set when the header announces a change', async (t) => {
+  const node = new TestNode();
+  const nextSet = makeValidatorSet([{ publicKey: generateKeyPair().publicKey, power: 7n }]);
+  const changed = { ...node.chain.headers[2]!, nextValidatorsHash: validatorSetHash(nextSet) };
+  const app = await relay(t, Object.assign(Object.create(node) as TestNode, {
+    getHeader: (h: bigint) => (h === 3n ? changed : node.getHeader(h)),
+    getValidatorSet: (h: bigint) => (h === 4n ? nextSet : node.getValidatorSet(h)),
+  }));
+  const lb = (await app.inject('/v1/light-blocks/3')).json();
+  assert.equal(lb.hash, toHex(headerHash(changed)));
+  assert.ok(equalBytes(validatorSetHash(decodeValidatorSet(fromHex(lb.nextValidatorSet))), changed.nextValidatorsHash));
+  assert.equal(lb.validatorSet, toHex(encodeValidatorSet(node.chain.set)));
+  assert.equal((await app.inject('/v1/light-blocks/3?validators=signing')).json().nextValidatorSet, null);
+});
+
+test('GET /v1/light-blocks?heights= batches heights in the order asked; bad or missing heights are refused', async (t) => {
+  const app = await relay(t);
+  const res = await app.inject('/v1/light-blocks?heights=3,1');
+  assert.equal(res.statusCode, 200);
+  const { blocks } = res.json();
+  assert.deepEqual(blocks, [(await app.inject('/v1/light-blocks/3')).json(), (await app.inject('/v1/light-blocks/1')).json()]);
+  assert.equal((await app.inject('/v1/light-blocks?heights=2&validators=none')).json().blocks[0].validatorSet, null);
+  for (const url of ['/v1/light-blocks/4', '/v1/light-blocks/0', '/v1/light-blocks?heights=1,9']) assertError(await app.inject(url), 404, 'NOT_FOUND');
+  const seventeen = Array.from({ length: 17 }, (_, i) => i + 1).join(',');
+  for (const url of ['/v1/light-blocks', '/v1/light-blocks?heights=', '/v1/light-blocks?heights=1,1', `/v1/light-blocks?heights=${seventeen}`, '/v1/light-blocks?heights=1,-2', '/v1/light-blocks/1?validators=all', '/v1/light-blocks?heights=99999999999999999999']) {
+    assertError(await app.inject(url), 400, 'RELAY_BAD_REQUEST');
+  }
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -605,6 +655,8 @@ const ROUTES: ReadonlyArray<readonly [string, string]> = [
   ['get', '/v1/commits/{height}'],
   ['get', '/v1/blocks/{height}'],
   ['get', '/v1/validators/{height}'],
+  ['get', '/v1/light-blocks/{height}'],
+  ['get', '/v1/light-blocks'],
   ['get', '/v1/state/{key}'],
   ['post', '/v1/txs'],
   ['post', '/v1/txs/batch'],

@@ -3,6 +3,7 @@ import {
   StateKey, EMPTY_ACCOUNT, equalBytes, encodeAccount, decodeAccount, encodeValidatorRecord, decodeValidatorRecord,
   encodeDelegation, decodeDelegation, decodeParams, encodeParams, decodeValidatorSchedule, encodeValidatorSchedule,
   decodeRoster, encodeRoster, decodeUnbondingQueue, encodeUnbondingQueue,
+  GovKey, decodeGovParams, ageSinceAfterInflow, liveTranches,
   type Account, type ValidatorRecord, type Params, type ValidatorSchedule, type Unbonding,
 } from '@dipnet/protocol';
 import type { StateView } from './state-view.ts';
@@ -26,18 +27,54 @@ export const getShares = (s: StateView, delegator: Uint8Array, validator: Uint8A
 export const putShares = (s: StateView, delegator: Uint8Array, validator: Uint8Array, shares: bigint): void =>
   s.set(StateKey.delegation(delegator, validator), shares === 0n ? undefined : encodeDelegation(shares));
 
-// Params are read by every tx and change rarely: keep the last decoding.
-let lastParams: { raw: Uint8Array; params: Params } | null = null;
-
-export function getParams(s: StateView): Params {
-  const raw = s.get(StateKey.params());
-  if (!raw) throw new Error('state has no params: genesis was not applied');
-  if (lastParams && equalBytes(lastParams.raw, raw)) return lastParams.params;
-  const params = decodeParams(raw);
-  lastParams = { raw, params };
-  return params;
+/**
+ * A singleton record read by every tx that changes rarely (params): keeps its last decoding, so a
+ * read costs a byte comparison instead of a decode.
+ */
+function cachedRecord<T>(key: Uint8Array, decode: (raw: Uint8Array) => T, what: string): (s: StateView) => T {
+  let last: { raw: Uint8Array; value: T } | null = null;
+  return (s) => {
+    const raw = s.get(key);
+    if (!raw) throw new Error(`state has no ${what}: genesis was not applied`);
+    if (last && equalBytes(last.raw, raw)) return last.value;
+    last = { raw, value: decode(raw) };
+    return last.value;
+  };
 }
+
+export const getParams = cachedRecord(StateKey.params(), decodeParams, 'params');
 export const putParams = (s: StateView, p: Params): void => s.set(StateKey.params(), encodeParams(p));
+
+export const getGovParams = cachedRecord(GovKey.govParams(), decodeGovParams, 'governance params');
+
+/**
+ * Adds `amount` to an account at chain time `now`. The received coins arrive with coin-age zero:
+ * the account's weight (balance × capped age) is kept, never raised (see governance/coin-age.ts).
+ */
+export function creditAccount(s: StateView, addr: Uint8Array, amount: bigint, now: bigint): void {
+  if (amount === 0n) return;
+  const a = getAccount(s, addr);
+  putAccount(s, addr, { ...a, balance: a.balance + amount, ageSince: ageSinceAfterInflow(a, amount, now, getGovParams(s).coinAgeCapMs) });
+}
+
+/**
+ * The account after `moved` DPN left it (a transfer, a bond, a payment) and `fee` was paid:
+ * moving coins resets coin-age, paying only a fee does not. Unlocked tranches are dropped.
+ */
+export function afterOutflow(a: Account, moved: bigint, fee: bigint, now: bigint): Account {
+  return {
+    ...a,
+    balance: a.balance - moved - fee,
+    ageSince: moved > 0n ? now : a.ageSince,
+    ...(a.locks.length ? liveLocks(a, now) : {}),
+  };
+}
+
+/** Drops unlocked tranches; with none left, nothing of the bonded stake is locked either. */
+function liveLocks(a: Account, now: bigint): Pick<Account, 'locks' | 'lockBonded'> {
+  const locks = liveTranches(a.locks, now);
+  return { locks, lockBonded: locks.length ? a.lockBonded : 0n };
+}
 
 export function getSchedule(s: StateView): ValidatorSchedule {
   const raw = s.get(StateKey.validatorSchedule());

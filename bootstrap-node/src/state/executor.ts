@@ -7,16 +7,19 @@
  */
 import {
   DipnetError, CONTRACT_TX_TYPES, ContractKey, encodeTxReceipt, truncateUtf8, MAX_TEXT,
-  ErrorCode, fail, addressOf, equalBytes, compareBytes, txSender, requiredFee, spendable,
+  ErrorCode, fail, addressOf, equalBytes, compareBytes, txSender, requiredFee, spendable, lockedInBalance, nextUnlock,
   StateKey, COMMUNITY_POOL, UNITS_PER_DPN, makeValidatorSet, evidenceHash, MAX_UNBONDINGS,
+  isDpnCurrency, decodeProductRecord,
   type Account,
   type SignedTx, type DuplicateVoteEvidence, type ValidatorSet, type Validator, type Params,
 } from '@dipnet/protocol';
 import { StateView } from './state-view.ts';
 import {
   getAccount, putAccount, getValidator, putValidator, getShares, putShares, getParams,
-  getSchedule, putSchedule, getRoster, putRoster, getUnbondings, putUnbondings,
+  getSchedule, putSchedule, getRoster, putRoster, getUnbondings, putUnbondings, creditAccount, afterOutflow,
 } from './accounts.ts';
+import { applyGovernanceTx, governanceBeginBlock, governanceEndBlock } from '../governance/execute.ts';
+import { applyTokenTx } from '../tokens/execute.ts';
 import { runContractTx, runOrderTimers } from '../contracts/execute.ts';
 import { GasMeter, MAX_TX_GAS } from '../contracts/gas.ts';
 
@@ -76,6 +79,8 @@ export function applyTx(state: StateView, ctx: BlockContext, stx: SignedTx, txBy
   const b = tx.body;
   if (CONTRACT_TX_TYPES.has(b.type)) return applyContractTx(state, view, ctx, stx, acct, fee, opts);
   const out = txOutflow(tx.body);
+  // Set by rules (bonds) that compute the sender's next account themselves.
+  let next: Account | undefined;
 
   switch (b.type) {
     case 'transfer': {
@@ -83,13 +88,13 @@ export function applyTx(state: StateView, ctx: BlockContext, stx: SignedTx, txBy
       if (equalBytes(b.to, sender)) fail(ErrorCode.TX_INVALID, 'transfer to self');
       if (view.get(ContractKey.contractAccount(b.to))) fail(ErrorCode.TX_INVALID, 'cannot transfer to a contract account (a product or an order); use the contract');
       checkSpendable(acct, ctx.time, fee + out, 'transfer');
-      credit(view, b.to, b.amount);
+      creditAccount(view, b.to, b.amount, ctx.time);
       break;
     }
     case 'registerValidator': {
       if (getValidator(view, sender)) fail(ErrorCode.TX_INVALID, 'this key is already a registered validator');
       if (b.selfBond < params.minValidatorStake) fail(ErrorCode.TX_STAKE_TOO_LOW, `self-bond ${b.selfBond} is below the minimum ${params.minValidatorStake}`);
-      checkSpendable(acct, ctx.time, fee + out, 'self-bond');
+      next = bondFrom(acct, ctx.time, out, fee, 'self-bond');
       putValidator(view, sender, { publicKey: tx.signer, moniker: b.moniker, stake: b.selfBond, shares: b.selfBond, slashed: 0n, jailed: false });
       putShares(view, sender, sender, b.selfBond);
       const roster = getRoster(view);
@@ -103,7 +108,7 @@ export function applyTx(state: StateView, ctx: BlockContext, stx: SignedTx, txBy
       if (!v) fail(ErrorCode.TX_UNKNOWN_VALIDATOR, 'no validator is registered at that address');
       if (v.jailed) fail(ErrorCode.TX_INVALID, 'validator is jailed for double signing');
       if (b.amount === 0n) fail(ErrorCode.TX_INVALID, 'bond amount must be positive');
-      checkSpendable(acct, ctx.time, fee + out, 'bond');
+      next = bondFrom(acct, ctx.time, out, fee, 'bond');
       const newShares = v.shares === 0n || v.stake === 0n ? b.amount : (b.amount * v.shares) / v.stake;
       if (newShares === 0n) fail(ErrorCode.TX_INVALID, 'bond too small to buy one share');
       putValidator(view, b.validator, { ...v, stake: v.stake + b.amount, shares: v.shares + newShares });
@@ -126,10 +131,25 @@ export function applyTx(state: StateView, ctx: BlockContext, stx: SignedTx, txBy
       putUnbondings(view, q); // appended in block-time order, so the queue stays sorted
       break;
     }
+    case 'registerCandidate':
+    case 'electionVote':
+    case 'boardVote':
+    case 'proposeResolution':
+    case 'decideResolution':
+      applyGovernanceTx(view, ctx, sender, tx.nonce, b);
+      break;
+    case 'issueToken':
+    case 'tokenTransfer':
+    case 'tokenMint':
+      applyTokenTx(view, ctx, sender, tx.nonce, b);
+      break;
     default:
       fail(ErrorCode.TX_UNKNOWN_TYPE, `no rule for tx kind ${b.type}`);
   }
-  putAccount(view, sender, { ...acct, balance: acct.balance - fee - out, nonce: acct.nonce + 1n });
+  // Governance and token txs may have written the sender's account (a vote never does, a token
+  // tx never touches DPN): re-read it so the fee and nonce land on the latest version.
+  const base = next ?? afterOutflow(out === 0n ? getAccount(view, sender) : acct, out, fee, ctx.time);
+  putAccount(view, sender, { ...base, nonce: acct.nonce + 1n });
   view.mergeInto(state);
   return { fee, gasUsed: 0 };
 }
@@ -145,7 +165,7 @@ function applyContractTx(state: StateView, view: StateView, ctx: BlockContext, s
   const gasLimit = gasLimitOf(params, tx.fee, baseFee);
   const maxCharge = baseFee + BigInt(gasLimit) * params.gasPrice;
   checkSpendable(acct, ctx.time, maxCharge, 'fee');
-  putAccount(view, sender, { ...acct, balance: acct.balance - maxCharge, nonce: acct.nonce + 1n });
+  putAccount(view, sender, { ...afterOutflow(acct, 0n, maxCharge, ctx.time), nonce: acct.nonce + 1n });
   const meter = new GasMeter(gasLimit);
   const body = view.child();
   let failure: DipnetError | undefined;
@@ -158,7 +178,7 @@ function applyContractTx(state: StateView, view: StateView, ctx: BlockContext, s
   }
   const gasUsed = failure?.code === ErrorCode.GAS_EXHAUSTED ? gasLimit : Math.min(meter.used, gasLimit);
   const charged = baseFee + BigInt(gasUsed) * params.gasPrice;
-  credit(view, sender, maxCharge - charged);
+  refundFee(view, sender, maxCharge - charged);
   if (opts.txId) {
     view.set(ContractKey.txReceipt(opts.txId), encodeTxReceipt({
       height: ctx.height, gasUsed: BigInt(gasUsed), fee: charged, code: failure?.code ?? '', message: failure ? truncateUtf8(failure.message, MAX_TEXT) : '',
@@ -168,24 +188,50 @@ function applyContractTx(state: StateView, view: StateView, ctx: BlockContext, s
   return failure ? { fee: charged, gasUsed, failure } : { fee: charged, gasUsed };
 }
 
-/** DPN a tx may move out of its signer's spendable balance besides the fee (an upper bound). */
-export function txOutflow(body: SignedTx['tx']['body']): bigint {
+/**
+ * DPN a tx may move out of its signer's spendable balance besides the fee (an upper bound). With
+ * `state`, an order of a product priced in a token counts no DPN here: its `maxTotal` is token
+ * units. Its DPN designer fee is not reserved: should a later queued tx then lack DPN, block
+ * building leaves that tx out and the mempool drops it — nothing is over-reserved.
+ */
+export function txOutflow(body: SignedTx['tx']['body'], state?: StateView): bigint {
   switch (body.type) {
     case 'transfer': return body.amount;
     case 'registerValidator': return body.selfBond;
     case 'bond': return body.amount;
-    case 'placeOrder': return body.maxTotal;
+    case 'placeOrder': {
+      const raw = state?.get(ContractKey.product(body.product));
+      return raw && !isDpnCurrency(decodeProductRecord(raw).currency) ? 0n : body.maxTotal;
+    }
     default: return 0n;
   }
 }
 
 function checkSpendable(a: Account, now: bigint, amount: bigint, what: string): void {
   if (spendable(a, now) >= amount) return;
-  if (a.balance >= amount) fail(ErrorCode.TX_FUNDS_LOCKED, `${what}: funds are locked until ${new Date(Number(a.lockedUntil)).toISOString()}`, { lockedUntil: a.lockedUntil.toString() });
+  if (a.balance >= amount) {
+    const until = nextUnlock(a, now);
+    fail(ErrorCode.TX_FUNDS_LOCKED, `${what}: funds are locked until ${new Date(Number(until)).toISOString()}`, { lockedUntil: until.toString() });
+  }
   fail(ErrorCode.TX_INSUFFICIENT_FUNDS, `${what}: spendable balance ${spendable(a, now)} is less than ${amount}`);
 }
 
-function credit(view: StateView, addr: Uint8Array, amount: bigint): void {
+/**
+ * Bonding may use locked DPN (locked funds can stake, not move): the part of the bond drawn from
+ * the locked amount is recorded in `lockBonded` and stays locked when it comes back.
+ */
+function bondFrom(a: Account, now: bigint, amount: bigint, fee: bigint, what: string): Account {
+  if (a.balance < amount + fee) fail(ErrorCode.TX_INSUFFICIENT_FUNDS, `${what}: balance ${a.balance} is less than ${amount + fee}`);
+  const held = lockedInBalance(a, now);
+  const fromLocked = amount < held ? amount : held;
+  const next = afterOutflow({ ...a, lockBonded: a.lockBonded + fromLocked }, amount, fee, now);
+  if (next.balance < lockedInBalance(next, now)) fail(ErrorCode.TX_FUNDS_LOCKED, `${what}: the fee must come from unlocked funds`, { lockedUntil: nextUnlock(a, now).toString() });
+  return next;
+}
+
+/** Returns unused gas money: not an inflow of new coins, so coin-age is untouched. */
+function refundFee(view: StateView, addr: Uint8Array, amount: bigint): void {
+  if (amount === 0n) return;
   const a = getAccount(view, addr);
   putAccount(view, addr, { ...a, balance: a.balance + amount });
 }
@@ -198,7 +244,7 @@ function credit(view: StateView, addr: Uint8Array, amount: bigint): void {
  * later pieces against the jailed validator are recorded as processed and change nothing else
  * (so they still leave the nodes' evidence pools when a block carries them).
  */
-export function applyEvidence(state: StateView, ev: DuplicateVoteEvidence): void {
+export function applyEvidence(state: StateView, ev: DuplicateVoteEvidence, time: bigint): void {
   const key = StateKey.processedEvidence(evidenceHash(ev));
   if (state.get(key)) fail(ErrorCode.EVIDENCE_INVALID, 'evidence was already processed');
   const addr = ev.voteA.vote.validator;
@@ -208,11 +254,16 @@ export function applyEvidence(state: StateView, ev: DuplicateVoteEvidence): void
     const params = getParams(state);
     const slash = (v.stake * BigInt(params.slashBps)) / 10_000n;
     putValidator(state, addr, { ...v, stake: v.stake - slash, slashed: v.slashed + slash, jailed: true });
-    credit(state, COMMUNITY_POOL, slash);
+    creditAccount(state, COMMUNITY_POOL, slash, time);
   }
   const w = new Uint8Array(8);
   new DataView(w.buffer).setBigUint64(0, ev.voteA.vote.height);
   state.set(key, w);
+}
+
+/** Start of block: resolutions whose activation height this is take effect before any tx runs. */
+export function beginBlock(state: StateView, ctx: BlockContext): void {
+  governanceBeginBlock(state, ctx);
 }
 
 /**
@@ -222,13 +273,18 @@ export function applyEvidence(state: StateView, ev: DuplicateVoteEvidence): void
  */
 export function endBlock(state: StateView, ctx: BlockContext, fees: bigint): void {
   runOrderTimers(state, ctx);
+  governanceEndBlock(state, ctx);
   const schedule = getSchedule(state);
-  if (fees > 0n) distributeFees(state, schedule.current, ctx.proposer, fees);
+  if (fees > 0n) distributeFees(state, schedule.current, ctx.proposer, fees, ctx.time);
 
   const q = getUnbondings(state);
   let released = 0;
   while (released < q.length && released < MAX_UNBONDINGS_PER_BLOCK && q[released]!.releaseAt <= ctx.time) {
-    credit(state, q[released]!.delegator, q[released]!.amount);
+    const { delegator, amount } = q[released]!;
+    creditAccount(state, delegator, amount, ctx.time);
+    const a = getAccount(state, delegator);
+    // Returning stake that was bonded from locked funds is locked again.
+    if (a.lockBonded > 0n) putAccount(state, delegator, { ...a, lockBonded: a.lockBonded > amount ? a.lockBonded - amount : 0n });
     released++;
   }
   if (released > 0) putUnbondings(state, q.slice(released));
@@ -236,16 +292,16 @@ export function endBlock(state: StateView, ctx: BlockContext, fees: bigint): voi
   putSchedule(state, { current: schedule.next, next: computeActiveSet(state, getParams(state)) ?? schedule.next });
 }
 
-function distributeFees(state: StateView, set: ValidatorSet, proposer: Uint8Array, fees: bigint): void {
+function distributeFees(state: StateView, set: ValidatorSet, proposer: Uint8Array, fees: bigint, now: bigint): void {
   let total = 0n;
   for (const v of set.validators) total += v.power;
   let paid = 0n;
   for (const v of set.validators) {
     const share = (fees * v.power) / total;
-    if (share > 0n) credit(state, addressOf(v.publicKey), share);
+    if (share > 0n) creditAccount(state, addressOf(v.publicKey), share, now);
     paid += share;
   }
-  if (fees > paid) credit(state, proposer, fees - paid);
+  if (fees > paid) creditAccount(state, proposer, fees - paid, now);
 }
 
 /** Top validators by stake (ties by address), power in whole DPN. Null if none qualifies. */

@@ -9,7 +9,7 @@ import {
 } from '@dipnet/protocol';
 import { StateView } from '../state/state-view.ts';
 import { applyGenesis } from '../state/genesis-state.ts';
-import { applyTx, endBlock, type TxOutcome } from '../state/executor.ts';
+import { applyTx, beginBlock, endBlock, type TxOutcome } from '../state/executor.ts';
 
 export interface BlockResult {
   readonly height: bigint;
@@ -83,6 +83,7 @@ export class BlockRunner {
     this.time += advanceMs;
     const ctx = { chainId: this.genesis.chainId, height: this.height, time: this.time, proposer: this.proposer };
     const view = this.view();
+    beginBlock(view, ctx);
     let fees = 0n;
     const results: (TxOutcome | DipnetError)[] = [];
     for (const bytes of txs) {

@@ -38,7 +38,7 @@ export const FAST_TIMEOUTS = { proposeMs: 400, prevoteMs: 200, precommitMs: 200,
  * `n` real validator nodes of `genesis` in this process, linked by a MemoryHub, each on its own
  * LMDB store in a temp dir. `stop()` stops them and removes the dirs.
  */
-export async function startMemoryValidators(genesis: Genesis, opts: { timeouts?: Partial<ConsensusTimeouts>; dirPrefix?: string } = {}): Promise<{ hub: MemoryHub; nodes: DipnetNode[]; stop: () => Promise<void> }> {
+export async function startMemoryValidators(genesis: Genesis, opts: { timeouts?: Partial<ConsensusTimeouts>; dirPrefix?: string; softwareVersions?: readonly string[] } = {}): Promise<{ hub: MemoryHub; nodes: DipnetNode[]; stop: () => Promise<void> }> {
   const n = genesis.validators.length;
   const hub = new MemoryHub();
   const dirs = await Promise.all(Array.from({ length: n }, () => tempDir(opts.dirPrefix)));
@@ -52,6 +52,7 @@ export async function startMemoryValidators(genesis: Genesis, opts: { timeouts?:
       nodes.push(await DipnetNode.start({
         dataDir: dirs[i]!.path, genesis, validatorSecret: devValidatorKey(i).secretKey, timeouts: { ...FAST_TIMEOUTS, ...opts.timeouts },
         network: async (h) => hub.join(`node-${i}`, h),
+        ...(opts.softwareVersions?.[i] ? { softwareVersion: opts.softwareVersions[i] } : {}),
       }));
     }
   } catch (e) {

@@ -14,6 +14,15 @@ export function ago(ms: number, now = Date.now()): string {
   if (s < 86_400) return `${Math.floor(s / 3600)} h ago`;
   return `${Math.floor(s / 86_400)} d ago`;
 }
+/** `in 4 min` or `3 min ago`. */
+export function relTime(ms: number, now = Date.now()): string {
+  if (ms <= now) return ago(ms, now);
+  const s = Math.round((ms - now) / 1000);
+  if (s < 60) return `in ${s} s`;
+  if (s < 3600) return `in ${Math.floor(s / 60)} min`;
+  if (s < 86_400) return `in ${Math.floor(s / 3600)} h`;
+  return `in ${Math.floor(s / 86_400)} d`;
+}
 export const isoTime = (ms: number | bigint): string => new Date(Number(ms)).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
 
 export function duration(ms: bigint | string): string {
@@ -28,4 +37,6 @@ export function duration(ms: bigint | string): string {
 export const TX_KIND: Readonly<Record<string, string>> = {
   submitTemplate: 'Submit template', reviewTemplate: 'Review template', createProduct: 'Create product', placeOrder: 'Place order',
   fireTransition: 'Milestone', committeeVote: 'Committee vote', transfer: 'Transfer',
+  registerCandidate: 'Register candidate', electionVote: 'Election vote', boardVote: 'Board vote', proposeResolution: 'Propose resolution',
+  decideResolution: 'Decide resolution', issueToken: 'Issue token', tokenTransfer: 'Token transfer', tokenMint: 'Mint token',
 };

@@ -9,18 +9,20 @@
  *     whose commit it verified ("verified at block N").
  * Updates follow new heads (the relay's SSE stream, the light client's watchOrder): no polling.
  * Routes are hashes: #/blocks, #/block/<height>, #/validators, #/txs, #/templates, #/template/<id>,
- * #/products, #/product/<id>, #/orders, #/order/<id>.
+ * #/products, #/product/<id>, #/orders, #/order/<id>, #/governance (bodies, elections, resolutions:
+ * all verified).
  */
 import { html, render, nothing, type TemplateResult } from 'lit';
 import { loadConfig, type ExplorerConfig } from './config.ts';
 import { Relay, type BlockRow, type ContractTxJson, type TemplateJson, type ProductJson, type OrderJson, type ValidatorSetJson } from './relay.ts';
 import { startVerifier, type Verifier, type VerifiedOrderTree, type VerifiedProduct, type VerifiedTemplate } from './lc.ts';
 import { renderTwin, phaseOf, PHASE_LABEL, type TwinNode } from './graph.ts';
+import { governanceSections, loadGovernance, type GovData } from './governance.ts';
 import { ago, dpn, duration, int, isoTime, shortAddr, shortHex, TX_KIND } from './format.ts';
 
 type Route =
   | { name: 'blocks' } | { name: 'block'; height: bigint } | { name: 'validators' } | { name: 'txs' } | { name: 'templates' } | { name: 'template'; id: string }
-  | { name: 'products' } | { name: 'product'; id: string } | { name: 'orders' } | { name: 'order'; id: string } | { name: 'notfound'; path: string };
+  | { name: 'products' } | { name: 'product'; id: string } | { name: 'orders' } | { name: 'order'; id: string } | { name: 'governance' } | { name: 'notfound'; path: string };
 
 const HEX64 = /^[0-9a-f]{64}$/;
 export function parseRoute(hash: string): Route {
@@ -28,7 +30,7 @@ export function parseRoute(hash: string): Route {
   const [a, b] = parts;
   if (!a || a === 'blocks') return { name: 'blocks' };
   if (a === 'block' && b && /^\d+$/.test(b)) return { name: 'block', height: BigInt(b) };
-  if (a === 'validators' || a === 'txs' || a === 'templates' || a === 'products' || a === 'orders') return { name: a };
+  if (a === 'validators' || a === 'txs' || a === 'templates' || a === 'products' || a === 'orders' || a === 'governance') return { name: a };
   if ((a === 'template' || a === 'product' || a === 'order') && b && HEX64.test(b.toLowerCase())) return { name: a, id: b.toLowerCase() };
   return { name: 'notfound', path: hash };
 }
@@ -36,6 +38,7 @@ export function parseRoute(hash: string): Route {
 const TABS: readonly [Route['name'], string, string][] = [
   ['blocks', '#/blocks', 'Blocks'], ['validators', '#/validators', 'Validators'], ['txs', '#/txs', 'Transactions'],
   ['templates', '#/templates', 'Templates'], ['products', '#/products', 'Products'], ['orders', '#/orders', 'Orders'],
+  ['governance', '#/governance', 'Governance'],
 ];
 const TAB_OF: Partial<Record<Route['name'], Route['name']>> = { block: 'blocks', template: 'templates', product: 'products', order: 'orders' };
 
@@ -73,6 +76,7 @@ const app = {
   // Verified pages.
   order: null as OrderView | null,
   detail: null as { id: string; product?: VerifiedProduct; template?: VerifiedTemplate; error?: string } | null,
+  gov: { data: null as GovData | null, error: null as string | null, loading: false, again: false },
 };
 
 const root = document.getElementById('app')!;
@@ -233,12 +237,46 @@ async function openDetail(kind: 'product' | 'template', id: string): Promise<voi
   update();
 }
 
+/**
+ * Reads the governance view through the light client; called when the view opens and on every
+ * new verified head while it is open (heads arriving during a read coalesce into one more).
+ */
+async function loadGov(): Promise<void> {
+  const g = app.gov;
+  if (app.route.name !== 'governance') return;
+  if (!app.lc) {
+    g.error = app.lcError;
+    update();
+    return;
+  }
+  if (g.loading) {
+    g.again = true;
+    return;
+  }
+  g.loading = true;
+  try {
+    do {
+      g.again = false;
+      try {
+        g.data = await loadGovernance(app.lc.api);
+        g.error = null;
+      } catch (e) {
+        g.error = errText(e);
+      }
+      update();
+    } while (g.again && app.route.name === 'governance');
+  } finally {
+    g.loading = false;
+  }
+}
+
 function onRoute(): void {
   const prev = app.route;
   app.route = parseRoute(location.hash);
   if (prev.name === 'order' && (app.route.name !== 'order' || app.route.id !== prev.id)) closeOrder();
   if (app.route.name === 'order' && app.order?.id !== app.route.id) void openOrder(app.route.id);
   if (app.route.name === 'product' || app.route.name === 'template') void openDetail(app.route.name, app.route.id);
+  if (app.route.name === 'governance') void loadGov();
   void loadList();
   update();
   // Move focus to the new view's heading, so keyboard and screen-reader users land on it.
@@ -504,7 +542,7 @@ function productView(id: string): TemplateResult {
   return html`${header(p.name, html`Product contract <span class="mono">${shortHex(id, 12)}</span> ${sceneLabel(id)}`, verifiedBadge(p.height, p.headerHash))}
     <dl class="facts">
       <div><dt>Producer</dt><dd class="mono">${p.producer}</dd></div>
-      <div><dt>Unit price</dt><dd>${p.priceDpn} DPN</dd></div>
+      <div><dt>Unit price</dt><dd>${p.priceText}</dd></div>
       <div><dt>Lead time</dt><dd>${duration(p.leadTimeMs)}</dd></div>
       <div><dt>Template</dt><dd><a href="#/template/${p.template.id}">${p.template.name}</a> ${statusPill(p.template.status)} · designer fee ${dpn(p.template.designerFee)}</dd></div>
       <div><dt>Takes orders</dt><dd>${p.open ? html`<span class="pill ok">open</span>` : html`<span class="pill bad">closed</span>`}</dd></div>
@@ -583,6 +621,19 @@ function orderView(id: string): TemplateResult {
     </table></div>`;
 }
 
+function governanceView(): TemplateResult {
+  const g = app.gov;
+  const d = g.data;
+  const sub = 'The decision board, the community representatives and the technical committee, the latest election with its coin-age tallies, and the board’s resolutions — every value Merkle-proven at one verified block.';
+  if (!d) {
+    return html`${header('Governance', sub)}${g.error ? html`<p class="error" role="alert">${g.error}</p>`
+      : html`<p class="empty" role="status">${app.lc ? 'Reading governance state through the light client…' : app.lcError ? `Light client: ${app.lcError}` : 'The light client is starting…'}</p>`}`;
+  }
+  return html`${header('Governance', sub, verifiedBadge(d.gov.height, d.gov.headerHash))}
+    ${g.error ? html`<p class="error" role="alert">Last update failed: ${g.error}</p>` : nothing}
+    ${governanceSections(d)}`;
+}
+
 function configProblem(problems: readonly string[]): TemplateResult {
   return html`<div class="view-head"><div><h1 id="view-title" tabindex="-1">Explorer</h1>
     <p class="lede">Blocks, validators, transactions and the production contracts behind an order.</p></div></div>
@@ -622,6 +673,7 @@ function view(): TemplateResult {
     case 'product': body = productView(r.id); break;
     case 'orders': body = ordersView(); break;
     case 'order': body = orderView(r.id); break;
+    case 'governance': body = governanceView(); break;
     default: body = html`${header('Not found', html`No page at <code>${r.path}</code>.`)}<p><a href="#/blocks">Latest blocks</a></p>`;
   }
   return html`<div class="xp">
@@ -656,10 +708,11 @@ async function main(): Promise<void> {
   try {
     app.lc = await startVerifier(c.config);
     app.verified = { height: app.lc.head.height, hash: app.lc.head.hash };
-    await app.lc.onHead((h) => { app.verified = { height: h.height, hash: h.hash }; update(); });
+    await app.lc.onHead((h) => { app.verified = { height: h.height, hash: h.hash }; void loadGov(); update(); });
     // Verified views opened before the worker was ready: open them now.
     if (app.route.name === 'order') void openOrder(app.route.id);
     if (app.route.name === 'product' || app.route.name === 'template') void openDetail(app.route.name, app.route.id);
+    if (app.route.name === 'governance') void loadGov();
   } catch (e) {
     app.lcError = errText(e);
   }

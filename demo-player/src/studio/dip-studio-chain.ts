@@ -346,7 +346,7 @@ export class DipStudioChain extends LitElement {
         template: t.id, name, price, leadTimeMs, metadataUri: meta.metadataUri, metadataHash: meta.metadataHash,
         params: form.params as Record<string, string>,
       }, proxy((s: ContractTxStage) => {
-        this.#progress = s.stage === 'signed' ? `signed (fee at most ${formatDpn(s.fee)} DPN)…`
+        this.#progress = s.stage === 'signed' ? `signed (fee at most ${formatDpn(s.fee)})…`
           : s.stage === 'submitted' ? 'submitted; waiting for a block…'
           : s.stage === 'included' ? `in block ${s.height}; verifying…`
           : `receipt verified at block ${s.height}`;
@@ -450,7 +450,7 @@ export class DipStudioChain extends LitElement {
         if (sel.value) set({ text: p.type === 'product' ? sel.value : [...v.text.split(/[\s,;]+/).filter(Boolean), sel.value].join(', ') });
         sel.value = '';
       }}><option value="">${p.type === 'product' ? 'Choose a verified product…' : 'Add a verified product…'}</option>
-        ${(this.#products ?? []).filter((x) => x.open).map((x) => html`<option value=${x.id}>${x.name} — ${x.template.name}, ${formatDpn(x.price)} DPN, by ${shortAddress(x.producer)}</option>`)}</select>`;
+        ${(this.#products ?? []).filter((x) => x.open).map((x) => html`<option value=${x.id}>${x.name} — ${x.template.name}, ${x.priceText}, by ${shortAddress(x.producer)}</option>`)}</select>`;
       return this.#field(key, label, html`${input}${picker}`, fieldHint(p));
     }
     return this.#field(key, label, input, fieldHint(p));
@@ -464,7 +464,7 @@ export class DipStudioChain extends LitElement {
       <h3 id="create-h">Make a product contract</h3>
       ${this.#field('template', 'Base template (approved, verified)', html`<select name="template" .value=${this.#templateId} @change=${(e: Event) => this.#pickTemplate((e.target as HTMLSelectElement).value)}>
         ${this.#templates === null ? html`<option value="">verifying templates…</option>` : nothing}
-        ${(this.#templates ?? []).map((x) => html`<option value=${x.id} ?selected=${x.id === this.#templateId}>${x.name} — designer fee ${formatDpn(x.designerFee)} DPN</option>`)}</select>`,
+        ${(this.#templates ?? []).map((x) => html`<option value=${x.id} ?selected=${x.id === this.#templateId}>${x.name} — designer fee ${formatDpn(x.designerFee)}</option>`)}</select>`,
         t ? `${t.template.summary.slice(0, 160)}${t.template.summary.length > 160 ? '…' : ''} (verified at block ${t.height})` : '')}
       ${this.#field('name', 'Product name', html`<input name="name" .value=${m.name} maxlength="64" aria-invalid=${Boolean(this.#errors.name)} @input=${setMeta('name')}>`)}
       ${this.#field('price', 'Unit price (DPN)', html`<input name="price" .value=${m.price} inputmode="decimal" placeholder="80" aria-invalid=${Boolean(this.#errors.price)} @input=${setMeta('price')}>`)}
@@ -488,7 +488,7 @@ export class DipStudioChain extends LitElement {
     const current = this.#track?.product === p.id;
     const closed = closedReason(p);
     return html`<li data-product=${p.id} aria-current=${current} class=${closed ? 'closed' : ''}>
-      <span><b>${p.name}</b> · ${formatDpn(p.price)} DPN<br>
+      <span><b>${p.name}</b> · ${p.priceText}<br>
         <span class="sub">${p.template.name} · by <code title=${p.producer}>${shortAddress(p.producer)}</code></span>
         <span class="verified"> ✔ verified at block ${p.height}</span>${closed ? html`<br><span class="field-error">${closed}</span>` : nothing}</span>
       <button type="button" ?disabled=${current || Boolean(closed) || this.#index < 0} @click=${() => this.#link(p.id)}>${current ? 'Linked' : 'Use'}</button>
@@ -507,7 +507,7 @@ export class DipStudioChain extends LitElement {
           <p class="hint" style="margin:0" role="status">${this.#head ? html`Light client in a Web Worker: verified block <b data-testid="lc-height">${this.#head.height}</b> from the genesis hash <code title=${cfg?.genesisHash ?? ''}>${shortHex(cfg?.genesisHash ?? '')}</code>` : 'Verifying the chain from its genesis hash…'}</p>
           <dl style="margin-top:.45rem" data-address=${this.#address ?? ''} data-balance=${this.#balance === null ? '' : String(this.#balance)} id="wallet">
             <dt>Producer</dt><dd><code title=${this.#address ?? ''}>${this.#address ? shortAddress(this.#address) : 'no wallet yet'}</code></dd>
-            <dt>Balance</dt><dd>${this.#balance === null ? '—' : html`${formatDpn(this.#balance)} DPN <span class="verified">✔ block ${this.#balanceAt}</span>`}</dd>
+            <dt>Balance</dt><dd>${this.#balance === null ? '—' : html`${formatDpn(this.#balance)} <span class="verified">✔ block ${this.#balanceAt}</span>`}</dd>
           </dl>
           <div class="row">
             ${this.#address ? nothing : html`
@@ -521,7 +521,7 @@ export class DipStudioChain extends LitElement {
         <h2 id="contract-h">Product contract${track ? html` of “${track.label}”` : ''}</h2>
         ${!track ? html`<p class="hint" style="margin:0">Select a track to link it to a product contract, or to make one.</p>` : html`
           <div data-testid="linked" data-product=${linked?.product ? linked.product.id : ''}>
-            ${linked?.product ? html`<p class="ok" style="margin:0">✔ ${linked.product.name} · ${formatDpn(linked.product.price)} DPN · by <code>${shortAddress(linked.product.producer)}</code>
+            ${linked?.product ? html`<p class="ok" style="margin:0">✔ ${linked.product.name} · ${linked.product.priceText} · by <code>${shortAddress(linked.product.producer)}</code>
               <span class="verified">verified at block ${linked.product.height}</span></p>`
               : issue ? html`<p class="error" style="margin:0">${issue}</p>`
               : linked?.error ? html`<p class="error" style="margin:0">${linked.error}</p>`

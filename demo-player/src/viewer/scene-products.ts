@@ -4,7 +4,7 @@
  * and image match their on-chain SHA-256. A card opens the same product panel as the hotspot.
  */
 import { PROPS, type ScenePropId } from '../scene/scene.ts';
-import { formatDpn, formatDuration, shortAddress } from '../../../widget/src/shop/format.ts';
+import { formatAmount, formatDuration, shortAddress } from '../../../widget/src/shop/format.ts';
 import { loadVerifiedMetadata } from '../../../widget/src/shop/metadata.ts';
 import { messagesFor } from '../../../widget/src/shop/messages.ts';
 import type { ShopClient } from '../../../widget/src/shop/shop-client.ts';
@@ -41,9 +41,9 @@ export function mountSceneProducts(shop: ShopClient, config: DemoConfig, open: (
     void (async () => {
       const p = await shop.product(id);
       name.textContent = p.name;
-      price.replaceChildren(document.createTextNode(formatDpn(p.price)), make('span', 'verified-at', ` ✔ block ${p.height}`));
+      price.replaceChildren(document.createTextNode(formatAmount(p.price, p.currency)), make('span', 'verified-at', ` ✔ block ${p.height}`));
       by.textContent = `by ${shortAddress(p.producer)} · ${formatDuration(p.leadTimeMs, m)}`;
-      button.setAttribute('aria-label', `${p.name}, ${formatDpn(p.price)}: open`);
+      button.setAttribute('aria-label', `${p.name}, ${formatAmount(p.price, p.currency)}: open`);
       try {
         const meta = await loadVerifiedMetadata(p.metadataUri, p.metadataHash);
         if (meta.imageUrl) {

@@ -5,7 +5,10 @@
 import { createServer, type Server, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { addressOf, dpn, signTx, encodeSignedTx, StateKey, decodeAccount, type Genesis, type KeyPair, type TxBody } from '@dipnet/protocol';
+import assert from 'node:assert/strict';
+import {
+  addressOf, dpn, signTx, encodeSignedTx, toHex, StateKey, ContractKey, decodeAccount, decodeTxReceipt, type Genesis, type KeyPair, type TxBody,
+} from '@dipnet/protocol';
 import { DipnetNode } from '../../../bootstrap-node/src/node.ts';
 import { MemoryHub } from '../../../bootstrap-node/src/testing/memory-network.ts';
 import { devnetGenesis } from '../../../bootstrap-node/src/devnet/genesis.ts';
@@ -29,6 +32,11 @@ export interface TestNet {
   stopNode(i: number): Promise<void>;
   /** Submits a tx through node `via` and waits until it is committed; returns its height. */
   commit(key: KeyPair, body: TxBody, via?: number): Promise<bigint>;
+  /**
+   * Submits txs to node 0 (consecutive nonces per signer, in order) and waits until all are
+   * committed; a contract tx whose receipt records a failure fails the test (setup must succeed).
+   */
+  commitAll(txs: readonly (readonly [KeyPair, TxBody])[]): Promise<void>;
   nonce(key: KeyPair): bigint;
   stop(): Promise<void>;
 }
@@ -89,6 +97,22 @@ export async function startNet(opts: { chainId: string; validators: number; gene
       }, 20_000, `${body.type} tx to commit`);
       return height;
     },
+    async commitAll(txs) {
+      const n0 = nodes[0]!;
+      const next = new Map<string, bigint>();
+      const hashes: Uint8Array[] = [];
+      for (const [k, body] of txs) {
+        const id = toHex(k.publicKey);
+        const nonce = next.get(id) ?? net.nonce(k);
+        next.set(id, nonce + 1n);
+        hashes.push(await n0.submitTx(encodeSignedTx(signTx({ chainId: genesis.chainId, signer: k.publicKey, nonce, fee: dpn(1), body }, k.secretKey))));
+      }
+      await waitFor(() => hashes.every((h) => n0.txStatus(h).status === 'committed'), 20_000, 'txs to commit');
+      for (const h of hashes) {
+        const raw = n0.chain.store.getValue(ContractKey.txReceipt(h));
+        if (raw) assert.equal(decodeTxReceipt(raw).code, '', decodeTxReceipt(raw).message);
+      }
+    },
     async stop() {
       for (const r of relays) await r.close().catch(() => undefined);
       for (const [i, node] of nodes.entries()) if (!stopped.has(i)) await node.stop().catch(() => undefined);
@@ -104,9 +128,35 @@ export const waitHeight = (net: TestNet, height: bigint, timeoutMs = 20_000): Pr
 
 export type Tamper = (path: string, body: unknown) => unknown;
 
+/** Heights of a light-block request (GET /v1/light-blocks/:h or ?heights=a,b), or null. */
+function lightBlockHeights(path: string): bigint[] | null {
+  const u = new URL(path, 'http://proxy');
+  const one = /^\/v1\/light-blocks\/(\d+)$/.exec(u.pathname);
+  if (one) return [BigInt(one[1]!)];
+  if (u.pathname !== '/v1/light-blocks') return null;
+  return (u.searchParams.get('heights') ?? '').split(',').filter(Boolean).map((h) => BigInt(h));
+}
+
+/**
+ * A light block carries what /v1/headers/:h, /v1/commits/:h and /v1/validators/:h (and :h+1 for
+ * the next set) serve separately: a tamper written for those routes rewrites each part, so a lie
+ * reaches the client whichever route it reads.
+ */
+function tamperLightBlock(tamper: Tamper, height: bigint, b: Record<string, unknown>): Record<string, unknown> {
+  const part = (path: string, key: string, extra: Record<string, unknown> = {}): unknown =>
+    (tamper(path, { height: String(height), ...extra, [key]: b[key] }) as Record<string, unknown>)[key];
+  const out: Record<string, unknown> = { ...b, header: part(`/v1/headers/${height}`, 'header', { hash: b.hash }), commit: part(`/v1/commits/${height}`, 'commit') };
+  if (typeof b.validatorSet === 'string') out.validatorSet = part(`/v1/validators/${height}`, 'validatorSet');
+  if (typeof b.nextValidatorSet === 'string') {
+    out.nextValidatorSet = (tamper(`/v1/validators/${height + 1n}`, { height: String(height + 1n), validatorSet: b.nextValidatorSet }) as Record<string, unknown>).validatorSet;
+  }
+  return out;
+}
+
 /**
  * An HTTP proxy in front of a relay that can rewrite JSON answers (`tamper`) and counts the paths
  * asked. SSE streams pass through untouched unless `tamperEvent` rewrites an event's data.
+ * A light-block request is logged and tampered with as the separate reads it stands for too.
  */
 function cors(r: Response): Record<string, string> {
   const out: Record<string, string> = {};
@@ -120,6 +170,12 @@ export async function startProxy(target: string): Promise<{ url: string; tamper:
     void (async () => {
       const path = req.url ?? '/';
       state.paths.push(`${req.method} ${path}`);
+      const lbHeights = lightBlockHeights(path);
+      const withSets = !/[?&]validators=none(&|$)/.test(path);
+      for (const h of lbHeights ?? []) {
+        state.paths.push(`${req.method} /v1/headers/${h}`, `${req.method} /v1/commits/${h}`);
+        if (withSets) state.paths.push(`${req.method} /v1/validators/${h}`);
+      }
       const chunks: Buffer[] = [];
       for await (const c of req) chunks.push(c as Buffer);
       try {
@@ -158,7 +214,11 @@ export async function startProxy(target: string): Promise<{ url: string; tamper:
         let out = text;
         if (state.tamper && upstream.ok) {
           try {
-            out = JSON.stringify(state.tamper(path, JSON.parse(text)));
+            const body = JSON.parse(text);
+            const t = state.tamper;
+            out = JSON.stringify(!lbHeights ? t(path, body)
+              : lbHeights.length === 1 && !Array.isArray(body.blocks) ? tamperLightBlock(t, lbHeights[0]!, body)
+                : { ...body, blocks: (body.blocks as Record<string, unknown>[]).map((b, i) => tamperLightBlock(t, lbHeights[i]!, b)) });
           } catch {
             out = text;
           }

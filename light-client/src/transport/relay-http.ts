@@ -2,15 +2,17 @@
  * The node's Fastify relay over HTTP(S): the fallback when libp2p cannot connect, and the one
  * transport with a push stream of heads (Server-Sent Events) and evidence submission.
  * Binary values arrive as hex of canonical encodings; everything is decoded strictly here and
- * verified by the client.
+ * verified by the client. Headers, commits and sets go through GET /v1/light-blocks where the relay
+ * has it (light-blocks.ts: one request per height or per batch of heights instead of three).
  */
 import {
-  LightErrorCode, decodeCommit, decodeHeader, decodeSmtProof, decodeValidatorSet, toHex,
+  LightError, LightErrorCode, decodeCommit, decodeHeader, decodeSmtProof, decodeValidatorSet, toHex,
   type StateProofAnswer, type ValidatorSet,
 } from '@dipnet/protocol';
 import type { HeadSubscription, LightSource, SignedHeader, SourceStatus, TxStatusHint } from './types.ts';
 import { decodeAs, hexField, remoteError, unavailable } from './util.ts';
 import { subscribeSse } from './sse.ts';
+import { LightBlockBatcher, RouteMissing, type LightBlockAnswer, type SetsWanted } from './light-blocks.ts';
 
 export interface RelayHttpOptions {
   /** Per-request timeout (default 10 s). */
@@ -19,7 +21,13 @@ export interface RelayHttpOptions {
   readonly concurrency?: number;
   /** Replaces global fetch (tests, instrumentation). */
   readonly fetch?: typeof fetch;
+  /** Use GET /v1/light-blocks where the relay has it (default true; false: the separate routes only). */
+  readonly lightBlocks?: boolean;
 }
+
+/** Statuses of a route the relay does not have (as opposed to a height it does not have). */
+const NO_ROUTE_STATUS = new Set([404, 405, 501]);
+const NO_HEIGHT_CODES = new Set(['NOT_FOUND', 'HEIGHT_NOT_AVAILABLE']);
 
 /** Largest page of GET /v1/headers. */
 const MAX_PAGE = 100;
@@ -32,6 +40,8 @@ export class RelayHttpSource implements LightSource {
   private readonly concurrency: number;
   private readonly fetchFn: typeof fetch;
   private readonly subs = new Set<HeadSubscription>();
+  /** Coalesces header, commit and set reads into light-block requests; null when they are off. */
+  readonly batcher: LightBlockBatcher | null;
 
   constructor(url: string, opts: RelayHttpOptions = {}) {
     this.base = url.replace(/\/+$/, '');
@@ -39,9 +49,15 @@ export class RelayHttpSource implements LightSource {
     this.timeoutMs = opts.timeoutMs ?? 10_000;
     this.concurrency = opts.concurrency ?? 8;
     this.fetchFn = opts.fetch ?? ((...a) => fetch(...a));
+    this.batcher = opts.lightBlocks === false ? null : new LightBlockBatcher({
+      lightBlocks: (heights, sets) => this.lightBlocks(heights, sets),
+      signedHeader: (h) => this.signedHeaderSeparately(h),
+      validatorSet: (h) => this.validatorSetSeparately(h),
+    });
   }
 
-  private async request<T>(op: string, path: string, init?: RequestInit): Promise<T> {
+  /** `probe`: a missing route throws RouteMissing instead of an error about the source. */
+  private async request<T>(op: string, path: string, init?: RequestInit, probe = false): Promise<T> {
     let res: Response;
     try {
       res = await this.fetchFn(this.base + path, { ...init, signal: AbortSignal.timeout(this.timeoutMs) });
@@ -52,6 +68,7 @@ export class RelayHttpSource implements LightSource {
     try {
       body = await res.json();
     } catch (e) {
+      if (probe && NO_ROUTE_STATUS.has(res.status)) throw new RouteMissing(`${op}: HTTP ${res.status}`);
       if (!res.ok) throw remoteError(this.id, null, `HTTP ${res.status}`, op);
       throw decodeAs(LightErrorCode.LC_RESPONSE_MALFORMED, `${op} response`, this.id, () => {
         throw e;
@@ -59,6 +76,7 @@ export class RelayHttpSource implements LightSource {
     }
     if (!res.ok) {
       const err = (body as { error?: { code?: unknown; message?: unknown } } | null)?.error;
+      if (probe && NO_ROUTE_STATUS.has(res.status) && !(typeof err?.code === 'string' && NO_HEIGHT_CODES.has(err.code))) throw new RouteMissing(`${op}: HTTP ${res.status}`);
       throw remoteError(this.id, typeof err?.code === 'string' ? err.code : null, typeof err?.message === 'string' ? err.message : `HTTP ${res.status}`, op);
     }
     if (body === null || typeof body !== 'object') throw decodeAs(LightErrorCode.LC_RESPONSE_MALFORMED, `${op} response`, this.id, () => { throw new TypeError('not an object'); });
@@ -83,9 +101,38 @@ export class RelayHttpSource implements LightSource {
     return decodeAs(LightErrorCode.LC_RESPONSE_MALFORMED, 'commit', this.id, () => decodeCommit(hexField(r.commit, 'commit')));
   }
 
-  async signedHeader(height: bigint): Promise<SignedHeader> {
+  signedHeader(height: bigint): Promise<SignedHeader> {
+    return this.batcher ? this.batcher.signedHeader(height) : this.signedHeaderSeparately(height);
+  }
+
+  private async signedHeaderSeparately(height: bigint): Promise<SignedHeader> {
     const [header, commit] = await Promise.all([this.header(height), this.commit(height)]);
     return { header, commit };
+  }
+
+  /** GET /v1/light-blocks[/:height]: one answer per height, in the order asked. */
+  private async lightBlocks(heights: readonly bigint[], sets: SetsWanted): Promise<LightBlockAnswer[]> {
+    const one = heights.length === 1;
+    const path = one ? `/v1/light-blocks/${heights[0]}?validators=${sets}` : `/v1/light-blocks?heights=${heights.join(',')}&validators=${sets}`;
+    const r = await this.request<{ blocks?: unknown }>('light-blocks', path, undefined, true);
+    const items = decodeAs(LightErrorCode.LC_RESPONSE_MALFORMED, 'light blocks', this.id, () => {
+      const a = one ? [r] : r.blocks;
+      if (!Array.isArray(a) || a.length !== heights.length) throw new TypeError(`expected ${heights.length} light blocks`);
+      return a.map((x: { header?: unknown; commit?: unknown; validatorSet?: unknown; nextValidatorSet?: unknown }) => {
+        const set = (v: unknown, what: string) => (sets === 'none' || v === null || v === undefined ? null : decodeValidatorSet(hexField(v, what)));
+        return {
+          header: decodeHeader(hexField(x?.header, 'header')),
+          commit: decodeCommit(hexField(x?.commit, 'commit')),
+          validatorSet: set(x?.validatorSet, 'validatorSet'),
+          nextValidatorSet: set(x?.nextValidatorSet, 'nextValidatorSet'),
+        };
+      });
+    });
+    items.forEach((b, i) => {
+      // Answers are matched to heights by position: one out of place is a lie about every set it would serve.
+      if (b.header.height !== heights[i]) throw new LightError(LightErrorCode.LC_HEADER_INVALID, `asked for light block ${heights[i]}, got header ${b.header.height}`, { source: this.id });
+    });
+    return items;
   }
 
   async signedHeaders(from: bigint, count: number): Promise<SignedHeader[]> {
@@ -107,7 +154,11 @@ export class RelayHttpSource implements LightSource {
     return out;
   }
 
-  async validatorSet(height: bigint): Promise<ValidatorSet> {
+  validatorSet(height: bigint): Promise<ValidatorSet> {
+    return this.batcher ? this.batcher.validatorSet(height) : this.validatorSetSeparately(height);
+  }
+
+  private async validatorSetSeparately(height: bigint): Promise<ValidatorSet> {
     const r = await this.request<{ validatorSet?: unknown }>('validators', `/v1/validators/${height}`);
     return decodeAs(LightErrorCode.LC_RESPONSE_MALFORMED, 'validator set', this.id, () => decodeValidatorSet(hexField(r.validatorSet, 'validatorSet')));
   }

@@ -15,13 +15,13 @@
  * | 0x26 | address(20)              | contract kind (u8)  |
  * | 0x40 | —                        | Committee           |
  *
- * An order is a contract account: its escrow balance is `escrowIn - escrowOut` of its record,
- * proven with the record. Its address `orderAddress(id)` is marked (0x26) so that no transfer
- * can send DPN to it outside the rules.
+ * An order is a contract account: its escrow balance is `escrowIn - escrowOut` of its record
+ * (in the order's `currency`), proven with the record. Its address `orderAddress(id)` is marked
+ * (0x26) so that no transfer can send DPN or a token to it outside the rules.
  */
 import { Reader, Writer, decodeExact, encodeWith } from '../codec.ts';
 import { ADDRESS_LENGTH } from '../keys.ts';
-import { concatBytes, utf8 } from '../bytes.ts';
+import { concatBytes, utf8, stateKey, u64be } from '../bytes.ts';
 import { taggedHash } from '../hash.ts';
 import { ErrorCode, fail } from '../errors.ts';
 import { moduleAddress } from '../state-schema.ts';
@@ -40,12 +40,7 @@ export const ContractNs = {
   committee: 0x40,
 } as const;
 
-const u64be = (n: bigint): Uint8Array => {
-  const b = new Uint8Array(8);
-  new DataView(b.buffer).setBigUint64(0, n);
-  return b;
-};
-const key = (ns: number, ...parts: Uint8Array[]) => concatBytes(new Uint8Array([ns]), ...parts);
+const key = stateKey;
 
 export const ContractKey = {
   txReceipt: (txHash: Uint8Array) => key(ContractNs.txReceipt, txHash),
@@ -174,17 +169,22 @@ export interface ProductRecord {
   readonly params: Uint8Array;
   readonly createdAt: bigint;
   readonly orders: bigint;
+  /**
+   * What `price` is in: DPN_CURRENCY (32 zero bytes) for DPN, or the id of a token the producer
+   * issued (protocol/src/tokens/records.ts). Orders of the product pay and settle in it.
+   */
+  readonly currency: Uint8Array;
 }
 export const encodeProductRecord = (p: ProductRecord): Uint8Array =>
   encodeWith(p, (w, p) => {
     w.fixed(p.template, ID_LENGTH).fixed(p.producer, ADDRESS_LENGTH).string(p.name, PRODUCT_NAME_MAX).string(p.metadataUri, MAX_TEXT).fixed(p.metadataHash, ID_LENGTH)
-      .u128(p.price).u64(p.leadTimeMs).bytes(p.params, MAX_PARAMS_BYTES).u64(p.createdAt).u64(p.orders);
-  }, 256 + p.params.length);
+      .u128(p.price).u64(p.leadTimeMs).bytes(p.params, MAX_PARAMS_BYTES).u64(p.createdAt).u64(p.orders).fixed(p.currency, ID_LENGTH);
+  }, 288 + p.params.length);
 export const decodeProductRecord = (b: Uint8Array): ProductRecord =>
   decodeExact(b, (r) => ({
     template: r.fixed(ID_LENGTH, 'template'), producer: r.fixed(ADDRESS_LENGTH, 'producer'), name: r.string(PRODUCT_NAME_MAX, 'name'), metadataUri: r.string(MAX_TEXT, 'metadataUri'),
     metadataHash: r.fixed(ID_LENGTH, 'metadataHash'), price: r.u128('price'), leadTimeMs: r.u64('leadTimeMs'), params: r.bytes(MAX_PARAMS_BYTES, 'params'),
-    createdAt: r.u64('createdAt'), orders: r.u64('orders'),
+    createdAt: r.u64('createdAt'), orders: r.u64('orders'), currency: r.fixed(ID_LENGTH, 'currency'),
   }), 'product record');
 
 // ---------------------------------------------------------------------------------------------
@@ -217,7 +217,10 @@ export interface OrderRecord {
   /** Where a refund goes: the consumer for a root, the parent order's escrow otherwise. */
   readonly payer: Uint8Array;
   readonly quantity: number;
-  /** Price paid into escrow (unit price × quantity) and the designer's fee on top. */
+  /**
+   * Price paid into escrow (unit price × quantity, in `currency`) and the designer's fee on top
+   * (always DPN: in a token-priced order it is held beside the token escrow, see `currency`).
+   */
   readonly price: bigint;
   readonly designerFee: bigint;
   /** Commitment to the shipping details kept off chain (roots only; zero otherwise). */
@@ -233,6 +236,12 @@ export interface OrderRecord {
   readonly escrowOut: bigint;
   readonly createdAt: bigint;
   readonly history: readonly OrderEvent[];
+  /**
+   * The product's currency when the order was made. For DPN_CURRENCY the escrow is DPN and
+   * includes the designer's fee. For a token, `escrowIn - escrowOut` counts token units only and
+   * the order's account also holds `designerFee` DPN while the order is active.
+   */
+  readonly currency: Uint8Array;
 }
 
 const ORDER_STATUSES = Object.keys(OrderStatus) as OrderStatus[];
@@ -246,7 +255,8 @@ export const encodeOrderRecord = (o: OrderRecord): Uint8Array =>
     w.array(o.children, MAX_CHILDREN, (w, c) => w.fixed(c, ID_LENGTH));
     w.u128(o.escrowIn).u128(o.escrowOut).u64(o.createdAt);
     w.array(o.history, MAX_HISTORY, (w, h) => w.u64(h.time).u64(h.height).string(h.event, MAX_NAME));
-  }, 512 + o.children.length * 32 + o.history.length * 40);
+    w.fixed(o.currency, ID_LENGTH);
+  }, 544 + o.children.length * 32 + o.history.length * 40);
 
 export const decodeOrderRecord = (b: Uint8Array): OrderRecord =>
   decodeExact(b, (r) => ({
@@ -263,6 +273,7 @@ export const decodeOrderRecord = (b: Uint8Array): OrderRecord =>
     children: r.array(MAX_CHILDREN, (r) => r.fixed(ID_LENGTH, 'child'), 'children'),
     escrowIn: r.u128('escrowIn'), escrowOut: r.u128('escrowOut'), createdAt: r.u64('createdAt'),
     history: r.array(MAX_HISTORY, (r) => ({ time: r.u64('time'), height: r.u64('height'), event: r.string(MAX_NAME, 'event') }), 'history'),
+    currency: r.fixed(ID_LENGTH, 'currency'),
   }), 'order record');
 
 /** Timers due in one second of chain time: which order, at which state entry, which transition. */

@@ -14,13 +14,9 @@
  */
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { extname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'vite';
-import axe from 'axe-core';
-import type { Browser, Page } from 'playwright-core';
+import { mkdir } from 'node:fs/promises';
+import type axe from 'axe-core';
+import type { Page } from 'playwright-core';
 import {
   addressOf, genesisHash, toHex, fromHex, rootOrderId, encodeArgs, sha256, utf8, dpn, ContractKey, decodeOrderRecord, decodeProductRecord, formatAddress,
   type OrderRecord,
@@ -28,30 +24,19 @@ import {
 import { startNet, devKey, type TestNet } from '../../../light-client/src/testing/devnet.ts';
 import { RelayClient } from '../../../bootstrap-node/src/cli/relay-client.ts';
 import { seedContracts, relaySeedChain, type SeedResult } from '../../../bootstrap-node/src/devnet/seed-contracts.ts';
-import { launchChromium, serveStatic, type StaticFiles } from './harness.ts';
+import { ExplorerSession } from './explorer-site.ts';
 
 const T0 = Date.now();
 const say = (msg: string): void => console.log(`# [explorer +${((Date.now() - T0) / 1000).toFixed(1)}s] ${msg}`);
-const DEMO = fileURLToPath(new URL('../../../demo-player/', import.meta.url));
 const SHOTS = '/tmp/dipnet-explorer';
 const CHAIN = 'dipnet-explorer-e2e';
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json', '.svg': 'image/svg+xml', '.wasm': 'application/wasm',
-};
-
 let net: TestNet | undefined;
-let site: Awaited<ReturnType<typeof serveStatic>> | undefined;
-let browser: Browser | undefined;
 let page: Page;
-let outDir = '';
-let served: StaticFiles = {};
 let seed: SeedResult;
 let orderId = '';
-let building: Promise<StaticFiles> | undefined;
-const pageErrors: string[] = [];
-const noErrors = (step: string): void => assert.deepEqual(pageErrors, [], `page errors by ${step}:\n${pageErrors.join('\n')}`);
+let explorer: ExplorerSession | undefined;
+const noErrors = (step: string): void => explorer!.errors.none(step);
 
 const nodeOrder = (id: string): OrderRecord => decodeOrderRecord(net!.nodes[0]!.chain.store.getValue(ContractKey.order(fromHex(id)))!);
 /** The order graph as node 0 holds it, breadth first. */
@@ -68,16 +53,6 @@ function nodeTree(root: string): { id: string; state: string; status: string; ta
   return out;
 }
 
-async function files(dir: string): Promise<StaticFiles> {
-  const out: Record<string, [string, Buffer]> = {};
-  for (const e of await readdir(dir, { recursive: true, withFileTypes: true })) {
-    if (!e.isFile()) continue;
-    const full = join(e.parentPath, e.name);
-    out[`/${relative(dir, full).split('\\').join('/')}`] = [TYPES[extname(e.name)] ?? 'application/octet-stream', await readFile(full)];
-  }
-  return out;
-}
-
 /** The nodes of the picture as the page draws them. */
 const drawn = (): Promise<{ id: string; state: string; status: string; tag: string; label: string }[]> =>
   page.$$eval('svg.twin-svg g.node', (gs) => gs.map((g) => ({
@@ -88,18 +63,7 @@ const drawn = (): Promise<{ id: string; state: string; status: string; tag: stri
 before(async () => {
   await mkdir(SHOTS, { recursive: true });
   // The chain and the build run side by side: both take a few seconds.
-  building = (async () => {
-    outDir = await mkdtemp(join(tmpdir(), 'dipnet-explorer-'));
-    // Only the explorer page, with the demo's root: the other pages are not needed here.
-    await build({
-      configFile: false, root: DEMO, logLevel: 'error',
-      build: { outDir, emptyOutDir: true, target: 'es2022', rolldownOptions: { input: { explorer: join(DEMO, 'explorer.html') } } },
-      worker: { format: 'es' },
-    });
-    const f = await files(outDir);
-    say(`vite built the explorer: ${Object.keys(f).length} files`);
-    return f;
-  })();
+  explorer = new ExplorerSession();
   net = await startNet({ chainId: CHAIN, validators: 3, relays: 2 });
   // Blocks are made when there is work: a first transfer gives the seeder a committed head to read.
   await net.commit(devKey('sale'), { type: 'transfer', to: addressOf(devKey('explorer/first').publicKey), amount: dpn(1), memo: 'first block' });
@@ -113,32 +77,20 @@ before(async () => {
   orderId = toHex(rootOrderId(addressOf(viewer.publicKey), nonce));
   say(`the viewer ordered the jacket: ${orderId.slice(0, 16)}…, ${nodeTree(orderId).length} orders in its graph`);
 
-  served = await building;
-  served['/demo-config.json'] = ['application/json', JSON.stringify({
-    chainId: CHAIN, genesisHash: toHex(genesisHash(net.genesis)), relays: net.relayUrls, multiaddrs: [],
+  page = await explorer.open({
+    chainId: CHAIN, genesisHash: toHex(genesisHash(net.genesis)), relays: net.relayUrls,
     products: { jacket: toHex(seed.products.jacket), lamp: toHex(seed.products.lining) },
-  })];
-  served['/axe.js'] = ['text/javascript; charset=utf-8', axe.source];
-  site = await serveStatic(served);
-  browser = await launchChromium();
-  const ctx = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
-  page = await ctx.newPage();
-  page.on('pageerror', (e) => pageErrors.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') pageErrors.push(`console.error: ${m.text()} (${m.location().url})`);
   });
+  say(`vite built and served the explorer: ${Object.keys(explorer.files).length} files`);
 });
 
 after(async () => {
-  await browser?.close().catch(() => undefined);
-  await site?.close().catch(() => undefined);
+  await explorer?.close();
   await net?.stop().catch(() => undefined);
-  await building?.catch(() => undefined); // a build still running when setup failed
-  if (outDir) await rm(outDir, { recursive: true, force: true });
 });
 
 test('blocks list their commits: every block shows the validators that signed it, with > 2/3 of the power', async () => {
-  await page.goto(`${site!.base}/explorer.html#/blocks`);
+  await page.goto(`${explorer!.base}/explorer.html#/blocks`);
   await page.waitForSelector('table.blocks tbody tr[data-height]');
   const head = net!.nodes[0]!.chain.head.height;
   const rows = await page.$$eval('table.blocks tbody tr', (trs) => trs.map((tr) => ({
@@ -215,7 +167,7 @@ test('a milestone updates the picture live, without a reload', async () => {
 
 /** axe-core's violations on the page as it is now (axe served same-origin). */
 async function axeViolations(): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ url: `${site!.base}/axe.js` });
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ url: `${explorer!.base}/axe.js` });
   return page.evaluate(async () => {
     const a = (window as unknown as { axe: typeof axe }).axe;
     const r = await a.run(document, { resultTypes: ['violations'] });
@@ -254,20 +206,20 @@ test('transactions, templates and products are listed as relay hints', async () 
 });
 
 test('without demo-config.json the page says how to connect', async () => {
-  delete served['/demo-config.json'];
-  const errorsBefore = pageErrors.length;
-  await page.goto(`${site!.base}/explorer.html`);
+  delete explorer!.files['/demo-config.json'];
+  const errorsBefore = explorer!.errors.list.length;
+  await page.goto(`${explorer!.base}/explorer.html`);
   await page.waitForSelector('.note[role="alert"]');
   assert.match((await page.textContent('.note[role="alert"]'))!, /demo-config\.json was not found/);
   await page.screenshot({ path: `${SHOTS}/no-config.png` });
   // The 404 of the config itself is the one expected console error.
-  const extra = pageErrors.splice(errorsBefore).filter((e) => !/404|Not Found/i.test(e));
+  const extra = explorer!.errors.list.splice(errorsBefore).filter((e) => !/404|Not Found/i.test(e));
   assert.deepEqual(extra, []);
   noErrors('no config');
 
   // The query names a chain instead.
   const q = new URLSearchParams({ relay: net!.relayUrls[1]!, chain: CHAIN, genesis: toHex(genesisHash(net!.genesis)) });
-  await page.goto(`${site!.base}/explorer.html?${q}#/blocks`);
+  await page.goto(`${explorer!.base}/explorer.html?${q}#/blocks`);
   await page.waitForSelector('table.blocks tbody tr[data-height]');
   await page.waitForSelector('[data-lc-height]:not([data-lc-height=""])');
   noErrors('config from the query');

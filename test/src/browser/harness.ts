@@ -4,8 +4,11 @@
  */
 import { createServer, type Server } from 'node:http';
 import { existsSync } from 'node:fs';
+import { readFile, readdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { extname, join, relative } from 'node:path';
+import assert from 'node:assert/strict';
+import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -44,6 +47,42 @@ export async function serveStatic(files: StaticFiles): Promise<{ server: Server;
       await new Promise<void>((r) => server.close(() => r()));
     },
   };
+}
+
+/** Content types of what a Vite build writes; anything else is served as bytes. */
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json', '.svg': 'image/svg+xml', '.wasm': 'application/wasm', '.vtt': 'text/vtt; charset=utf-8', '.webm': 'video/webm',
+};
+
+/** Every file under `dir` (a built site) by its URL path, for serveStatic. */
+export async function staticFilesIn(dir: string): Promise<StaticFiles> {
+  const out: Record<string, [string, Buffer]> = {};
+  for (const e of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (!e.isFile()) continue;
+    const full = join(e.parentPath, e.name);
+    out[`/${relative(dir, full).split('\\').join('/')}`] = [CONTENT_TYPES[extname(e.name)] ?? 'application/octet-stream', await readFile(full)];
+  }
+  return out;
+}
+
+/**
+ * The errors pages threw or logged to the console, collected so a test can fail on any of them
+ * at each step; `expected` exempts console errors that are part of the scenario.
+ */
+export class PageErrors {
+  readonly list: string[] = [];
+
+  watch(page: Page, expected: (m: ConsoleMessage) => boolean = () => false): void {
+    page.on('pageerror', (e) => this.list.push(`pageerror: ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error' && !expected(m)) this.list.push(`console.error: ${m.text()} (${m.location().url})`);
+    });
+  }
+
+  none(step: string): void {
+    assert.deepEqual(this.list, [], `page errors by ${step}:\n${this.list.join('\n')}`);
+  }
 }
 
 /**

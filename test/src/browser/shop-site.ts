@@ -15,9 +15,9 @@ import { build } from 'esbuild';
 import axe from 'axe-core';
 import {
   addressOf, dpn, genesisHash, toHex, fromHex, templateId, parseTemplate, encodeProductParams, paramsFromJson, productId,
-  ContractKey, encodeSignedTx, signTx, type KeyPair, type TxBody,
+  ContractKey, type KeyPair, type TxBody,
 } from '@dipnet/protocol';
-import { startNet, startProxy, devKey, waitFor, type TestNet } from '../../../light-client/src/testing/devnet.ts';
+import { startNet, startProxy, devKey, type TestNet } from '../../../light-client/src/testing/devnet.ts';
 import { devCommitteeKey } from '../../../bootstrap-node/src/devnet/genesis.ts';
 import { serveStatic } from './harness.ts';
 
@@ -35,7 +35,7 @@ export interface ShopSite {
   readonly liningMaker: KeyPair;
   /** A viewer's key funded at seeding (500 DPN), for importing an existing wallet into the panel. */
   readonly viewer: KeyPair;
-  /** Submits txs to node 0 (consecutive nonces per signer) and waits until all are committed. */
+  /** Submits txs to node 0 (consecutive nonces per signer) and waits until all are committed (TestNet.commitAll). */
   commitAll(txs: [KeyPair, TxBody][]): Promise<void>;
   close(): Promise<void>;
 }
@@ -85,18 +85,7 @@ export async function startShopSite(chainId: string): Promise<ShopSite> {
       if (path.startsWith(`/v1/state/${productNs}`) && typeof b.value === 'string') b.value = b.value.slice(0, -2) + (b.value.endsWith('00') ? '01' : '00');
       return body;
     };
-    const n0 = net.nodes[0]!;
-    const commitAll = async (txs: [KeyPair, TxBody][]): Promise<void> => {
-      const next = new Map<string, bigint>();
-      const hashes: Uint8Array[] = [];
-      for (const [k, body] of txs) {
-        const id = toHex(k.publicKey);
-        const nonce = next.get(id) ?? net.nonce(k);
-        next.set(id, nonce + 1n);
-        hashes.push(await n0.submitTx(encodeSignedTx(signTx({ chainId, signer: k.publicKey, nonce, fee: dpn(1), body }, k.secretKey))));
-      }
-      await waitFor(() => hashes.every((h) => n0.txStatus(h).status === 'committed'), 20_000, 'txs to commit');
-    };
+    const commitAll = (txs: [KeyPair, TxBody][]) => net.commitAll(txs);
 
     const code = new Uint8Array(await readFile(new URL('../../../protocol/templates/bill-of-materials.json', import.meta.url)));
     const bom = { code, id: templateId(code), template: parseTemplate(code) };

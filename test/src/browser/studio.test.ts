@@ -11,27 +11,22 @@
  */
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { extname, join, relative } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 import type { Browser, Page } from 'playwright-core';
 import { parseAnnotationText } from '../../../widget/src/annotations.ts';
 import { prepareScene } from '../../../demo-player/scripts/make-scene.ts';
 import { importWebVtt } from '../../../demo-player/src/studio/formats/webvtt.ts';
-import { launchChromium, serveStatic, type StaticFiles } from './harness.ts';
+import { launchChromium, PageErrors, serveStatic, staticFilesIn } from './harness.ts';
 
 const T0 = Date.now();
 const say = (msg: string): void => console.log(`# [studio +${((Date.now() - T0) / 1000).toFixed(1)}s] ${msg}`);
 const DEMO = fileURLToPath(new URL('../../../demo-player/', import.meta.url));
 const SHOTS = '/tmp/dipnet-studio';
 const FPS = 25;
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json', '.vtt': 'text/vtt; charset=utf-8', '.webm': 'video/webm', '.svg': 'image/svg+xml',
-};
 
 // A CVAT "for video 1.1" export of a 1280×720 task: one track keyed at frames 5 and 30 (the
 // interpolated frame 10 in between is dropped), outside at 40; the second box of the other track
@@ -67,8 +62,8 @@ let site: Awaited<ReturnType<typeof serveStatic>> | undefined;
 let browser: Browser | undefined;
 let page: Page;
 let outDir = '';
-const pageErrors: string[] = [];
-const noErrors = (step: string): void => assert.deepEqual(pageErrors, [], `page errors by ${step}:\n${pageErrors.join('\n')}`);
+const errors = new PageErrors();
+const noErrors = (step: string): void => errors.none(step);
 
 type Kf = { frame: number; box?: { x: number; y: number; w: number; h: number }; outside?: boolean; occluded?: boolean };
 type Track = { id: string; label: string; product: string; keyframes: Kf[] };
@@ -130,32 +125,19 @@ async function press(key: string, times = 1): Promise<void> {
 
 const near = (a: number, b: number, tol: number, what: string): void => assert.ok(Math.abs(a - b) <= tol, `${what}: ${a} vs ${b} (±${tol})`);
 
-async function files(dir: string): Promise<StaticFiles> {
-  const out: Record<string, [string, Buffer]> = {};
-  for (const e of await readdir(dir, { recursive: true, withFileTypes: true })) {
-    if (!e.isFile()) continue;
-    const full = join(e.parentPath, e.name);
-    out[`/${relative(dir, full).split('\\').join('/')}`] = [TYPES[extname(e.name)] ?? 'application/octet-stream', await readFile(full)];
-  }
-  out['/'] = out['/index.html']!;
-  return out;
-}
-
 before(async () => {
   await prepareScene({ log: say });
   outDir = await mkdtemp(join(tmpdir(), 'dipnet-studio-'));
   await build({ root: DEMO, configFile: join(DEMO, 'vite.config.ts'), logLevel: 'error', build: { outDir, emptyOutDir: true } });
-  const served = await files(outDir);
+  const served = await staticFilesIn(outDir);
+  served['/'] = served['/index.html']!;
   say(`vite built the demo: ${Object.keys(served).length} files`);
   site = await serveStatic(served);
   browser = await launchChromium();
   const ctx = await browser.newContext({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
   page = await ctx.newPage();
-  page.on('pageerror', (e) => pageErrors.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    // Served without `npm start`, the studio's chain panel finds no /demo-config.json: that 404 is expected.
-    if (m.type() === 'error' && !(/\/demo-config\.json$/.test(m.location().url) && /404|Not Found/i.test(m.text()))) pageErrors.push(`console.error: ${m.text()} (${m.location().url})`);
-  });
+  // Served without `npm start`, the studio's chain panel finds no /demo-config.json: that 404 is expected.
+  errors.watch(page, (m) => /\/demo-config\.json$/.test(m.location().url) && /404|Not Found/i.test(m.text()));
   await page.goto(`${site.base}/studio.html`);
   await page.waitForFunction(() => customElements.get('dip-studio') !== undefined);
   await page.evaluate(() => document.querySelector('dip-studio')!.ready);

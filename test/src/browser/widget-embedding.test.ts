@@ -237,6 +237,31 @@ for (const [path, how] of [['/mc-wrap.html', 'wrapping <media-controller>'], ['/
     });
     say(`${path}: viewer idle while playing: ${JSON.stringify(idle)}`);
     assert.deepEqual(idle, { inactive: true, playing: true, controls: 0, hotspot: 1 }, 'controls auto-hid, the hotspot stayed fully visible');
+    // The element follows the player's state as media-chrome reflects it on the controller: its
+    // pause (requested through the controller, as its own buttons do) outlines the props, and
+    // picture-in-picture (no overlay can be drawn) opens the list of props for later.
+    // (A string, so tsx adds no helper names to the page's code.)
+    const followed = await page.evaluate(`(async () => {
+      const mc = document.querySelector('media-controller');
+      const el = document.querySelector('dip-shoppable-video');
+      const v = document.getElementById('film');
+      const wait = async (pred) => { const t0 = performance.now(); while (!pred() && performance.now() - t0 < 2000) await new Promise((r) => setTimeout(r, 20)); return pred(); };
+      const outlines = () => el.shadowRoot.querySelectorAll('[part~="outline"]').length;
+      const listOpen = () => el.shadowRoot.querySelector('[part~="scene-toggle"]')?.getAttribute('aria-expanded') === 'true';
+      await v.play();
+      const playing = await wait(() => !mc.hasAttribute('mediapaused') && outlines() === 0);
+      mc.dispatchEvent(new Event('mediapauserequest'));
+      const paused = await wait(() => mc.hasAttribute('mediapaused') && outlines() > 0);
+      await v.play();
+      await wait(() => !mc.hasAttribute('mediapaused'));
+      const closedWhilePlaying = !listOpen();
+      mc.setAttribute('mediaispip', '');
+      const pip = await wait(listOpen);
+      mc.removeAttribute('mediaispip');
+      v.pause();
+      return { playing, paused, closedWhilePlaying, pip };
+    })()`);
+    assert.deepEqual(followed, { playing: true, paused: true, closedWhilePlaying: true, pip: true }, 'player state followed through the controller');
     assert.deepEqual(errors, []);
     await page.close();
   });

@@ -22,7 +22,7 @@ import { LitElement, css, html, svg, nothing, type PropertyValues } from 'lit';
 import type { ShopClient, ShopProduct, ShopOrderTree, ShopWallet, PaymentStage, PlacedOrder, SyncState } from './shop-client.ts';
 import { loadVerifiedMetadata, type ProductMetadata } from './metadata.ts';
 import { messagesFor, type Messages } from './messages.ts';
-import { formatDpn, formatDuration, shortAddress, shortHex } from './format.ts';
+import { formatAmount, formatDpn, formatDuration, shortAddress, shortHex } from './format.ts';
 
 type Step = 'loading' | 'card' | 'error' | 'form' | 'confirm' | 'paying' | 'tracking' | 'failed';
 
@@ -286,7 +286,7 @@ export class DipProductPanel extends LitElement {
       ${this.#meta?.imageUrl ? html`<img src=${this.#meta.imageUrl} alt=${p.name}>` : nothing}
       ${this.#meta?.description ? html`<p>${this.#meta.description}</p>` : nothing}
       ${this.#metaError ? html`<p class="note warn">${this.#metaError}</p>` : nothing}
-      <p class="price">${formatDpn(p.price, loc)}</p>
+      <p class="price">${formatAmount(p.price, p.currency, loc)}</p>
       ${this.#verifiedMark(m, p.height)}
       <dl>
         <dt>${m.producer}</dt><dd><code title=${p.producer}>${shortAddress(p.producer)}</code></dd>
@@ -294,7 +294,8 @@ export class DipProductPanel extends LitElement {
         <dt>${p.open ? m.available : m.notAvailable}</dt><dd>${p.open ? '●' : '○'}</dd>
       </dl>
       ${this.#walletRows(m)}
-      <div class="actions"><button type="button" class="primary" ?disabled=${!p.open} @click=${() => this.#set('form')}>${m.buy}</button></div>
+      ${p.currency.native ? nothing : html`<p class="note">${m.tokenPriced(p.currency.symbol)}</p>`}
+      <div class="actions"><button type="button" class="primary" ?disabled=${!p.open || !p.currency.native} @click=${() => this.#set('form')}>${m.buy}</button></div>
     `;
   }
 

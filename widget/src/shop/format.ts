@@ -23,6 +23,21 @@ export function formatDpn(units: bigint, locale?: string): string {
   return `${text} DPN`;
 }
 
+/** An amount in a product's currency: DPN, or a producer's token with its own decimals and symbol. */
+export function formatAmount(units: bigint, currency: { symbol: string; decimals: number; native: boolean }, locale?: string): string {
+  if (currency.native) return formatDpn(units, locale);
+  const d = 10n ** BigInt(currency.decimals);
+  const frac = currency.decimals ? (units % d).toString().padStart(currency.decimals, '0').replace(/0+$/, '') : '';
+  const dec = frac ? `${units / d}.${frac}` : `${units / d}`;
+  let text = dec;
+  try {
+    text = new Intl.NumberFormat(locale, { maximumFractionDigits: 20 }).format(dec as unknown as number);
+  } catch {
+    // An unknown locale keeps the plain decimal.
+  }
+  return `${text} ${currency.symbol}`;
+}
+
 export function formatDuration(ms: bigint, m: Messages): string {
   const min = Number(ms / 60_000n);
   if (min >= 60 * 24) return m.days(Math.round(min / (60 * 24)));

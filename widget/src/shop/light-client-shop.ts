@@ -100,6 +100,7 @@ export function lightClientShop(lc: Remote<LightClientWorkerApi>, started: Promi
       names.set(p.id, { name: p.name, producer: p.producer });
       const item: ShopProduct = {
         id: p.id, name: p.name, producer: p.producer, price: p.price, designerFee: p.template.designerFee, leadTimeMs: p.leadTimeMs,
+        currency: { symbol: p.currency.symbol, decimals: p.currency.decimals, native: p.currency.kind === 'dpn' },
         metadataUri: p.metadataUri, metadataHash: p.metadataHash, open: p.open, height: p.height,
       };
       const prev = verified.get(p.id);

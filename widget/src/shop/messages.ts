@@ -52,6 +52,7 @@ export interface Messages {
   importSubmit: string;
   balance: string;
   insufficient: (need: string) => string;
+  tokenPriced: (symbol: string) => string;
   noWallet: string;
   failed: (reason: string) => string;
   state: (s: string) => string;
@@ -127,6 +128,7 @@ export const en: Messages = {
   importSubmit: 'Use this key',
   balance: 'Balance',
   insufficient: (need) => `Your balance is too low: this order needs ${need}.`,
+  tokenPriced: (symbol) => `Priced in ${symbol}, the producer's own token: pay with a ${symbol} wallet (this player pays in DPN only).`,
   noWallet: 'You need a wallet to pay. It is created in your browser; its key never leaves it.',
   failed: (r) => `The payment did not go through: ${r}`,
   state: (s) => STATES_EN[s] ?? s,
@@ -189,6 +191,7 @@ export const ko: Messages = {
   importSubmit: '이 키 사용',
   balance: '잔액',
   insufficient: (need) => `잔액이 부족합니다: 이 주문에는 ${need}이(가) 필요합니다.`,
+  tokenPriced: (symbol) => `생산자 자체 토큰 ${symbol}(으)로 가격이 책정되었습니다: ${symbol} 지갑으로 결제하세요 (이 플레이어는 DPN 결제만 지원).`,
   noWallet: '결제하려면 지갑이 필요합니다. 지갑은 브라우저 안에서 만들어지며 키는 밖으로 나가지 않습니다.',
   failed: (r) => `결제가 완료되지 않았습니다: ${r}`,
   state: (s) => STATES_KO[s] ?? s,
@@ -259,6 +262,7 @@ export const zh: Messages = {
   importSubmit: '使用此私钥',
   balance: '余额',
   insufficient: (need) => `余额不足：此订单需要 ${need}。`,
+  tokenPriced: (symbol) => `以生产者自有代币 ${symbol} 计价：请使用 ${symbol} 钱包支付（本播放器仅支持 DPN 支付）。`,
   noWallet: '支付需要钱包。钱包在您的浏览器中创建，私钥不会离开浏览器。',
   failed: (r) => `支付未完成：${r}`,
   state: (s) => STATES_ZH[s] ?? s,

@@ -4,12 +4,21 @@
  * widget reaches the chain only through the light client, which verifies every value it returns
  * against validator commits and Merkle proofs. Amounts are DPN units (bigint).
  */
+export interface ShopCurrency {
+  readonly symbol: string;
+  readonly decimals: number;
+  /** True for DPN; false for a token issued by the producer. */
+  readonly native: boolean;
+}
+
 export interface ShopProduct {
   readonly id: string;
   readonly name: string;
   readonly producer: string;
-  /** Unit price. */
+  /** Unit price, in units of `currency`. */
   readonly price: bigint;
+  /** What the product is priced in: DPN, or a token its producer issued (orders then settle in it). */
+  readonly currency: ShopCurrency;
   /** Paid per order to the designer of the product's contract template. */
   readonly designerFee: bigint;
   readonly leadTimeMs: bigint;

@@ -1,11 +1,13 @@
-/** Chain data: status, headers, commits, blocks, validator sets. Read-only, CORS-open. */
+/** Chain data: status, headers, commits, blocks, validator sets, light blocks. Read-only, CORS-open. */
 import type { FastifyPluginAsync } from 'fastify';
 import {
   DipnetError,
   ErrorCode,
   encodeBlock,
   encodeCommit,
+  encodeHeader,
   encodeValidatorSet,
+  equalBytes,
   formatAddress,
   headerHash,
   toHex,
@@ -16,12 +18,15 @@ import {
 } from '@dipnet/protocol';
 import type { NodeApi } from '../../node-api.ts';
 import { headerJson, headerSchema, heightString, parseHeight, withErrors } from '../schemas.ts';
+import { RelayError, RelayErrorCode } from '../errors.ts';
 
 export interface ChainRoutesOptions {
   readonly node: NodeApi;
 }
 
 export const MAX_HEADERS_PAGE = 100;
+/** Most heights in one GET /v1/light-blocks (a bisection asks for a handful at a time). */
+export const MAX_LIGHT_BLOCKS = 16;
 
 const heightParams = {
   type: 'object',
@@ -35,7 +40,86 @@ const u64 = { type: 'string' } as const;
 
 const notFound = (what: string, height: bigint): DipnetError => new DipnetError(ErrorCode.NOT_FOUND, `no ${what} at height ${height}`);
 
+/** Which validator sets a light block carries. */
+type SetsWanted = 'none' | 'signing' | 'both';
+
+const setsQuery = {
+  type: 'string',
+  enum: ['none', 'signing', 'both'],
+  default: 'both',
+  description: 'Validator sets to include: `none`; `signing` (the set that signs the height); `both` (also the next height\'s set when the header announces a different one).',
+} as const;
+
+const lightBlockSchema = {
+  type: 'object',
+  description: 'Everything a light client needs to verify one height. Unverified: check the commit against the set and the sets against the header\'s hashes.',
+  properties: {
+    height: u64,
+    hash: { type: 'string', description: 'header hash' },
+    header: { type: 'string', description: 'canonical header encoding' },
+    commit: { type: 'string', description: 'canonical commit encoding' },
+    validatorSet: { type: ['string', 'null'], description: 'canonical encoding of the set that signs this height (null when not asked for)' },
+    nextValidatorSet: { type: ['string', 'null'], description: 'canonical encoding of the next height\'s set, only when it differs from `validatorSet` (null otherwise or when not asked for)' },
+  },
+} as const;
+
 export const chainRoutes: FastifyPluginAsync<ChainRoutesOptions> = async (app, { node }) => {
+  /** Header, commit and the sets asked for at one height, or NOT_FOUND. */
+  const lightBlock = (height: bigint, sets: SetsWanted) => {
+    const header = node.getHeader(height);
+    if (!header) throw notFound('header', height);
+    const commit = node.getCommit(height);
+    if (!commit) throw notFound('commit', height);
+    let validatorSet: string | null = null;
+    let nextValidatorSet: string | null = null;
+    if (sets !== 'none') {
+      const set = node.getValidatorSet(height);
+      if (!set) throw notFound('validator set', height);
+      validatorSet = toHex(encodeValidatorSet(set));
+      if (sets === 'both' && !equalBytes(header.nextValidatorsHash, header.validatorsHash)) {
+        const next = node.getValidatorSet(height + 1n);
+        if (!next) throw notFound('validator set', height + 1n);
+        nextValidatorSet = toHex(encodeValidatorSet(next));
+      }
+    }
+    return { height: height.toString(), hash: toHex(headerHash(header)), header: toHex(encodeHeader(header)), commit: toHex(encodeCommit(commit)), validatorSet, nextValidatorSet };
+  };
+
+  app.get<{ Params: { height: string }; Querystring: { validators: SetsWanted } }>('/v1/light-blocks/:height', {
+    schema: {
+      tags: ['chain'],
+      summary: 'Header, commit and validator set(s) of one height in one request (what /v1/headers, /v1/commits and /v1/validators give separately)',
+      params: heightParams,
+      querystring: { type: 'object', properties: { validators: setsQuery }, additionalProperties: false },
+      response: withErrors({ 200: lightBlockSchema }),
+    },
+  }, async (req) => lightBlock(parseHeight(req.params.height), req.query.validators));
+
+  app.get<{ Querystring: { heights: string; validators: SetsWanted } }>('/v1/light-blocks', {
+    schema: {
+      tags: ['chain'],
+      summary: `Light blocks of up to ${MAX_LIGHT_BLOCKS} heights in one request, in the order asked; NOT_FOUND if any height is missing`,
+      querystring: {
+        type: 'object',
+        required: ['heights'],
+        properties: {
+          heights: {
+            type: 'string',
+            pattern: `^[0-9]{1,20}(,[0-9]{1,20}){0,${MAX_LIGHT_BLOCKS - 1}}$`,
+            description: `Comma-separated distinct heights (at most ${MAX_LIGHT_BLOCKS}).`,
+          },
+          validators: setsQuery,
+        },
+        additionalProperties: false,
+      },
+      response: withErrors({ 200: { type: 'object', properties: { blocks: { type: 'array', items: lightBlockSchema } } } }),
+    },
+  }, async (req) => {
+    const heights = req.query.heights.split(',').map(parseHeight);
+    if (new Set(heights).size !== heights.length) throw new RelayError(RelayErrorCode.RELAY_BAD_REQUEST, 'heights must be distinct');
+    return { blocks: heights.map((h) => lightBlock(h, req.query.validators)) };
+  });
+
   app.get('/v1/status', {
     schema: {
       tags: ['chain'],

@@ -9,7 +9,7 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import {
-  ContractKey, DipnetError, ErrorCode, StateKey, REVIEW_POOL, MAX_TX_BYTES,
+  isDpnCurrency, ContractKey, DipnetError, ErrorCode, StateKey, REVIEW_POOL, MAX_TX_BYTES,
   decodeAccount, decodeCommittee, decodeCommitteeProposal, decodeOrderRecord, decodeProductParams, decodeProductRecord, decodeTemplateRecord, decodeTxReceipt,
   encodeSmtProof, formatAddress, orderAddress, parseAddress, parseTemplate, productAddress, toHex, valueToJson,
   type OrderRecord, type ProductRecord, type Template, type TemplateRecord,
@@ -31,6 +31,8 @@ export const MAX_TREE_NODES = 2048;
 
 // ------------------------------------------------------------------------------ schemas
 
+/** 'DPN', or the hex id of the token a product or order is priced in. */
+const currencyText = (c: Uint8Array): string => (isDpnCurrency(c) ? 'DPN' : hex(c));
 const str = { type: 'string' } as const;
 const strs = { type: 'array', items: str } as const;
 const nullableStr = { type: ['string', 'null'] } as const;
@@ -62,14 +64,14 @@ const productSchema = {
   type: 'object',
   properties: {
     id: str, address: str, template: str, templateName: nullableStr, producer: str, name: str, metadataUri: str, metadataHash: str,
-    price: str, leadTimeMs: str, params: { ...anyObject, description: 'parameters in JSON form (null if they do not decode)' }, createdAt: str, orders: str,
+    price: str, currency: { ...str, description: "'DPN' or the hex id of the producer's token the price and escrow are in" }, leadTimeMs: str, params: { ...anyObject, description: 'parameters in JSON form (null if they do not decode)' }, createdAt: str, orders: str,
   },
 } as const;
 const orderSchema = {
   type: 'object',
   properties: {
     id: str, address: str, product: str, template: str, parent: nullableStr, root: str, depth: { type: 'integer' }, tag: str,
-    consumer: str, buyer: str, payer: str, quantity: { type: 'integer' }, price: str, designerFee: str, shipping: str,
+    consumer: str, buyer: str, payer: str, quantity: { type: 'integer' }, price: str, currency: str, designerFee: str, shipping: str,
     status: str, state: str, stateSince: str, stateSeq: { type: 'integer' },
     vars: { type: 'array', items: { type: 'object', properties: { index: { type: 'integer' }, name: nullableStr, type: str, value: {} } } },
     children: strs, escrowIn: str, escrowOut: str, escrow: { type: 'string', description: 'escrowIn − escrowOut: the balance of the order account' },
@@ -115,7 +117,7 @@ function paramsJson(t: Template | null, raw: Uint8Array) {
 function productView(id: Uint8Array, r: ProductRecord, t: Template | null) {
   return {
     id: hex(id), address: addr(productAddress(id)), template: hex(r.template), templateName: t?.name ?? null, producer: addr(r.producer), name: r.name,
-    metadataUri: r.metadataUri, metadataHash: hex(r.metadataHash), price: r.price.toString(), leadTimeMs: r.leadTimeMs.toString(),
+    metadataUri: r.metadataUri, metadataHash: hex(r.metadataHash), price: r.price.toString(), currency: currencyText(r.currency), leadTimeMs: r.leadTimeMs.toString(),
     params: paramsJson(t, r.params), createdAt: r.createdAt.toString(), orders: r.orders.toString(),
   };
 }
@@ -123,7 +125,7 @@ function productView(id: Uint8Array, r: ProductRecord, t: Template | null) {
 function orderView(id: Uint8Array, o: OrderRecord, t: Template | null) {
   return {
     id: hex(id), address: addr(orderAddress(id)), product: hex(o.product), template: hex(o.template), parent: o.parent ? hex(o.parent) : null, root: hex(o.root),
-    depth: o.depth, tag: o.tag, consumer: addr(o.consumer), buyer: addr(o.buyer), payer: addr(o.payer), quantity: o.quantity, price: o.price.toString(),
+    depth: o.depth, tag: o.tag, consumer: addr(o.consumer), buyer: addr(o.buyer), payer: addr(o.payer), quantity: o.quantity, price: o.price.toString(), currency: currencyText(o.currency),
     designerFee: o.designerFee.toString(), shipping: hex(o.shipping), status: o.status, state: o.state, stateSince: o.stateSince.toString(), stateSeq: o.stateSeq,
     vars: o.vars.map((v) => ({ index: v.index, name: t?.vars[v.index]?.name ?? null, type: v.type, value: valueToJson(v.type, v.value) })),
     children: o.children.map(hex), escrowIn: o.escrowIn.toString(), escrowOut: o.escrowOut.toString(), escrow: (o.escrowIn - o.escrowOut).toString(),
