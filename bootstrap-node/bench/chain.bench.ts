@@ -3,6 +3,9 @@
  *
  *   chain.transfers_per_s   saturating load of pre-signed transfers; ref = cores × one core's
  *                           native Ed25519 verifies/s ÷ validators (each validator verifies each tx)
+ *   chain.validator_cpu_us_per_tx  CPU one validator spends per tx at saturation (mean of the 4);
+ *                           ref = one native verify, ratio = the share of that CPU the signature
+ *                           check takes. Holds better than tx/s when the machine is shared
  *   chain.finality_ms_p50/_p99  submit → finalised, at half the measured throughput
  *   chain.block_time_ms     mean spacing of blocks under that load
  *   chain.node_rss_mb       resident memory of one validator at the end
@@ -10,6 +13,8 @@
  *                           protocol/bench/smt.bench.ts, in this same run)
  *
  * Run: npm run bench -w bootstrap-node   (prints `BENCH {json}` lines; progress on stderr)
+ * BENCH_SKIP_FINALITY=1 / BENCH_SKIP_SMT=1 run only the saturation part; DIPNET_NODE_ARGS=--cpu-prof
+ * profiles the validators.
  */
 import { availableParallelism, tmpdir } from 'node:os';
 import { mkdtemp, rm, readFile } from 'node:fs/promises';
@@ -102,6 +107,9 @@ async function main(): Promise<void> {
     const last = signed.map((txs) => toHex(txHash(txs.at(-1)!)));
     const h0 = BigInt((await clients[0]!.status()).height);
     log(`submitting ${per * SENDERS} transfers`);
+    const cpu0 = await Promise.all(net.children.map((c) => cpuSeconds(c.pid!)));
+    const client0 = process.cpuUsage();
+    const box0 = await machineTicks();
     const t0 = performance.now();
     await submitAll(clients, signed);
     await waitCommitted(clients[0]!, last, 600_000);
@@ -109,11 +117,17 @@ async function main(): Promise<void> {
     const tps = (per * SENDERS) / elapsed;
     const h1 = BigInt((await clients[0]!.status()).height);
     log(`${per * SENDERS} txs in ${elapsed.toFixed(1)} s over ${h1 - h0} blocks`);
-    const cpu = await Promise.all(net.children.map((c) => cpuSeconds(c.pid!)));
-    log(`CPU seconds so far: validators ${cpu.map((x) => x.toFixed(1)).join(', ')}; this client ${(process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6).toFixed(1)}`);
+    const cpu = await Promise.all(net.children.map((c, i) => cpuSeconds(c.pid!).then((x) => x - cpu0[i]!)));
+    const client = process.cpuUsage(client0);
+    const box = await machineTicks();
+    const busy = 1 - (box.idle - box0.idle) / (box.total - box0.total);
+    log(`CPU seconds during saturation: validators ${cpu.map((x) => x.toFixed(1)).join(', ')}; this client ${((client.user + client.system) / 1e6).toFixed(1)}; machine ${Math.round(busy * 100)}% busy`);
     emit({ name: 'chain.transfers_per_s', value: Math.round(tps), unit: 'tx/s', ref: Math.round(ref), ratio: round(tps / ref, 3) });
+    const cpuPerTx = (cpu.reduce((a, b) => a + b, 0) / cpu.length / (per * SENDERS)) * 1e6;
+    emit({ name: 'chain.validator_cpu_us_per_tx', value: round(cpuPerTx), unit: 'us', ref: round(1e6 / rate), ratio: round(1e6 / rate / cpuPerTx, 3) });
 
     // --- finality at half load ----------------------------------------------------------------
+    if (process.env.BENCH_SKIP_FINALITY) return;
     const target = tps / 2;
     const total = Math.round(target * FINALITY_SECONDS);
     const perSender = Math.ceil(total / SENDERS);
@@ -180,6 +194,12 @@ async function main(): Promise<void> {
 async function cpuSeconds(pid: number): Promise<number> {
   const f = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
   return (Number(f[11]) + Number(f[12])) / 100; // utime + stime, in clock ticks of 1/100 s
+}
+
+/** Whole-machine CPU ticks (all cores), to tell CPU-bound from waiting. */
+async function machineTicks(): Promise<{ idle: number; total: number }> {
+  const f = (await readFile('/proc/stat', 'utf8')).split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  return { idle: f[3]! + f[4]!, total: f.reduce((a, b) => a + b, 0) };
 }
 
 async function waitCommitted(client: RelayClient, hashes: string[], timeoutMs: number): Promise<void> {

@@ -27,7 +27,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createPrivateKey, sign as nodeSign, type KeyObject } from 'node:crypto';
 import {
-  addressOf, dpn, toHex, encodeSignedTx, decodeSignedTx, txSignBytes, txHash, headerHash, voteSignBytes, VoteType, rootOrderId, productId, childOrderId,
+  addressOf, dpn, toHex, encodeSignedTx, decodeSignedTx, txSignBytes, txHash, txSender, headerHash, voteSignBytes, VoteType, rootOrderId, productId, childOrderId,
   paramsFromJson, encodeProductParams, ContractKey, decodeTxReceipt, decodeOrderRecord,
   type KeyPair, type TxBody, type Commit, type Block,
 } from '@dipnet/protocol';
@@ -92,7 +92,7 @@ class Bench {
     const candidates: Candidate[] = txs.map((bytes) => {
       const tx = decodeSignedTx(bytes);
       if (!this.verifier.verify(tx.tx.signer, txSignBytes(tx.tx), tx.signature)) throw new Error('bad signature');
-      return { bytes, tx, hash: txHash(bytes) };
+      return { bytes, tx, hash: txHash(bytes), senderAddress: txSender(tx.tx) };
     });
     let blocks = 0;
     for (let i = 0; i < candidates.length;) {

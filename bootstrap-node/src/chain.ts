@@ -4,13 +4,14 @@
  * it leads to. The header of block H carries the state root after executing H.
  */
 import {
-  ErrorCode, fail, DipnetError, SparseMerkleTree, stateKeyHash, buildSmt, equalBytes, toHex, txSignBytes, txSender, indexOfAddress,
-  decodeSignedTx, txHash, txRootOf, evidenceRootOf, lastCommitHashOf, headerHash, genesisHash, encodeGenesis,
+  ErrorCode, fail, DipnetError, SparseMerkleTree, stateKeyHash, buildSmt, equalBytes, toHex, txSender, indexOfAddress,
+  decodeSignedTx, txHash, merkleRoot, HashTag, evidenceRootOf, lastCommitHashOf, headerHash, genesisHash, encodeGenesis,
   validatorSetHash, verifyEvidence, verifyCommit, MAX_BLOCK_TXS, MAX_BLOCK_BYTES,
   type Block, type Commit, type Genesis, type Header, type SignedTx, type ValidatorSet, type DuplicateVoteEvidence,
   type SignatureVerifier,
 } from '@dipnet/protocol';
 import { ChainStore, type Head } from './store/chain-store.ts';
+import { signedTxSignBytes } from './crypto/tx-sign-bytes.ts';
 import { StateView } from './state/state-view.ts';
 import { applyTx, applyEvidence, beginBlock, endBlock, type BlockContext } from './state/executor.ts';
 import { BLOCK_GAS_LIMIT } from './contracts/gas.ts';
@@ -34,7 +35,16 @@ export interface Candidate {
   readonly bytes: Uint8Array;
   readonly tx: SignedTx;
   readonly hash: Uint8Array;
+  readonly senderAddress: Uint8Array;
 }
+
+/** Txs this node already decoded and whose signatures it checked (the mempool), by hex tx id. */
+export interface KnownTxs {
+  get(id: string): { readonly tx: SignedTx; readonly senderAddress: Uint8Array } | undefined;
+  /** Block validation checked this tx's signature itself. */
+  verifiedElsewhere(id: string): void;
+}
+
 
 const VALUE_CACHE_MAX = 100_000;
 
@@ -103,7 +113,8 @@ export class Chain {
   private readonly valueCache = new Map<string, Uint8Array | undefined>();
   private readonly readCommitted = (key: Uint8Array): Uint8Array | undefined => {
     const id = toHex(key);
-    if (this.valueCache.has(id)) return this.valueCache.get(id);
+    const cached = this.valueCache.get(id);
+    if (cached !== undefined || this.valueCache.has(id)) return cached;
     const v = this.store.getValue(key);
     if (this.valueCache.size >= VALUE_CACHE_MAX) this.valueCache.delete(this.valueCache.keys().next().value!);
     this.valueCache.set(id, v);
@@ -125,6 +136,7 @@ export class Chain {
     beginBlock(view, ctx);
     const rejected: Candidate[] = [];
     const txs: Uint8Array[] = [];
+    const ids: Uint8Array[] = [];
     const senders: Uint8Array[] = [];
     let fees = 0n;
     let bytes = 0;
@@ -138,7 +150,8 @@ export class Chain {
         gas += outcome.gasUsed;
         codes.push(outcome.failure?.code ?? 'OK');
         txs.push(c.bytes);
-        senders.push(txSender(c.tx.tx));
+        ids.push(c.hash);
+        senders.push(c.senderAddress);
         bytes += c.bytes.length;
       } catch (e) {
         if (!(e instanceof DipnetError)) throw e;
@@ -170,7 +183,7 @@ export class Chain {
       time,
       prevHash: prev ? headerHash(prev) : this.genesisHash,
       lastCommitHash: lastCommitHashOf(lastCommit),
-      txRoot: txRootOf(txs),
+      txRoot: merkleRoot(HashTag.txRoot, ids),
       evidenceRoot: evidenceRootOf(usable),
       stateRoot: root,
       validatorsHash: validatorSetHash(current),
@@ -179,7 +192,7 @@ export class Chain {
     };
     const block: Block = { header, txs, evidence: usable, lastCommit };
     const hash = headerHash(header);
-    this.executions.set(toHex(hash), { blockHash: hash, stateRoot: root, stateNodes: nodes, stateWrites: writes, txHashes: txs.map(txHash), txCodes: codes, senders, nextSchedule: schedule });
+    this.executions.set(toHex(hash), { blockHash: hash, stateRoot: root, stateNodes: nodes, stateWrites: writes, txHashes: ids, txCodes: codes, senders, nextSchedule: schedule });
     return { block, rejected, unusableEvidence };
   }
 
@@ -187,7 +200,7 @@ export class Chain {
    * Validates a proposed block for height head + 1: header links, roots, proposer, last commit,
    * every tx and every piece of evidence, and the state root it claims. Throws BLOCK_INVALID.
    */
-  async validateBlock(block: Block, expectedProposer: Uint8Array | null, knownTx?: (id: string) => SignedTx | undefined): Promise<Execution> {
+  async validateBlock(block: Block, expectedProposer: Uint8Array | null, pool?: KnownTxs): Promise<Execution> {
     const h = block.header;
     const hash = headerHash(h);
     const known = this.executions.get(toHex(hash));
@@ -203,7 +216,9 @@ export class Chain {
     if (indexOfAddress(this.validatorSet(height), h.proposer) < 0) bad('proposer is not in the validator set');
     if (!equalBytes(h.validatorsHash, validatorSetHash(this.validatorSet(height)))) bad('validatorsHash mismatch');
     if (!equalBytes(h.nextValidatorsHash, validatorSetHash(this.validatorSet(height + 1n)))) bad('nextValidatorsHash mismatch');
-    if (!equalBytes(h.txRoot, txRootOf(block.txs))) bad('txRoot mismatch');
+    // Each tx is hashed once, for the tx root and for its id below.
+    const ids = block.txs.map(txHash);
+    if (!equalBytes(h.txRoot, merkleRoot(HashTag.txRoot, ids))) bad('txRoot mismatch');
     if (!equalBytes(h.evidenceRoot, evidenceRootOf(block.evidence))) bad('evidenceRoot mismatch');
     if (!equalBytes(h.lastCommitHash, lastCommitHashOf(block.lastCommit))) bad('lastCommitHash mismatch');
     if (height > 1n) {
@@ -219,16 +234,25 @@ export class Chain {
     const codes: string[] = [];
     const hashes: Uint8Array[] = [];
     const senders: Uint8Array[] = [];
-    for (const bytes of block.txs) {
+    for (let i = 0; i < block.txs.length; i++) {
+      const bytes = block.txs[i]!;
       // Only the last tx of a block may take its gas past the block limit.
       if (gas > BLOCK_GAS_LIMIT) bad(`txs after the block gas limit (${BLOCK_GAS_LIMIT}) was reached`);
-      const id = txHash(bytes);
+      const id = ids[i]!;
+      const hexId = toHex(id);
       // Txs from our own mempool were decoded and their signatures checked on arrival.
-      let stx = knownTx?.(toHex(id));
-      if (!stx) {
+      const pooled = pool?.get(hexId);
+      let stx: SignedTx;
+      let sender: Uint8Array;
+      if (pooled) {
+        stx = pooled.tx;
+        sender = pooled.senderAddress;
+      } else {
         stx = decodeSignedTx(bytes);
         if (stx.tx.chainId !== this.chainId) bad('tx for another chain');
-        if (!(await this.verifier.verify(stx.tx.signer, txSignBytes(stx.tx), stx.signature))) bad('tx with a bad signature');
+        if (!(await this.verifier.verify(stx.tx.signer, signedTxSignBytes(bytes, stx.tx.chainId), stx.signature))) bad('tx with a bad signature');
+        pool?.verifiedElsewhere(hexId);
+        sender = txSender(stx.tx);
       }
       try {
         const outcome = applyTx(view, ctx, stx, bytes.length, { txId: id });
@@ -240,7 +264,7 @@ export class Chain {
         throw e;
       }
       hashes.push(id);
-      senders.push(txSender(stx.tx));
+      senders.push(sender);
     }
     for (const ev of block.evidence) {
       await this.checkEvidence(ev, height);

@@ -8,10 +8,11 @@
  */
 import {
   CONTRACT_TX_TYPES,
-  ErrorCode, fail, decodeSignedTx, txHash, toHex, txSignBytes, txSender, requiredFee, spendable,
+  ErrorCode, fail, decodeSignedTx, txHash, toHex, txSender, requiredFee, spendable,
   type SignedTx,
 } from '@dipnet/protocol';
-import type { Chain, Candidate } from './chain.ts';
+import type { Chain, Candidate, KnownTxs } from './chain.ts';
+import { signedTxSignBytes } from './crypto/tx-sign-bytes.ts';
 import { applyTx, txOutflow } from './state/executor.ts';
 import { getAccount, putAccount, getParams } from './state/accounts.ts';
 
@@ -23,6 +24,7 @@ export const MEMPOOL_MAX_TXS = 20_000;
 const VERIFIED_CACHE = 50_000;
 
 interface Pending extends Candidate {
+  readonly id: string;
   readonly sender: string;
   /** Spendable DPN this tx commits: its fee plus what it moves out of the account. */
   readonly cost: bigint;
@@ -35,7 +37,7 @@ interface SenderQueue {
   reserved: bigint;
 }
 
-export class Mempool {
+export class Mempool implements KnownTxs {
   private readonly txs = new Map<string, Pending>();
   private readonly senders = new Map<string, SenderQueue>();
   /** Tx hashes whose signatures were checked here, so block validation need not check them again. */
@@ -47,8 +49,15 @@ export class Mempool {
     return this.txs.size;
   }
 
-  /** The decoded tx, if it is in the pool (its signature was verified on arrival). */
-  readonly knownTx = (id: string): SignedTx | undefined => this.txs.get(id)?.tx;
+  /** The decoded tx and its signer's address, if it is in the pool (its signature was verified on arrival). */
+  get(id: string): { readonly tx: SignedTx; readonly senderAddress: Uint8Array } | undefined {
+    return this.txs.get(id);
+  }
+
+  /** Block validation checked this tx's signature: a later gossip copy need not be checked again. */
+  verifiedElsewhere(id: string): void {
+    this.markVerified(id);
+  }
 
   has(hash: Uint8Array): boolean {
     return this.txs.has(toHex(hash));
@@ -64,7 +73,7 @@ export class Mempool {
     if (this.txs.size >= this.maxTxs) fail(ErrorCode.TX_MEMPOOL_FULL, 'mempool is full; retry later');
     if (stx.tx.chainId !== this.chain.chainId) fail(ErrorCode.TX_WRONG_CHAIN, `tx is for chain "${stx.tx.chainId}", this is "${this.chain.chainId}"`);
     if (!this.verified.has(id)) {
-      if (!this.verifier.verify(stx.tx.signer, txSignBytes(stx.tx), stx.signature)) fail(ErrorCode.TX_BAD_SIGNATURE, 'signature does not verify');
+      if (!this.verifier.verify(stx.tx.signer, signedTxSignBytes(bytes, stx.tx.chainId), stx.signature)) fail(ErrorCode.TX_BAD_SIGNATURE, 'signature does not verify');
       this.markVerified(id);
     }
     const senderAddr = txSender(stx.tx);
@@ -82,7 +91,7 @@ export class Mempool {
     // the sender's only pending tx; behind others it may depend on them, so it is only prechecked.
     const { fee } = applyTx(view, { chainId: this.chain.chainId, height: head.height + 1n, time: now > head.time ? now : head.time + 1n, proposer: new Uint8Array(20) }, stx, bytes.length, { simulate: !queue || queue.txs.length === 0 });
     const isContract = CONTRACT_TX_TYPES.has(stx.tx.body.type);
-    const p: Pending = { bytes, tx: stx, hash, sender, cost: (isContract ? stx.tx.fee : fee) + txOutflow(stx.tx.body, view) };
+    const p: Pending = { bytes, tx: stx, hash, id, sender, senderAddress: senderAddr, cost: (isContract ? stx.tx.fee : fee) + txOutflow(stx.tx.body, view) };
     this.txs.set(id, p);
     if (queue) {
       queue.txs.push(p);
@@ -152,9 +161,9 @@ export class Mempool {
       const keep: Pending[] = [];
       let reserved = 0n;
       for (const p of q.txs) {
-        if (!this.txs.has(toHex(p.hash))) continue;
+        if (!this.txs.has(p.id)) continue;
         if (p.tx.tx.nonce !== nonce || p.tx.tx.fee < requiredFee(params, p.bytes.length) || reserved + p.cost > available) {
-          this.txs.delete(toHex(p.hash));
+          this.txs.delete(p.id);
           continue;
         }
         keep.push(p);

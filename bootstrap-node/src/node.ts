@@ -199,7 +199,7 @@ export class DipnetNode implements NodeApi {
       validateBlock: async (block: Block): Promise<void> => {
         const maxFuture = BigInt(Date.now()) + 10_000n;
         if (block.header.time > maxFuture) fail(ErrorCode.BLOCK_INVALID, 'block time is too far in the future');
-        await this.chain.validateBlock(block, null, this.mempool.knownTx);
+        await this.chain.validateBlock(block, null, this.mempool);
       },
       commitBlock: (block: Block, commit: Commit) => this.applyCommitted(block, commit),
       reportEvidence: (ev: DuplicateVoteEvidence) => {
@@ -296,7 +296,7 @@ export class DipnetNode implements NodeApi {
           break;
         }
         await verifyCommit(this.chain.chainId, block.header, commit, this.chain.validatorSet(height), this.verifier);
-        await this.chain.validateBlock(block, null, this.mempool.knownTx);
+        await this.chain.validateBlock(block, null, this.mempool);
         await this.applyCommitted(block, commit);
         fetched++;
       }

@@ -375,10 +375,13 @@ async function main(): Promise<void> {
   const tracks = groundTruth(products);
   const annotations = Buffer.from(exportJson(tracks, SCENE.fps), 'utf8');
   const vtt = Buffer.from(exportWebVtt(toAnnotationDocument(tracks, SCENE.fps), SCENE.frames / SCENE.fps), 'utf8');
+  // Each node's live addresses: a WebRTC-direct one carries the node's certificate hash (/certhash/…),
+  // known only once the node listens, and a browser cannot dial it without.
+  const multiaddrs = (await Promise.all(clients.map(async (c) => (await c.status()).multiaddrs))).flat();
   const faucet = devnetFaucet(client, info.chainId, dpn(Number(args['faucet-dpn'])), Number(args['faucet-cooldown-ms']));
   const config: DemoConfig = {
     version: 1, chainId: info.chainId, genesisHash: info.genesisHash,
-    relays: info.validators.map((v) => v.relayUrl), multiaddrs: info.validators.flatMap((v) => v.multiaddrs),
+    relays: info.validators.map((v) => v.relayUrl), multiaddrs,
     products, faucet: { url: '/faucet', amountDpn: formatDpn(faucet.amount), cooldownMs: faucet.cooldownMs },
     studio: { devKey: STUDIO_DEV_KEY, pin: '/pin' }, generatedAt: new Date().toISOString(),
   };

@@ -9,6 +9,7 @@
 import '@dipnet/widget/dip-shoppable-video';
 import type { DipShoppableVideo } from '@dipnet/widget/dip-shoppable-video';
 import { connectLightClientWorker } from '../../light-client/src/worker.ts';
+import { startWebRtcBridge } from '../../light-client/src/transport/webrtc-bridge-page.ts';
 import { lightClientShop, trustRootOf } from '../../widget/src/shop/light-client-shop.ts';
 import type { ShopClient } from '../../widget/src/shop/shop-client.ts';
 import { loadDemoConfig, type DemoConfig } from './demo-config.ts';
@@ -48,13 +49,18 @@ async function main(): Promise<void> {
 
   const worker = new Worker(new URL('./light-client.worker.ts', import.meta.url), { type: 'module', name: 'dipnet-light-client' });
   const lc: LightClientRemote = connectLightClientWorker(worker);
+  // A dedicated worker has no RTCPeerConnection: the page dials WebRTC-direct for it and only moves
+  // bytes (the worker verifies everything). Without WebRTC, libp2p over WebSockets, then HTTP.
+  const bridge = await startWebRtcBridge(lc).catch((e: unknown) => {
+    console.warn('WebRTC-direct bridge unavailable, using WebSockets:', e);
+    return null;
+  });
   const started = lc.start({
     chainId: config.chainId,
     trust: trustRootOf(config.genesisHash),
     trustingPeriodMs: 14 * 24 * 3600_000,
     relays: [...config.relays],
-    // A dedicated worker has no RTCPeerConnection (light-client/README.md): libp2p over WebSockets only.
-    multiaddrs: config.multiaddrs.filter((a) => a.includes('/ws/')),
+    multiaddrs: config.multiaddrs.filter((a) => a.includes('/ws/') || (bridge !== null && a.includes('/webrtc-direct'))),
     store: 'indexeddb',
   });
   const shop = lightClientShop(lc, started);

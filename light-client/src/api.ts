@@ -27,6 +27,8 @@ export interface LightClientOptions {
   readonly multiaddrs?: readonly string[];
   /** Extra sources (custom transports, tests); asked after multiaddrs and relays. */
   readonly sources?: readonly LightSource[];
+  /** Sources asked before multiaddrs and relays (the page's WebRTC-direct bridge, see worker.ts). */
+  readonly preferredSources?: readonly LightSource[];
   /** Default: IndexedDB where the platform has it, memory otherwise. */
   readonly store?: LightStore | 'memory' | 'indexeddb';
   /** Follow new heads as nodes announce them (default true). */

@@ -99,7 +99,7 @@ class Client implements LightClient {
     this.opts = opts;
     this.chainId = opts.chainId;
     this.now = opts.now ?? Date.now;
-    const sources: LightSource[] = [];
+    const sources: LightSource[] = [...(opts.preferredSources ?? [])];
     this.connector = opts.multiaddrs?.length ? new Libp2pConnector() : null;
     for (const a of opts.multiaddrs ?? []) sources.push(new Libp2pSource(a, opts.chainId, this.connector!, opts.libp2pOptions));
     for (const u of opts.relays ?? []) sources.push(new RelayHttpSource(u, opts.relayOptions));
@@ -365,6 +365,9 @@ class Client implements LightClient {
     }
     await this.crossCheck(src, lastBlock!, before, null);
     for (const t of verified) this.acceptTrusted(t);
+    // A reload resumes only with the head's set stored: a long bisection may have pushed it out of
+    // the bounded set cache (persist saves what the cache holds), so put it back first.
+    if (!this.sets.get(toHex(lastBlock!.header.validatorsHash))) this.sets.add(lastBlock!.validators.set, lastBlock!.header.validatorsHash);
     await this.persist();
     this.emitHead();
   }

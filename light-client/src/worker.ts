@@ -4,11 +4,18 @@
  *   // worker.js (bundled):   import { exposeLightClient } from '@dipnet/light-client/worker'; exposeLightClient();
  *   // page:                  const lc = connectLightClientWorker(new Worker(url, { type: 'module' }));
  *   //                        await lc.start({ chainId, trust, trustingPeriodMs, multiaddrs, relays });
+ *   // optional, before start(): await startWebRtcBridge(lc)   (@dipnet/light-client/webrtc-bridge)
+ *
+ * Chromium has no RTCPeerConnection in dedicated workers: with a bridge attached, the worker
+ * reaches the `/webrtc-direct` multiaddrs through the page's main-thread libp2p node (asked first,
+ * kind `libp2p-webrtc-bridge`), and its own libp2p (WebSockets) and the relays after it.
  *
  * Everything crossing the boundary is structured-clone data (bigint, Uint8Array, plain objects);
  * callbacks go through `proxy()`. Errors keep their `code` and `details` across the boundary.
  */
 import { expose, wrap, proxy, transferHandlers, type Endpoint, type Remote } from 'comlink';
+import { WEBRTC_DIRECT, WebRtcBridgeSource } from './transport/webrtc-bridge-worker.ts';
+import type { WebRtcBridgeApi } from './transport/webrtc-bridge-page.ts';
 import { DipnetError, LightError, type ErrorCode, type LightErrorCode } from '@dipnet/protocol';
 import { createLightClient } from './client.ts';
 import type {
@@ -17,12 +24,14 @@ import type {
 } from './api.ts';
 
 /** Options that can cross a worker boundary (no functions or class instances). */
-export type WorkerLightClientOptions = Omit<LightClientOptions, 'store' | 'sources' | 'verifier' | 'now' | 'logger' | 'relayOptions'> & {
+export type WorkerLightClientOptions = Omit<LightClientOptions, 'store' | 'sources' | 'preferredSources' | 'verifier' | 'now' | 'logger' | 'relayOptions'> & {
   readonly store?: 'memory' | 'indexeddb';
 };
 
 export interface LightClientWorkerApi {
   start(options: WorkerLightClientOptions): Promise<VerifiedHead>;
+  /** The page's WebRTC-direct bridge (`startWebRtcBridge` does this); used by the next `start()`. */
+  attachWebRtcBridge(port: MessagePort): void;
   head(): VerifiedHead;
   sync(height?: bigint): ReturnType<LightClient['sync']>;
   getState: LightClient['getState'];
@@ -103,6 +112,7 @@ export function installErrorTransfer(): void {
 
 export function createWorkerApi(): LightClientWorkerApi {
   let client: LightClient | null = null;
+  let bridge: Remote<WebRtcBridgeApi> | null = null;
   const c = (): LightClient => {
     if (!client) throw new Error('call start() first');
     return client;
@@ -110,8 +120,19 @@ export function createWorkerApi(): LightClientWorkerApi {
   return {
     async start(options) {
       if (client) await client.close();
-      client = await createLightClient(options);
+      if (!bridge) {
+        client = await createLightClient(options);
+      } else {
+        // The worker cannot dial WebRTC itself: those addresses go through the page, first.
+        const b = bridge;
+        const all = options.multiaddrs ?? [];
+        const preferredSources = all.filter((a) => WEBRTC_DIRECT.test(a)).map((a) => new WebRtcBridgeSource(a, options.chainId, b, options.libp2pOptions));
+        client = await createLightClient({ ...options, multiaddrs: all.filter((a) => !WEBRTC_DIRECT.test(a)), preferredSources });
+      }
       return client.head();
+    },
+    attachWebRtcBridge(port) {
+      bridge = wrap<WebRtcBridgeApi>(port);
     },
     head: () => c().head(),
     sync: (h) => c().sync(h),

@@ -125,8 +125,12 @@ const textDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 // C0/C1 controls other than tab/newline have no place in on-chain text (names, URIs, memos).
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+// Printable ASCII with tab and newline passes both checks (ASCII is always NFC): most on-chain
+// text (chain ids, memos, tags) skips the costlier normalisation.
+const PLAIN_ASCII = /^[\t\n\u0020-\u007e]*$/;
 function assertCleanText(s: string): void {
   if (typeof s !== 'string') throw new TypeError('expected a string');
+  if (PLAIN_ASCII.test(s)) return;
   if (CONTROL.test(s)) throw new RangeError('string contains control characters');
   if (s.normalize('NFC') !== s) throw new RangeError('string is not NFC-normalised');
 }
@@ -214,6 +218,7 @@ export class Reader {
     } catch {
       fail(ErrorCode.DECODE_INVALID_UTF8, `${what}: invalid UTF-8`);
     }
+    if (PLAIN_ASCII.test(s)) return s;
     if (CONTROL.test(s)) fail(ErrorCode.DECODE_NON_CANONICAL, `${what}: contains control characters`);
     if (s.normalize('NFC') !== s) fail(ErrorCode.DECODE_NON_CANONICAL, `${what}: not NFC-normalised`);
     return s;

@@ -12,7 +12,7 @@
  * The message id is sha256(topic || data). A new message is marked seen, handed to the
  * validator once, and — only if accepted — forwarded to every other peer: in full (small
  * messages, e.g. votes, go out immediately with no heartbeat) or as IHAVE for large ones
- * (proposals carrying blocks), which a peer that lacks the body answers with IWANT. The
+ * (proposals carrying blocks, and all tx batches), which a peer that lacks the body answers with IWANT. The
  * originator always sends the full body to every peer, so on a full mesh nobody waits for a
  * round trip. Duplicates are dropped before validation. Garbage (bad frames, unknown topics,
  * oversize bodies) and rejected messages are charged to the sending peer.
@@ -41,6 +41,12 @@ export interface GossipLimits {
   readonly maxBytes: Readonly<Record<GossipTopic, number>>;
   /** Bodies at least this large are forwarded as IHAVE rather than in full. */
   readonly lazyForwardBytes: number;
+  /**
+   * Topics whose bodies are always forwarded as IHAVE. Txs are not latency-critical, and on the
+   * usual full mesh every peer already got them from the originator: forwarding them in full
+   * made each node receive, decrypt and hash every tx batch once per peer.
+   */
+  readonly lazyTopics: readonly GossipTopic[];
   readonly seenTtlMs: number;
   readonly seenMax: number;
   /** Bytes of large bodies kept to answer IWANT. */
@@ -54,6 +60,7 @@ export interface GossipLimits {
 export const DEFAULT_GOSSIP_LIMITS: GossipLimits = {
   maxBytes: { consensus: 4 * 1024 * 1024, txs: 64 * 1024 },
   lazyForwardBytes: 16 * 1024,
+  lazyTopics: ['txs'],
   seenTtlMs: 120_000,
   seenMax: 200_000,
   bodyCacheBytes: 64 * 1024 * 1024,
@@ -83,6 +90,9 @@ interface OutPeer {
   /** Frames (as part lists) waiting for the stream to open. */
   queue: Uint8Array[][];
   queuedBytes: number;
+  /** Frame parts written this turn of the event loop, sent as one buffer by `flush`. */
+  pending: Uint8Array[];
+  pendingBytes: number;
 }
 
 const messageId = (topicByte: number, data: Uint8Array): Uint8Array =>
@@ -157,7 +167,7 @@ export class FloodGossip {
   private addPeer(peerId: PeerId): void {
     const id = peerId.toString();
     if (this.stopped || this.peers.has(id) || this.init.isBanned(id)) return;
-    this.peers.set(id, { id: peerId, stream: null, opening: false, queue: [], queuedBytes: 0 });
+    this.peers.set(id, { id: peerId, stream: null, opening: false, queue: [], queuedBytes: 0, pending: [], pendingBytes: 0 });
     this.open(this.peers.get(id)!);
     this.init.onPeer?.(id, true);
   }
@@ -201,19 +211,54 @@ export class FloodGossip {
       });
   }
 
+  /**
+   * Every `send` on a libp2p stream becomes its own muxer frame, encrypted message and socket
+   * write, so the parts of all frames for a peer in one turn of the event loop are gathered and
+   * sent as one buffer (a frame's three parts, and under load many tx batches and votes at once).
+   */
   private sendParts(p: OutPeer, parts: Uint8Array[]): void {
     const s = p.stream;
     if (s && s.writeStatus === 'writable' && s.status === 'open') {
-      try {
-        for (const part of parts) s.send(part);
-      } catch (err) {
-        this.init.log('debug', 'gossip send failed', { peer: p.id.toString(), err: errText(err) });
-        s.abort(err instanceof Error ? err : new Error(String(err)));
-        p.stream = null;
+      if (p.pending.length === 0) setImmediate(() => this.flush(p));
+      for (const part of parts) {
+        p.pending.push(part);
+        p.pendingBytes += part.length;
       }
       return;
     }
-    if (s) p.stream = null;
+    this.enqueue(p, parts);
+  }
+
+  private flush(p: OutPeer): void {
+    const parts = p.pending;
+    const size = p.pendingBytes;
+    p.pending = [];
+    p.pendingBytes = 0;
+    if (parts.length === 0 || this.stopped || this.peers.get(p.id.toString()) !== p) return;
+    const s = p.stream;
+    if (!s || s.writeStatus !== 'writable' || s.status !== 'open') return this.enqueue(p, parts);
+    let buf: Uint8Array;
+    if (parts.length === 1) buf = parts[0]!;
+    else {
+      buf = new Uint8Array(size);
+      let at = 0;
+      for (const part of parts) {
+        buf.set(part, at);
+        at += part.length;
+      }
+    }
+    try {
+      s.send(buf);
+    } catch (err) {
+      this.init.log('debug', 'gossip send failed', { peer: p.id.toString(), err: errText(err) });
+      s.abort(err instanceof Error ? err : new Error(String(err)));
+      p.stream = null;
+    }
+  }
+
+  /** Holds a frame until the peer's stream is (re)opened. */
+  private enqueue(p: OutPeer, parts: Uint8Array[]): void {
+    if (p.stream) p.stream = null;
     const size = parts.reduce((n, x) => n + x.length, 0);
     if (p.queuedBytes + size <= this.init.limits.maxPeerBacklogBytes) {
       p.queue.push(parts);
@@ -307,7 +352,7 @@ export class FloodGossip {
       return;
     }
     if (verdict !== 'accept') return;
-    const lazy = data.length >= this.init.limits.lazyForwardBytes;
+    const lazy = data.length >= this.init.limits.lazyForwardBytes || this.init.limits.lazyTopics.includes(topic);
     let parts: Uint8Array[];
     if (lazy) {
       this.cacheBody(key, tb, data);

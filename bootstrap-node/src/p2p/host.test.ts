@@ -276,7 +276,13 @@ test('large messages are forwarded lazily (IHAVE/IWANT) to peers the origin does
     const small = payload(100, 6);
     C.host.publish('consensus', small);
     await waitFor('D receives small via A', () => count(D, small) === 1);
+    // Tx batches of any size are forwarded as IHAVE: D still gets C's small tx batch via A.
+    const txBatch = payload(120, 7);
+    C.host.publish('txs', txBatch);
+    await waitFor('D receives a small tx batch via A', () => count(D, txBatch) === 1);
+    assert.equal(D.received.find((r) => same(r.data, txBatch))!.from, A.host.peerId);
     await sleep(100);
+    assert.equal(count(D, txBatch), 1);
     assert.equal(count(D, big), 1);
     assert.equal(count(A, big), 1);
   } finally {

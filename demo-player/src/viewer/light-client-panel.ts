@@ -68,7 +68,7 @@ export function mountLightClientPanel(lc: LightClientRemote, started: Promise<Ve
         li.dataset.health = s.health;
         const kind = document.createElement('span');
         kind.className = 'kind';
-        kind.textContent = s.kind === 'libp2p' ? 'libp2p' : 'relay';
+        kind.textContent = s.kind === 'relay-http' ? 'relay' : s.kind === 'libp2p-webrtc-bridge' ? 'webrtc' : 'libp2p';
         const name = document.createElement('span');
         name.className = 'name';
         name.textContent = sourceLabel(s.kind, s.id);

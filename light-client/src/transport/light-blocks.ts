@@ -69,8 +69,6 @@ export class LightBlockBatcher {
   private scheduled = false;
   /** Answers that carried sets, by height (insertion order = age). */
   private readonly recent = new Map<bigint, Promise<LightBlockAnswer | null>>();
-  /** Requests made and heights they carried (diagnostics, tests). */
-  readonly counts = { requests: 0, heights: 0 };
 
   constructor(private readonly routes: LightBlockRoutes) {}
 
@@ -106,11 +104,11 @@ export class LightBlockBatcher {
     this.scheduled = true;
     queueMicrotask(() => {
       this.scheduled = false;
-      void this.flush();
+      this.flush();
     });
   }
 
-  private async flush(): Promise<void> {
+  private flush(): void {
     const blocks = this.blockWants;
     const sets = this.setWants;
     this.blockWants = new Map();
@@ -132,14 +130,8 @@ export class LightBlockBatcher {
     // The sets this request serves: a block's own, and the next height's unless that is a block too.
     const covered = (h: bigint): bigint[] => [h, h + 1n].filter((x) => sets.has(x) && (x === h || !blocks.has(x)));
     let answers: LightBlockAnswer[];
-    let asked: Promise<LightBlockAnswer[]>;
-    if (this.supported === false) {
-      asked = Promise.reject(new RouteMissing());
-    } else {
-      this.counts.requests++;
-      this.counts.heights += heights.length;
-      asked = this.routes.lightBlocks(heights, want);
-    }
+    // (A batch already on its way when the route turned out missing goes the separate way too.)
+    const asked = this.supported === false ? Promise.reject(new RouteMissing()) : this.routes.lightBlocks(heights, want);
     if (want === 'both') {
       asked.catch(() => undefined);
       heights.forEach((h, i) => this.remember(h, asked.then((a) => a[i] ?? null, () => null)));

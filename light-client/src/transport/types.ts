@@ -25,7 +25,8 @@ export type TxStatusHint =
   | { readonly status: 'pending' | 'unknown' }
   | { readonly status: 'committed'; readonly height: bigint; readonly code: string };
 
-export type SourceKind = 'libp2p' | 'relay-http';
+/** `libp2p-webrtc-bridge`: libp2p over WebRTC-direct from the embedding page's main thread (webrtc-bridge-*.ts). */
+export type SourceKind = 'libp2p' | 'libp2p-webrtc-bridge' | 'relay-http';
 
 export interface HeadSubscription {
   close(): void;

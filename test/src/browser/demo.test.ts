@@ -87,6 +87,10 @@ test('the viewer page verifies the chain, funds a browser wallet and buys the ja
   say(`light client verified height ${height}`);
   assert.ok(height >= 1);
   await page.waitForSelector('#scene-products li[data-prop="jacket"] .verified-at', { timeout: 15_000 });
+  // The worker reads the chain over WebRTC-direct, dialled by the page's bridge (no RTCPeerConnection in workers).
+  const sources = await page.evaluate('Promise.resolve(window.dipnetDemo.lc.sources()).then((s) => s.map((x) => ({ kind: x.kind, health: x.health, id: x.id })))') as { kind: string; health: string; id: string }[];
+  say(`light-client sources: ${sources.map((x) => `${x.kind}:${x.health}`).join(', ')}`);
+  assert.ok(sources.some((x) => x.kind === 'libp2p-webrtc-bridge' && x.health === 'ok' && x.id.includes('/webrtc-direct')), JSON.stringify(sources));
   noErrors('sync');
 
   // A wallet in the browser, funded by the devnet faucet; the balance is the proven one.

@@ -1,12 +1,16 @@
 /**
  * End to end in real headless Chromium: the light client (light-client/src/worker.ts, bundled by
  * esbuild for the browser) runs in a module Web Worker behind comlink and talks to a real
- * in-process validator over libp2p (WebRTC-direct, WebSockets) with the HTTP relay as fallback.
+ * in-process validator over WebRTC-direct — through the page's main-thread libp2p node (the
+ * bridge, light-client/src/transport/webrtc-bridge-*.ts: workers have no RTCPeerConnection) —
+ * with WebSockets from the worker and the HTTP relay as fallbacks.
  *
  * Proves: verified sync with WebCrypto Ed25519, a Merkle-proven genesis balance equal to the
- * node's state, a transfer signed in the browser and finalised with a proven balance, and a
- * reload that resumes from IndexedDB without re-verifying history. Any page error or console
- * error fails the test. Needs Debian's `chromium` (or CHROMIUM_PATH); fails, never skips, without.
+ * node's state, a transfer signed in the browser and finalised with a proven balance — all served
+ * by the node to the bridge's own peer over /webrtc-direct —, a reload that resumes from IndexedDB
+ * without re-verifying history (the warm start, timed), and, without a bridge, the worker on
+ * WebSockets. Any page error or console error fails the test. Needs Debian's `chromium` (or
+ * CHROMIUM_PATH); fails, never skips, without.
  */
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -43,6 +47,7 @@ type Stats = {
 interface PageApi {
   start(cfg: PageConfig): Promise<{ height: string; hash: string; ms: number }>;
   sync(): Promise<{ height: string; hash: string }>;
+  bridge(): Promise<{ peerId: string; connections: string[] } | null>;
   stats(): Promise<Stats>;
   account(address: string): Promise<{ balance: string; nonce: string; height: string; headerHash: string; exists: boolean }>;
   importKey(secretHex: string): Promise<string>;
@@ -63,6 +68,9 @@ let outDir = '';
 let pageUrl = '';
 let cfg: PageConfig;
 const relayHits: string[] = [];
+/** Request/response methods the node served over libp2p, with the asking peer. */
+const served: { method: string; from: string }[] = [];
+const servedTo = (peer: string, method: string): number => served.filter((s) => s.from === peer && s.method === method).length;
 const pageErrors: string[] = [];
 
 const balanceOf = (addr: Uint8Array): bigint => {
@@ -95,7 +103,7 @@ before(async () => {
       privateKeySeed: new Uint8Array(32).fill(9),
       listen: { ws: '/ip4/127.0.0.1/tcp/0/ws', webrtcDirect: '/ip4/127.0.0.1/udp/0/webrtc-direct' },
       bootstrap: [], chainId: CHAIN,
-    }, h),
+    }, { ...h, onRequest: (method, body, from) => { served.push({ method, from }); return h.onRequest(method, body, from); } }),
   });
   relay = await createRelay(node, { rateLimit: { max: 100_000, timeWindowMs: 60_000 }, sseHeartbeatMs: 1000 });
   // Requests carrying an Origin header come from the page/worker (the test's own calls carry none).
@@ -110,7 +118,7 @@ before(async () => {
   const webrtc = addrs.filter((a) => a.includes('/webrtc-direct/'));
   const ws = addrs.filter((a) => a.includes('/ws/'));
   assert.ok(webrtc.length > 0 && ws.length > 0, `the node listens on webrtc-direct and ws: ${addrs.join(' ')}`);
-  cfg = { chainId: CHAIN, genesisHash: toHex(genesisHash(genesis)), relays: [relayUrl], multiaddrs: [...webrtc, ...ws] };
+  cfg = { chainId: CHAIN, genesisHash: toHex(genesisHash(genesis)), relays: [relayUrl], multiaddrs: [...ws, ...webrtc], webrtcBridge: true };
   say(`devnet up at height ${node.chain.head.height}; relay ${relayUrl}; multiaddrs ${cfg.multiaddrs.join(' ')}`);
 
   // 2. Bundle the worker (light-client/src/worker.ts) and the page for the browser.
@@ -177,8 +185,11 @@ after(async () => {
 
 let firstHead = 0n;
 let firstStats: Stats;
+let bridgePeer = '';
+const transport = (src: Stats['sources'][number] | undefined): string =>
+  src?.kind === 'libp2p-webrtc-bridge' ? 'WebRTC-direct via the page bridge' : src?.id.includes('/ws') ? 'WebSockets' : src ? 'HTTP relay' : 'none';
 
-test('1. the worker syncs a verified head with WebCrypto Ed25519 over libp2p', async () => {
+test('1. the worker syncs a verified head with WebCrypto Ed25519 over WebRTC-direct through the page bridge', async () => {
   const t = Date.now();
   const head = await page.evaluate((c) => window.dipnet.start(c), cfg);
   firstHead = BigInt(head.height);
@@ -189,31 +200,39 @@ test('1. the worker syncs a verified head with WebCrypto Ed25519 over libp2p', a
   assert.equal(firstStats.verifier, 'webcrypto', 'Chromium verifies Ed25519 with WebCrypto');
   assert.ok(firstStats.headersVerified >= 1 && firstStats.signaturesVerified >= 1, JSON.stringify(firstStats));
   assert.equal(firstStats.resumedFromStore, false);
-  // The pool asks sources in preference order (WebRTC-direct, WebSockets, relay), skipping unreachable ones.
+  // The bridged WebRTC-direct source is asked first (the page listed ws first), and served the sync.
   const used = firstStats.sources.find((s) => s.health === 'ok');
-  assert.equal(used?.kind, 'libp2p', `the browser syncs over libp2p: ${JSON.stringify(firstStats.sources)}`);
-  // The node has no other peers (one validator, no bootstrap): any libp2p peer is the browser's worker.
-  const peers = node!.network.connectedPeers();
-  assert.ok(peers.length >= 1, 'the node sees the browser as a libp2p peer');
-  say(`synced to ${head.height} in ${Date.now() - t} ms (worker-side ${head.ms} ms): ${firstStats.headersVerified} headers, ${firstStats.signaturesVerified} signatures, ${firstStats.bisections} bisections, verifier ${firstStats.verifier}`);
-  say(`sources: ${describe(firstStats.sources)}; node-side libp2p peers: ${peers.join(', ')}`);
-  say(`TRANSPORT used by the browser: ${used?.kind ?? 'none'} (${used?.id.includes('/webrtc-direct') ? 'WebRTC-direct' : used?.id.includes('/ws') ? 'WebSockets' : 'HTTP relay'}); relay HTTP requests from the page so far: ${relayHits.length}`);
+  assert.equal(firstStats.sources[0]!.kind, 'libp2p-webrtc-bridge', JSON.stringify(firstStats.sources));
+  assert.equal(used, firstStats.sources[0], `the browser syncs over the bridge: ${JSON.stringify(firstStats.sources)}`);
+  assert.ok(used!.id.includes('/webrtc-direct/'));
+  // The node served the headers to the bridge's peer, whose only transport is WebRTC-direct, on a /webrtc-direct connection.
+  const b = await page.evaluate(() => window.dipnet.bridge());
+  assert.ok(b, 'the page runs a bridge');
+  bridgePeer = b.peerId;
+  assert.ok(node!.network.connectedPeers().includes(bridgePeer), 'the node sees the page\'s peer');
+  assert.ok(b.connections.length >= 1 && b.connections.every((a) => a.includes('/webrtc-direct')), `bridge connections: ${b.connections.join(' ')}`);
+  assert.ok(servedTo(bridgePeer, 'headers') >= 1, `headers served to the bridge peer: ${JSON.stringify(served)}`);
+  say(`synced to ${head.height} in ${Date.now() - t} ms (page-side ${head.ms} ms): ${firstStats.headersVerified} headers, ${firstStats.signaturesVerified} signatures, ${firstStats.bisections} bisections, verifier ${firstStats.verifier}`);
+  say(`sources: ${describe(firstStats.sources)}; node-side libp2p peers: ${node!.network.connectedPeers().join(', ')}; bridge peer ${bridgePeer} on ${b.connections.join(' ')}`);
+  say(`TRANSPORT used by the browser: ${transport(used)}; served to the bridge peer: ${[...new Set(served.filter((x) => x.from === bridgePeer).map((x) => x.method))].join(', ')}; relay HTTP requests from the page so far: ${relayHits.length}`);
   noErrors('sync');
 });
 
-test('2. a Merkle-proven genesis balance equals the node\'s state', async () => {
+test('2. a Merkle-proven genesis balance equals the node\'s state (proof over the bridge)', async () => {
   const addr = addressOf(sale.publicKey);
+  const proofs = servedTo(bridgePeer, 'proof');
   const a = await page.evaluate((x) => window.dipnet.account(x), formatAddress(addr));
   assert.ok(a.exists);
   // The chain is idle (no txs), so the node's current state is the proven height's state.
   assert.equal(BigInt(a.balance), balanceOf(addr));
   assert.equal(BigInt(a.nonce), nonceOf(addr));
   assert.ok(BigInt(a.balance) > 0n);
+  assert.ok(servedTo(bridgePeer, 'proof') > proofs, 'the proof came over WebRTC-direct');
   say(`proven sale balance ${a.balance} at height ${a.height} = node's`);
   noErrors('read');
 });
 
-test('3. a transfer signed in the browser is finalised with a proven new balance', async () => {
+test('3. a transfer signed in the browser goes out over the bridge and is finalised with a proven new balance', async () => {
   const t = Date.now();
   const from = addressOf(sale.publicKey);
   const to = addressOf(alice.publicKey);
@@ -228,18 +247,28 @@ test('3. a transfer signed in the browser is finalised with a proven new balance
   assert.equal(BigInt(got.balance), dpn(7));
   assert.equal(BigInt(got.balance), balanceOf(to));
   assert.equal(node!.txStatus(Buffer.from(r.hash, 'hex')).status, 'committed');
+  const submits = [...new Set(served.filter((x) => x.method === 'submit-tx').map((x) => x.from))];
+  assert.deepEqual(submits, [bridgePeer], 'the tx reached the node over WebRTC-direct from the page');
+  const s = await page.evaluate(() => window.dipnet.stats());
+  assert.equal(s.sources[0]!.health, 'ok', describe(s.sources));
   say(`transfer ${r.hash.slice(0, 16)}… final at ${r.height} in ${Date.now() - t} ms (stages ${r.stages.join('→')}, code ${r.resultCode}); proven alice balance ${got.balance}`);
   noErrors('transfer');
 });
 
-test('4. after a reload the client resumes from IndexedDB without re-verifying history', async () => {
-  const before = await page.evaluate(() => window.dipnet.sync());
-  const stored = BigInt(before.height);
-  const t = Date.now();
+/** Reloads the page and starts the client again; returns the warm start (reload → verified head). */
+async function reloadAndStart(c: PageConfig): Promise<{ ms: number; pageMs: number; head: { height: string; hash: string }; stats: Stats }> {
+  const t = performance.now();
   await page.reload();
   await page.waitForFunction(() => document.getElementById('status')?.textContent === 'page ready');
-  const head = await page.evaluate((c) => window.dipnet.start(c), cfg);
-  const s = await page.evaluate(() => window.dipnet.stats());
+  const head = await page.evaluate((x) => window.dipnet.start(x), c);
+  const ms = performance.now() - t;
+  return { ms, pageMs: head.ms, head, stats: await page.evaluate(() => window.dipnet.stats()) };
+}
+
+test('4. after a reload the client resumes from IndexedDB without re-verifying history (warm start, bridge)', async () => {
+  const before = await page.evaluate(() => window.dipnet.sync());
+  const stored = BigInt(before.height);
+  const { ms, pageMs, head, stats: s } = await reloadAndStart(cfg);
   const now = BigInt(head.height);
   assert.equal(s.resumedFromStore, true, JSON.stringify(s));
   assert.equal(s.storeRebuilds, 0);
@@ -247,14 +276,32 @@ test('4. after a reload the client resumes from IndexedDB without re-verifying h
   // Only headers newer than the stored head may be verified (none while the chain is idle).
   assert.ok(s.headersVerified <= Number(now - stored), `verified ${s.headersVerified} headers for ${now - stored} new blocks`);
   if (now === stored) assert.equal(s.signaturesVerified, 0, 'no signatures re-checked');
+  assert.equal(s.sources[0]!.kind, 'libp2p-webrtc-bridge');
+  assert.equal(s.sources[0]!.health, 'ok', describe(s.sources));
   const a = await page.evaluate((x) => window.dipnet.account(x), formatAddress(addressOf(alice.publicKey)));
   assert.equal(BigInt(a.balance), dpn(7));
-  say(`reloaded and resumed at ${head.height} (stored ${stored}) in ${Date.now() - t} ms: ${s.headersVerified} headers / ${s.signaturesVerified} signatures verified (first load: ${firstStats.headersVerified} / ${firstStats.signaturesVerified}); wallet after reload: ${s.wallet ?? 'none'}`);
+  say(`WARM START (page reload → verified head ${head.height} from IndexedDB, over the WebRTC bridge): ${ms.toFixed(0)} ms (worker start to head ${pageMs} ms; aim < 2000 ms); stored ${stored}; ${s.headersVerified} headers / ${s.signaturesVerified} signatures verified (first load: ${firstStats.headersVerified} / ${firstStats.signaturesVerified}); wallet after reload: ${s.wallet ?? 'none'}`);
   say(`sources after reload: ${describe(s.sources)}; relay HTTP requests from the page in total: ${relayHits.length}${relayHits.length ? ` (${[...new Set(relayHits.map((h) => h.split('?')[0]))].slice(0, 6).join(', ')})` : ''}`);
   const shot = join(outDir, 'light-client.png');
   await page.screenshot({ path: shot, fullPage: true });
   say(`screenshot: ${shot}`);
   noErrors('reload');
+});
+
+test('5. without a bridge (a page that does not opt in) the worker runs on WebSockets', async () => {
+  await page.evaluate(() => window.dipnet.close());
+  const { ms, head, stats: s } = await reloadAndStart({ ...cfg, webrtcBridge: false });
+  assert.equal(s.resumedFromStore, true);
+  assert.equal(await page.evaluate(() => window.dipnet.bridge()), null);
+  // No bridge: the worker's own libp2p tries WebRTC-direct (no RTCPeerConnection in a worker) and uses ws.
+  assert.ok(!s.sources.some((x) => x.kind === 'libp2p-webrtc-bridge'), describe(s.sources));
+  const used = s.sources.find((x) => x.health === 'ok');
+  assert.equal(used?.kind, 'libp2p');
+  assert.ok(used!.id.includes('/ws/'), describe(s.sources));
+  const a = await page.evaluate((x) => window.dipnet.account(x), formatAddress(addressOf(alice.publicKey)));
+  assert.equal(BigInt(a.balance), dpn(7));
+  say(`no bridge: warm start to ${head.height} in ${ms.toFixed(0)} ms; sources: ${describe(s.sources)}`);
+  noErrors('no bridge');
 });
 
 test('no page or worker errors at all', () => {

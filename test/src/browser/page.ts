@@ -1,10 +1,12 @@
 /**
- * The test page: starts the light client in a module Web Worker over comlink and exposes a few
- * JSON-friendly helpers on `window.dipnet` for Playwright (bigints cross as decimal strings).
+ * The test page: starts the light client in a module Web Worker over comlink (with the page's
+ * WebRTC-direct bridge when the config asks) and exposes a few JSON-friendly helpers on
+ * `window.dipnet` for Playwright (bigints cross as decimal strings).
  */
 import type { Remote } from 'comlink';
 import { connectLightClientWorker, proxy, type LightClientWorkerApi, type WorkerLightClientOptions } from '../../../light-client/src/worker.ts';
 import type { TransferStage } from '../../../light-client/src/api.ts';
+import { startWebRtcBridge, type WebRtcBridge } from '../../../light-client/src/transport/webrtc-bridge-page.ts';
 
 type Api = LightClientWorkerApi & { verifierKind(): Promise<'webcrypto' | 'noble'> };
 
@@ -13,6 +15,8 @@ export interface PageConfig {
   genesisHash: string;
   relays: string[];
   multiaddrs: string[];
+  /** Start the page's WebRTC-direct bridge into the worker. */
+  webrtcBridge: boolean;
 }
 
 const fromHex = (hex: string): Uint8Array => Uint8Array.from(hex.match(/../g) ?? [], (b) => parseInt(b, 16));
@@ -22,6 +26,7 @@ const log = (line: string): void => {
 };
 
 let lc: Remote<Api> | null = null;
+let bridge: WebRtcBridge | null = null;
 
 const dipnet = {
   async start(cfg: PageConfig) {
@@ -29,6 +34,7 @@ const dipnet = {
     const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
     worker.addEventListener('error', (e) => console.error(`worker error: ${e.message}`));
     lc = connectLightClientWorker(worker) as unknown as Remote<Api>;
+    if (cfg.webrtcBridge) bridge = await startWebRtcBridge(lc);
     const opts: WorkerLightClientOptions = {
       chainId: cfg.chainId,
       trust: { genesisHash: cfg.genesisHash },
@@ -45,6 +51,10 @@ const dipnet = {
   async sync() {
     const head = await lc!.sync();
     return { height: head.height.toString(), hash: head.hash };
+  },
+  /** The bridge's libp2p peer id and the remote addresses of its open connections. */
+  async bridge() {
+    return bridge ? { peerId: await bridge.peerId(), connections: await bridge.connections() } : null;
   },
   async stats() {
     const s = await lc!.stats();
@@ -71,6 +81,7 @@ const dipnet = {
   },
   async close() {
     await lc?.close();
+    await bridge?.close();
   },
 };
 
