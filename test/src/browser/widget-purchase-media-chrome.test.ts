@@ -92,7 +92,8 @@ test('inside media-chrome: hover card, pause through the controller, no player s
   // Control: the player's shortcuts work outside the panel ("k" on the focused hotspot toggles play).
   await hotspot.focus();
   await page.keyboard.press('k');
-  await page.waitForFunction(() => !(document.getElementById('film') as HTMLVideoElement).paused);
+  // media-chrome reflects the play on its controller a moment after the video's own event: wait for both.
+  await page.waitForFunction(() => !(document.getElementById('film') as HTMLVideoElement).paused && !document.getElementById('mc')!.hasAttribute('mediapaused'), undefined, { timeout: 5_000 }).catch(() => undefined);
   assert.deepEqual(await playback(page), { paused: false, mediapaused: false }, '"k" reached media-chrome and started playback');
   assert.deepEqual(await requests(), ['mediaplayrequest']);
 
@@ -100,7 +101,7 @@ test('inside media-chrome: hover card, pause through the controller, no player s
   await hotspot.click();
   const panel = page.locator('dip-product-panel');
   await panel.locator('.price').waitFor({ timeout: 30_000 });
-  await page.waitForFunction(() => document.getElementById('mc')!.hasAttribute('mediapaused'));
+  await page.waitForFunction(() => document.getElementById('mc')!.hasAttribute('mediapaused') && (document.getElementById('film') as HTMLVideoElement).paused, undefined, { timeout: 5_000 }).catch(() => undefined);
   assert.deepEqual(await playback(page), { paused: true, mediapaused: true }, 'paused, and media-chrome knows it');
   assert.deepEqual(await requests(), ['mediaplayrequest', 'mediapauserequest'], 'the pause went through media-chrome\'s request event');
   const card = await panelText(page);
