@@ -109,12 +109,18 @@ export async function recordVideo(log: (m: string) => void = console.log): Promi
       const r = rectAt(p, t * SCENE.fps);
       return { id, t, x: Math.round(r.x + p.probe.dx), y: Math.round(r.y + p.probe.dy), want: p.probe.rgb };
     });
-    log(`recording ${DURATION} s of the scene in Chromium…`);
-    const out = await page.evaluate(`(${RECORD})(${JSON.stringify({ scene: SCENE, probes })})`) as {
-      webm: string; duration: number; w: number; h: number; seen: { id: string; t: number; want: number[]; got: number[] }[];
-    };
-    const bad = out.seen.filter((s) => s.want.some((c, i) => Math.abs(c - s.got[i]!) > 40));
-    if (bad.length) throw new Error(`the recording does not match the ground truth: ${JSON.stringify(bad)}`);
+    type Recording = { webm: string; duration: number; w: number; h: number; seen: { id: string; t: number; want: number[]; got: number[] }[] };
+    // Recording runs in real time: on a loaded machine a frame can be late, and a probe then sees
+    // the wrong frame. Such a take is discarded and recorded again; three bad takes fail.
+    let out: Recording | undefined;
+    for (let take = 1; !out; take++) {
+      log(`recording ${DURATION} s of the scene in Chromium${take > 1 ? ` (take ${take})` : ''}…`);
+      const rec = await page.evaluate(`(${RECORD})(${JSON.stringify({ scene: SCENE, probes })})`) as Recording;
+      const bad = rec.seen.filter((s) => s.want.some((c, i) => Math.abs(c - s.got[i]!) > 40));
+      if (!bad.length) out = rec;
+      else if (take >= 3) throw new Error(`the recording does not match the ground truth: ${JSON.stringify(bad)}`);
+      else log(`take ${take} does not match the ground truth (${JSON.stringify(bad)}); recording again`);
+    }
     const webm = setWebmDuration(new Uint8Array(Buffer.from(out.webm, 'base64')), out.duration);
     await mkdir(PUBLIC_DIR, { recursive: true });
     await writeFile(SCENE_FILES.video, webm);
