@@ -1,7 +1,7 @@
 /** The light client's public types (plain data, structured-clone friendly for a comlink worker). */
 import type {
   Account, Commit, Header, Params, SignatureVerifier, ValidatorSet, OrderStatus, ScalarType, Template, TemplateRecord, TemplateStatus, TxReceipt,
-  ElectionPhase, GovAction, GovBody, GovParams, ResolutionStatus, UpgradeSeverity,
+  ElectionPhase, GovAction, GovBody, GovParams, ResolutionStatus, UpgradeSeverity, TokenRecord,
 } from '@dipnet/protocol';
 import type { LightSource } from './transport/types.ts';
 import type { LightStore } from './store/types.ts';
@@ -473,16 +473,11 @@ export interface VerifiedMembership extends VerifiedAt {
   readonly board: VerifiedBody;
 }
 
-export interface VerifiedToken extends VerifiedAt {
+/** A token record (protocol/src/tokens/records.ts) with its id, the issuer as a `dpn…` address. */
+export interface VerifiedToken extends VerifiedAt, Omit<TokenRecord, 'issuer'> {
   /** Hex. */
   readonly id: string;
   readonly issuer: string;
-  readonly symbol: string;
-  readonly name: string;
-  readonly decimals: number;
-  readonly supply: bigint;
-  readonly mintable: boolean;
-  readonly createdAt: bigint;
 }
 
 export interface VerifiedTokenBalance extends VerifiedAt {
