@@ -1,6 +1,6 @@
 /** Typed access to governance records and the genesis board. */
 import {
-  GovKey, ContractKey, Power, encodeBody, decodeBody, encodeGovParams, encodeElection, decodeElection, encodeElectionClock, decodeElectionClock,
+  GovKey, ContractKey, Power, equalBytes, encodeBody, decodeBody, encodeGovParams, encodeElection, decodeElection, encodeElectionClock, decodeElectionClock,
   encodeCandidateTally, decodeCandidateTally, encodeResolution, decodeResolution, encodeResolutionIndex, decodeResolutionIndex, decodeCommittee,
   type Body, type Election, type ElectionClock, type CandidateTally, type Resolution, type ResolutionIndex, type Committee, type Genesis,
 } from '@dipnet/protocol';
@@ -68,9 +68,4 @@ export function getResolutionIndex(s: StateView): ResolutionIndex {
 }
 export const putResolutionIndex = (s: StateView, x: ResolutionIndex): void => s.set(GovKey.resolutionIndex(), encodeResolutionIndex(x));
 
-export const isMember = (members: readonly Uint8Array[], addr: Uint8Array): boolean => members.some((m) => sameAddress(m, addr));
-function sameAddress(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
+export const isMember = (members: readonly Uint8Array[], addr: Uint8Array): boolean => members.some((m) => equalBytes(m, addr));
