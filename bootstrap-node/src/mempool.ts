@@ -69,7 +69,6 @@ export class Mempool implements KnownTxs {
     const hash = txHash(bytes);
     const id = toHex(hash);
     if (this.txs.has(id)) fail(ErrorCode.TX_DUPLICATE, 'tx is already in the mempool');
-    if (this.chain.store.getTx(hash)) fail(ErrorCode.TX_NONCE_REPLAYED, 'tx was already committed');
     if (this.txs.size >= this.maxTxs) fail(ErrorCode.TX_MEMPOOL_FULL, 'mempool is full; retry later');
     if (stx.tx.chainId !== this.chain.chainId) fail(ErrorCode.TX_WRONG_CHAIN, `tx is for chain "${stx.tx.chainId}", this is "${this.chain.chainId}"`);
     if (!this.verified.has(id)) {
@@ -82,6 +81,8 @@ export class Mempool implements KnownTxs {
     // Check with the state machine, as if the sender's pending txs had already run.
     const view = this.chain.committedView();
     const account = getAccount(view, senderAddr);
+    // A committed tx's nonce is used, so only an old nonce needs the tx index (for a clearer error).
+    if (stx.tx.nonce < account.nonce && this.chain.store.getTx(hash)) fail(ErrorCode.TX_NONCE_REPLAYED, 'tx was already committed');
     if (queue && queue.txs.length > 0) {
       putAccount(view, senderAddr, { ...account, balance: account.balance - queue.reserved, nonce: account.nonce + BigInt(queue.txs.length) });
     }

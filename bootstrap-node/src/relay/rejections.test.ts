@@ -7,7 +7,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  addressOf, dpn, toHex, sha256, utf8, signVote, encodeSignedTx, signTx, generateKeyPair, encodeSignedVote,
+  addressOf, dpn, toHex, txHash, sha256, utf8, signVote, encodeSignedTx, signTx, generateKeyPair, encodeSignedVote,
   StateKey, COMMUNITY_POOL, TOTAL_SUPPLY, MAX_TX_BYTES, VoteType,
   decodeAccount, decodeRoster, decodeValidatorRecord, decodeUnbondingQueue,
   type KeyPair, type SignedVote,
@@ -320,4 +320,35 @@ test('POST /v1/txs/batch gives each tx its own verdict and applies only the vali
   const tooMany = await app.inject({ method: 'POST', url: '/v1/txs/batch', payload: { txs: Array.from({ length: 257 }, () => toHex(good[0]!)) } });
   assert.equal(tooMany.statusCode, 400);
   assert.equal((tooMany.json() as { error: { code: string } }).error.code, 'RELAY_BAD_REQUEST');
+});
+
+test('POST /v1/txs/batch takes the binary batch body too; malformed batches are refused whole and change nothing', async () => {
+  const foundation = devKey('foundation');
+  await waitFor(() => node.mempool.size === 0, 15_000, 'mempool to drain');
+  const n = nonceOf(foundation);
+  const good = transfer(CHAIN_ID, foundation, bob, dpn(1), n);
+  const forged = transfer(CHAIN_ID, foundation, bob, dpn(1), n + 1n);
+  forged[forged.length - 1]! ^= 1;
+  const post = (payload: Uint8Array) => app.inject({ method: 'POST', url: '/v1/txs/batch', headers: { 'content-type': 'application/octet-stream' }, payload: Buffer.from(payload) });
+  const before = node.mempool.size;
+  const bad: [string, Uint8Array][] = [
+    ['truncated', encodeTxBatch([good]).slice(0, -1)],
+    ['trailing byte', new Uint8Array([...encodeTxBatch([good]), 0])],
+    ['empty', encodeTxBatch([])],
+    ['no bytes', new Uint8Array(0)],
+    ['over 256 txs', encodeTxBatch(Array.from({ length: 257 }, () => good))],
+    ['count larger than the body', new Uint8Array([0, 0, 0, 200, 0, 0, 0, 1, 7])],
+  ];
+  for (const [what, payload] of bad) {
+    const res = await post(payload);
+    assert.equal(res.statusCode, 400, what);
+    assert.equal((res.json() as { error: { code: string } }).error.code, 'RELAY_BAD_REQUEST', what);
+  }
+  assert.equal(node.mempool.size, before, 'nothing from a refused batch reaches the mempool');
+  const res = await post(encodeTxBatch([good, forged]));
+  assert.equal(res.statusCode, 202, res.body);
+  const { results } = res.json() as { results: { hash?: string; error?: { code: string } }[] };
+  assert.equal(results[0]!.hash, toHex(txHash(good)), JSON.stringify(results));
+  assert.equal(results[1]!.error?.code, 'TX_BAD_SIGNATURE');
+  assert.equal(node.mempool.size, before + 1);
 });

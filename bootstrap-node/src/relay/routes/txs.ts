@@ -1,6 +1,6 @@
 /** Transactions: submit (JSON hex or raw octet-stream) and look up status. */
 import type { FastifyPluginAsync } from 'fastify';
-import { DipnetError, ErrorCode, MAX_TX_BYTES, toHex } from '@dipnet/protocol';
+import { DipnetError, ErrorCode, MAX_TX_BYTES, decodeExact, toHex } from '@dipnet/protocol';
 import type { NodeApi } from '../../node-api.ts';
 import { RelayError, RelayErrorCode } from '../errors.ts';
 import { fixedHex, parseHex, varHex, withErrors } from '../schemas.ts';
@@ -29,20 +29,53 @@ const RAW_OR_JSON_TX_DOC = {
 export const MAX_BATCH_TXS = 256;
 const BATCH_BODY_LIMIT = MAX_BATCH_TXS * (2 * 1024 + 8) + 1024;
 
+const JSON_BATCH_BODY = {
+  type: 'object',
+  required: ['txs'],
+  properties: { txs: { type: 'array', minItems: 1, maxItems: MAX_BATCH_TXS, items: varHex(MAX_TX_BYTES, 'hex of a signed tx') } },
+  additionalProperties: false,
+} as const;
+
+const BATCH_BODY_DOC = {
+  content: {
+    'application/json': { schema: JSON_BATCH_BODY },
+    'application/octet-stream': { schema: { type: 'string', format: 'binary', description: `binary tx batch: u32 count (1–${MAX_BATCH_TXS}), then per tx a u32 length and the signed tx bytes` } },
+  },
+};
+
+/** The binary batch body, strictly: canonical, 1–MAX_BATCH_TXS txs, none over MAX_TX_BYTES, no trailing bytes. */
+function decodeBatchBody(body: Buffer): Uint8Array[] {
+  const bytes = new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
+  let txs: Uint8Array[];
+  try {
+    txs = decodeExact(bytes, (r) => r.array(MAX_BATCH_TXS, (r) => r.bytes(MAX_TX_BYTES, 'tx'), 'txs'), 'tx batch');
+  } catch (e) {
+    if (e instanceof DipnetError) throw new RelayError(RelayErrorCode.RELAY_BAD_REQUEST, `malformed binary tx batch: ${e.message.replace(/^[A-Z_]+: /, '')}`);
+    throw e;
+  }
+  if (txs.length === 0) throw new RelayError(RelayErrorCode.RELAY_BAD_REQUEST, 'empty tx batch');
+  return txs;
+}
+
 export const txRoutes: FastifyPluginAsync<TxRoutesOptions> = async (app, { node, rateLimit }) => {
   // Services that gather many users' txs (and load generators) send them in one request: the
   // per-request cost of HTTP is paid once, and each tx still gets its own verdict.
-  app.post<{ Body: { txs: string[] } }>('/v1/txs/batch', {
+  app.post<{ Body: { txs: string[] } | Buffer }>('/v1/txs/batch', {
     bodyLimit: BATCH_BODY_LIMIT,
-    config: { rateLimit },
+    config: {
+      rateLimit,
+      swaggerTransform: ({ schema, url }) => ({ schema: { ...schema, body: BATCH_BODY_DOC }, url }),
+    },
     schema: {
       tags: ['txs'],
       summary: `Submit up to ${MAX_BATCH_TXS} signed txs; each gets its own result`,
+      description: 'Body is `{"txs": ["<hex>", …]}` as application/json, or the binary batch encoding (u32 count, then each tx as u32 length + bytes, big-endian) as application/octet-stream — half the bytes and no hex on either side.',
       body: {
-        type: 'object',
-        required: ['txs'],
-        properties: { txs: { type: 'array', minItems: 1, maxItems: MAX_BATCH_TXS, items: varHex(MAX_TX_BYTES, 'hex of a signed tx') } },
-        additionalProperties: false,
+        content: {
+          'application/json': { schema: JSON_BATCH_BODY },
+          // Raw bytes arrive as a Buffer; the handler decodes them strictly (see BATCH_BODY_DOC).
+          'application/octet-stream': { schema: {} },
+        },
       },
       response: withErrors({
         202: {
@@ -64,10 +97,11 @@ export const txRoutes: FastifyPluginAsync<TxRoutesOptions> = async (app, { node,
       }),
     },
   }, async (req, reply) => {
+    const txs = Buffer.isBuffer(req.body) ? decodeBatchBody(req.body) : req.body.txs.map(parseHex);
     const results: ({ hash: string } | { error: { code: string; message: string } })[] = [];
-    for (const hex of req.body.txs) {
+    for (const tx of txs) {
       try {
-        results.push({ hash: toHex(await node.submitTx(parseHex(hex))) });
+        results.push({ hash: toHex(await node.submitTx(tx)) });
       } catch (e) {
         if (!(e instanceof DipnetError)) throw e;
         results.push({ error: { code: e.code, message: e.message.replace(/^[A-Z_]+: /, '') } });
