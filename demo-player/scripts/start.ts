@@ -330,6 +330,31 @@ async function listen(s: Server, host: string, port: number): Promise<number> {
   });
 }
 
+/**
+ * A page any other site could serve: the element from this server (one module script; the worker
+ * comes from beside it), the demo's scene and annotations, the chain's relays, and this server as
+ * the base of the products' metadata. `base` is a placeholder replaced by the served URL.
+ */
+function embedExample(config: DemoConfig, base: string, element: string): string {
+  const attr = (v: string) => v.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+  return `<!doctype html>
+<html lang="en">
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Your streaming site — with DIPNET</title>
+<style>body{margin:24px;font:15px system-ui,sans-serif;background:#111;color:#eee} dip-shoppable-video{max-width:960px} video{width:100%;display:block;background:#000}</style>
+<h1>Your streaming site</h1>
+<p>Pause on a prop and click it: the price is verified by a light client in this page's worker.</p>
+<script type="module" src="${attr(base)}embed/${attr(element)}"></script>
+<dip-shoppable-video src="${attr(base)}scene.annotations.json"
+    chain-id="${attr(config.chainId)}" checkpoint="${attr(config.genesisHash)}"
+    relay="${attr(config.relays.join(' '))}" metadata-base="${attr(base)}" pause-on-open>
+  <video id="film" src="${attr(base)}scene.webm" controls playsinline muted></video>
+</dip-shoppable-video>
+</html>
+`;
+}
+
 // ---------------------------------------------------------------------------------- main
 
 async function main(): Promise<void> {
@@ -371,6 +396,9 @@ async function main(): Promise<void> {
   step('building the demo pages (Vite)…');
   const { build } = await import('vite');
   await build({ configFile: join(DEMO, 'vite.config.ts'), logLevel: 'warn', build: { outDir: SITE_DIR, emptyOutDir: true } });
+  // What any other site embeds: the element and the light-client worker, served with CORS.
+  const { buildEmbed, EMBED_FILES } = await import('@dipnet/widget/build-embed');
+  await buildEmbed(join(SITE_DIR, 'embed'));
 
   const tracks = groundTruth(products);
   const annotations = Buffer.from(exportJson(tracks, SCENE.fps), 'utf8');
@@ -389,6 +417,7 @@ async function main(): Promise<void> {
   await mkdir(DIR, { recursive: true });
   await writeFile(join(DIR, 'demo-config.json'), configBody);
 
+  const embedPage = Buffer.from(embedExample(config, `http://${args.host}:PORT/`, EMBED_FILES.element), 'utf8');
   const generated = new Map<string, ServedFile>([
     ['/demo-config.json', { type: 'application/json', body: configBody }],
     ['/scene.annotations.json', { type: 'application/json', body: annotations }],
@@ -402,6 +431,17 @@ async function main(): Promise<void> {
     void res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(body));
   server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;
+    // Any site may embed the widget from here: the scripts, annotations, metadata and video are
+    // public (no cookies or credentials are involved), so reads are open to every origin.
+    if (req.method === 'GET' || req.method === 'HEAD') {
+      res.setHeader('access-control-allow-origin', '*');
+      res.setHeader('cross-origin-resource-policy', 'cross-origin');
+    }
+    if (path === '/embed.html') {
+      const body = Buffer.from(embedPage.toString('utf8').replaceAll(`http://${args.host}:PORT/`, url), 'utf8');
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': body.length, 'cache-control': 'no-store' }).end(req.method === 'HEAD' ? undefined : body);
+      return;
+    }
     if (path === '/pin') {
       if (req.method !== 'POST') {
         json(res, 405, { error: { code: 'METHOD', message: 'POST the bytes to pin (devnet only)' } });
@@ -463,6 +503,7 @@ async function main(): Promise<void> {
     step(`port ${wanted} is taken; using ${port}`);
   }
   const url = `http://${args.host}:${port}/`;
+  await writeFile(join(DIR, 'embed.html'), embedPage.toString('utf8').replaceAll(`http://${args.host}:PORT/`, url));
   const viewer = demoKey('viewer');
   out('');
   out('  ┌──────────────────────────────────────────────────────────────────────');
@@ -470,6 +511,7 @@ async function main(): Promise<void> {
   out(`  │   Watch:     ${url}`);
   out(`  │   Studio:    ${url}studio.html`);
   out(`  │   Explorer:  ${url}explorer.html`);
+  out(`  │   Embed:     <script type="module" src="${url}embed/${EMBED_FILES.element}"> — a whole page for any site: ${join(DIR, 'embed.html')} (also ${url}embed.html)`);
   out(`  │   Relays:    ${config.relays.join('  ')}   (API docs: ${config.relays[0]}/docs)`);
   out(`  │   Faucet:    POST ${url}faucet {"address":"dpn…"} → ${formatDpn(faucet.amount)} test DPN (devnet only)`);
   out(`  │   Demo viewer key: devKey("demo/viewer") ${formatAddress(addressOf(viewer.publicKey))}`);

@@ -24,6 +24,7 @@
  *   cancelable: unless the host calls `preventDefault()`, the product panel opens (when a light client is configured).
  * @fires dip-order-placed - from the product panel: the order is on chain; forward `shipping` + `salt` to the producer.
  * @attr chain-id, checkpoint, relay, bootstrap, worker - light-client configuration (or set the `shop` property).
+ * @attr metadata-base - base URL for products' relative metadata URIs (default: the page's).
  * @attr locale - BCP 47 locale of the panel (en, ko; default: the document's lang).
  * @attr pause-on-open - pause the video while the product panel is open.
  * @csspart panel - the product panel.
@@ -87,6 +88,7 @@ export class DipShoppableVideo extends LitElement {
     relay: { type: String },
     bootstrap: { type: String },
     worker: { type: String },
+    metadataBase: { type: String, attribute: 'metadata-base' },
     locale: { type: String },
     pauseOnOpen: { type: Boolean, attribute: 'pause-on-open' },
   };
@@ -162,8 +164,16 @@ export class DipShoppableVideo extends LitElement {
   declare relay: string | null;
   /** Node multiaddrs, space-separated (libp2p over WebSockets / WebRTC-direct). */
   declare bootstrap: string | null;
-  /** URL of the light-client worker script (the site serves it; see README). */
+  /** URL of the light-client worker script (see README); default: the one the embed bundle ships beside itself. */
   declare worker: string | null;
+  /** Base URL for products' relative metadata URIs (default: the page's). */
+  declare metadataBase: string | null;
+
+  /**
+   * The worker used when the element has no `worker` attribute: the embed bundle
+   * (`npm run build -w widget`) sets it to the worker script built beside itself.
+   */
+  static defaultWorker: string | null = null;
   declare locale: string | null;
   /** Pause the video while the product panel is open. */
   declare pauseOnOpen: boolean;
@@ -203,6 +213,7 @@ export class DipShoppableVideo extends LitElement {
     this.relay = null;
     this.bootstrap = null;
     this.worker = null;
+    this.metadataBase = null;
     this.locale = null;
     this.pauseOnOpen = false;
   }
@@ -210,9 +221,13 @@ export class DipShoppableVideo extends LitElement {
   /** The shop client: the one set as a property, else the page's shared one for the attributes. */
   #shop(): ShopClient | null {
     if (this.shop) return this.shop;
-    if (!this.chainId || !this.checkpoint || !this.worker || (!this.relay && !this.bootstrap)) return null;
+    const worker = this.worker ?? DipShoppableVideo.defaultWorker;
+    if (!this.chainId || !this.checkpoint || !worker || (!this.relay && !this.bootstrap)) return null;
     const split = (v: string | null) => (v ?? '').split(/\s+/).filter(Boolean);
-    this.shop = lazyShop({ worker: this.worker, chainId: this.chainId, checkpoint: this.checkpoint, relays: split(this.relay), multiaddrs: split(this.bootstrap) });
+    this.shop = lazyShop({
+      worker, chainId: this.chainId, checkpoint: this.checkpoint, relays: split(this.relay), multiaddrs: split(this.bootstrap),
+      ...(this.metadataBase ? { metadataBase: this.metadataBase } : {}),
+    });
     return this.shop;
   }
 

@@ -8,7 +8,9 @@
  * pausing while the jacket is on screen and clicking its hotspot opens the product panel with the
  * verified price and "Verified at block N"; shipping details, confirmation and payment place the
  * order on chain, and the panel tracks its production graph (tender, supply, lining, inspection,
- * logistics). No page or console errors. Then Ctrl-C (SIGINT) stops every process, and a second
+ * logistics). A page on another origin, made of the embed snippet the demo prints, sells the lamp
+ * through the element and worker loaded cross-origin from the demo server.
+ * No page or console errors. Then Ctrl-C (SIGINT) stops every process, and a second
  * run on the same directory resumes the chain and sends 0 seeding txs.
  */
 import { before, after, test } from 'node:test';
@@ -17,7 +19,7 @@ import { mkdtemp, mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, pauseAt } from './harness.ts';
+import { launchChromium, pauseAt, serveStatic } from './harness.ts';
 import { startDemo, stopDemo, leftovers, type Run } from './demo-run.ts';
 
 const T0 = Date.now();
@@ -67,6 +69,7 @@ test('the start script seeds the devnet by txs and prints where everything is', 
   const out = run!.output.join('');
   assert.match(out, /seed: done, \d+ txs sent/);
   assert.match(out, /Faucet:\s+POST http:\/\/127\.0\.0\.1:\d+\/faucet .*devnet only/);
+  assert.match(out, /Embed:\s+<script type="module" src="http:\/\/127\.0\.0\.1:\d+\/embed\/dip-shoppable-video\.js">/);
   for (const prop of ['lamp', 'mug', 'chair', 'jacket']) assert.match(out, new RegExp(`${prop}\\s+→ product [0-9a-f]{64}`));
 });
 
@@ -136,6 +139,59 @@ test('the viewer page verifies the chain, funds a browser wallet and buys the ja
   await page.waitForSelector('#orders li[data-order]', { timeout: 15_000 });
   await page.screenshot({ path: join(SHOTS, '4-tracking.png') });
   noErrors('purchase');
+});
+
+test('another site embeds the widget from the demo server with one script tag and sells the lamp', async () => {
+  // The page `npm start` offers for embedding, served by a different origin (another port): the
+  // element, its worker (started through a blob module, as cross-origin workers must be), the
+  // annotations, the video and the products' metadata all come from the demo server over CORS.
+  const html = await (await fetch(new URL('/embed.html', run!.url))).text();
+  assert.match(html, /<script type="module" src="http:\/\/127\.0\.0\.1:\d+\/embed\/dip-shoppable-video\.js">/);
+  const site = await serveStatic({ '/': ['text/html; charset=utf-8', html] });
+  assert.notEqual(new URL(site.base).origin, new URL(run!.url).origin);
+  const context = await browser!.newContext({ viewport: { width: 1100, height: 800 } });
+  const errors: string[] = [];
+  try {
+    const p = await context.newPage();
+    p.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+    p.on('console', (m) => { if (m.type() === 'error') errors.push(`console.error: ${m.text()} (${m.location().url})`); });
+    p.on('worker', (w) => w.on('console', (m) => { if (m.type() === 'error') errors.push(`worker console.error: ${m.text()}`); }));
+    await p.goto(`${site.base}/`);
+    await p.waitForFunction(() => (document.querySelector('dip-shoppable-video') as unknown as { props?: unknown[] } | null)?.props?.length === 4, undefined, { timeout: 20_000 });
+    await pauseAt(p, 1);
+    await p.locator('dip-shoppable-video .hotspot[data-id="lamp"]').click();
+    const panel = p.locator('dip-product-panel');
+    await panel.locator('.price').waitFor({ timeout: 30_000 });
+    assert.match((await panel.locator('.price').textContent()) ?? '', /^45\s*DPN$/);
+    assert.match((await panel.locator('.verified').first().textContent()) ?? '', /^Verified at block \d+$/);
+    // The metadata's relative URI is taken from the demo server (metadata-base), checked against its on-chain hash.
+    await panel.locator('img[src^="blob:"]').waitFor({ timeout: 15_000 });
+    assert.match((await panel.evaluate((el) => el.shadowRoot!.textContent ?? '')) ?? '', /Charcoal steel floor lamp/);
+    await p.screenshot({ path: join(SHOTS, '5-embedded-elsewhere.png') });
+
+    await panel.getByRole('button', { name: 'Buy' }).click();
+    for (const [k, v] of Object.entries({ name: 'Bo Viewer', address: '2 Frame Road', postcode: '04524', country: 'Korea', email: 'bo@example.org' })) {
+      await panel.locator(`input[name="${k}"]`).fill(v);
+    }
+    await panel.getByRole('button', { name: 'Review order' }).click();
+    await panel.getByRole('button', { name: 'Create a wallet' }).click();
+    const address = await panel.locator('dd code[title^="dpn"]').getAttribute('title', { timeout: 15_000 });
+    assert.ok(address);
+    const faucet = await fetch(new URL('/faucet', run!.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ address }) });
+    assert.equal(faucet.status, 200, await faucet.text());
+    await p.waitForFunction(() => {
+      const b = document.querySelector('dip-shoppable-video')?.shadowRoot?.querySelector('dip-product-panel')?.shadowRoot?.querySelector('button.primary') as HTMLButtonElement | null;
+      return b && !b.disabled && b.textContent?.includes('Sign and pay');
+    }, undefined, { timeout: 30_000 });
+    await panel.getByRole('button', { name: 'Sign and pay' }).click();
+    await panel.locator('ul.tree li').first().waitFor({ timeout: 60_000 });
+    assert.match((await panel.locator('[role="status"]').first().textContent()) ?? '', /Order placed/);
+    say('a page on another origin sold the lamp through the embedded widget');
+    assert.deepEqual(errors, [], errors.join('\n'));
+  } finally {
+    await context.close().catch(() => undefined);
+    await site.close();
+  }
 });
 
 test('Ctrl-C stops every process; a second start resumes the chain and seeds nothing', async () => {

@@ -21,6 +21,8 @@ export interface ShopConfig {
   readonly multiaddrs: readonly string[];
   /** Default 14 days. */
   readonly trustingPeriodMs?: number;
+  /** Base URL for relative product metadata URIs (default: the page's base URL). */
+  readonly metadataBase?: string;
 }
 
 /** Gas an order tx may use; unused gas is refunded, so the allowance only bounds the worst case. */
@@ -57,7 +59,7 @@ function treeOf(t: VerifiedOrderTree, names: Map<string, { name: string; produce
 }
 
 /** A ShopClient over a started light-client worker. */
-export function lightClientShop(lc: Remote<LightClientWorkerApi>, started: Promise<unknown>): ShopClient {
+export function lightClientShop(lc: Remote<LightClientWorkerApi>, started: Promise<unknown>, metadataBase?: string): ShopClient {
   // Product names for the order tree, read (verified) once per product.
   const names = new Map<string, { name: string; producer: string }>();
   // Each product's latest verified read, for cachedProduct (hover cards show nothing unproven).
@@ -101,7 +103,7 @@ export function lightClientShop(lc: Remote<LightClientWorkerApi>, started: Promi
       const item: ShopProduct = {
         id: p.id, name: p.name, producer: p.producer, price: p.price, designerFee: p.template.designerFee, leadTimeMs: p.leadTimeMs,
         currency: { symbol: p.currency.symbol, decimals: p.currency.decimals, native: p.currency.kind === 'dpn' },
-        metadataUri: p.metadataUri, metadataHash: p.metadataHash, open: p.open, height: p.height,
+        metadataUri: resolveMetadataUri(p.metadataUri, metadataBase), metadataHash: p.metadataHash, open: p.open, height: p.height,
       };
       const prev = verified.get(p.id);
       if (!prev || prev.height <= item.height) verified.set(p.id, item);
@@ -162,20 +164,52 @@ export function lightClientShop(lc: Remote<LightClientWorkerApi>, started: Promi
   };
 }
 
+/**
+ * A producer's metadata URI as the page should fetch it: relative ones (a demo's `/meta/…`) are
+ * taken from `base` — the site that seeded them — rather than from whichever page embeds the
+ * widget. The bytes are checked against the on-chain hash wherever they come from.
+ */
+export function resolveMetadataUri(uri: string, base: string | undefined): string {
+  if (!base) return uri;
+  try {
+    return new URL(uri, new URL(base, document.baseURI)).href;
+  } catch {
+    return uri;
+  }
+}
+
+/**
+ * Starts the worker script at `url`. A page may start a worker only from its own origin, so a
+ * widget served from another origin (a CDN, the chain's demo server) starts a same-origin blob
+ * module that imports the worker script; that script must then be served with CORS, and a page
+ * CSP must allow `worker-src blob:`.
+ */
+function startWorker(url: URL): Worker {
+  const options: WorkerOptions = { type: 'module', name: 'dipnet-light-client' };
+  if (url.origin === location.origin || url.protocol === 'blob:' || url.protocol === 'data:') return new Worker(url, options);
+  const bootstrap = URL.createObjectURL(new Blob([`import ${JSON.stringify(url.href)};\n`], { type: 'text/javascript' }));
+  try {
+    return new Worker(bootstrap, options);
+  } finally {
+    // The constructor has resolved the blob URL; the page need not keep it.
+    URL.revokeObjectURL(bootstrap);
+  }
+}
+
 const shops = new Map<string, ShopClient>();
 
 /** The page's light client for this configuration, started once. */
 export function sharedShop(config: ShopConfig): ShopClient {
-  const key = JSON.stringify([config.worker, config.chainId, config.checkpoint, [...config.relays].sort(), [...config.multiaddrs].sort()]);
+  const key = JSON.stringify([config.worker, config.chainId, config.checkpoint, [...config.relays].sort(), [...config.multiaddrs].sort(), config.metadataBase ?? '']);
   let shop = shops.get(key);
   if (!shop) {
-    const worker = new Worker(new URL(config.worker, document.baseURI), { type: 'module', name: 'dipnet-light-client' });
+    const worker = startWorker(new URL(config.worker, document.baseURI));
     const lc = connectLightClientWorker(worker);
     const started = lc.start({
       chainId: config.chainId, trust: trustRootOf(config.checkpoint), trustingPeriodMs: config.trustingPeriodMs ?? 14 * 24 * 3600_000,
       relays: [...config.relays], multiaddrs: [...config.multiaddrs], store: 'indexeddb',
     });
-    shop = lightClientShop(lc, started);
+    shop = lightClientShop(lc, started, config.metadataBase);
     shops.set(key, shop);
   }
   return shop;
