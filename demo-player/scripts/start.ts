@@ -29,7 +29,7 @@ import { parseArgs } from 'node:util';
 import type { AddressInfo } from 'node:net';
 import {
   addressOf, decodeAccount, decodeParams, dpn, encodeSignedTx, formatAddress, formatDpn, parseAddress, requiredFee, signTx, StateKey, toHex,
-  EMPTY_ACCOUNT,
+  EMPTY_ACCOUNT, DipnetError, ErrorCode, txHash,
 } from '@dipnet/protocol';
 import { prepareDevnet, startDevnetProcesses, type DevnetInfo, type RunningDevnet } from '../../bootstrap-node/src/cli/devnet.ts';
 import { RelayClient } from '../../bootstrap-node/src/cli/relay-client.ts';
@@ -110,8 +110,7 @@ async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<
 }
 
 /** Condenses the validators' JSON logs: relays up, warnings and errors, blocks that carry txs. */
-function devnetLogger(info: DevnetInfo): (name: string, line: string) => void {
-  const first = info.validators[0]!.name;
+function devnetLogger(_info: DevnetInfo): (name: string, line: string) => void {
   let quietTxs = 0;
   let lastHeight = '';
   setInterval(() => {
@@ -130,7 +129,9 @@ function devnetLogger(info: DevnetInfo): (name: string, line: string) => void {
       out(`[${name}] ${line}`);
       return;
     }
-    if (j.msg === 'finalised' && name === first) {
+    // Each block once, from whichever validator logs it first (any of them may be down).
+    if (j.msg === 'finalised') {
+      if (lastHeight && BigInt(String(j.height)) <= BigInt(lastHeight)) return;
       lastHeight = String(j.height);
       if ((j.txs ?? 0) > 0) {
         quietTxs += j.txs!;
@@ -175,20 +176,47 @@ interface Faucet {
  * DEVNET ONLY. Sends `amount` from the devnet's well-known sale key to an address, at most once
  * per `cooldownMs` per address, one transfer at a time (the sale key's nonces stay in order).
  */
-function devnetFaucet(client: RelayClient, chainId: string, amount: bigint, cooldownMs: number): Faucet {
+function devnetFaucet(clients: readonly RelayClient[], chainId: string, amount: bigint, cooldownMs: number): Faucet {
   const sale = devKey('sale');
   const saleAddress = addressOf(sale.publicKey);
   const last = new Map<string, number>();
   let queue: Promise<unknown> = Promise.resolve();
   let waiting = 0;
+  let current = 0;
 
+  // The faucet works while any validator's relay answers: a relay that cannot be reached (its
+  // validator stopped) passes the whole transfer to the next one. Answers, errors included, count.
   const send = async (to: Uint8Array): Promise<{ hash: string; height: string }> => {
+    let lastError: unknown;
+    for (let i = 0; i < clients.length; i++) {
+      const at = (current + i) % clients.length;
+      try {
+        const r = await sendVia(clients[at]!, to);
+        current = at;
+        return r;
+      } catch (e) {
+        // fetch rejects with a TypeError when nothing answers (and a TimeoutError when it hangs).
+        if (!(e instanceof TypeError) && (e as Error).name !== 'TimeoutError') throw e;
+        lastError = e;
+      }
+    }
+    throw new Error(`no relay answered: ${(lastError as Error | undefined)?.message ?? 'none configured'}`);
+  };
+
+  const sendVia = async (client: RelayClient, to: Uint8Array): Promise<{ hash: string; height: string }> => {
     const [acc, par] = await Promise.all([client.provenValue(StateKey.account(saleAddress)), client.provenValue(StateKey.params())]);
     const account = acc.value ? decodeAccount(acc.value) : EMPTY_ACCOUNT;
     const params = decodeParams(par.value!);
     const build = (fee: bigint) => encodeSignedTx(signTx({ chainId, signer: sale.publicKey, nonce: account.nonce, fee, body: { type: 'transfer', to, amount, memo: 'devnet faucet' } }, sale.secretKey));
     const bytes = build(requiredFee(params, build(0n).length));
-    const hash = await client.submitTx(bytes);
+    let hash: string;
+    try {
+      hash = await client.submitTx(bytes);
+    } catch (e) {
+      // The same transfer reached this node's pool already (sent through a relay that went away).
+      if (!(e instanceof DipnetError && e.code === ErrorCode.TX_DUPLICATE)) throw e;
+      hash = toHex(txHash(bytes));
+    }
     const deadline = Date.now() + 30_000;
     for (;;) {
       const s = await client.txStatus(hash);
@@ -406,7 +434,7 @@ async function main(): Promise<void> {
   // Each node's live addresses: a WebRTC-direct one carries the node's certificate hash (/certhash/…),
   // known only once the node listens, and a browser cannot dial it without.
   const multiaddrs = (await Promise.all(clients.map(async (c) => (await c.status()).multiaddrs))).flat();
-  const faucet = devnetFaucet(client, info.chainId, dpn(Number(args['faucet-dpn'])), Number(args['faucet-cooldown-ms']));
+  const faucet = devnetFaucet(clients, info.chainId, dpn(Number(args['faucet-dpn'])), Number(args['faucet-cooldown-ms']));
   const config: DemoConfig = {
     version: 1, chainId: info.chainId, genesisHash: info.genesisHash,
     relays: info.validators.map((v) => v.relayUrl), multiaddrs,

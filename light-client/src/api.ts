@@ -33,6 +33,12 @@ export interface LightClientOptions {
   readonly store?: LightStore | 'memory' | 'indexeddb';
   /** Follow new heads as nodes announce them (default true). */
   readonly follow?: boolean;
+  /**
+   * While following, after this long without a new head (default 5 s) ask another source whether
+   * the chain moved on: a followed node that stopped (killed, partitioned, or withholding heads)
+   * is then left for one that has the newer head.
+   */
+  readonly headWatchMs?: number;
   /** 'skipping' (bisection, default) or 'sequential' (every header). */
   readonly mode?: 'skipping' | 'sequential';
   /** Witnesses cross-checked on every new head (default 2). */

@@ -65,6 +65,12 @@ export async function createLightClient(options: LightClientOptions): Promise<Li
   return c;
 }
 
+/** Timers of the head watch must not keep a Node process alive (browsers have no `unref`). */
+function unrefTimer<T>(t: T): T {
+  (t as { unref?: () => void }).unref?.();
+  return t;
+}
+
 class Client implements LightClient {
   readonly chainId: string;
   private readonly opts: LightClientOptions;
@@ -85,6 +91,10 @@ class Client implements LightClient {
   private closed = false;
   private queue: Promise<unknown> = Promise.resolve();
   private subscription: { source: LightSource; sub: HeadSubscription } | null = null;
+  /** When (wall clock) the followed source last announced a head (or was subscribed to). */
+  private lastHeadAt = 0;
+  private headWatch: ReturnType<typeof setInterval> | null = null;
+  private refollow: ReturnType<typeof setTimeout> | null = null;
   private readonly headListeners = new Set<(h: VerifiedHead) => void>();
   private readonly progressListeners = new Set<(p: SyncProgress) => void>();
   private readonly conflictListeners = new Set<(r: ConflictReport) => void>();
@@ -139,6 +149,8 @@ class Client implements LightClient {
     this.closed = true;
     this.subscription?.sub.close();
     this.subscription = null;
+    if (this.headWatch) clearInterval(this.headWatch);
+    if (this.refollow) clearTimeout(this.refollow);
     await this.queue.catch(() => undefined);
     await this.rootWrite?.catch(() => undefined);
     await this.pool.close();
@@ -385,34 +397,73 @@ class Client implements LightClient {
 
   // ------------------------------------------------------------------------------- following
 
-  private follow(): void {
+  private follow(prefer?: LightSource): void {
     if (this.closed || this.halted || this.subscription) return;
     const candidates = this.pool.usable().filter((s) => s.subscribeHeads);
     // Both transports push heads (SSE, the libp2p `heads` stream), so follow the preferred source.
-    const src = candidates[0];
-    if (!src?.subscribeHeads) return;
+    const src = prefer && candidates.includes(prefer) ? prefer : candidates[0];
+    if (!src?.subscribeHeads) {
+      // Every source is down or backing off: look again shortly.
+      this.refollow ??= unrefTimer(setTimeout(() => { this.refollow = null; this.follow(); }, 2000));
+      return;
+    }
     const sub = src.subscribeHeads(
       (sh) => void this.onAnnouncedHead(src, sh),
       (e) => {
-        if (isLightError(e) && LYING_CODES.has(e.code)) this.dropSubscription(src, e);
+        // A lying source is faulty; one that cannot be reached is left for the next (the pool
+        // retries it after a backoff), rather than waited for while the chain moves on.
+        if (isLightError(e) && (LYING_CODES.has(e.code) || e.code === LightErrorCode.LC_SOURCE_UNAVAILABLE)) this.dropSubscription(src, e);
       },
     );
     this.subscription = { source: src, sub };
+    this.lastHeadAt = Date.now();
+    this.headWatch ??= unrefTimer(setInterval(() => void this.watchHeads(), this.opts.headWatchMs ?? 5000));
   }
 
-  private dropSubscription(src: LightSource, e: LightError): void {
+  private dropSubscription(src: LightSource, e: LightError, next?: LightSource): void {
     this.pool.report(src, attribute(e, src));
-    if (this.subscription?.source === src) {
-      this.subscription.sub.close();
-      this.subscription = null;
-      this.follow();
+    this.switchSubscription(src, next);
+  }
+
+  private switchSubscription(from: LightSource, to?: LightSource): void {
+    if (this.subscription?.source !== from) return;
+    this.subscription.sub.close();
+    this.subscription = null;
+    this.follow(to);
+  }
+
+  /**
+   * Quiet for a while: the chain may be idle, or the followed node may have stopped. Another
+   * source's status tells; if it has a newer head, verify up to it from there and follow it.
+   */
+  private async watchHeads(): Promise<void> {
+    const followed = this.subscription?.source;
+    // Wall-clock time on purpose: this is about liveness, not the (injectable) chain clock.
+    if (!followed || this.closed || this.halted || Date.now() - this.lastHeadAt < (this.opts.headWatchMs ?? 5000)) return;
+    this.lastHeadAt = Date.now();
+    const other = this.pool.usable().find((s) => s !== followed && s.subscribeHeads);
+    if (!other) return;
+    let height: bigint;
+    try {
+      height = (await other.status()).height;
+    } catch (e) {
+      if (isLightError(e)) this.pool.report(other, attribute(e, other));
+      return;
     }
+    if (height <= this.latest.header.height) return;
+    this.opts.logger?.warn('the followed source fell behind; following another', { followed: followed.id, other: other.id, height: height.toString() });
+    await this.verifyHeadFrom(other, height);
+    if (this.subscription?.source === followed && this.latest.header.height >= height) this.switchSubscription(followed, other);
   }
 
   private onAnnouncedHead(src: LightSource, sh: SignedHeader): Promise<void> {
+    if (this.subscription?.source === src) this.lastHeadAt = Date.now();
+    return this.verifyHeadFrom(src, sh.header.height, sh);
+  }
+
+  private verifyHeadFrom(src: LightSource, height: bigint, sh?: SignedHeader): Promise<void> {
     return this.serial(async () => {
       if (this.closed || this.halted) return;
-      const height = sh.header.height;
       if (height <= this.latest.header.height) return;
       try {
         await this.advance(src, height, sh);

@@ -194,6 +194,34 @@ test('another site embeds the widget from the demo server with one script tag an
   }
 });
 
+test('a validator killed under the viewer: the page follows the others, the faucet and a purchase still work', async () => {
+  // validator-0 serves the first relay and multiaddr the page prefers.
+  const v0 = leftovers(dir).find((l) => l.includes('validator-0'));
+  assert.ok(v0, `validator-0 is running:\n${leftovers(dir).join('\n')}`);
+  const before = BigInt((await page.getAttribute('#wallet-card', 'data-balance')) ?? '0');
+  const height = Number(await page.getAttribute('#lc-card', 'data-height'));
+  process.kill(Number(v0.trim().split(/\s+/)[0]), 'SIGKILL');
+  say(`killed validator-0 at light-client height ${height}`);
+  await page.click('#wallet-faucet');
+  await page.waitForFunction((min) => BigInt(document.getElementById('wallet-card')!.dataset.balance ?? '0') >= BigInt(min), String(before + 1000n * DPN), { timeout: 30_000 });
+  assert.ok(Number(await page.getAttribute('#lc-card', 'data-height')) > height, 'the light client verified new heads without validator-0');
+
+  await pauseAt(page, 1);
+  await page.locator('dip-shoppable-video .hotspot[data-id="lamp"]').click();
+  const panel = page.locator('dip-product-panel');
+  await panel.locator('.price').waitFor({ timeout: 30_000 });
+  await panel.getByRole('button', { name: 'Buy' }).click();
+  for (const [k, v] of Object.entries({ name: 'Ada Viewer', address: '1 Film Street, Lyon', postcode: '69001', country: 'France', email: 'ada@example.org' })) {
+    await panel.locator(`input[name="${k}"]`).fill(v);
+  }
+  await panel.getByRole('button', { name: 'Review order' }).click();
+  await panel.getByRole('button', { name: 'Sign and pay' }).click();
+  await panel.locator('ul.tree li').first().waitFor({ timeout: 60_000 });
+  assert.match((await panel.locator('[role="status"]').first().textContent()) ?? '', /Order placed/);
+  say(`lamp bought with validator-0 down (light client at height ${await page.getAttribute('#lc-card', 'data-height')})`);
+  noErrors('the purchase with a validator down');
+});
+
 test('Ctrl-C stops every process; a second start resumes the chain and seeds nothing', async () => {
   const first = run!.output.join('');
   const ids = [...first.matchAll(/(\w+)\s+→ product ([0-9a-f]{64})/g)].map((m) => `${m[1]}=${m[2]}`);

@@ -1,0 +1,53 @@
+/**
+ * Following heads when the followed node goes away — the "killed validator" a viewer's page must
+ * ride out. Four in-process validators with three relays; the light client follows relay 0.
+ *
+ * 1. Node 0 stops but its relay stays up and silent (a hung or partitioned node, or one that
+ *    withholds heads): the head watch asks another relay, verifies the newer head from it and
+ *    follows it.
+ * 2. The relay now followed disappears (connection refused): the subscription's error moves the
+ *    client on to the next relay at once. Heads keep arriving, all verified.
+ */
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { addressOf, genesisHash, toHex, headerHash } from '@dipnet/protocol';
+import { createLightClient, type LightClient } from './index.ts';
+import { startNet, devKey, dpn, waitFor } from './testing/devnet.ts';
+
+const CHAIN = 'dipnet-lc-follow-failover';
+const net = await startNet({ chainId: CHAIN, validators: 4, relays: 3 });
+let lc: LightClient | undefined;
+after(async () => {
+  await lc?.close();
+  await net.stop();
+});
+
+const sale = devKey('sale');
+const bob = addressOf(devKey('lc/failover-bob').publicKey);
+const pay = (via: number) => net.commit(sale, { type: 'transfer', to: bob, amount: dpn(1), memo: '' }, via);
+
+test('a followed node that stops, then a followed relay that vanishes, are left for live ones', async () => {
+  await pay(0);
+  lc = await createLightClient({
+    chainId: CHAIN, trust: { genesisHash: toHex(genesisHash(net.genesis)) }, trustingPeriodMs: 86_400_000,
+    relays: net.relayUrls, store: 'memory', headWatchMs: 500,
+  });
+  const h1 = await pay(0);
+  await waitFor(() => lc!.head().height >= h1, 10_000, 'the client to follow relay 0');
+
+  // 1. Node 0 stops; its relay keeps answering but announces nothing more.
+  await net.stopNode(0);
+  const h2 = await pay(1);
+  await waitFor(() => lc!.head().height >= h2, 15_000, `the client to reach height ${h2} from another relay`);
+  assert.equal(lc.head().hash, toHex(headerHash(net.nodes[1]!.getHeader(lc.head().height)!)));
+
+  // 2. Relay 1 goes away entirely; the client must not wait on it.
+  await net.relays[1]!.close();
+  const h3 = await pay(2);
+  await waitFor(() => lc!.head().height >= h3, 15_000, `the client to reach height ${h3} after relay 1 vanished`);
+  const h4 = await pay(3);
+  await waitFor(() => lc!.head().height >= h4, 15_000, `the client to keep following (height ${h4})`);
+  assert.equal(lc.head().hash, toHex(headerHash(net.nodes[2]!.getHeader(lc.head().height)!)));
+  const health = Object.fromEntries(lc.sources().map((s) => [s.id, s.health]));
+  assert.equal(health[net.relayUrls[2]!], 'ok', JSON.stringify(health));
+});
