@@ -157,10 +157,8 @@ async function main(): Promise<void> {
     const bom = templates['bill-of-materials'];
     await b.run([b.tx(designer, { type: 'submitTemplate', code: bom.code, designerFee: dpn(1) / 10n }, dpn(1))]);
     await b.run(committee.map((m) => b.tx(m, { type: 'reviewTemplate', template: bom.id, approve: true })));
-    // Every product has its own lead time (as real ones do). WORKAROUND for an engine bug: with one
-    // lead time for all 21, the `late` timers of ~48 such root orders placed in one block land in
-    // one timer bucket whose value exceeds the state tree's 64 KiB limit, and buildBlock throws
-    // (see the report; timers.ts scheduleTimer has no bound per bucket).
+    // Every product has its own lead time, as real ones do (timers of one second spill into the
+    // next once a bucket holds TIMERS_PER_SECOND, so equal lead times would work too).
     let leadTimeMs = 3_600_000n;
     const product = (producer: KeyPair, name: string, price: bigint, parts: Uint8Array[]) => {
       leadTimeMs += 7_000n;

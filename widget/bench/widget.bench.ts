@@ -3,6 +3,8 @@
  *
  *   widget.bundle_gzip_kb    the element's own bundle (esbuild bundle + minify, lit included; the light client
  *                            loads lazily, so it is left out), gzip -9, KB
+ *   widget.embed_adapter_gzip_kb / widget.embed_worker_gzip_kb   what the embed bundle loads on the first
+ *                            product opened: the light-client adapter chunk(s) and the light-client worker, gzip -9, KB
  *   widget.first_hotspot_ms  video `loadedmetadata` → the rAF of the first frame that paints a hotspot
  *                            laid out inside the video box (in-page performance.now()), median of 5 loads
  *   widget.long_tasks        main-thread tasks > 50 ms ('longtask' observer, buffered) during 30 s
@@ -13,7 +15,11 @@
  * exposes no per-frame hook. Run: npm run bench -w widget (`BENCH {json}` lines; progress on stderr)
  */
 import { gzipSync } from 'node:zlib';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { build } from 'esbuild';
+import { buildEmbed, EMBED_FILES } from '../scripts/build-embed.ts';
 import { launchChromium, serveStatic, MAKE_VIDEO, SCAN_DURATION } from '../../test/src/browser/harness.ts';
 
 const LOADS = 5;
@@ -59,6 +65,25 @@ const res = await build({
 });
 const js = res.outputFiles[0]!.contents;
 bench('widget.bundle_gzip_kb', Math.round((gz / 1024) * 10) / 10, 'KB');
+
+// What a site loads from the embed bundle (npm run build -w widget): the lazily loaded adapter
+// chunk(s) and the light-client worker, fetched when the viewer first opens a product.
+{
+  const dir = await mkdtemp(join(tmpdir(), 'dipnet-embed-size-'));
+  try {
+    await buildEmbed(dir);
+    const gzOf = async (f: string): Promise<number> => gzipSync(await readFile(join(dir, f)), { level: 9 }).length;
+    const chunks = (await readdir(join(dir, 'chunks'))).filter((f) => f.endsWith('.js'));
+    const adapter = (await Promise.all(chunks.map((f) => gzOf(join('chunks', f))))).reduce((a, b) => a + b, 0);
+    const worker = await gzOf(EMBED_FILES.worker);
+    const element = await gzOf(EMBED_FILES.element);
+    say(`embed bundle: element ${element} B, adapter chunks ${adapter} B, worker ${worker} B (gzip -9)`);
+    bench('widget.embed_adapter_gzip_kb', Math.round((adapter / 1024) * 10) / 10, 'KB');
+    bench('widget.embed_worker_gzip_kb', Math.round((worker / 1024) * 10) / 10, 'KB');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
 
 // ---- pages ---------------------------------------------------------------------------------
 
