@@ -111,8 +111,7 @@ export class Chain {
    * commit refreshes the keys it wrote, so reads skip LMDB and its copies on the tx path.
    */
   private readonly valueCache = new Map<string, Uint8Array | undefined>();
-  private readonly readCommitted = (key: Uint8Array): Uint8Array | undefined => {
-    const id = toHex(key);
+  private readonly readCommitted = (key: Uint8Array, id = toHex(key)): Uint8Array | undefined => {
     const cached = this.valueCache.get(id);
     if (cached !== undefined || this.valueCache.has(id)) return cached;
     const v = this.store.getValue(key);
@@ -145,7 +144,7 @@ export class Chain {
     for (const c of candidates) {
       if (txs.length >= MAX_BLOCK_TXS || bytes + c.bytes.length > MAX_BLOCK_BYTES - 64 * 1024 || gas > BLOCK_GAS_LIMIT) break;
       try {
-        const outcome = applyTx(view, ctx, c.tx, c.bytes.length, { txId: c.hash });
+        const outcome = applyTx(view, ctx, c.tx, c.bytes.length, { txId: c.hash, sender: c.senderAddress });
         fees += outcome.fee;
         gas += outcome.gasUsed;
         codes.push(outcome.failure?.code ?? 'OK');
@@ -255,7 +254,7 @@ export class Chain {
         sender = txSender(stx.tx);
       }
       try {
-        const outcome = applyTx(view, ctx, stx, bytes.length, { txId: id });
+        const outcome = applyTx(view, ctx, stx, bytes.length, { txId: id, sender });
         fees += outcome.fee;
         gas += outcome.gasUsed;
         codes.push(outcome.failure?.code ?? 'OK');

@@ -90,7 +90,7 @@ export class Mempool implements KnownTxs {
     const now = BigInt(Date.now());
     // A contract tx is simulated strictly (it would fail → rejected here, not charged) when it is
     // the sender's only pending tx; behind others it may depend on them, so it is only prechecked.
-    const { fee } = applyTx(view, { chainId: this.chain.chainId, height: head.height + 1n, time: now > head.time ? now : head.time + 1n, proposer: new Uint8Array(20) }, stx, bytes.length, { simulate: !queue || queue.txs.length === 0 });
+    const { fee } = applyTx(view, { chainId: this.chain.chainId, height: head.height + 1n, time: now > head.time ? now : head.time + 1n, proposer: new Uint8Array(20) }, stx, bytes.length, { simulate: !queue || queue.txs.length === 0, sender: senderAddr });
     const isContract = CONTRACT_TX_TYPES.has(stx.tx.body.type);
     const p: Pending = { bytes, tx: stx, hash, id, sender, senderAddress: senderAddr, cost: (isContract ? stx.tx.fee : fee) + txOutflow(stx.tx.body, view) };
     this.txs.set(id, p);

@@ -12,14 +12,30 @@ import { ErrorCode, fail } from './errors.ts';
 const U64_MAX = (1n << 64n) - 1n;
 const U128_MAX = (1n << 128n) - 1n;
 
+/**
+ * Scratch buffers that finished writers hand back: most encodings are small and short-lived
+ * (an account, a key, a tx), and a fresh buffer and DataView per encoding costs more than
+ * writing it. A writer that is dropped unfinished (an encoder threw) just keeps its scratch.
+ */
+const SCRATCH_BYTES = 1024;
+const scratch: { buf: Uint8Array; view: DataView }[] = [];
+
 export class Writer {
   private buf: Uint8Array;
   private view: DataView;
   private len = 0;
+  private pooled: boolean;
 
   constructor(initialCapacity = 256) {
-    this.buf = new Uint8Array(initialCapacity);
-    this.view = new DataView(this.buf.buffer);
+    const s = initialCapacity <= SCRATCH_BYTES ? scratch.pop() : undefined;
+    this.pooled = s !== undefined || initialCapacity <= SCRATCH_BYTES;
+    if (s) {
+      this.buf = s.buf;
+      this.view = s.view;
+    } else {
+      this.buf = new Uint8Array(this.pooled ? SCRATCH_BYTES : initialCapacity);
+      this.view = new DataView(this.buf.buffer);
+    }
   }
 
   private reserve(n: number): void {
@@ -28,8 +44,16 @@ export class Writer {
     while (cap < this.len + n) cap *= 2;
     const next = new Uint8Array(cap);
     next.set(this.buf.subarray(0, this.len));
+    this.release();
     this.buf = next;
     this.view = new DataView(next.buffer);
+  }
+
+  /** Hands the scratch buffer back (it is only ever one writer's at a time). */
+  private release(): void {
+    if (!this.pooled) return;
+    this.pooled = false;
+    if (scratch.length < 64) scratch.push({ buf: this.buf, view: this.view });
   }
 
   u8(v: number): this {
@@ -115,8 +139,11 @@ export class Writer {
   }
 
   /** Returns a copy of the written bytes. */
+  /** The encoding (a copy); the writer must not be used after. */
   finish(): Uint8Array {
-    return this.buf.slice(0, this.len);
+    const out = this.buf.slice(0, this.len);
+    this.release();
+    return out;
   }
 }
 
