@@ -9,26 +9,18 @@
  *   chain.path.recheck_us      the mempool brought in line with the committed block
  *   chain.path.total_us        the sum; ratio = verify ÷ total, the share signature checks take
  *
- * The proposer is a second Chain on its own store; blocks carry up to 1,500 txs of 200 senders.
+ * The proposer is a second Chain on its own store (testing/chain-pair.ts); blocks carry up to
+ * 1,500 txs of 200 senders.
  * Run: node --import tsx bench/validator-path.bench.ts  (also part of npm run bench -w bootstrap-node)
  */
 import { createPrivateKey, sign as nodeSign } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import {
-  addressOf, dpn, encodeSignedTx, signTx, txSignBytes, headerHash, signVote, toHex, VoteType,
-  keyPairFromSecret, sha256, utf8,
-  type Block, type Commit, type KeyPair,
-} from '@dipnet/protocol';
-import { Chain } from '../src/chain.ts';
-import { Mempool } from '../src/mempool.ts';
-import { ChainStore } from '../src/store/chain-store.ts';
+import { addressOf, dpn, encodeSignedTx, signTx, txSignBytes, keyPairFromSecret, sha256, utf8, type KeyPair } from '@dipnet/protocol';
+import { ChainPair } from '../src/testing/chain-pair.ts';
 import { NativeVerifier } from '../src/crypto/native-verifier.ts';
 import { useNativeSha256 } from '../src/crypto/native-hash.ts';
 import { encodeTxBatch, decodeTxBatch } from '../src/tx-gossip.ts';
 import { devnetGenesis } from '../src/devnet/genesis.ts';
-import { devKey, devValidatorKey } from '../src/devnet/dev-keys.ts';
+import { devKey } from '../src/devnet/dev-keys.ts';
 
 const SENDERS = 200;
 const PER_SENDER = Number(process.env.BENCH_PATH_PER_SENDER ?? 75);
@@ -45,61 +37,14 @@ const cpuUs = (): number => {
 
 useNativeSha256(); // as the node does
 const genesis = devnetGenesis({ chainId: 'path-bench', validators: 4, genesisTime: BigInt(Date.now()) - 60_000n });
-const validatorKeys = genesis.validators.map((_, i) => devValidatorKey(i));
-const dirs: string[] = [];
-async function node(): Promise<{ chain: Chain; mempool: Mempool; store: ChainStore }> {
-  const dir = await mkdtemp(join(tmpdir(), 'dipnet-path-bench-'));
-  dirs.push(dir);
-  const verifier = new NativeVerifier();
-  const store = new ChainStore(dir);
-  const chain = new Chain(store, genesis, verifier);
-  return { chain, mempool: new Mempool(chain, verifier, 100_000), store };
-}
-
-function commitFor(chain: Chain, block: Block): Commit {
-  const blockHash = headerHash(block.header);
-  const set = chain.validatorSet(block.header.height);
-  const signatures = set.validators.map((v, validatorIndex) => {
-    const key = validatorKeys.find((k) => toHex(k.publicKey) === toHex(v.publicKey))!;
-    const vote = { type: VoteType.precommit, height: block.header.height, round: 0, blockHash, validator: addressOf(v.publicKey) };
-    return { validatorIndex, signature: signVote(chain.chainId, vote, key.secretKey).signature };
-  });
-  return { height: block.header.height, round: 0, blockHash, signatures };
-}
-
-const proposer = await node();
-const validator = await node();
-let lastCommit: Commit | null = null;
-let clock = genesis.genesisTime;
-const proposerAddr = addressOf(validatorKeys[0]!.publicKey);
-
-/** Proposer builds from its pool; returns the block (not yet seen by the validator). */
-async function propose(): Promise<Block> {
-  clock += 1000n;
-  const { block, rejected } = await proposer.chain.buildBlock(clock, proposerAddr, proposer.mempool.candidates(BLOCK_TXS), [], lastCommit);
-  if (rejected.length) throw new Error(`${rejected.length} txs rejected by the proposer`);
-  return block;
-}
-function commitOn(n: { chain: Chain; mempool: Mempool }, block: Block, commit: Commit): void {
-  const exec = n.chain.commit(block, commit);
-  n.mempool.recheck(exec.txHashes, exec.senders);
-}
+const pair = await ChainPair.start(genesis);
+const { proposer, validator } = pair;
 
 // --- setup: fund the senders (not measured) ------------------------------------------------
 const sale = devKey('sale');
 const senders: KeyPair[] = Array.from({ length: SENDERS }, (_, i) => keyPairFromSecret(sha256(utf8(`path-bench-${i}`))));
-for (const [i, s] of senders.entries()) {
-  const bytes = encodeSignedTx(signTx({ chainId: genesis.chainId, signer: sale.publicKey, nonce: BigInt(i), fee: dpn(1), body: { type: 'transfer', to: addressOf(s.publicKey), amount: dpn(1_000_000), memo: '' } }, sale.secretKey));
-  proposer.mempool.add(bytes);
-}
-{
-  const block = await propose();
-  await validator.chain.validateBlock(block, proposerAddr, validator.mempool);
-  const commit = commitFor(proposer.chain, block);
-  commitOn(proposer, block, commit);
-  commitOn(validator, block, commit);
-  lastCommit = commit;
-}
+await pair.finalize(await pair.propose(senders.map((s, i) =>
+  encodeSignedTx(signTx({ chainId: genesis.chainId, signer: sale.publicKey, nonce: BigInt(i), fee: dpn(1), body: { type: 'transfer', to: addressOf(s.publicKey), amount: dpn(1_000_000), memo: '' } }, sale.secretKey)))));
 
 // --- the txs, as the load generator signs them ----------------------------------------------
 const sink = addressOf(devKey('path-bench/sink').publicKey);
@@ -132,7 +77,6 @@ const verifyUs = (() => {
 })();
 
 // --- measured: the validator's side -------------------------------------------------------
-const spent = { admission: 0, validate: 0, commit: 0, recheck: 0 };
 // Per block, per tx: the medians over blocks resist a moment of contention on a shared machine.
 const perBlock = { admission: [] as number[], validate: [] as number[], commit: [] as number[], recheck: [] as number[] };
 let admitted = 0;
@@ -150,27 +94,24 @@ while (committed < txs.length) {
   }
   admitted += inRound;
   const admissionUs = cpuUs() - t0;
-  spent.admission += admissionUs;
   if (inRound) perBlock.admission.push(admissionUs / inRound);
-  const block = await propose();
+  const block = await pair.propose(undefined, BLOCK_TXS);
   const t1 = cpuUs();
-  await validator.chain.validateBlock(block, proposerAddr, validator.mempool);
+  await validator.chain.validateBlock(block, pair.proposerAddress, validator.mempool);
   const t2 = cpuUs();
-  const commit = commitFor(proposer.chain, block);
+  const commit = pair.commitFor(block);
   const t3 = cpuUs();
   const exec = validator.chain.commit(block, commit);
   const t4 = cpuUs();
   validator.mempool.recheck(exec.txHashes, exec.senders);
   const t5 = cpuUs();
-  spent.validate += t2 - t1;
-  spent.commit += t4 - t3;
-  spent.recheck += t5 - t4;
   const n = block.txs.length;
   perBlock.validate.push((t2 - t1) / n);
   perBlock.commit.push((t4 - t3) / n);
   perBlock.recheck.push((t5 - t4) / n);
-  commitOn(proposer, block, commit);
-  lastCommit = commit;
+  const exec2 = proposer.chain.commit(block, commit);
+  proposer.mempool.recheck(exec2.txHashes, exec2.senders);
+  pair.adoptCommit(commit);
   committed += block.txs.length;
 }
 if (admitted !== txs.length) throw new Error(`admitted ${admitted} of ${txs.length}`);
@@ -187,6 +128,4 @@ emit({ name: 'chain.path.commit_us', value: round(m.commit, 2), unit: 'us' });
 emit({ name: 'chain.path.recheck_us', value: round(m.recheck, 2), unit: 'us' });
 emit({ name: 'chain.path.total_us', value: round(total, 2), unit: 'us', ref: round(verifyUs, 1), ratio: round(verifyUs / total, 3) });
 
-proposer.store.close();
-validator.store.close();
-for (const d of dirs) await rm(d, { recursive: true, force: true });
+await pair.close();

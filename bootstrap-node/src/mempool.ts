@@ -9,7 +9,7 @@
 import {
   CONTRACT_TX_TYPES,
   ErrorCode, fail, decodeSignedTx, txHash, toHex, txSender, requiredFee, spendable,
-  type SignedTx,
+  type SignedTx, type Params,
 } from '@dipnet/protocol';
 import type { Chain, Candidate, KnownTxs } from './chain.ts';
 import { signedTxSignBytes } from './crypto/tx-sign-bytes.ts';
@@ -35,6 +35,10 @@ interface SenderQueue {
   /** Pending txs in nonce order, consecutive from the committed nonce. */
   txs: Pending[];
   reserved: bigint;
+  /** A tx was removed from the middle (a block builder rejected it): the next reconcile is a full one. */
+  holed: boolean;
+  /** The params (fee rule) every queued tx was checked against. */
+  checkedWith: Params;
 }
 
 export class Mempool implements KnownTxs {
@@ -97,10 +101,30 @@ export class Mempool implements KnownTxs {
     if (queue) {
       queue.txs.push(p);
       queue.reserved += p.cost;
+      // Checked against newer params than the rest of the queue: the next reconcile checks them all.
+      if (getParams(view) !== queue.checkedWith) queue.holed = true;
     } else {
-      this.senders.set(sender, { address: senderAddr, txs: [p], reserved: p.cost });
+      this.senders.set(sender, { address: senderAddr, txs: [p], reserved: p.cost, holed: false, checkedWith: getParams(view) });
     }
     return hash;
+  }
+
+  /**
+   * The usual case after a block, in time proportional to what it committed: the queue's head
+   * went into the block (those txs are already out of the pool), the rest still follows the
+   * account's nonce, and the account can still pay for all of it — then every remaining tx is
+   * still valid. Returns false (changing nothing) when that does not hold.
+   */
+  private shiftCommitted(q: SenderQueue, nonce: bigint, available: bigint): boolean {
+    let k = 0;
+    let gone = 0n;
+    while (k < q.txs.length && !this.txs.has(q.txs[k]!.id)) gone += q.txs[k++]!.cost;
+    if (k < q.txs.length && q.txs[k]!.tx.tx.nonce !== nonce) return false;
+    const reserved = q.reserved - gone;
+    if (reserved > available) return false;
+    if (k > 0) q.txs = q.txs.slice(k);
+    q.reserved = reserved;
+    return true;
   }
 
   private markVerified(id: string): void {
@@ -120,7 +144,12 @@ export class Mempool implements KnownTxs {
 
   /** Drops txs (e.g. ones a block builder found invalid) and whatever of their senders' queues follows them. */
   remove(hashes: Iterable<Uint8Array>): void {
-    this.reconcile(this.drop(hashes));
+    const senders = this.drop(hashes);
+    for (const s of senders) {
+      const q = this.senders.get(s);
+      if (q) q.holed = true;
+    }
+    this.reconcile(senders);
   }
 
   /** After a block commits: drop its txs and re-examine only the senders it touched. */
@@ -151,6 +180,8 @@ export class Mempool implements KnownTxs {
    */
   private reconcile(senders: Iterable<string>): void {
     const view = this.chain.committedView();
+    // The fee rule changes only with the params (a governance resolution); getParams returns the
+    // same object while their bytes are unchanged.
     const params = getParams(view);
     const now = this.chain.head.time + 1n;
     for (const s of senders) {
@@ -158,6 +189,12 @@ export class Mempool implements KnownTxs {
       if (!q) continue;
       const account = getAccount(view, q.address);
       const available = spendable(account, now);
+      if (q.checkedWith === params && !q.holed && this.shiftCommitted(q, account.nonce, available)) {
+        if (q.txs.length === 0) this.senders.delete(s);
+        continue;
+      }
+      q.holed = false;
+      q.checkedWith = params;
       let nonce = account.nonce;
       const keep: Pending[] = [];
       let reserved = 0n;
