@@ -4,6 +4,7 @@
  * front of it), the chain seeded with real txs (the bill-of-materials template approved by two
  * committee members, a lining and a jacket whose metadata and image are pinned by hash), and a
  * static site serving the page, the element, the light-client worker and the metadata.
+ * `/broken-worker` names a worker script the site does not serve.
  * `/mc` is the same page with the site's player built on Mux's media-chrome: the element sits
  * inside `<media-controller>` (with `for="film"`) beside the control bar.
  */
@@ -40,8 +41,8 @@ export interface ShopSite {
   close(): Promise<void>;
 }
 
-const page = (chainId: string, relay: string, genesis: string, mediaChrome = false) => {
-  const attrs = `src="/props.json" chain-id="${chainId}" checkpoint="${genesis}" relay="${relay}" worker="/lc-worker.js" pause-on-open locale="en"`;
+const page = (chainId: string, relay: string, genesis: string, mediaChrome = false, worker = '/lc-worker.js') => {
+  const attrs = `src="/props.json" chain-id="${chainId}" checkpoint="${genesis}" relay="${relay}" worker="${worker}" pause-on-open locale="en"`;
   const player = mediaChrome
     ? `<media-controller id="mc">
   <video id="film" slot="media" muted playsinline></video>
@@ -127,6 +128,8 @@ export async function startShopSite(chainId: string): Promise<ShopSite> {
     const site = await serveStatic({
       '/': ['text/html; charset=utf-8', page(chainId, net.relayUrls[0]!, genesis), csp(net.relayUrls[0]!)],
       '/liar': ['text/html; charset=utf-8', page(chainId, proxy.url, genesis), csp(proxy.url)],
+      // A site that points at a worker script it does not serve.
+      '/broken-worker': ['text/html; charset=utf-8', page(chainId, net.relayUrls[0]!, genesis, false, '/no-such-worker.js'), csp(net.relayUrls[0]!)],
       '/mc': ['text/html; charset=utf-8', page(chainId, net.relayUrls[0]!, genesis, true), csp(net.relayUrls[0]!, "'self' 'unsafe-inline'")],
       '/media-chrome.js': [js, await readFile(join(outDir, 'media-chrome.js'))],
       '/widget.js': [js, await readFile(join(outDir, 'widget.js'))],

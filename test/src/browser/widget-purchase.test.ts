@@ -224,3 +224,20 @@ test('behind a lying relay the panel shows no price', async () => {
   // The widget's verification failures are reported in the panel, not as page errors.
   noErrors('the lying relay');
 });
+
+test('a worker script that cannot load is reported in the panel, not waited on', async () => {
+  // Its own context and listeners: the 404 of the missing script is expected here.
+  const p = await (await browser!.newContext({ viewport: { width: 900, height: 640 } })).newPage();
+  await p.goto(`${shop.base}/broken-worker`);
+  await p.evaluate(MAKE_VIDEO);
+  await p.waitForFunction(() => document.querySelector('dip-shoppable-video')?.props.length === 1);
+  await pauseAt(p, 1);
+  await p.locator('dip-shoppable-video button[part~="hotspot"][data-id="jacket"]').click();
+  const panel = p.locator('dip-product-panel');
+  await waitShown(p, panel.locator('p.warn[role="alert"]'), 15_000);
+  const text = await panelText(p);
+  say(`broken worker: ${text.replace(/\s+/g, ' ')}`);
+  assert.match(text, /light-client worker .*no-such-worker\.js failed to load/);
+  assert.doesNotMatch(text, /DPN/);
+  await p.context().close();
+});

@@ -190,6 +190,8 @@ function startWorker(url: URL): Worker {
   const bootstrap = URL.createObjectURL(new Blob([`import ${JSON.stringify(url.href)};\n`], { type: 'text/javascript' }));
   try {
     return new Worker(bootstrap, options);
+  } catch (e) {
+    throw new Error(`the light-client worker from ${url.origin} could not start (${(e as Error).message}); a page whose Content-Security-Policy limits workers must allow worker-src blob:`);
   } finally {
     // The constructor has resolved the blob URL; the page need not keep it.
     URL.revokeObjectURL(bootstrap);
@@ -203,12 +205,20 @@ export function sharedShop(config: ShopConfig): ShopClient {
   const key = JSON.stringify([config.worker, config.chainId, config.checkpoint, [...config.relays].sort(), [...config.multiaddrs].sort(), config.metadataBase ?? '']);
   let shop = shops.get(key);
   if (!shop) {
-    const worker = startWorker(new URL(config.worker, document.baseURI));
+    const url = new URL(config.worker, document.baseURI);
+    const worker = startWorker(url);
     const lc = connectLightClientWorker(worker);
-    const started = lc.start({
+    // A worker script that cannot load (404, no CORS, blocked by CSP) only fires `error`; without
+    // this the first call to it would wait forever.
+    const failed = new Promise<never>((_, reject) => worker.addEventListener('error', (e) => {
+      e.preventDefault();
+      reject(new Error(`the light-client worker ${url.href} failed to load${e.message ? `: ${e.message}` : ''}`));
+    }, { once: true }));
+    failed.catch(() => undefined);
+    const started = Promise.race([failed, lc.start({
       chainId: config.chainId, trust: trustRootOf(config.checkpoint), trustingPeriodMs: config.trustingPeriodMs ?? 14 * 24 * 3600_000,
       relays: [...config.relays], multiaddrs: [...config.multiaddrs], store: 'indexeddb',
-    });
+    })]);
     shop = lightClientShop(lc, started, config.metadataBase);
     shops.set(key, shop);
   }
