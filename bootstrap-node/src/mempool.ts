@@ -22,6 +22,7 @@ export interface SyncVerifier {
 
 export const MEMPOOL_MAX_TXS = 20_000;
 const VERIFIED_CACHE = 50_000;
+const ADDRESS_CACHE = 100_000;
 
 interface Pending extends Candidate {
   readonly id: string;
@@ -44,8 +45,13 @@ interface SenderQueue {
 export class Mempool implements KnownTxs {
   private readonly txs = new Map<string, Pending>();
   private readonly senders = new Map<string, SenderQueue>();
-  /** Tx hashes whose signatures were checked here, so block validation need not check them again. */
+  /**
+   * Txs whose signatures block validation checked before their gossip copy arrived, so admission
+   * need not check them again. (A pooled tx needs no entry: the pool itself says it was checked.)
+   */
   readonly verified = new Set<string>();
+  /** Signer public key (hex) → address: one hash per signer instead of one per tx. */
+  private readonly addresses = new Map<string, Uint8Array>();
 
   constructor(private readonly chain: Chain, private readonly verifier: SyncVerifier, private readonly maxTxs = MEMPOOL_MAX_TXS) {}
 
@@ -75,11 +81,10 @@ export class Mempool implements KnownTxs {
     if (this.txs.has(id)) fail(ErrorCode.TX_DUPLICATE, 'tx is already in the mempool');
     if (this.txs.size >= this.maxTxs) fail(ErrorCode.TX_MEMPOOL_FULL, 'mempool is full; retry later');
     if (stx.tx.chainId !== this.chain.chainId) fail(ErrorCode.TX_WRONG_CHAIN, `tx is for chain "${stx.tx.chainId}", this is "${this.chain.chainId}"`);
-    if (!this.verified.has(id)) {
-      if (!this.verifier.verify(stx.tx.signer, signedTxSignBytes(bytes, stx.tx.chainId), stx.signature)) fail(ErrorCode.TX_BAD_SIGNATURE, 'signature does not verify');
-      this.markVerified(id);
+    if (!this.verified.has(id) && !this.verifier.verify(stx.tx.signer, signedTxSignBytes(bytes, stx.tx.chainId), stx.signature)) {
+      fail(ErrorCode.TX_BAD_SIGNATURE, 'signature does not verify');
     }
-    const senderAddr = txSender(stx.tx);
+    const senderAddr = this.addressOf(stx);
     const sender = toHex(senderAddr);
     const queue = this.senders.get(sender);
     // Check with the state machine, as if the sender's pending txs had already run.
@@ -125,6 +130,17 @@ export class Mempool implements KnownTxs {
     if (k > 0) q.txs = q.txs.slice(k);
     q.reserved = reserved;
     return true;
+  }
+
+  private addressOf(stx: SignedTx): Uint8Array {
+    const key = toHex(stx.tx.signer);
+    let a = this.addresses.get(key);
+    if (!a) {
+      a = txSender(stx.tx);
+      if (this.addresses.size >= ADDRESS_CACHE) this.addresses.delete(this.addresses.keys().next().value!);
+      this.addresses.set(key, a);
+    }
+    return a;
   }
 
   private markVerified(id: string): void {
