@@ -420,9 +420,9 @@ class Client implements LightClient {
     this.headWatch ??= unrefTimer(setInterval(() => void this.watchHeads(), this.opts.headWatchMs ?? 5000));
   }
 
-  private dropSubscription(src: LightSource, e: LightError, next?: LightSource): void {
+  private dropSubscription(src: LightSource, e: LightError): void {
     this.pool.report(src, attribute(e, src));
-    this.switchSubscription(src, next);
+    this.switchSubscription(src);
   }
 
   private switchSubscription(from: LightSource, to?: LightSource): void {
