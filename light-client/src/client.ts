@@ -66,6 +66,10 @@ export async function createLightClient(options: LightClientOptions): Promise<Li
 }
 
 /** Timers of the head watch must not keep a Node process alive (browsers have no `unref`). */
+/** A submitted tx not in a verified block after this long is sent to every source, and again at the interval. */
+const RESEND_AFTER_MS = 3000;
+const RESEND_EVERY_MS = 5000;
+
 function unrefTimer<T>(t: T): T {
   (t as { unref?: () => void }).unref?.();
   return t;
@@ -678,9 +682,11 @@ class Client implements LightClient {
     const deadline = this.now() + (req.timeoutMs ?? 30_000);
     let resultCode: string | null = null;
     let included = false;
+    const resend = this.resender(bytes);
     while (this.now() < deadline) {
       this.ensureUsable();
       await this.nextHead(Math.min(1000, Math.max(0, deadline - this.now())));
+      if (!included) await resend();
       if (!included) {
         for (const s of this.pool.usable()) {
           if (!s.txStatus) continue;
@@ -833,6 +839,21 @@ class Client implements LightClient {
     return decideResolution(this.contractHost(), this.governance, req, onProgress);
   }
 
+  /**
+   * For a signed tx not yet seen in a verified block: every few seconds (wall clock), sends it to
+   * every usable source. The one that took it may have dropped it — a relay that swallows txs, a
+   * node killed before it gossiped them. The same bytes cannot apply twice (a node that has them
+   * answers TX_DUPLICATE, one that committed them TX_NONCE_REPLAYED), so answers are ignored.
+   */
+  private resender(bytes: Uint8Array): () => Promise<void> {
+    let next = Date.now() + RESEND_AFTER_MS;
+    return async () => {
+      if (Date.now() < next) return;
+      next = Date.now() + RESEND_EVERY_MS;
+      await Promise.all(this.pool.usable().map((s) => s.submitTx(bytes).catch(() => undefined)));
+    };
+  }
+
   private contractHost(): ContractTxHost {
     return {
       chainId: this.chainId,
@@ -845,6 +866,7 @@ class Client implements LightClient {
       getAccount: (a, o) => this.getAccount(a, o),
       getParams: () => this.getParams(),
       submit: (b) => this.submitContractTx(b),
+      resender: (b) => this.resender(b),
       txStatus: async (h) => {
         const s = this.pool.usable().find((x) => x.txStatus);
         return s?.txStatus ? s.txStatus(h) : null;

@@ -295,6 +295,8 @@ export interface ContractTxHost {
   getParams(): Promise<VerifiedParams>;
   /** Submits; a refusal is LC_TX_REJECTED with the node's code in `details.remoteCode`. */
   submit(bytes: Uint8Array): Promise<void>;
+  /** Re-sends a submitted tx to every source while it is not in a verified block (call once per wait step). */
+  resender?(bytes: Uint8Array): () => Promise<void>;
   txStatus(hash: Uint8Array): Promise<TxStatusHint | null>;
   /** A relay's gas estimate for the tx `build` makes (only called where a relay offers one), or null. */
   simulate(build: () => Promise<Uint8Array>): Promise<{ gasUsed: bigint } | null>;
@@ -352,9 +354,11 @@ export async function sendContractTx(
   const timeoutMs = opts.timeoutMs ?? 30_000;
   const deadline = host.now() + timeoutMs;
   let hinted = false;
+  const resend = host.resender?.(bytes);
   while (host.now() < deadline) {
     host.ensureUsable();
     await host.nextHead(Math.min(1000, Math.max(0, deadline - host.now())));
+    if (!hinted) await resend?.();
     if (!hinted) {
       const st = await host.txStatus(hashBytes).catch(() => null);
       if (st?.status === 'committed') {

@@ -7,12 +7,14 @@
  *    follows it.
  * 2. The relay now followed disappears (connection refused): the subscription's error moves the
  *    client on to the next relay at once. Heads keep arriving, all verified.
+ * 3. A relay answers "accepted" to a transfer and drops it: the client re-sends the signed tx to
+ *    its other sources and the transfer is finalised.
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { addressOf, genesisHash, toHex, headerHash } from '@dipnet/protocol';
+import { addressOf, formatAddress, genesisHash, toHex, headerHash, StateKey, decodeAccount } from '@dipnet/protocol';
 import { createLightClient, type LightClient } from './index.ts';
-import { startNet, devKey, dpn, waitFor } from './testing/devnet.ts';
+import { startNet, startProxy, devKey, dpn, waitFor } from './testing/devnet.ts';
 
 const CHAIN = 'dipnet-lc-follow-failover';
 const net = await startNet({ chainId: CHAIN, validators: 4, relays: 3 });
@@ -50,4 +52,27 @@ test('a followed node that stops, then a followed relay that vanishes, are left 
   assert.equal(lc.head().hash, toHex(headerHash(net.nodes[2]!.getHeader(lc.head().height)!)));
   const health = Object.fromEntries(lc.sources().map((s) => [s.id, s.health]));
   assert.equal(health[net.relayUrls[2]!], 'ok', JSON.stringify(health));
+});
+
+test('a relay that says "accepted" and drops the tx: the client sends it to its other sources', async () => {
+  const alice = devKey('lc/failover-alice');
+  await net.commit(sale, { type: 'transfer', to: addressOf(alice.publicKey), amount: dpn(10), memo: '' }, 2);
+  const proxy = await startProxy(net.relayUrls[2]!);
+  proxy.swallowTxs = true;
+  const client = await createLightClient({
+    chainId: CHAIN, trust: { genesisHash: toHex(genesisHash(net.genesis)) }, trustingPeriodMs: 86_400_000,
+    relays: [proxy.url, net.relayUrls[2]!], store: 'memory',
+  });
+  try {
+    await client.importWallet(alice.secretKey);
+    const t0 = Date.now();
+    const r = await client.transfer({ to: formatAddress(bob), amount: dpn(1) });
+    assert.ok(proxy.paths.includes('POST /v1/txs'), 'the first submission went to the swallowing relay');
+    const raw = net.nodes[2]!.chain.store.getValue(StateKey.account(addressOf(alice.publicKey)));
+    assert.equal(decodeAccount(raw!).nonce, r.nonce + 1n, 'the transfer is on chain');
+    console.log(`# finalised ${Date.now() - t0} ms after a relay swallowed it`);
+  } finally {
+    await client.close();
+    await proxy.close();
+  }
 });

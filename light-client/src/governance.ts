@@ -250,9 +250,11 @@ export async function sendGovTx(host: ContractTxHost, body: TxBody, opts: GovTxO
   progress({ stage: 'submitted', hash });
   const timeoutMs = opts.timeoutMs ?? 30_000;
   const deadline = host.now() + timeoutMs;
+  const resend = host.resender?.(bytes);
   while (host.now() < deadline) {
     host.ensureUsable();
     await host.nextHead(Math.min(1000, Math.max(0, deadline - host.now())));
+    await resend?.();
     if (!host.following()) await host.sync().catch(() => undefined);
     const acct = await host.getAccount(wallet.address);
     if (acct.account.nonce > nonce) {

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import assert from 'node:assert/strict';
 import {
-  addressOf, dpn, signTx, encodeSignedTx, toHex, StateKey, ContractKey, decodeAccount, decodeTxReceipt, type Genesis, type KeyPair, type TxBody,
+  addressOf, dpn, signTx, encodeSignedTx, toHex, fromHex, txHash, StateKey, ContractKey, decodeAccount, decodeTxReceipt, type Genesis, type KeyPair, type TxBody,
 } from '@dipnet/protocol';
 import { DipnetNode } from '../../../bootstrap-node/src/node.ts';
 import { MemoryHub } from '../../../bootstrap-node/src/testing/memory-network.ts';
@@ -164,12 +164,20 @@ function cors(r: Response): Record<string, string> {
   return out;
 }
 
-export async function startProxy(target: string): Promise<{ url: string; tamper: Tamper | null; tamperEvent: ((data: string) => string) | null; paths: string[]; close(): Promise<void> }> {
-  const state = { tamper: null as Tamper | null, tamperEvent: null as ((data: string) => string) | null, paths: [] as string[] };
+export async function startProxy(target: string): Promise<{ url: string; tamper: Tamper | null; tamperEvent: ((data: string) => string) | null; swallowTxs: boolean; paths: string[]; close(): Promise<void> }> {
+  const state = { tamper: null as Tamper | null, tamperEvent: null as ((data: string) => string) | null, swallowTxs: false, paths: [] as string[] };
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     void (async () => {
       const path = req.url ?? '/';
       state.paths.push(`${req.method} ${path}`);
+      if (state.swallowTxs && req.method === 'POST' && path === '/v1/txs') {
+        // A relay that says "accepted" and drops the tx.
+        const chunks: Buffer[] = [];
+        for await (const c of req) chunks.push(c as Buffer);
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { tx: string };
+        res.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify({ hash: toHex(txHash(fromHex(body.tx))) }));
+        return;
+      }
       const lbHeights = lightBlockHeights(path);
       const withSets = !/[?&]validators=none(&|$)/.test(path);
       for (const h of lbHeights ?? []) {
@@ -239,6 +247,8 @@ export async function startProxy(target: string): Promise<{ url: string; tamper:
     set tamper(t) { state.tamper = t; },
     get tamperEvent() { return state.tamperEvent; },
     set tamperEvent(t) { state.tamperEvent = t; },
+    get swallowTxs() { return state.swallowTxs; },
+    set swallowTxs(v) { state.swallowTxs = v; },
     paths: state.paths,
     close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
   };
