@@ -40,17 +40,24 @@ const emit = (o: Record<string, unknown>) => console.log(`BENCH ${JSON.stringify
 const log = (s: string) => console.error(`[bench] ${s}`);
 const round = (x: number, d = 1) => Number(x.toFixed(d));
 
-/** One core's native Ed25519 verification rate, measured now. */
+/**
+ * One core's native Ed25519 verification rate, measured now: the best of five rounds, so a
+ * moment of contention on a shared machine does not lower the ceiling the ratio is taken against.
+ */
 function nativeVerifyRate(): number {
   const v = new NativeVerifier();
   const k = keyPairFromSecret(sha256(utf8('bench')));
   const stx = signTx({ chainId: 'bench', signer: k.publicKey, nonce: 0n, fee: 1n, body: { type: 'transfer', to: new Uint8Array(20), amount: 1n, memo: '' } }, k.secretKey);
   const msg = txSignBytes(stx.tx);
   for (let i = 0; i < 2000; i++) v.verify(k.publicKey, msg, stx.signature);
-  const n = 20_000;
-  const t0 = performance.now();
-  for (let i = 0; i < n; i++) if (!v.verify(k.publicKey, msg, stx.signature)) throw new Error('verify failed');
-  return n / ((performance.now() - t0) / 1000);
+  let best = 0;
+  for (let round = 0; round < 5; round++) {
+    const n = 5000;
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) if (!v.verify(k.publicKey, msg, stx.signature)) throw new Error('verify failed');
+    best = Math.max(best, n / ((performance.now() - t0) / 1000));
+  }
+  return best;
 }
 
 const account = (i: number): KeyPair => keyPairFromSecret(sha256(utf8(`bench-sender-${i}`)));
