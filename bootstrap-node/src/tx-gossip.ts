@@ -10,8 +10,9 @@ export const TX_BATCH_MAX_TXS = 512;
 export const TX_BATCH_MAX_BYTES = 60 * 1024;
 const FLUSH_MS = 20;
 
-export const decodeTxBatch = (bytes: Uint8Array): Uint8Array[] =>
-  decodeExact(bytes, (r) => r.array(TX_BATCH_MAX_TXS, (r) => r.bytes(MAX_TX_BYTES, 'tx'), 'txs'), 'tx batch');
+/** A tx batch, strictly (at most `maxTxs`); also the binary body of the relay's `POST /v1/txs/batch`. */
+export const decodeTxBatch = (bytes: Uint8Array, maxTxs = TX_BATCH_MAX_TXS): Uint8Array[] =>
+  decodeExact(bytes, (r) => r.array(maxTxs, (r) => r.bytes(MAX_TX_BYTES, 'tx'), 'txs'), 'tx batch');
 
 export function encodeTxBatch(txs: readonly Uint8Array[]): Uint8Array {
   const w = new Writer(8 + txs.reduce((n, t) => n + t.length + 4, 0));

@@ -361,7 +361,7 @@ async function listen(s: Server, host: string, port: number): Promise<number> {
 /**
  * A page any other site could serve: the element from this server (one module script; the worker
  * comes from beside it), the demo's scene and annotations, the chain's relays, and this server as
- * the base of the products' metadata. `base` is a placeholder replaced by the served URL.
+ * the base of the products' metadata.
  */
 function embedExample(config: DemoConfig, base: string, element: string): string {
   const attr = (v: string) => v.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
@@ -445,7 +445,8 @@ async function main(): Promise<void> {
   await mkdir(DIR, { recursive: true });
   await writeFile(join(DIR, 'demo-config.json'), configBody);
 
-  const embedPage = Buffer.from(embedExample(config, `http://${args.host}:PORT/`, EMBED_FILES.element), 'utf8');
+  // The embed page names this server's URL, known once it listens (it cannot be asked for before).
+  let embedPage = Buffer.alloc(0);
   const generated = new Map<string, ServedFile>([
     ['/demo-config.json', { type: 'application/json', body: configBody }],
     ['/scene.annotations.json', { type: 'application/json', body: annotations }],
@@ -466,8 +467,7 @@ async function main(): Promise<void> {
       res.setHeader('cross-origin-resource-policy', 'cross-origin');
     }
     if (path === '/embed.html') {
-      const body = Buffer.from(embedPage.toString('utf8').replaceAll(`http://${args.host}:PORT/`, url), 'utf8');
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': body.length, 'cache-control': 'no-store' }).end(req.method === 'HEAD' ? undefined : body);
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': embedPage.length, 'cache-control': 'no-store' }).end(req.method === 'HEAD' ? undefined : embedPage);
       return;
     }
     if (path === '/pin') {
@@ -531,7 +531,8 @@ async function main(): Promise<void> {
     step(`port ${wanted} is taken; using ${port}`);
   }
   const url = `http://${args.host}:${port}/`;
-  await writeFile(join(DIR, 'embed.html'), embedPage.toString('utf8').replaceAll(`http://${args.host}:PORT/`, url));
+  embedPage = Buffer.from(embedExample(config, url, EMBED_FILES.element), 'utf8');
+  await writeFile(join(DIR, 'embed.html'), embedPage);
   const viewer = demoKey('viewer');
   out('');
   out('  ┌──────────────────────────────────────────────────────────────────────');

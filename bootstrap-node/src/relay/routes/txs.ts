@@ -1,6 +1,7 @@
 /** Transactions: submit (JSON hex or raw octet-stream) and look up status. */
 import type { FastifyPluginAsync } from 'fastify';
-import { DipnetError, ErrorCode, MAX_TX_BYTES, decodeExact, toHex } from '@dipnet/protocol';
+import { DipnetError, ErrorCode, MAX_TX_BYTES, toHex } from '@dipnet/protocol';
+import { decodeTxBatch } from '../../tx-gossip.ts';
 import type { NodeApi } from '../../node-api.ts';
 import { RelayError, RelayErrorCode } from '../errors.ts';
 import { fixedHex, parseHex, varHex, withErrors } from '../schemas.ts';
@@ -48,7 +49,7 @@ function decodeBatchBody(body: Buffer): Uint8Array[] {
   const bytes = new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
   let txs: Uint8Array[];
   try {
-    txs = decodeExact(bytes, (r) => r.array(MAX_BATCH_TXS, (r) => r.bytes(MAX_TX_BYTES, 'tx'), 'txs'), 'tx batch');
+    txs = decodeTxBatch(bytes, MAX_BATCH_TXS);
   } catch (e) {
     if (e instanceof DipnetError) throw new RelayError(RelayErrorCode.RELAY_BAD_REQUEST, `malformed binary tx batch: ${e.message.replace(/^[A-Z_]+: /, '')}`);
     throw e;
