@@ -31,7 +31,7 @@ import {
   addressOf, decodeAccount, decodeParams, dpn, encodeSignedTx, formatAddress, formatDpn, parseAddress, requiredFee, signTx, StateKey, toHex,
   EMPTY_ACCOUNT, DipnetError, ErrorCode, txHash,
 } from '@dipnet/protocol';
-import { prepareDevnet, startDevnetProcesses, type DevnetInfo, type RunningDevnet } from '../../bootstrap-node/src/cli/devnet.ts';
+import { prepareDevnet, startDevnetProcesses, type RunningDevnet } from '../../bootstrap-node/src/cli/devnet.ts';
 import { RelayClient } from '../../bootstrap-node/src/cli/relay-client.ts';
 import { devKey } from '../../bootstrap-node/src/devnet/dev-keys.ts';
 import { relaySeedChain, seedContracts, seedSimpleProducts, demoKey } from '../../bootstrap-node/src/devnet/seed-contracts.ts';
@@ -110,7 +110,7 @@ async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<
 }
 
 /** Condenses the validators' JSON logs: relays up, warnings and errors, blocks that carry txs. */
-function devnetLogger(_info: DevnetInfo): (name: string, line: string) => void {
+function devnetLogger(): (name: string, line: string) => void {
   let quietTxs = 0;
   let lastHeight = '';
   setInterval(() => {
@@ -393,7 +393,7 @@ async function main(): Promise<void> {
   // 1. The devnet.
   const info = await prepareDevnet({ dir: DEVNET_DIR, validators, chainId: args['chain-id'], reset: false });
   const resumed = existsSync(join(DEVNET_DIR, 'validator-0', 'data'));
-  net = startDevnetProcesses(info, DEVNET_DIR, devnetLogger(info));
+  net = startDevnetProcesses(info, DEVNET_DIR, devnetLogger());
   for (const c of net.children) c.once('exit', (code, sig) => {
     if (!stopping) out(`[devnet] a validator exited (${code ?? sig}); see ${DEVNET_DIR}/validator-N/node.log`);
   });

@@ -27,8 +27,8 @@ export class Writer {
   private pooled: boolean;
 
   constructor(initialCapacity = 256) {
-    const s = initialCapacity <= SCRATCH_BYTES ? scratch.pop() : undefined;
-    this.pooled = s !== undefined || initialCapacity <= SCRATCH_BYTES;
+    this.pooled = initialCapacity <= SCRATCH_BYTES;
+    const s = this.pooled ? scratch.pop() : undefined;
     if (s) {
       this.buf = s.buf;
       this.view = s.view;
