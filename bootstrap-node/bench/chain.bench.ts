@@ -34,6 +34,12 @@ import { NativeVerifier } from '../src/crypto/native-verifier.ts';
 const VALIDATORS = 4;
 const SENDERS = Number(process.env.BENCH_SENDERS ?? 200);
 const SATURATION_TXS = Number(process.env.BENCH_TXS ?? 12_000);
+/**
+ * Transfers run through the chain before the measured load, so the validators' code is compiled
+ * and their caches hold the accounts, as on a node that has been running: a cold start would
+ * charge one-off JIT compilation (~9% of the machine's CPU in the first seconds) to the throughput.
+ */
+const WARMUP_TXS = Number(process.env.BENCH_WARMUP_TXS ?? 6_000);
 const FINALITY_SECONDS = Number(process.env.BENCH_FINALITY_S ?? 20);
 
 const emit = (o: Record<string, unknown>) => console.log(`BENCH ${JSON.stringify(o)}`);
@@ -106,12 +112,24 @@ async function main(): Promise<void> {
     for (const tx of fundTxs) await clients[0]!.submitTx(tx);
     await waitCommitted(clients[0]!, [toHex(txHash(fundTxs.at(-1)!))], 60_000);
 
+    const sink = addressOf(account(999).publicKey);
+    const transfers = (first: number, count: number) => senders.map((s) => Array.from({ length: count }, (_, n) =>
+      encodeSignedTx(signTx({ chainId, signer: s.publicKey, nonce: BigInt(first + n), fee: dpn(1), body: { type: 'transfer', to: sink, amount: 1000n + BigInt(first + n), memo: '' } }, s.secretKey))));
+    const lastOf = (signed: Uint8Array[][]) => signed.map((txs) => toHex(txHash(txs.at(-1)!)));
+
+    // --- warm-up ------------------------------------------------------------------------------
+    const warm = Math.ceil(WARMUP_TXS / SENDERS);
+    if (warm > 0) {
+      const warmup = transfers(0, warm);
+      log(`warm-up: ${warm * SENDERS} transfers`);
+      await submitAll(clients, warmup);
+      await waitCommitted(clients[0]!, lastOf(warmup), 600_000);
+    }
+
     // --- saturation -------------------------------------------------------------------------
     const per = Math.ceil(SATURATION_TXS / SENDERS);
-    const sink = addressOf(account(999).publicKey);
-    const signed = senders.map((s) => Array.from({ length: per }, (_, n) =>
-      encodeSignedTx(signTx({ chainId, signer: s.publicKey, nonce: BigInt(n), fee: dpn(1), body: { type: 'transfer', to: sink, amount: 1000n + BigInt(n), memo: '' } }, s.secretKey))));
-    const last = signed.map((txs) => toHex(txHash(txs.at(-1)!)));
+    const signed = transfers(warm, per);
+    const last = lastOf(signed);
     const h0 = BigInt((await clients[0]!.status()).height);
     log(`submitting ${per * SENDERS} transfers`);
     const cpu0 = await Promise.all(net.children.map((c) => cpuSeconds(c.pid!)));
@@ -139,7 +157,7 @@ async function main(): Promise<void> {
     const total = Math.round(target * FINALITY_SECONDS);
     const perSender = Math.ceil(total / SENDERS);
     const paced = senders.map((s) => Array.from({ length: perSender }, (_, n) =>
-      encodeSignedTx(signTx({ chainId, signer: s.publicKey, nonce: BigInt(per + n), fee: dpn(1), body: { type: 'transfer', to: sink, amount: 1n + BigInt(n), memo: '' } }, s.secretKey))));
+      encodeSignedTx(signTx({ chainId, signer: s.publicKey, nonce: BigInt(warm + per + n), fee: dpn(1), body: { type: 'transfer', to: sink, amount: 1n + BigInt(n), memo: '' } }, s.secretKey))));
     const submittedAt = new Map<string, number>();
     const finalisedAt = new Map<string, number>();
     const blockTimes: number[] = [];

@@ -12,8 +12,8 @@ import {
   type SignedTx, type Params,
 } from '@dipnet/protocol';
 import type { Chain, Candidate, KnownTxs } from './chain.ts';
-import { signedTxSignBytes } from './crypto/tx-sign-bytes.ts';
-import { applyTx, txOutflow } from './state/executor.ts';
+import { signedTxSignBytesTransient } from './crypto/tx-sign-bytes.ts';
+import { applyTx, checkTransferAdmission, txOutflow } from './state/executor.ts';
 import { getAccount, putAccount, getParams } from './state/accounts.ts';
 
 export interface SyncVerifier {
@@ -23,6 +23,8 @@ export interface SyncVerifier {
 export const MEMPOOL_MAX_TXS = 20_000;
 const VERIFIED_CACHE = 50_000;
 const ADDRESS_CACHE = 100_000;
+/** Admission checks run in a context without a proposer: no rule a tx is checked by reads it. */
+const NO_PROPOSER = new Uint8Array(20);
 
 interface Pending extends Candidate {
   readonly id: string;
@@ -81,7 +83,7 @@ export class Mempool implements KnownTxs {
     if (this.txs.has(id)) fail(ErrorCode.TX_DUPLICATE, 'tx is already in the mempool');
     if (this.txs.size >= this.maxTxs) fail(ErrorCode.TX_MEMPOOL_FULL, 'mempool is full; retry later');
     if (stx.tx.chainId !== this.chain.chainId) fail(ErrorCode.TX_WRONG_CHAIN, `tx is for chain "${stx.tx.chainId}", this is "${this.chain.chainId}"`);
-    if (!this.verified.has(id) && !this.verifier.verify(stx.tx.signer, signedTxSignBytes(bytes, stx.tx.chainId), stx.signature)) {
+    if (!this.verified.has(id) && !this.verifier.verify(stx.tx.signer, signedTxSignBytesTransient(bytes, stx.tx.chainId), stx.signature)) {
       fail(ErrorCode.TX_BAD_SIGNATURE, 'signature does not verify');
     }
     const senderAddr = this.addressOf(stx);
@@ -92,14 +94,22 @@ export class Mempool implements KnownTxs {
     const account = getAccount(view, senderAddr);
     // A committed tx's nonce is used, so only an old nonce needs the tx index (for a clearer error).
     if (stx.tx.nonce < account.nonce && this.chain.store.getTx(hash)) fail(ErrorCode.TX_NONCE_REPLAYED, 'tx was already committed');
-    if (queue && queue.txs.length > 0) {
-      putAccount(view, senderAddr, { ...account, balance: account.balance - queue.reserved, nonce: account.nonce + BigInt(queue.txs.length) });
-    }
+    const pending = queue && queue.txs.length > 0
+      ? { ...account, balance: account.balance - queue.reserved, nonce: account.nonce + BigInt(queue.txs.length) }
+      : account;
     const head = this.chain.head;
     const now = BigInt(Date.now());
-    // A contract tx is simulated strictly (it would fail → rejected here, not charged) when it is
-    // the sender's only pending tx; behind others it may depend on them, so it is only prechecked.
-    const { fee } = applyTx(view, { chainId: this.chain.chainId, height: head.height + 1n, time: now > head.time ? now : head.time + 1n, proposer: new Uint8Array(20) }, stx, bytes.length, { simulate: !queue || queue.txs.length === 0, sender: senderAddr });
+    const ctx = { chainId: this.chain.chainId, height: head.height + 1n, time: now > head.time ? now : head.time + 1n, proposer: NO_PROPOSER };
+    let fee: bigint;
+    if (stx.tx.body.type === 'transfer') {
+      // The commonest tx is checked by the same rules without running it (nothing to throw away).
+      fee = checkTransferAdmission(view, ctx, stx as Parameters<typeof checkTransferAdmission>[2], bytes.length, senderAddr, pending);
+    } else {
+      if (pending !== account) putAccount(view, senderAddr, pending);
+      // A contract tx is simulated strictly (it would fail → rejected here, not charged) when it is
+      // the sender's only pending tx; behind others it may depend on them, so it is only prechecked.
+      ({ fee } = applyTx(view, ctx, stx, bytes.length, { simulate: pending === account, sender: senderAddr }));
+    }
     const isContract = CONTRACT_TX_TYPES.has(stx.tx.body.type);
     const p: Pending = { bytes, tx: stx, hash, id, sender, senderAddress: senderAddr, cost: (isContract ? stx.tx.fee : fee) + txOutflow(stx.tx.body, view) };
     this.txs.set(id, p);

@@ -4,7 +4,15 @@ import { ErrorCode, fail } from './errors.ts';
 
 export type Bytes = Uint8Array;
 
-export const toHex = (b: Uint8Array): string => bytesToHex(b);
+/**
+ * Lowercase hex. Where Node's Buffer exists its native encoder makes one flat string; the portable
+ * loop builds a rope of two-character pieces that V8 flattens again when the string is hashed as
+ * a map key — on a validator's tx path (ids and state keys are map keys) that was ~5% of its CPU.
+ */
+export const toHex: (b: Uint8Array) => string = (() => {
+  const NodeBuffer = (globalThis as { Buffer?: { from(a: ArrayBufferLike, offset: number, length: number): { toString(encoding: 'hex'): string } } }).Buffer;
+  return NodeBuffer ? (b: Uint8Array) => NodeBuffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex') : bytesToHex;
+})();
 
 /** Strict hex decoding: even length, lowercase or uppercase hex digits only, optional exact length. */
 export function fromHex(hex: string, expectedLength?: number): Uint8Array {

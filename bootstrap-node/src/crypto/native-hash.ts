@@ -8,6 +8,7 @@ import * as crypto from 'node:crypto';
 import { setSha256Implementation, type Sha256Implementation } from '@dipnet/protocol';
 
 const ONE_SHOT_MAX = 4096;
+const joinBuffer = new Uint8Array(ONE_SHOT_MAX);
 const oneShot = (crypto as { hash?: (alg: string, data: Uint8Array, enc: 'buffer') => Buffer }).hash;
 
 const asBytes = (d: Buffer): Uint8Array => new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
@@ -25,13 +26,14 @@ export const nativeSha256: Sha256Implementation = {
     let n = 0;
     for (const p of parts) n += p.length;
     if (n > ONE_SHOT_MAX) return streamed(parts);
-    const joined = new Uint8Array(n);
+    // Joined in a reused buffer: the hash reads it synchronously, and a fresh one per call was a
+    // malloc'd backing store for most tagged hashes (tx ids, tree nodes).
     let at = 0;
     for (const p of parts) {
-      joined.set(p, at);
+      joinBuffer.set(p, at);
       at += p.length;
     }
-    return asBytes(oneShot('sha256', joined, 'buffer'));
+    return asBytes(oneShot('sha256', joinBuffer.subarray(0, n), 'buffer'));
   },
 };
 

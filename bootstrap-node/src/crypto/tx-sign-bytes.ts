@@ -20,12 +20,28 @@ function prefixFor(chainId: string): Uint8Array {
 }
 
 export function signedTxSignBytes(signedTxBytes: Uint8Array, chainId: string): Uint8Array {
+  return writeSignBytes(signedTxBytes, chainId, null);
+}
+
+let scratch = new Uint8Array(1024);
+
+/**
+ * The same bytes in a buffer reused by the next call: for a caller that consumes them at once
+ * (a synchronous verify), which saves the per-tx allocation on the admission path.
+ */
+export function signedTxSignBytesTransient(signedTxBytes: Uint8Array, chainId: string): Uint8Array {
+  return writeSignBytes(signedTxBytes, chainId, scratch);
+}
+
+function writeSignBytes(signedTxBytes: Uint8Array, chainId: string, into: Uint8Array | null): Uint8Array {
   const prefix = prefixFor(chainId);
   const n = signedTxBytes.length - SIGNATURE_LENGTH;
   if (n < 0) throw new RangeError('not a signed tx encoding');
-  const out = new Uint8Array(prefix.length + 4 + n);
+  const len = prefix.length + 4 + n;
+  if (into && into.length < len) into = scratch = new Uint8Array(Math.max(len, scratch.length * 2));
+  const out = into ? into.subarray(0, len) : new Uint8Array(len);
   out.set(prefix, 0);
-  new DataView(out.buffer).setUint32(prefix.length, n);
+  new DataView(out.buffer, out.byteOffset, len).setUint32(prefix.length, n);
   out.set(signedTxBytes.subarray(0, n), prefix.length + 4);
   return out;
 }

@@ -8,11 +8,35 @@ import {
 } from '@dipnet/protocol';
 import type { StateView } from './state-view.ts';
 
+/**
+ * Accounts by the identity of their encoding. A busy block reads the same few records again and
+ * again (a sender's account once per tx, in admission and again in execution); state values are
+ * never changed in place (a write stores new bytes), so the same bytes object decodes the same.
+ * Bounded by clearing: a miss only costs the decode it saves.
+ */
+const decodedAccounts = new Map<Uint8Array, Account>();
+const DECODED_ACCOUNTS_MAX = 8192;
+
+function rememberAccount(raw: Uint8Array, a: Account): void {
+  if (decodedAccounts.size >= DECODED_ACCOUNTS_MAX) decodedAccounts.clear();
+  decodedAccounts.set(raw, a);
+}
+
 export const getAccount = (s: StateView, addr: Uint8Array): Account => {
   const raw = s.get(StateKey.account(addr));
-  return raw ? decodeAccount(raw) : EMPTY_ACCOUNT;
+  if (!raw) return EMPTY_ACCOUNT;
+  let a = decodedAccounts.get(raw);
+  if (!a) {
+    a = decodeAccount(raw);
+    rememberAccount(raw, a);
+  }
+  return a;
 };
-export const putAccount = (s: StateView, addr: Uint8Array, a: Account): void => s.set(StateKey.account(addr), encodeAccount(a));
+export const putAccount = (s: StateView, addr: Uint8Array, a: Account): void => {
+  const raw = encodeAccount(a);
+  rememberAccount(raw, a);
+  s.set(StateKey.account(addr), raw);
+};
 
 export const getValidator = (s: StateView, addr: Uint8Array): ValidatorRecord | undefined => {
   const raw = s.get(StateKey.validator(addr));
@@ -36,7 +60,7 @@ function cachedRecord<T>(key: Uint8Array, decode: (raw: Uint8Array) => T, what: 
   return (s) => {
     const raw = s.get(key);
     if (!raw) throw new Error(`state has no ${what}: genesis was not applied`);
-    if (last && equalBytes(last.raw, raw)) return last.value;
+    if (last && (last.raw === raw || equalBytes(last.raw, raw))) return last.value;
     last = { raw, value: decode(raw) };
     return last.value;
   };

@@ -71,13 +71,7 @@ export function applyTx(state: StateView, ctx: BlockContext, stx: SignedTx, txBy
   const params = getParams(view);
   const sender = opts.sender ?? txSender(tx);
   const acct = getAccount(view, sender);
-  if (tx.nonce < acct.nonce) fail(ErrorCode.TX_NONCE_REPLAYED, `nonce ${tx.nonce} already used (next is ${acct.nonce})`, { expected: acct.nonce.toString() });
-  if (tx.nonce > acct.nonce) fail(ErrorCode.TX_NONCE_FUTURE, `nonce ${tx.nonce} is ahead of the next nonce ${acct.nonce}`, { expected: acct.nonce.toString() });
-  const fee = requiredFee(params, txBytes);
-  if (tx.fee < fee) fail(ErrorCode.TX_FEE_TOO_LOW, `fee ${tx.fee} is below the required ${fee}`, { required: fee.toString() });
-  // The signer pays what the fee schedule asks, not its declared maximum. Fee and outflow are
-  // checked against the account as read once, and leave it in one write at the end.
-  checkSpendable(acct, ctx.time, fee, 'fee');
+  const fee = checkNonceAndFee(params, ctx, stx, txBytes, acct);
   const b = tx.body;
   if (CONTRACT_TX_TYPES.has(b.type)) return applyContractTx(state, view, ctx, stx, acct, fee, opts);
   const out = txOutflow(tx.body);
@@ -86,10 +80,7 @@ export function applyTx(state: StateView, ctx: BlockContext, stx: SignedTx, txBy
 
   switch (b.type) {
     case 'transfer': {
-      if (b.amount === 0n) fail(ErrorCode.TX_INVALID, 'transfer amount must be positive');
-      if (equalBytes(b.to, sender)) fail(ErrorCode.TX_INVALID, 'transfer to self');
-      if (view.get(ContractKey.contractAccount(b.to))) fail(ErrorCode.TX_INVALID, 'cannot transfer to a contract account (a product or an order); use the contract');
-      checkSpendable(acct, ctx.time, fee + out, 'transfer');
+      checkTransfer(view, ctx, b, sender, acct, fee);
       creditAccount(view, b.to, b.amount, ctx.time);
       break;
     }
@@ -207,6 +198,41 @@ export function txOutflow(body: SignedTx['tx']['body'], state?: StateView): bigi
     }
     default: return 0n;
   }
+}
+
+/**
+ * What every tx must pass against its sender's account: the next nonce, a fee at least what the
+ * schedule asks (the signer pays that, not its declared maximum), and the DPN to pay it. Returns the fee.
+ */
+function checkNonceAndFee(params: Params, ctx: BlockContext, stx: SignedTx, txBytes: number, acct: Account): bigint {
+  const tx = stx.tx;
+  if (tx.nonce < acct.nonce) fail(ErrorCode.TX_NONCE_REPLAYED, `nonce ${tx.nonce} already used (next is ${acct.nonce})`, { expected: acct.nonce.toString() });
+  if (tx.nonce > acct.nonce) fail(ErrorCode.TX_NONCE_FUTURE, `nonce ${tx.nonce} is ahead of the next nonce ${acct.nonce}`, { expected: acct.nonce.toString() });
+  const fee = requiredFee(params, txBytes);
+  if (tx.fee < fee) fail(ErrorCode.TX_FEE_TOO_LOW, `fee ${tx.fee} is below the required ${fee}`, { required: fee.toString() });
+  checkSpendable(acct, ctx.time, fee, 'fee');
+  return fee;
+}
+
+type TransferBody = Extract<SignedTx['tx']['body'], { type: 'transfer' }>;
+
+function checkTransfer(view: StateView, ctx: BlockContext, b: TransferBody, sender: Uint8Array, acct: Account, fee: bigint): void {
+  if (b.amount === 0n) fail(ErrorCode.TX_INVALID, 'transfer amount must be positive');
+  if (equalBytes(b.to, sender)) fail(ErrorCode.TX_INVALID, 'transfer to self');
+  if (view.get(ContractKey.contractAccount(b.to))) fail(ErrorCode.TX_INVALID, 'cannot transfer to a contract account (a product or an order); use the contract');
+  checkSpendable(acct, ctx.time, fee + b.amount, 'transfer');
+}
+
+/**
+ * Mempool admission of a DPN transfer: exactly the checks `applyTx` makes, against `acct` (the
+ * sender's account as its pending txs leave it), without running it — crediting the recipient
+ * cannot make a transfer invalid, and admission throws the resulting state away. Returns the fee.
+ */
+export function checkTransferAdmission(state: StateView, ctx: BlockContext, stx: SignedTx & { tx: { body: TransferBody } }, txBytes: number, sender: Uint8Array, acct: Account): bigint {
+  if (stx.tx.chainId !== ctx.chainId) fail(ErrorCode.TX_WRONG_CHAIN, `tx is for chain "${stx.tx.chainId}"`);
+  const fee = checkNonceAndFee(getParams(state), ctx, stx, txBytes, acct);
+  checkTransfer(state, ctx, stx.tx.body, sender, acct, fee);
+  return fee;
 }
 
 function checkSpendable(a: Account, now: bigint, amount: bigint, what: string): void {
