@@ -49,6 +49,13 @@ export function taggedHash(tag: string, ...data: Uint8Array[]): Uint8Array {
   return implementation.digest([tagBytes(tag), ...data]);
 }
 
+/**
+ * The parts of `taggedHash` for hashing many values under one tag (tree nodes): `tagPrefix`
+ * once, then `digestParts([prefix, ...data])` per value.
+ */
+export const tagPrefix = (tag: string): Uint8Array => tagBytes(tag);
+export const digestParts = (parts: readonly Uint8Array[]): Uint8Array => implementation.digest(parts);
+
 /** Domain tags in one place, so no two kinds of object share one. */
 export const HashTag = {
   header: 'dipnet/header/v1',

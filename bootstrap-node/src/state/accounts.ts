@@ -1,6 +1,6 @@
 /** Typed access to state records through a StateView. */
 import {
-  StateKey, EMPTY_ACCOUNT, equalBytes, encodeAccount, decodeAccount, encodeValidatorRecord, decodeValidatorRecord,
+  StateKey, EMPTY_ACCOUNT, equalBytes, toHex, encodeAccount, decodeAccount, encodeValidatorRecord, decodeValidatorRecord,
   encodeDelegation, decodeDelegation, decodeParams, encodeParams, decodeValidatorSchedule, encodeValidatorSchedule,
   decodeRoster, encodeRoster, decodeUnbondingQueue, encodeUnbondingQueue,
   GovKey, decodeGovParams, ageSinceAfterInflow, liveTranches,
@@ -57,8 +57,9 @@ export const putShares = (s: StateView, delegator: Uint8Array, validator: Uint8A
  */
 function cachedRecord<T>(key: Uint8Array, decode: (raw: Uint8Array) => T, what: string): (s: StateView) => T {
   let last: { raw: Uint8Array; value: T } | null = null;
+  const id = toHex(key);
   return (s) => {
-    const raw = s.get(key);
+    const raw = s.getById(key, id);
     if (!raw) throw new Error(`state has no ${what}: genesis was not applied`);
     if (last && (last.raw === raw || equalBytes(last.raw, raw))) return last.value;
     last = { raw, value: decode(raw) };

@@ -25,17 +25,25 @@ export class StateView {
     return this.read(key, toHex(key));
   }
 
+  /** `get` for a caller that keeps the key's id (`toHex(key)`): a constant key is not re-encoded per read. */
+  getById(key: Uint8Array, id: string): Uint8Array | undefined {
+    return this.read(key, id);
+  }
+
   private read(key: Uint8Array, id: string): Uint8Array | undefined {
     const w = this.writes.get(id);
     return w ? w.value : this.base(key, id);
   }
+
+  /** Reads through this view: the base of its children (one function per view, not per child). */
+  private readonly reader: StateReader = (k, id) => this.read(k, id);
 
   set(key: Uint8Array, value: Uint8Array | undefined): void {
     this.writes.set(toHex(key), { key, value });
   }
 
   child(): StateView {
-    return new StateView((k, id) => this.read(k, id));
+    return new StateView(this.reader);
   }
 
   /** Moves this view's writes into `parent` (which must be the view it was made from). */
