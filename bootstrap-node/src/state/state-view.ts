@@ -35,15 +35,12 @@ export class StateView {
     return w ? w.value : this.base(key, id);
   }
 
-  /** Reads through this view: the base of its children (one function per view, not per child). */
-  private readonly reader: StateReader = (k, id) => this.read(k, id);
-
   set(key: Uint8Array, value: Uint8Array | undefined): void {
     this.writes.set(toHex(key), { key, value });
   }
 
   child(): StateView {
-    return new StateView(this.reader);
+    return new StateView((k, id) => this.read(k, id));
   }
 
   /** Moves this view's writes into `parent` (which must be the view it was made from). */
