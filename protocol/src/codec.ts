@@ -232,13 +232,16 @@ export class Reader {
   }
 
   bytes(max: number, what = 'bytes'): Uint8Array {
-    const n = this.u32(`${what} length`);
+    // The length's label is only built when the input ends inside it (this runs for every string read).
+    if (this.off + 4 > this.buf.length) this.need(4, `${what} length`);
+    const n = this.u32(what);
     if (n > max) fail(ErrorCode.DECODE_OVERSIZE, `${what}: length ${n} exceeds ${max}`);
     return this.fixed(n, what);
   }
 
   string(maxBytes: number, what = 'string'): string {
     const raw = this.bytes(maxBytes, what);
+    if (raw.length === 0) return '';
     let s: string;
     try {
       s = textDecoder.decode(raw);

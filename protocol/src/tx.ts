@@ -4,7 +4,7 @@
  * pays, and the body is a tagged union that later rules extend by adding kinds.
  */
 import { Reader, Writer, decodeExact } from './codec.ts';
-import { taggedHash, HashTag } from './hash.ts';
+import { HashTag, tagPrefix, digestParts } from './hash.ts';
 import { sign, addressOf, PUBLIC_KEY_LENGTH, SIGNATURE_LENGTH, ADDRESS_LENGTH, type SignatureVerifier } from './keys.ts';
 import { signBytes, SignDomain, CHAIN_ID_MAX } from './signing.ts';
 import { ErrorCode, fail } from './errors.ts';
@@ -260,7 +260,8 @@ export function decodeSignedTx(bytes: Uint8Array): SignedTx {
 }
 
 /** The tx id: a hash of the whole signed encoding. */
-export const txHash = (signedTxBytes: Uint8Array): Uint8Array => taggedHash(HashTag.tx, signedTxBytes);
+const TX_TAG = tagPrefix(HashTag.tx);
+export const txHash = (signedTxBytes: Uint8Array): Uint8Array => digestParts([TX_TAG, signedTxBytes]);
 
 export const txSignBytes = (tx: Tx): Uint8Array => signBytes(SignDomain.tx, tx.chainId, encodeTx(tx));
 

@@ -160,8 +160,8 @@ test('property: thousands of random orders over a random contract graph conserve
   try {
     run(seed, (s) => console.log(s));
   } catch (e) {
-    if (e instanceof Error) e.message = `[seed ${seed}] ${e.message}`;
-    throw e;
+    // A new error, so the seed is in what the reporter prints (an error's stack keeps its first message).
+    throw new Error(`[seed ${seed}] ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   }
 });
 
@@ -736,7 +736,9 @@ function run(seed: number, report: (s: string) => void): void {
 
   report(`orders: ${stats.rootsPlaced} roots, ${stats.ordersCreated} in all; ${stats.settled} settled, ${stats.refunded} refunded (causes ${[...stats.causes].map(([k, v]) => `${k || '-'}:${v}`).join(' ')})`);
   report(`txs: ${stats.txs} (${stats.txFailed} failed, ${stats.invalidAsserted} deliberately invalid), bids ${stats.bidsOk} ok / ${stats.bidsFailed} refused, timer failures ${[...stats.timerFailures].map(([k, v]) => `${k}:${v}`).join(' ') || 'none'}; ${stats.blocks} blocks (${stats.blocks - mainBlocks} drain), ${stats.fullScans} full scans, ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-  assert.ok(stats.settled > stats.ordersCreated / 5 && stats.refunded > stats.ordersCreated / 20, 'both outcomes are well represented');
+  // Coverage, not a property of the model: how many orders settle depends on the random graph
+  // (seen from under 20% to 47%), so the bar is an absolute count both paths clear by far.
+  assert.ok(stats.settled >= 500 && stats.refunded >= 500, `both outcomes are well represented (${stats.settled} settled, ${stats.refunded} refunded)`);
 }
 
 const rootOrderIdOf = (consumer: KeyPair, nonce: bigint) => rootOrderId(addressOf(consumer.publicKey), nonce);
