@@ -15,6 +15,7 @@ import type { Chain, Candidate, KnownTxs } from './chain.ts';
 import { signedTxSignBytesTransient } from './crypto/tx-sign-bytes.ts';
 import { applyTx, checkTransferAdmission, txOutflow } from './state/executor.ts';
 import { getAccount, putAccount, getParams } from './state/accounts.ts';
+import type { StateView } from './state/state-view.ts';
 
 export interface SyncVerifier {
   verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean;
@@ -52,10 +53,15 @@ export class Mempool implements KnownTxs {
    * need not check them again. (A pooled tx needs no entry: the pool itself says it was checked.)
    */
   readonly verified = new Set<string>();
-  /** Signer public key (hex) → address: one hash per signer instead of one per tx. */
-  private readonly addresses = new Map<string, Uint8Array>();
+  /** Signer public key (hex) → address and its hex: one hash per signer instead of one per tx. */
+  private readonly addresses = new Map<string, { readonly address: Uint8Array; readonly id: string }>();
 
-  constructor(private readonly chain: Chain, private readonly verifier: SyncVerifier, private readonly maxTxs = MEMPOOL_MAX_TXS) {}
+  /** Never written to: transfers are checked without running them. */
+  private readonly readView: StateView;
+
+  constructor(private readonly chain: Chain, private readonly verifier: SyncVerifier, private readonly maxTxs = MEMPOOL_MAX_TXS) {
+    this.readView = chain.committedView();
+  }
 
   get size(): number {
     return this.txs.size;
@@ -86,11 +92,12 @@ export class Mempool implements KnownTxs {
     if (!this.verified.has(id) && !this.verifier.verify(stx.tx.signer, signedTxSignBytesTransient(bytes, stx.tx.chainId), stx.signature)) {
       fail(ErrorCode.TX_BAD_SIGNATURE, 'signature does not verify');
     }
-    const senderAddr = this.addressOf(stx);
-    const sender = toHex(senderAddr);
+    const { address: senderAddr, id: sender } = this.addressOf(stx);
     const queue = this.senders.get(sender);
-    // Check with the state machine, as if the sender's pending txs had already run.
-    const view = this.chain.committedView();
+    // Check with the state machine, as if the sender's pending txs had already run. A transfer's
+    // check only reads, so it shares one view of committed state (it reads through to the latest).
+    const isTransfer = stx.tx.body.type === 'transfer';
+    const view = isTransfer ? this.readView : this.chain.committedView();
     const account = getAccount(view, senderAddr);
     // A committed tx's nonce is used, so only an old nonce needs the tx index (for a clearer error).
     if (stx.tx.nonce < account.nonce && this.chain.store.getTx(hash)) fail(ErrorCode.TX_NONCE_REPLAYED, 'tx was already committed');
@@ -101,7 +108,7 @@ export class Mempool implements KnownTxs {
     const now = BigInt(Date.now());
     const ctx = { chainId: this.chain.chainId, height: head.height + 1n, time: now > head.time ? now : head.time + 1n, proposer: NO_PROPOSER };
     let fee: bigint;
-    if (stx.tx.body.type === 'transfer') {
+    if (isTransfer) {
       // The commonest tx is checked by the same rules without running it (nothing to throw away).
       fee = checkTransferAdmission(view, ctx, stx as Parameters<typeof checkTransferAdmission>[2], bytes.length, senderAddr, pending);
     } else {
@@ -142,16 +149,18 @@ export class Mempool implements KnownTxs {
     return true;
   }
 
-  private addressOf(stx: SignedTx): Uint8Array {
+  private addressOf(stx: SignedTx): { readonly address: Uint8Array; readonly id: string } {
     const key = toHex(stx.tx.signer);
     let a = this.addresses.get(key);
     if (!a) {
-      a = txSender(stx.tx);
+      const address = txSender(stx.tx);
+      a = { address, id: toHex(address) };
       if (this.addresses.size >= ADDRESS_CACHE) this.addresses.delete(this.addresses.keys().next().value!);
       this.addresses.set(key, a);
     }
     return a;
   }
+
 
   private markVerified(id: string): void {
     this.verified.add(id);

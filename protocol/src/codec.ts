@@ -147,6 +147,13 @@ export class Writer {
   }
 }
 
+let lastString: { raw: Uint8Array; value: string } = { raw: new Uint8Array(0), value: '' };
+
+function equalRaw(a: Uint8Array, b: Uint8Array): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 const textEncoder = new TextEncoder();
 const textDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
@@ -242,6 +249,15 @@ export class Reader {
   string(maxBytes: number, what = 'string'): string {
     const raw = this.bytes(maxBytes, what);
     if (raw.length === 0) return '';
+    // Every tx carries its chain id: the last short string read is kept, so a repeat skips the
+    // UTF-8 decode and the canonical-form checks (the same bytes passed them before).
+    if (raw.length === lastString.raw.length && raw.length <= 64 && equalRaw(raw, lastString.raw)) return lastString.value;
+    const s = this.checkedText(raw, what);
+    if (raw.length <= 64) lastString = { raw, value: s };
+    return s;
+  }
+
+  private checkedText(raw: Uint8Array, what: string): string {
     let s: string;
     try {
       s = textDecoder.decode(raw);
@@ -255,7 +271,8 @@ export class Reader {
   }
 
   array<T>(max: number, each: (r: Reader) => T, what = 'array'): T[] {
-    const n = this.u32(`${what} length`);
+    if (this.off + 4 > this.buf.length) this.need(4, `${what} length`);
+    const n = this.u32(what);
     if (n > max) fail(ErrorCode.DECODE_OVERSIZE, `${what}: ${n} items exceed ${max}`);
     // Each item takes at least one byte; reject impossible counts before allocating.
     if (n > this.remaining) fail(ErrorCode.DECODE_TRUNCATED, `${what}: ${n} items cannot fit in ${this.remaining} bytes`);
@@ -265,7 +282,8 @@ export class Reader {
   }
 
   optional<T>(each: (r: Reader) => T, what = 'optional'): T | null {
-    const tag = this.u8(`${what} tag`);
+    if (this.off + 1 > this.buf.length) this.need(1, `${what} tag`);
+    const tag = this.u8(what);
     if (tag === 0) return null;
     if (tag !== 1) fail(ErrorCode.DECODE_NON_CANONICAL, `${what}: option tag ${tag} is not 0 or 1`);
     return each(this);

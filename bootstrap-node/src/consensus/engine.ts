@@ -64,7 +64,7 @@ export interface SignerState {
 export interface SignerStore {
   lastSigned(): SignerState | null;
   recordSigned(s: SignerState): void;
-  lock(): { height: bigint; round: number; block: Block } | null;
+  lockAt(height: bigint): { height: bigint; round: number; block: Block } | null;
   recordLock(l: { height: bigint; round: number; block: Block }): void;
 }
 
@@ -180,8 +180,8 @@ export class ConsensusEngine {
     this.indexByAddress = new Map(this.set.validators.map((v, i) => [toHex(addressOf(v.publicKey)), i]));
     this.myIndex = this.myAddress ? (this.indexByAddress.get(toHex(this.myAddress)) ?? -1) : -1;
     // A lock survives a restart: forgetting it could let this validator help finalise a conflicting block.
-    const lock = this.signer?.store.lock();
-    if (lock && lock.height === height) {
+    const lock = this.signer?.store.lockAt(height);
+    if (lock) {
       this.lockedRound = lock.round;
       this.lockedBlock = lock.block;
       this.validRound = lock.round;

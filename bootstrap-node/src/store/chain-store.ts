@@ -174,10 +174,11 @@ export class ChainStore implements SmtNodeReader, SignerStore {
     this.root.transactionSync(() => this.meta.putSync('sign-guard', JSON.stringify({ ...g, height: g.height.toString() })));
   }
 
-  lock(): { height: bigint; round: number; block: Block } | null {
+  /** The lock recorded at `height`, if any (a lock from an earlier height is not decoded: it is usually a whole block). */
+  lockAt(height: bigint): { height: bigint; round: number; block: Block } | null {
     const raw = this.locks.getBinary(LOCK_KEY);
-    if (!raw) return null;
-    return { height: raw.readBigUInt64BE(0), round: raw.readUInt32BE(8), block: decodeBlock(new Uint8Array(raw.subarray(12))) };
+    if (!raw || raw.readBigUInt64BE(0) !== height) return null;
+    return { height, round: raw.readUInt32BE(8), block: decodeBlock(new Uint8Array(raw.subarray(12))) };
   }
 
   recordLock(l: { height: bigint; round: number; block: Block }): void {
