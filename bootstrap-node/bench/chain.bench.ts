@@ -44,7 +44,7 @@ const SATURATION_TXS = Number(process.env.BENCH_TXS ?? 30_000);
  * and their caches hold the accounts, as on a node that has been running: a cold start would
  * charge one-off JIT compilation (~9% of the machine's CPU in the first seconds) to the throughput.
  */
-const WARMUP_TXS = Number(process.env.BENCH_WARMUP_TXS ?? 6_000);
+const WARMUP_TXS = Number(process.env.BENCH_WARMUP_TXS ?? 16_000);
 const FINALITY_SECONDS = Number(process.env.BENCH_FINALITY_S ?? 20);
 
 const emit = (o: Record<string, unknown>) => console.log(`BENCH ${JSON.stringify(o)}`);
@@ -91,8 +91,12 @@ function nativeSigner(k: KeyPair): (tx: Tx) => Uint8Array {
  * interleaved so each batch carries many senders' next txs.
  */
 async function submitAll(clients: RelayClient[], txs: Uint8Array[][]): Promise<void> {
-  await Promise.all(clients.map(async (client, r) => {
-    const mine = txs.filter((_, s) => s % clients.length === r);
+  // Two ordered streams per relay, each with its own senders: a relay always has the next batch
+  // waiting while it answers one, as it would with many independent clients.
+  const streams = clients.length * 2;
+  await Promise.all(Array.from({ length: streams }, async (_, r) => {
+    const client = clients[r % clients.length]!;
+    const mine = txs.filter((_, s) => s % streams === r);
     const flat: Uint8Array[] = [];
     for (let n = 0; n < Math.max(...mine.map((t) => t.length)); n++) for (const t of mine) if (t[n]) flat.push(t[n]!);
     for (let i = 0; i < flat.length; i += 64) {

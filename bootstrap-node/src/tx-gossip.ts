@@ -10,9 +10,12 @@ export const TX_BATCH_MAX_TXS = 512;
 export const TX_BATCH_MAX_BYTES = 60 * 1024;
 const FLUSH_MS = 20;
 
-/** A tx batch, strictly (at most `maxTxs`); also the binary body of the relay's `POST /v1/txs/batch`. */
+/**
+ * A tx batch, strictly (at most `maxTxs`); also the binary body of the relay's `POST /v1/txs/batch`.
+ * The txs are views into `bytes` (one allocation per batch, not per tx), which must not change.
+ */
 export const decodeTxBatch = (bytes: Uint8Array, maxTxs = TX_BATCH_MAX_TXS): Uint8Array[] =>
-  decodeExact(bytes, (r) => r.array(maxTxs, (r) => r.bytes(MAX_TX_BYTES, 'tx'), 'txs'), 'tx batch');
+  decodeExact(bytes, (r) => r.array(maxTxs, (r) => r.bytesView(MAX_TX_BYTES, 'tx'), 'txs'), 'tx batch');
 
 export function encodeTxBatch(txs: readonly Uint8Array[]): Uint8Array {
   const w = new Writer(8 + txs.reduce((n, t) => n + t.length + 4, 0));

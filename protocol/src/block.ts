@@ -29,7 +29,7 @@ export function writeBlock(w: Writer, b: Block): void {
 export function readBlock(r: Reader): Block {
   return {
     header: readHeader(r),
-    txs: r.array(MAX_BLOCK_TXS, (r) => r.bytes(MAX_TX_BYTES, 'tx'), 'txs'),
+    txs: r.array(MAX_BLOCK_TXS, (r) => r.bytesView(MAX_TX_BYTES, 'tx'), 'txs'),
     evidence: r.array(MAX_BLOCK_EVIDENCE, readEvidence, 'evidence'),
     lastCommit: r.optional(readCommit, 'lastCommit'),
   };

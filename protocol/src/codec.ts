@@ -246,6 +246,21 @@ export class Reader {
     return this.fixed(n, what);
   }
 
+  /**
+   * `bytes`, as a view into the input instead of a copy: for a list of records (the txs of a block
+   * or a batch) that lives as long as its input anyway, so each record is not a separate allocation.
+   * The input must not change afterwards.
+   */
+  bytesView(max: number, what = 'bytes'): Uint8Array {
+    if (this.off + 4 > this.buf.length) this.need(4, `${what} length`);
+    const n = this.u32(what);
+    if (n > max) fail(ErrorCode.DECODE_OVERSIZE, `${what}: length ${n} exceeds ${max}`);
+    this.need(n, what);
+    const out = this.buf.subarray(this.off, this.off + n);
+    this.off += n;
+    return out;
+  }
+
   string(maxBytes: number, what = 'string'): string {
     const raw = this.bytes(maxBytes, what);
     if (raw.length === 0) return '';
