@@ -20,6 +20,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { mkdtemp, rm, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { createPrivateKey, sign as cryptoSign } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { performance } from 'node:perf_hooks';
@@ -29,6 +30,7 @@ import {
 } from '@dipnet/protocol';
 import { prepareDevnet, startDevnetProcesses } from '../src/cli/devnet.ts';
 import { RelayClient } from '../src/cli/relay-client.ts';
+import { encodeTxBatch } from '../src/tx-gossip.ts';
 import { devKey } from '../src/devnet/dev-keys.ts';
 import { NativeVerifier } from '../src/crypto/native-verifier.ts';
 
@@ -90,12 +92,48 @@ function nativeSigner(k: KeyPair): (tx: Tx) => Uint8Array {
  * per request, one ordered stream per relay (a sender's nonces must arrive in sequence), senders
  * interleaved so each batch carries many senders' next txs.
  */
-async function submitAll(clients: RelayClient[], txs: Uint8Array[][]): Promise<void> {
+/** Batches a full mempool sent back (each resent after 50 ms). */
+let submitRetries = 0;
+
+type BatchResult = { hash: string } | { error: { code: string; message: string } };
+
+/**
+ * POST /v1/txs/batch over node:http with kept-alive connections: the load generator shares the
+ * machine with the validators, and fetch costs it several times the CPU per request.
+ */
+class BatchSubmitter {
+  private readonly agent = new HttpAgent({ keepAlive: true });
+  constructor(private readonly relayUrl: string) {}
+
+  submit(txs: readonly Uint8Array[]): Promise<BatchResult[]> {
+    const body = encodeTxBatch(txs);
+    return new Promise((resolve, reject) => {
+      const req = httpRequest(new URL('/v1/txs/batch', this.relayUrl), { method: 'POST', agent: this.agent, headers: { 'content-type': 'application/octet-stream', 'content-length': body.length } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          if (res.statusCode !== 200 && res.statusCode !== 202) return reject(new Error(`relay answered ${res.statusCode}: ${text.slice(0, 200)}`));
+          resolve((JSON.parse(text) as { results: BatchResult[] }).results);
+        });
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+}
+
+async function submitAll(relays: BatchSubmitter[], txs: Uint8Array[][]): Promise<void> {
   // Two ordered streams per relay, each with its own senders: a relay always has the next batch
   // waiting while it answers one, as it would with many independent clients.
-  const streams = clients.length * 2;
+  const streams = relays.length * 2;
   await Promise.all(Array.from({ length: streams }, async (_, r) => {
-    const client = clients[r % clients.length]!;
+    const relay = relays[r % relays.length]!;
     const mine = txs.filter((_, s) => s % streams === r);
     const flat: Uint8Array[] = [];
     for (let n = 0; n < Math.max(...mine.map((t) => t.length)); n++) for (const t of mine) if (t[n]) flat.push(t[n]!);
@@ -104,7 +142,7 @@ async function submitAll(clients: RelayClient[], txs: Uint8Array[][]): Promise<v
       // A full mempool is back-pressure, not a failure: resend what it refused once blocks drain
       // it (a refused tx's successors from the same sender were refused as out of order).
       for (let attempt = 0; batch.length > 0; attempt++) {
-        const results = await client.submitTxBatch(batch);
+        const results = await relay.submit(batch);
         const retry: Uint8Array[] = [];
         results.forEach((x, k) => {
           if (!('error' in x) || x.error.code === 'TX_DUPLICATE') return;
@@ -112,7 +150,10 @@ async function submitAll(clients: RelayClient[], txs: Uint8Array[][]): Promise<v
           retry.push(batch[k]!);
         });
         batch = retry;
-        if (batch.length > 0) await new Promise((res) => setTimeout(res, 50));
+        if (batch.length > 0) {
+          submitRetries++;
+          await new Promise((res) => setTimeout(res, 50));
+        }
       }
     }
   }));
@@ -129,6 +170,7 @@ async function main(): Promise<void> {
   const info = await prepareDevnet({ dir, validators: VALIDATORS, chainId: 'dipnet-bench', reset: false, ...(blockTimeMs ? { blockTimeMs } : {}) });
   const net = startDevnetProcesses(info, dir);
   const clients = info.validators.map((v) => new RelayClient(v.relayUrl));
+  const submitters = info.validators.map((v) => new BatchSubmitter(v.relayUrl));
   try {
     for (const c of clients) {
       for (let i = 0; ; i++) {
@@ -155,7 +197,7 @@ async function main(): Promise<void> {
     if (warm > 0) {
       const warmup = transfers(0, warm);
       log(`warm-up: ${warm * SENDERS} transfers`);
-      await submitAll(clients, warmup);
+      await submitAll(submitters, warmup);
       await waitCommitted(clients[0]!, lastOf(warmup), 600_000);
     }
 
@@ -173,7 +215,7 @@ async function main(): Promise<void> {
     const heightSeenAt = new Map<string, number>();
     const stopHeights = await followHeights(info.validators[0]!.relayUrl, (height, at) => { heightSeenAt.set(height, at); });
     const t0 = performance.now();
-    await submitAll(clients, signed);
+    await submitAll(submitters, signed);
     const submitted = (performance.now() - t0) / 1000;
     await waitCommitted(clients[0]!, last, 600_000);
     const heights = await Promise.all(last.map(async (h) => BigInt((await clients[0]!.txStatus(h)).height!)));
@@ -183,7 +225,7 @@ async function main(): Promise<void> {
     const endedAt = heightSeenAt.get(lastHeight);
     if (endedAt === undefined) throw new Error(`no head event seen for height ${lastHeight}`);
     const elapsed = (endedAt - t0) / 1000;
-    log(`all submitted (admitted by the relays) after ${submitted.toFixed(1)} s, all finalised after ${elapsed.toFixed(1)} s`);
+    log(`all submitted (admitted by the relays) after ${submitted.toFixed(1)} s, all finalised after ${elapsed.toFixed(1)} s; ${submitRetries} batches resent after a full mempool`);
     const tps = (per * SENDERS) / elapsed;
     const h1 = BigInt((await clients[0]!.status()).height);
     log(`${per * SENDERS} txs in ${elapsed.toFixed(1)} s over ${h1 - h0} blocks`);
@@ -253,6 +295,7 @@ async function main(): Promise<void> {
     const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
     emit({ name: 'chain.node_rss_mb', value: round(rssKb / 1024), unit: 'MB' });
   } finally {
+    for (const s of submitters) s.close();
     await net.stop();
     await rm(dir, { recursive: true, force: true });
   }
