@@ -90,8 +90,10 @@ export class Writer {
   u128(v: bigint): this {
     if (typeof v !== 'bigint' || v < 0n || v > U128_MAX) throw new RangeError(`u128 out of range: ${v}`);
     this.reserve(16);
-    this.view.setBigUint64(this.len, v >> 64n);
-    this.view.setBigUint64(this.len + 8, v & U64_MAX);
+    // Most amounts fit 64 bits: then no shifted or masked BigInt is made.
+    const small = v <= U64_MAX;
+    this.view.setBigUint64(this.len, small ? 0n : v >> 64n);
+    this.view.setBigUint64(this.len + 8, small ? v : v & U64_MAX);
     this.len += 16;
     return this;
   }
@@ -222,7 +224,7 @@ export class Reader {
     const hi = this.view.getBigUint64(this.off);
     const lo = this.view.getBigUint64(this.off + 8);
     this.off += 16;
-    return (hi << 64n) | lo;
+    return hi === 0n ? lo : (hi << 64n) | lo;
   }
 
   bool(what = 'bool'): boolean {
