@@ -5,7 +5,7 @@
  */
 import {
   ErrorCode, fail, DipnetError, toHex, headerHash, verifyCommit, equalBytes, decodeStatusResponse, encodeStatusRequest,
-  encodeBlockRequest, decodeBlockResponse, evidenceHash, addressOf, keyPairFromSecret, WireMethod, stateKeyHash,
+  encodeBlockRequest, decodeBlockResponse, evidenceHash, addressOf, keyPairFromSecret, WireMethod, stateKeyHash, MAX_BLOCK_TXS,
   type Block, type Commit, type DuplicateVoteEvidence, type Genesis, type Header, type ValidatorSet, type UpgradePlan,
 } from '@dipnet/protocol';
 import { requiredUpgrade, SOFTWARE_VERSION } from './upgrade.ts';
@@ -187,6 +187,7 @@ export class DipnetNode implements NodeApi {
       headTime: () => this.chain.head.time,
       validatorSet: (h: bigint) => this.chain.validatorSet(h),
       hasPendingWork: () => this.mempool.size > 0 || this.evidence.size > 0,
+      hasFullBlockPending: () => this.mempool.size >= MAX_BLOCK_TXS,
       nextScheduledTime: () => governanceDueAt(this.chain.committedView(), this.chain.head.time),
       buildBlock: async (time: bigint, proposer: Uint8Array): Promise<Block> => {
         const lastCommit = this.chain.head.height === 0n ? null : this.store.getCommit(this.chain.head.height) ?? null;

@@ -42,6 +42,11 @@ export interface ConsensusApp {
   validatorSet(height: bigint): ValidatorSet;
   /** Txs or evidence wait to be included. */
   hasPendingWork(): boolean;
+  /**
+   * More is pending than one block can take: the next height starts at once instead of waiting
+   * out the block time (which is there to gather txs, and a full block needs no more).
+   */
+  hasFullBlockPending(): boolean;
   /** Chain time at which state has work scheduled (an election phase ends, a resolution's deadline), if any. */
   nextScheduledTime?(): bigint | null;
   buildBlock(time: bigint, proposer: Uint8Array): Promise<Block>;
@@ -479,7 +484,7 @@ export class ConsensusEngine {
       this.deciding = false;
     }
     if (this.stopped) return;
-    const wait = Math.max(0, this.timeouts.blockTimeMs - (Date.now() - startedAt));
+    const wait = this.app.hasFullBlockPending() ? 0 : Math.max(0, this.timeouts.blockTimeMs - (Date.now() - startedAt));
     this.enterHeight(this.app.headHeight() + 1n, wait);
   }
 

@@ -14,7 +14,9 @@
  * messages, e.g. votes, go out immediately with no heartbeat) or as IHAVE for large ones
  * (proposals carrying blocks, and all tx batches), which a peer that lacks the body answers with IWANT. The
  * originator always sends the full body to every peer, so on a full mesh nobody waits for a
- * round trip. Duplicates are dropped before validation. Garbage (bad frames, unknown topics,
+ * round trip. Duplicates are dropped before validation. Tx batches are validated one per
+ * macrotask, after whatever the network delivered meanwhile, so consensus messages never queue
+ * behind a backlog of them. Garbage (bad frames, unknown topics,
  * oversize bodies) and rejected messages are charged to the sending peer.
  */
 import { createHash } from 'node:crypto';
@@ -30,6 +32,10 @@ export type { GossipTopic, GossipVerdict };
 export const GOSSIP_TOPICS: readonly GossipTopic[] = ['consensus', 'txs'];
 const TOPIC_BYTE: Record<GossipTopic, number> = { consensus: 1, txs: 2 };
 const TOPIC_OF = new Map<number, GossipTopic>([[1, 'consensus'], [2, 'txs']]);
+
+/** Topics validated one message per macrotask, after what the network has delivered meanwhile. */
+const DEFERRED_TOPICS: ReadonlySet<GossipTopic> = new Set(['txs']);
+const MAX_DEFERRED = 1024;
 
 const KIND_MSG = 0;
 const KIND_IHAVE = 1;
@@ -110,6 +116,14 @@ export class FloodGossip {
   private readonly wanted = new Map<string, number>();
   private topologyId: string | null = null;
   private stopped = false;
+  /**
+   * Messages of deferred topics (txs) waiting to be validated, one per macrotask: a backlog of
+   * tx batches must not hold back the consensus messages that arrive behind them (votes and
+   * proposals are handled as they arrive; under load a round could otherwise time out).
+   */
+  private readonly deferred: { from: string; topic: GossipTopic; tb: number; data: Uint8Array; key: string }[] = [];
+  private deferredAt = 0;
+  private draining = false;
 
   constructor(private readonly init: FloodGossipInit) {}
 
@@ -340,6 +354,36 @@ export class FloodGossip {
     const key = hex(messageId(tb, data));
     if (!this.markSeen(key)) return;
     this.wanted.delete(key);
+    // A very long backlog is validated at once instead: reading then waits for it (back-pressure).
+    if (DEFERRED_TOPICS.has(topic) && this.deferred.length - this.deferredAt < MAX_DEFERRED) {
+      this.deferred.push({ from, topic, tb, data, key });
+      if (!this.draining) {
+        this.draining = true;
+        setImmediate(this.drainDeferred);
+      }
+      return;
+    }
+    this.deliver(from, topic, tb, data, key);
+  }
+
+  private readonly drainDeferred = (): void => {
+    const m = this.deferred[this.deferredAt++];
+    if (m && !this.stopped) this.deliver(m.from, m.topic, m.tb, m.data, m.key);
+    if (this.deferredAt < this.deferred.length && !this.stopped) {
+      if (this.deferredAt >= 256) {
+        this.deferred.splice(0, this.deferredAt);
+        this.deferredAt = 0;
+      }
+      setImmediate(this.drainDeferred);
+      return;
+    }
+    this.deferred.length = 0;
+    this.deferredAt = 0;
+    this.draining = false;
+  };
+
+  /** Validates a new message, charges its sender if it is rejected, forwards it if accepted. */
+  private deliver(from: string, topic: GossipTopic, tb: number, data: Uint8Array, key: string): void {
     let verdict: GossipVerdict;
     try {
       verdict = this.init.validate(topic, from, data);
