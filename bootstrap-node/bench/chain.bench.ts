@@ -328,12 +328,16 @@ async function machineTicks(): Promise<{ idle: number; total: number }> {
   return { idle: f[3]! + f[4]!, total: f.reduce((a, b) => a + b, 0) };
 }
 
+/**
+ * Polls until every tx is committed. Unhurried: the saturation run's end is taken from the head
+ * event of the last block, and a busy poll would take CPU from the validators it measures.
+ */
 async function waitCommitted(client: RelayClient, hashes: string[], timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (const h of hashes) {
     while ((await client.txStatus(h)).status !== 'committed') {
       if (Date.now() > deadline) throw new Error(`tx ${h} not committed in time`);
-      await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 250));
     }
   }
 }

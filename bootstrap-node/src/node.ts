@@ -9,6 +9,7 @@ import {
   type Block, type Commit, type DuplicateVoteEvidence, type Genesis, type Header, type ValidatorSet, type UpgradePlan,
 } from '@dipnet/protocol';
 import { requiredUpgrade, SOFTWARE_VERSION } from './upgrade.ts';
+import { nativeSigner } from './crypto/native-signer.ts';
 import { governanceDueAt } from './governance/execute.ts';
 import { ChainStore } from './store/chain-store.ts';
 import { Chain } from './chain.ts';
@@ -100,7 +101,7 @@ export class DipnetNode implements NodeApi {
         node.consensusApp(),
         (m, repeat) => node.net.publish('consensus', encodeConsensusMessage(m), repeat),
         (k, m, s) => node.verifier.verify(k, m, s),
-        { ...node.validatorKey, store },
+        { ...node.validatorKey, store, sign: nativeSigner(node.validatorKey.secretKey) },
         { ...DEFAULT_TIMEOUTS, ...opts.timeouts },
         node.log,
       );

@@ -7,12 +7,20 @@
  * The rule numbers in comments are the line numbers of Algorithm 1.
  */
 import {
-  addressOf, proposerIndex, totalPower, headerHash, toHex, NIL_HASH, VoteType, signVote, voteSignBytes,
+  addressOf, proposerIndex, totalPower, headerHash, toHex, NIL_HASH, VoteType, voteSignBytes,
   proposalSignBytes, sign, equalBytes,
   type Block, type Commit, type DuplicateVoteEvidence, type SignedVote, type ValidatorSet,
 } from '@dipnet/protocol';
 import { VoteSet } from './vote-set.ts';
 import type { ConsensusMessage, ProposalMessage } from './messages.ts';
+
+/** This validator's keys and its double-sign guard; `sign` (optional) is a faster signer of the same key. */
+export interface ConsensusSigner {
+  readonly secretKey: Uint8Array;
+  readonly publicKey: Uint8Array;
+  readonly store: SignerStore;
+  readonly sign?: (message: Uint8Array) => Uint8Array;
+}
 
 export interface ConsensusTimeouts {
   readonly proposeMs: number;
@@ -131,12 +139,16 @@ export class ConsensusEngine {
     private readonly app: ConsensusApp,
     private readonly broadcast: (m: ConsensusMessage, repeat: boolean) => void,
     private readonly verify: (publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array) => boolean,
-    private readonly signer: { secretKey: Uint8Array; publicKey: Uint8Array; store: SignerStore } | null,
+    private readonly signer: ConsensusSigner | null,
     private readonly timeouts: ConsensusTimeouts = DEFAULT_TIMEOUTS,
     private readonly log: ConsensusLogger = { info() {}, warn() {} },
   ) {
     this.myAddress = signer ? addressOf(signer.publicKey) : null;
+    const secretKey = signer?.secretKey;
+    this.signBytes = signer?.sign ?? ((m) => sign(secretKey!, m));
   }
+
+  private readonly signBytes: (message: Uint8Array) => Uint8Array;
 
   start(): void {
     this.stopped = false;
@@ -255,7 +267,7 @@ export class ConsensusEngine {
     const hash = headerHash(block.header);
     const body = { height, round, polRound: this.validRound, blockHash: hash };
     if (!this.guard(height, round, Step.propose, hash)) return;
-    const msg: ProposalMessage = { kind: 'proposal', height, round, polRound: this.validRound, block, signature: sign(this.signer!.secretKey, proposalSignBytes(this.app.chainId, body)) };
+    const msg: ProposalMessage = { kind: 'proposal', height, round, polRound: this.validRound, block, signature: this.signBytes(proposalSignBytes(this.app.chainId, body)) };
     this.own.push(msg);
     this.broadcast(msg, false);
     this.onProposal(msg);
@@ -442,7 +454,8 @@ export class ConsensusEngine {
     if (this.myIndex < 0 || !this.signer) return;
     const step = type === VoteType.prevote ? Step.prevote : Step.precommit;
     if (!this.guard(this.height, this.round, step, blockHash)) return;
-    const sv = signVote(this.app.chainId, { type, height: this.height, round: this.round, blockHash, validator: this.myAddress! }, this.signer.secretKey);
+    const vote = { type, height: this.height, round: this.round, blockHash, validator: this.myAddress! };
+    const sv: SignedVote = { vote, signature: this.signBytes(voteSignBytes(this.app.chainId, vote)) };
     const msg: ConsensusMessage = { kind: 'vote', vote: sv };
     this.own.push(msg);
     this.lastProgressAt = Date.now();
