@@ -240,6 +240,14 @@ export class Reader {
     return out;
   }
 
+  /** `fixed`, as a view into the input (see `bytesView`); the input must not change afterwards. */
+  fixedView(n: number, what = 'bytes'): Uint8Array {
+    this.need(n, what);
+    const out = this.buf.subarray(this.off, this.off + n);
+    this.off += n;
+    return out;
+  }
+
   bytes(max: number, what = 'bytes'): Uint8Array {
     // The length's label is only built when the input ends inside it (this runs for every string read).
     if (this.off + 4 > this.buf.length) this.need(4, `${what} length`);

@@ -172,7 +172,7 @@ function readBody(r: Reader): TxBody {
   const kind = r.u16('tx kind');
   switch (kind) {
     case TxKind.transfer:
-      return { type: 'transfer', to: r.fixed(ADDRESS_LENGTH, 'to'), amount: r.u128('amount'), memo: r.string(MEMO_MAX, 'memo') };
+      return { type: 'transfer', to: r.fixedView(ADDRESS_LENGTH, 'to'), amount: r.u128('amount'), memo: r.string(MEMO_MAX, 'memo') };
     case TxKind.registerValidator:
       return { type: 'registerValidator', moniker: r.string(MONIKER_MAX, 'moniker'), selfBond: r.u128('selfBond') };
     case TxKind.bond:
@@ -234,7 +234,7 @@ export function writeTx(w: Writer, tx: Tx): void {
 export function readTx(r: Reader): Tx {
   return {
     chainId: r.string(CHAIN_ID_MAX, 'chainId'),
-    signer: r.fixed(PUBLIC_KEY_LENGTH, 'signer'),
+    signer: r.fixedView(PUBLIC_KEY_LENGTH, 'signer'),
     nonce: r.u64('nonce'),
     fee: r.u128('fee'),
     body: readBody(r),
@@ -256,7 +256,9 @@ export function encodeSignedTx(stx: SignedTx): Uint8Array {
 
 export function decodeSignedTx(bytes: Uint8Array): SignedTx {
   if (bytes.length > MAX_TX_BYTES) fail(ErrorCode.TX_OVERSIZE, `tx of ${bytes.length} bytes exceeds ${MAX_TX_BYTES}`);
-  return decodeExact(bytes, (r) => ({ tx: readTx(r), signature: r.fixed(SIGNATURE_LENGTH, 'signature') }), 'signed tx');
+  // The signer, a transfer's recipient and the signature are views into `bytes` (a decoded tx
+  // lives as long as its encoding: in the mempool, in a block), not copies.
+  return decodeExact(bytes, (r) => ({ tx: readTx(r), signature: r.fixedView(SIGNATURE_LENGTH, 'signature') }), 'signed tx');
 }
 
 /** The tx id: a hash of the whole signed encoding. */
