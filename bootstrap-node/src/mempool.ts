@@ -1,10 +1,11 @@
 /**
  * The mempool: signed txs that passed every check, waiting for a block.
  *
- * A new tx is checked by the state machine itself (`applyTx` on a throwaway view) against the
- * committed state with its sender's pending txs accounted for: the sender's next nonce and the
- * DPN its pending txs already commit. So the rules live in one place, and after a block only the
- * senders that block touched are re-examined — never the whole pool.
+ * A new tx is checked by the state machine itself against the committed state with its sender's
+ * pending txs accounted for (the sender's next nonce and the DPN its pending txs already commit):
+ * a transfer by the executor's own checks, any other tx by `applyTx` on a throwaway view. So the
+ * rules live in one place, and after a block only the senders that block touched are re-examined —
+ * never the whole pool.
  */
 import {
   CONTRACT_TX_TYPES,
@@ -160,7 +161,6 @@ export class Mempool implements KnownTxs {
     }
     return a;
   }
-
 
   private markVerified(id: string): void {
     this.verified.add(id);
