@@ -116,7 +116,10 @@ export class DipnetNode implements NodeApi {
     return this.net;
   }
 
+  private stopping = false;
+
   async stop(): Promise<void> {
+    this.stopping = true;
     if (this.syncTimer) clearInterval(this.syncTimer);
     this.txBatcher.flush();
     this.consensus?.stop();
@@ -131,7 +134,8 @@ export class DipnetNode implements NodeApi {
 
   private handlers(): NetworkHandlers {
     return {
-      onGossip: (topic, from, data) => (topic === 'txs' ? this.onGossipTx(data) : this.onGossipConsensus(from, data)),
+      // A message that was already on its way when the node began to stop is dropped: the store it would read is closing.
+      onGossip: (topic, from, data) => (this.stopping ? 'ignore' : topic === 'txs' ? this.onGossipTx(data) : this.onGossipConsensus(from, data)),
       onRequest: createChainRequestHandler(this),
       onFinalized: (listener) => this.onFinalized(listener),
     };

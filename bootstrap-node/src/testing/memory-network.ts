@@ -20,7 +20,8 @@ export class MemoryHub {
         for (const [id, h] of hub.nodes) {
           if (id === peerId) continue;
           setImmediate(() => {
-            if (!hub.down.has(id) && !hub.down.has(peerId)) h.onGossip(topic, peerId, data);
+            // Not to a node that left (stopped) since the message was sent.
+            if (hub.nodes.get(id) === h && !hub.down.has(id) && !hub.down.has(peerId)) h.onGossip(topic, peerId, data);
           });
         }
       },
