@@ -21,7 +21,6 @@ import { mkdtemp, rm, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
-import { createPrivateKey, sign as cryptoSign } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { performance } from 'node:perf_hooks';
 import {
@@ -33,6 +32,7 @@ import { RelayClient } from '../src/cli/relay-client.ts';
 import { encodeTxBatch } from '../src/tx-gossip.ts';
 import { devKey } from '../src/devnet/dev-keys.ts';
 import { NativeVerifier } from '../src/crypto/native-verifier.ts';
+import { nativeSigner } from '../src/crypto/native-signer.ts';
 
 const VALIDATORS = 4;
 const SENDERS = Number(process.env.BENCH_SENDERS ?? 200);
@@ -75,16 +75,13 @@ function nativeVerifyRate(): number {
 
 const account = (i: number): KeyPair => keyPairFromSecret(sha256(utf8(`bench-sender-${i}`)));
 
-// PKCS#8 DER prefix of an Ed25519 private key (RFC 8410): the 32-byte seed follows.
-const PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
-
 /**
  * Signs with node:crypto (Ed25519 signatures are deterministic: the same bytes as the protocol's
  * portable signer, ~20x faster), so pre-signing tens of thousands of txs takes seconds, not minutes.
  */
-function nativeSigner(k: KeyPair): (tx: Tx) => Uint8Array {
-  const key = createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, k.secretKey.subarray(0, 32)]), format: 'der', type: 'pkcs8' });
-  return (tx) => encodeSignedTx({ tx, signature: new Uint8Array(cryptoSign(null, txSignBytes(tx), key)) });
+function txSigner(k: KeyPair): (tx: Tx) => Uint8Array {
+  const sign = nativeSigner(k.secretKey);
+  return (tx) => encodeSignedTx({ tx, signature: sign(txSignBytes(tx)) });
 }
 
 /**
@@ -187,7 +184,7 @@ async function main(): Promise<void> {
     await waitCommitted(clients[0]!, [toHex(txHash(fundTxs.at(-1)!))], 60_000);
 
     const sink = addressOf(account(999).publicKey);
-    const signers = senders.map(nativeSigner);
+    const signers = senders.map(txSigner);
     const transfers = (first: number, count: number) => senders.map((s, i) => Array.from({ length: count }, (_, n) =>
       signers[i]!({ chainId, signer: s.publicKey, nonce: BigInt(first + n), fee: dpn(1), body: { type: 'transfer', to: sink, amount: 1000n + BigInt(first + n), memo: '' } })));
     const lastOf = (signed: Uint8Array[][]) => signed.map((txs) => toHex(txHash(txs.at(-1)!)));

@@ -249,11 +249,15 @@ export class Reader {
   }
 
   bytes(max: number, what = 'bytes'): Uint8Array {
-    // The length's label is only built when the input ends inside it (this runs for every string read).
+    return this.fixed(this.lengthAtMost(max, what), what);
+  }
+
+  /** A u32 length prefix, at most `max`. Its label is only built when the input ends inside it (this runs for every string read). */
+  private lengthAtMost(max: number, what: string): number {
     if (this.off + 4 > this.buf.length) this.need(4, `${what} length`);
     const n = this.u32(what);
     if (n > max) fail(ErrorCode.DECODE_OVERSIZE, `${what}: length ${n} exceeds ${max}`);
-    return this.fixed(n, what);
+    return n;
   }
 
   /**
@@ -262,13 +266,7 @@ export class Reader {
    * The input must not change afterwards.
    */
   bytesView(max: number, what = 'bytes'): Uint8Array {
-    if (this.off + 4 > this.buf.length) this.need(4, `${what} length`);
-    const n = this.u32(what);
-    if (n > max) fail(ErrorCode.DECODE_OVERSIZE, `${what}: length ${n} exceeds ${max}`);
-    this.need(n, what);
-    const out = this.buf.subarray(this.off, this.off + n);
-    this.off += n;
-    return out;
+    return this.fixedView(this.lengthAtMost(max, what), what);
   }
 
   string(maxBytes: number, what = 'string'): string {
