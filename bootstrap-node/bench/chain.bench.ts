@@ -1,8 +1,10 @@
 /**
  * Chain benchmark: a 4-validator devnet of separate processes on this machine.
  *
- *   chain.transfers_per_s   saturating load of pre-signed transfers; ref = cores × one core's
- *                           native Ed25519 verifies/s ÷ validators (each validator verifies each tx)
+ *   chain.transfers_per_s   saturating load of pre-signed transfers after a warm-up, from the first
+ *                           submission to the head event of the block holding the last; ref = cores ×
+ *                           one core's native Ed25519 verifies/s (the better of before and after the
+ *                           run) ÷ validators (each validator verifies each tx)
  *   chain.validator_cpu_us_per_tx  CPU one validator spends per tx at saturation (mean of the 4);
  *                           ref = one native verify, ratio = the share of that CPU the signature
  *                           check takes. Holds better than tx/s when the machine is shared
