@@ -8,6 +8,7 @@
  * a decoded value re-encodes to the very bytes it came from.
  */
 import { ErrorCode, fail } from './errors.ts';
+import { equalBytes } from './bytes.ts';
 
 const U64_MAX = (1n << 64n) - 1n;
 const U128_MAX = (1n << 128n) - 1n;
@@ -151,11 +152,6 @@ export class Writer {
 
 let lastString: { raw: Uint8Array; value: string } = { raw: new Uint8Array(0), value: '' };
 
-function equalRaw(a: Uint8Array, b: Uint8Array): boolean {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
 const textEncoder = new TextEncoder();
 const textDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
@@ -234,10 +230,7 @@ export class Reader {
   }
 
   fixed(n: number, what = 'bytes'): Uint8Array {
-    this.need(n, what);
-    const out = this.buf.slice(this.off, this.off + n);
-    this.off += n;
-    return out;
+    return this.fixedView(n, what).slice();
   }
 
   /** `fixed`, as a view into the input (see `bytesView`); the input must not change afterwards. */
@@ -274,7 +267,7 @@ export class Reader {
     if (raw.length === 0) return '';
     // Every tx carries its chain id: the last short string read is kept, so a repeat skips the
     // UTF-8 decode and the canonical-form checks (the same bytes passed them before).
-    if (raw.length === lastString.raw.length && raw.length <= 64 && equalRaw(raw, lastString.raw)) return lastString.value;
+    if (raw.length <= 64 && equalBytes(raw, lastString.raw)) return lastString.value;
     const s = this.checkedText(raw, what);
     if (raw.length <= 64) lastString = { raw, value: s };
     return s;

@@ -22,7 +22,7 @@
 import { createHash } from 'node:crypto';
 import type { Libp2p } from 'libp2p';
 import type { Connection, PeerId, Stream } from '@libp2p/interface';
-import { encodeFramePrefix, FrameDecoder } from '@dipnet/protocol';
+import { encodeFramePrefix, FrameDecoder, toHex } from '@dipnet/protocol';
 import { errText, toBytes } from './stream-io.ts';
 
 import type { GossipTopic, GossipVerdict } from '../network.ts';
@@ -104,7 +104,6 @@ interface OutPeer {
 const messageId = (topicByte: number, data: Uint8Array): Uint8Array =>
   createHash('sha256').update(Uint8Array.of(topicByte)).update(data).digest();
 
-const hex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
 
 export class FloodGossip {
   private readonly peers = new Map<string, OutPeer>();
@@ -166,7 +165,7 @@ export class FloodGossip {
     const max = this.init.limits.maxBytes[topic];
     if (data.length > max) throw new RangeError(`${topic} message of ${data.length} bytes exceeds ${max}`);
     const id = messageId(tb, data);
-    const key = hex(id);
+    const key = toHex(id);
     // Publishing twice is a no-op unless asked to repeat (consensus re-sends while a height is stuck).
     if (!this.markSeen(key) && !repeat) return;
     if (data.length >= this.init.limits.lazyForwardBytes) this.cacheBody(key, tb, data);
@@ -325,7 +324,7 @@ export class FloodGossip {
     if (kind === KIND_IHAVE) {
       const tb = f[1];
       if (f.length !== 2 + ID_LENGTH || tb === undefined || !TOPIC_OF.has(tb)) return this.init.fault(from, 'garbage', 'malformed IHAVE');
-      const key = hex(f.subarray(2));
+      const key = toHex(f.subarray(2));
       if (this.isSeen(key)) return;
       const now = Date.now();
       const pending = this.wanted.get(key);
@@ -338,7 +337,7 @@ export class FloodGossip {
     }
     if (kind === KIND_IWANT) {
       if (f.length !== 1 + ID_LENGTH) return this.init.fault(from, 'garbage', 'malformed IWANT');
-      const body = this.bodies.get(hex(f.subarray(1)));
+      const body = this.bodies.get(toHex(f.subarray(1)));
       const p = this.peers.get(from);
       // Each peer gets a body at most once: repeated IWANTs must not turn us into an amplifier.
       if (body && p && body.expires > Date.now() && !body.servedTo.has(from)) {
@@ -351,7 +350,7 @@ export class FloodGossip {
   }
 
   private onMessage(from: string, topic: GossipTopic, tb: number, data: Uint8Array): void {
-    const key = hex(messageId(tb, data));
+    const key = toHex(messageId(tb, data));
     if (!this.markSeen(key)) return;
     this.wanted.delete(key);
     // A very long backlog is validated at once instead: reading then waits for it (back-pressure).
