@@ -16,7 +16,8 @@
  *
  * Run: npm run bench -w bootstrap-node   (prints `BENCH {json}` lines; progress on stderr)
  * BENCH_SKIP_FINALITY=1 / BENCH_SKIP_SMT=1 run only the saturation part; DIPNET_NODE_ARGS=--cpu-prof
- * profiles the validators.
+ * profiles the validators; BENCH_TIMELINE=1 logs each block of the saturation run (time, txs);
+ * BENCH_KEEP_DIR=1 keeps the devnet's directory (validator logs) for a look afterwards.
  */
 import { availableParallelism, tmpdir } from 'node:os';
 import { mkdtemp, rm, readFile } from 'node:fs/promises';
@@ -224,6 +225,12 @@ async function main(): Promise<void> {
     const endedAt = heightSeenAt.get(lastHeight);
     if (endedAt === undefined) throw new Error(`no head event seen for height ${lastHeight}`);
     const elapsed = (endedAt - t0) / 1000;
+    if (process.env.BENCH_TIMELINE) {
+      for (const [height, at] of heightSeenAt) {
+        const block = await clients[0]!.get<{ txs: string[] }>(`/v1/blocks/${height}`);
+        log(`height ${height} final at ${((at - t0) / 1000).toFixed(2)} s with ${block.txs.length} txs`);
+      }
+    }
     log(`all submitted (admitted by the relays) after ${submitted.toFixed(1)} s, all finalised after ${elapsed.toFixed(1)} s; ${submitRetries} batches resent after a full mempool`);
     const tps = (per * SENDERS) / elapsed;
     const h1 = BigInt((await clients[0]!.status()).height);
@@ -294,7 +301,7 @@ async function main(): Promise<void> {
   } finally {
     for (const s of submitters) s.close();
     await net.stop();
-    await rm(dir, { recursive: true, force: true });
+    if (process.env.BENCH_KEEP_DIR) log(`kept ${dir}`); else await rm(dir, { recursive: true, force: true });
     // Here, so a run that skips the finality part (it returns early) still reports.
     if (saturation) reportSaturation(saturation, rateBefore, cores);
   }

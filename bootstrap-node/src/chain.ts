@@ -43,6 +43,8 @@ export interface KnownTxs {
   get(id: string): { readonly tx: SignedTx; readonly senderAddress: Uint8Array } | undefined;
   /** Block validation checked this tx's signature itself. */
   verifiedElsewhere(id: string): void;
+  /** The signer's address, from a cache of recent signers. */
+  senderAddress(stx: SignedTx): Uint8Array;
 }
 
 
@@ -251,7 +253,7 @@ export class Chain {
         if (stx.tx.chainId !== this.chainId) bad('tx for another chain');
         if (!(await this.verifier.verify(stx.tx.signer, signedTxSignBytes(bytes, stx.tx.chainId), stx.signature))) bad('tx with a bad signature');
         pool?.verifiedElsewhere(hexId);
-        sender = txSender(stx.tx);
+        sender = pool ? pool.senderAddress(stx) : txSender(stx.tx);
       }
       try {
         const outcome = applyTx(view, ctx, stx, bytes.length, { txId: id, sender });

@@ -24,6 +24,8 @@ export interface SyncVerifier {
 
 export const MEMPOOL_MAX_TXS = 20_000;
 const VERIFIED_CACHE = 50_000;
+/** Ids of recently committed txs: a late gossip copy of one is recognised without decoding it. */
+const COMMITTED_CACHE = 100_000;
 const ADDRESS_CACHE = 100_000;
 /** Admission checks run in a context without a proposer: no rule a tx is checked by reads it. */
 const NO_PROPOSER = new Uint8Array(20);
@@ -54,6 +56,8 @@ export class Mempool implements KnownTxs {
    * need not check them again. (A pooled tx needs no entry: the pool itself says it was checked.)
    */
   readonly verified = new Set<string>();
+  /** Recently committed tx ids (the tx index knows them all; this answers without a store read). */
+  private readonly committed = new Set<string>();
   /** Signer public key (hex) → address and its hex: one hash per signer instead of one per tx. */
   private readonly addresses = new Map<string, { readonly address: Uint8Array; readonly id: string }>();
 
@@ -78,16 +82,38 @@ export class Mempool implements KnownTxs {
     this.markVerified(id);
   }
 
+  senderAddress(stx: SignedTx): Uint8Array {
+    return this.addressOf(stx).address;
+  }
+
   has(hash: Uint8Array): boolean {
     return this.txs.has(toHex(hash));
   }
 
   /** Validates and adds a signed tx. Throws a DipnetError with a specific code; nothing changes then. */
   add(bytes: Uint8Array): Uint8Array {
-    const stx = decodeSignedTx(bytes);
     const hash = txHash(bytes);
     const id = toHex(hash);
     if (this.txs.has(id)) fail(ErrorCode.TX_DUPLICATE, 'tx is already in the mempool');
+    if (this.committed.has(id)) fail(ErrorCode.TX_NONCE_REPLAYED, 'tx was already committed');
+    return this.admit(bytes, hash, id);
+  }
+
+  /**
+   * For gossip: adds a tx unless it is already pooled or recently committed — the usual fate of
+   * a copy that arrives after the proposal carrying it — and says which (false = known, nothing
+   * done). Anything else is checked as by `add` and throws the same errors.
+   */
+  addIfNew(bytes: Uint8Array): boolean {
+    const hash = txHash(bytes);
+    const id = toHex(hash);
+    if (this.txs.has(id) || this.committed.has(id)) return false;
+    this.admit(bytes, hash, id);
+    return true;
+  }
+
+  private admit(bytes: Uint8Array, hash: Uint8Array, id: string): Uint8Array {
+    const stx = decodeSignedTx(bytes);
     if (this.txs.size >= this.maxTxs) fail(ErrorCode.TX_MEMPOOL_FULL, 'mempool is full; retry later');
     if (stx.tx.chainId !== this.chain.chainId) fail(ErrorCode.TX_WRONG_CHAIN, `tx is for chain "${stx.tx.chainId}", this is "${this.chain.chainId}"`);
     if (!this.verified.has(id) && !this.verifier.verify(stx.tx.signer, signedTxSignBytesTransient(bytes, stx.tx.chainId), stx.signature)) {
@@ -189,16 +215,20 @@ export class Mempool implements KnownTxs {
 
   /** After a block commits: drop its txs and re-examine only the senders it touched. */
   recheck(committed: Iterable<Uint8Array>, committedSenders: Iterable<Uint8Array> = []): void {
-    const touched = this.drop(committed);
+    const touched = this.drop(committed, true);
     for (const s of committedSenders) touched.add(toHex(s));
     this.reconcile(touched);
   }
 
-  /** Removes txs from the pool; returns their senders. */
-  private drop(hashes: Iterable<Uint8Array>): Set<string> {
+  /** Removes txs from the pool (and remembers them if they were committed); returns their senders. */
+  private drop(hashes: Iterable<Uint8Array>, committed = false): Set<string> {
     const senders = new Set<string>();
     for (const h of hashes) {
       const id = toHex(h);
+      if (committed) {
+        this.committed.add(id);
+        if (this.committed.size > COMMITTED_CACHE) this.committed.delete(this.committed.values().next().value!);
+      }
       const p = this.txs.get(id);
       if (p) {
         this.txs.delete(id);

@@ -151,8 +151,7 @@ export class DipnetNode implements NodeApi {
     let added = 0;
     for (const tx of txs) {
       try {
-        this.mempool.add(tx);
-        added++;
+        if (this.mempool.addIfNew(tx)) added++;
       } catch (e) {
         if (!(e instanceof DipnetError)) throw e;
         // Nonce and balance races are normal between honest nodes; only malformed or forged txs are the sender's fault.
