@@ -74,3 +74,21 @@ test('a tx removed from the middle of a queue takes the ones after it along', as
   await pair.finalize(await pair.propose(txs.slice(0, 1)));
   assert.deepEqual(queued(erin), [1n, 2n]);
 });
+
+test('a late copy of a committed tx is known by its id: add says replayed, addIfNew does nothing', async () => {
+  const frank = devKey('mempool/frank');
+  await fund(frank, dpn(100));
+  const tx = transfer(chainId, frank, sink, dpn(1), 0n);
+  // Committed by a proposal before this node's gossip copy arrived (it never was in this pool).
+  await pair.finalize(await pair.propose([tx]));
+  const size = pool.size;
+  assert.equal(pool.addIfNew(tx), false);
+  assert.throws(() => pool.add(tx), { code: 'TX_NONCE_REPLAYED' });
+  assert.equal(pool.size, size);
+  // A new tx is added by either; a pooled one is a duplicate to add and nothing new to addIfNew.
+  const next = transfer(chainId, frank, sink, dpn(1), 1n);
+  assert.equal(pool.addIfNew(next), true);
+  assert.equal(pool.addIfNew(next), false);
+  assert.throws(() => pool.add(next), { code: 'TX_DUPLICATE' });
+  assert.deepEqual(queued(frank), [1n]);
+});
