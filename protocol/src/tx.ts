@@ -261,6 +261,21 @@ export function decodeSignedTx(bytes: Uint8Array): SignedTx {
   return decodeExact(bytes, (r) => ({ tx: readTx(r), signature: r.fixedView(SIGNATURE_LENGTH, 'signature') }), 'signed tx');
 }
 
+const TYPE_OF_KIND = new Map<number, TxBody['type']>(Object.entries(TxKind).map(([type, kind]) => [kind, type as TxBody['type']]));
+
+/**
+ * A signed tx's type, read from its encoding without decoding the rest: for scans of committed
+ * blocks (indexes) that only care about a few types. It checks only what it reads; decode a tx
+ * before trusting anything else about it.
+ */
+export function signedTxType(bytes: Uint8Array): TxBody['type'] {
+  const r = new Reader(bytes);
+  r.bytesView(CHAIN_ID_MAX, 'chainId');
+  r.fixedView(PUBLIC_KEY_LENGTH + 8 + 16, 'signer, nonce and fee');
+  const kind = r.u16('tx kind');
+  return TYPE_OF_KIND.get(kind) ?? fail(ErrorCode.TX_UNKNOWN_TYPE, `unknown tx kind ${kind}`);
+}
+
 /** The tx id: a hash of the whole signed encoding. */
 const TX_TAG = tagPrefix(HashTag.tx);
 export const txHash = (signedTxBytes: Uint8Array): Uint8Array => digestParts([TX_TAG, signedTxBytes]);

@@ -11,7 +11,7 @@
  * Order effects never reach another root's graph, so touched graphs are all there is to walk.
  */
 import {
-  CONTRACT_TX_TYPES, ContractKey, decodeOrderRecord, decodeSignedTx, decodeTimerBucket, decodeTxReceipt, decodeU64,
+  CONTRACT_TX_TYPES, ContractKey, decodeOrderRecord, decodeSignedTx, signedTxType, decodeTimerBucket, decodeTxReceipt, decodeU64,
   committeeActionId, productId, rootOrderId, templateId, toHex, txHash, txSender,
   type Block, type OrderRecord, type TxBody,
 } from '@dipnet/protocol';
@@ -70,9 +70,10 @@ export function deriveBlock(block: Block, after: StateReader, before: StateReade
   };
 
   block.txs.forEach((bytes, index) => {
+    // Most txs are not contract txs: their type alone says so, without decoding them.
+    if (!CONTRACT_TX_TYPES.has(signedTxType(bytes))) return;
     const stx = decodeSignedTx(bytes);
     const body = stx.tx.body;
-    if (!CONTRACT_TX_TYPES.has(body.type)) return;
     const hash = txHash(bytes);
     const sender = txSender(stx.tx);
     const nonce = stx.tx.nonce;
