@@ -48,8 +48,11 @@ const SATURATION_TXS = Number(process.env.BENCH_TXS ?? 30_000);
  * Transfers run through the chain before the measured load, so the validators' code is compiled
  * and their caches hold the accounts, as on a node that has been running: a cold start would
  * charge one-off JIT compilation (~9% of the machine's CPU in the first seconds) to the throughput.
+ * Per-block code (validating, building, committing a block) runs once a second, so it is compiled
+ * late: after 16,000 transfers TurboFan still spent ~380 ms per validator inside the measured
+ * window (validateBlock alone 112 ms); after 40,000, ~210 ms (`--trace-opt`, validator-1).
  */
-const WARMUP_TXS = Number(process.env.BENCH_WARMUP_TXS ?? 16_000);
+const WARMUP_TXS = Number(process.env.BENCH_WARMUP_TXS ?? 40_000);
 const FINALITY_SECONDS = Number(process.env.BENCH_FINALITY_S ?? 20);
 
 const emit = (o: Record<string, unknown>) => console.log(`BENCH ${JSON.stringify(o)}`);
