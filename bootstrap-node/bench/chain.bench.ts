@@ -108,8 +108,7 @@ class BatchSubmitter {
   private readonly agent = new HttpAgent({ keepAlive: true });
   constructor(private readonly relayUrl: string) {}
 
-  submit(txs: readonly Uint8Array[]): Promise<BatchResult[]> {
-    const body = encodeTxBatch(txs);
+  submit(body: Uint8Array): Promise<BatchResult[]> {
     return new Promise((resolve, reject) => {
       const req = httpRequest(new URL('/v1/txs/batch', this.relayUrl), { method: 'POST', agent: this.agent, headers: { 'content-type': 'application/octet-stream', 'content-length': body.length } }, (res) => {
         const chunks: Buffer[] = [];
@@ -131,21 +130,43 @@ class BatchSubmitter {
   }
 }
 
-async function submitAll(relays: BatchSubmitter[], txs: Uint8Array[][]): Promise<void> {
-  // Two ordered streams per relay, each with its own senders: a relay always has the next batch
-  // waiting while it answers one, as it would with many independent clients.
-  const streams = relays.length * 2;
-  await Promise.all(Array.from({ length: streams }, async (_, r) => {
-    const relay = relays[r % relays.length]!;
+/** A request body ready to post, with its txs (to resend the ones a full mempool refused). */
+interface Batch {
+  readonly body: Uint8Array;
+  readonly txs: readonly Uint8Array[];
+}
+
+/**
+ * Two ordered streams per relay, each with its own senders: a relay always has the next batch
+ * waiting while it answers one, as it would with many independent clients. The request bodies
+ * are encoded here, before the clock starts: the load generator shares the machine with the
+ * validators it measures.
+ */
+function planStreams(relays: number, txs: Uint8Array[][]): Batch[][] {
+  const streams = relays * 2;
+  return Array.from({ length: streams }, (_, r) => {
     const mine = txs.filter((_, s) => s % streams === r);
     const flat: Uint8Array[] = [];
     for (let n = 0; n < Math.max(...mine.map((t) => t.length)); n++) for (const t of mine) if (t[n]) flat.push(t[n]!);
+    const batches: Batch[] = [];
     for (let i = 0; i < flat.length; i += 64) {
-      let batch = flat.slice(i, i + 64);
+      const batch = flat.slice(i, i + 64);
+      batches.push({ body: encodeTxBatch(batch), txs: batch });
+    }
+    return batches;
+  });
+}
+
+async function submitAll(relays: BatchSubmitter[], streams: Batch[][]): Promise<void> {
+  await Promise.all(streams.map(async (batches, r) => {
+    const relay = relays[r % relays.length]!;
+    for (const planned of batches) {
+      let batch = planned.txs;
+      let body = planned.body;
       // A full mempool is back-pressure, not a failure: resend what it refused once blocks drain
       // it (a refused tx's successors from the same sender were refused as out of order).
       for (let attempt = 0; batch.length > 0; attempt++) {
-        const results = await relay.submit(batch);
+        const results = await relay.submit(body);
         const retry: Uint8Array[] = [];
         results.forEach((x, k) => {
           if (!('error' in x) || x.error.code === 'TX_DUPLICATE') return;
@@ -153,6 +174,7 @@ async function submitAll(relays: BatchSubmitter[], txs: Uint8Array[][]): Promise
           retry.push(batch[k]!);
         });
         batch = retry;
+        body = encodeTxBatch(retry);
         if (batch.length > 0) {
           submitRetries++;
           await new Promise((res) => setTimeout(res, 50));
@@ -200,7 +222,7 @@ async function main(): Promise<void> {
     if (warm > 0) {
       const warmup = transfers(0, warm);
       log(`warm-up: ${warm * SENDERS} transfers`);
-      await submitAll(submitters, warmup);
+      await submitAll(submitters, planStreams(submitters.length, warmup));
       await waitCommitted(clients[0]!, lastOf(warmup), 600_000);
     }
 
@@ -208,26 +230,40 @@ async function main(): Promise<void> {
     const per = Math.ceil(SATURATION_TXS / SENDERS);
     const signed = transfers(warm, per);
     const last = lastOf(signed);
+    const plan = planStreams(submitters.length, signed);
+    const loadTxs = per * SENDERS;
     const h0 = BigInt((await clients[0]!.status()).height);
-    log(`submitting ${per * SENDERS} transfers`);
+    log(`submitting ${loadTxs} transfers`);
     const cpu0 = await Promise.all(net.children.map((c) => cpuSeconds(c.pid!)));
     const client0 = process.cpuUsage();
     const box0 = await machineTicks();
     // The run ends when the block holding the last of these txs is final: the time its head event
-    // arrived, not the time a poll of every sender's last tx got round to seeing it.
+    // arrived. Only these txs are submitted now, so that is the head that brings the count of txs
+    // finalised since h0 to the number submitted (checked against the txs' own status afterwards); nothing
+    // polls while the validators work.
     const heightSeenAt = new Map<string, number>();
-    const stopHeights = await followHeights(info.validators[0]!.relayUrl, (height, at) => { heightSeenAt.set(height, at); });
+    let finalised = 0;
+    let reachedTotal: (height: string) => void = () => {};
+    const allFinal = new Promise<string>((res) => { reachedTotal = res; });
+    const stopHeights = await followHeights(info.validators[0]!.relayUrl, (height, at, txCount) => {
+      heightSeenAt.set(height, at);
+      if (BigInt(height) <= h0) return;
+      finalised += txCount;
+      if (finalised >= loadTxs) reachedTotal(height);
+    });
     const t0 = performance.now();
-    await submitAll(submitters, signed);
+    await submitAll(submitters, plan);
     const submitted = (performance.now() - t0) / 1000;
-    await waitCommitted(clients[0]!, last, 600_000);
+    const endHeight = await Promise.race([allFinal, new Promise<never>((_, rej) => setTimeout(() => rej(new Error(`only ${finalised} of ${loadTxs} txs finalised`)), 600_000).unref())]);
+    const cpu = await Promise.all(net.children.map((c, i) => cpuSeconds(c.pid!).then((x) => x - cpu0[i]!)));
+    const client = process.cpuUsage(client0);
+    const box = await machineTicks();
+    await waitCommitted(clients[0]!, last, 60_000);
     const heights = await Promise.all(last.map(async (h) => BigInt((await clients[0]!.txStatus(h)).height!)));
     const lastHeight = heights.reduce((a, b) => (a > b ? a : b)).toString();
-    await new Promise((r) => setTimeout(r, 200));
     stopHeights();
-    const endedAt = heightSeenAt.get(lastHeight);
-    if (endedAt === undefined) throw new Error(`no head event seen for height ${lastHeight}`);
-    const elapsed = (endedAt - t0) / 1000;
+    if (lastHeight !== endHeight || finalised !== loadTxs) throw new Error(`the last tx is at height ${lastHeight}, but the count reached ${finalised} of ${loadTxs} at ${endHeight}`);
+    const elapsed = (heightSeenAt.get(endHeight)! - t0) / 1000;
     if (process.env.BENCH_TIMELINE) {
       for (const [height, at] of heightSeenAt) {
         const block = await clients[0]!.get<{ txs: string[] }>(`/v1/blocks/${height}`);
@@ -235,15 +271,12 @@ async function main(): Promise<void> {
       }
     }
     log(`all submitted (admitted by the relays) after ${submitted.toFixed(1)} s, all finalised after ${elapsed.toFixed(1)} s; ${submitRetries} batches resent after a full mempool`);
-    const tps = (per * SENDERS) / elapsed;
+    const tps = loadTxs / elapsed;
     const h1 = BigInt((await clients[0]!.status()).height);
-    log(`${per * SENDERS} txs in ${elapsed.toFixed(1)} s over ${h1 - h0} blocks`);
-    const cpu = await Promise.all(net.children.map((c, i) => cpuSeconds(c.pid!).then((x) => x - cpu0[i]!)));
-    const client = process.cpuUsage(client0);
-    const box = await machineTicks();
+    log(`${loadTxs} txs in ${elapsed.toFixed(1)} s over ${h1 - h0} blocks`);
     const busy = 1 - (box.idle - box0.idle) / (box.total - box0.total);
     log(`CPU seconds during saturation: validators ${cpu.map((x) => x.toFixed(1)).join(', ')}; this client ${((client.user + client.system) / 1e6).toFixed(1)}; machine ${Math.round(busy * 100)}% busy`);
-    saturation = { tps, cpuPerTx: (cpu.reduce((a, b) => a + b, 0) / cpu.length / (per * SENDERS)) * 1e6 };
+    saturation = { tps, cpuPerTx: (cpu.reduce((a, b) => a + b, 0) / cpu.length / loadTxs) * 1e6 };
 
     // --- finality at half load ----------------------------------------------------------------
     if (process.env.BENCH_SKIP_FINALITY) return;
@@ -359,8 +392,8 @@ function followHeads(relayUrl: string, client: RelayClient, onBlock: (txHashes: 
   });
 }
 
-/** Follows finalised heads over SSE: each height with the time its event arrived. */
-async function followHeights(relayUrl: string, onHead: (height: string, at: number) => Promise<void> | void): Promise<() => void> {
+/** Follows finalised heads over SSE: each height with the time its event arrived and its tx count. */
+async function followHeights(relayUrl: string, onHead: (height: string, at: number, txCount: number) => Promise<void> | void): Promise<() => void> {
   const ac = new AbortController();
   const res = await fetch(new URL('/v1/events/heads', relayUrl), { signal: ac.signal });
   const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
@@ -378,8 +411,8 @@ async function followHeights(relayUrl: string, onHead: (height: string, at: numb
           const data = frame.split('\n').find((l) => l.startsWith('data:'));
           if (!data) continue;
           const at = performance.now();
-          const { height } = JSON.parse(data.slice(5)) as { height: string };
-          await onHead(height, at);
+          const { height, txCount } = JSON.parse(data.slice(5)) as { height: string; txCount: number };
+          await onHead(height, at, txCount);
         }
       }
     } catch {
