@@ -92,7 +92,9 @@ class Bench {
     const candidates: Candidate[] = txs.map((bytes) => {
       const tx = decodeSignedTx(bytes);
       if (!this.verifier.verify(tx.tx.signer, txSignBytes(tx.tx), tx.signature)) throw new Error('bad signature');
-      return { bytes, tx, hash: txHash(bytes), senderAddress: txSender(tx.tx) };
+      const hash = txHash(bytes);
+      const senderAddress = txSender(tx.tx);
+      return { bytes, tx, hash, id: toHex(hash), senderAddress, senderId: toHex(senderAddress) };
     });
     let blocks = 0;
     for (let i = 0; i < candidates.length;) {

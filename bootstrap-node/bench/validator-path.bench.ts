@@ -103,14 +103,14 @@ while (committed < txs.length) {
   const t3 = cpuUs();
   const exec = validator.chain.commit(block, commit);
   const t4 = cpuUs();
-  validator.mempool.recheck(exec.txHashes, exec.senders);
+  validator.mempool.recheck(exec.txIds, exec.senderIds);
   const t5 = cpuUs();
   const n = block.txs.length;
   perBlock.validate.push((t2 - t1) / n);
   perBlock.commit.push((t4 - t3) / n);
   perBlock.recheck.push((t5 - t4) / n);
   const exec2 = proposer.chain.commit(block, commit);
-  proposer.mempool.recheck(exec2.txHashes, exec2.senders);
+  proposer.mempool.recheck(exec2.txIds, exec2.senderIds);
   pair.adoptCommit(commit);
   committed += block.txs.length;
 }

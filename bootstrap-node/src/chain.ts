@@ -24,10 +24,12 @@ export interface Execution {
   readonly stateNodes: Map<string, Uint8Array>;
   readonly stateWrites: Map<string, Uint8Array | undefined>;
   readonly txHashes: Uint8Array[];
+  /** The same ids in hex: the mempool's keys (handed on, so they are not encoded and hashed again). */
+  readonly txIds: string[];
   /** Per tx: 'OK', or the error code of a contract tx that was included but failed. */
   readonly txCodes: string[];
-  /** Addresses of the txs' signers (their nonces and balances changed). */
-  readonly senders: Uint8Array[];
+  /** Hex addresses of the txs' signers (their nonces and balances changed). */
+  readonly senderIds: string[];
   readonly nextSchedule: { current: ValidatorSet; next: ValidatorSet };
 }
 
@@ -35,20 +37,29 @@ export interface Candidate {
   readonly bytes: Uint8Array;
   readonly tx: SignedTx;
   readonly hash: Uint8Array;
+  /** `toHex(hash)`. */
+  readonly id: string;
   readonly senderAddress: Uint8Array;
+  /** `toHex(senderAddress)`. */
+  readonly senderId: string;
 }
 
 /** Txs this node already decoded and whose signatures it checked (the mempool), by hex tx id. */
 export interface KnownTxs {
-  get(id: string): { readonly tx: SignedTx; readonly senderAddress: Uint8Array } | undefined;
+  get(id: string): { readonly tx: SignedTx; readonly senderAddress: Uint8Array; readonly senderId: string } | undefined;
   /** Block validation checked this tx's signature itself. */
   verifiedElsewhere(id: string): void;
-  /** The signer's address, from a cache of recent signers. */
-  senderAddress(stx: SignedTx): Uint8Array;
+  /** The signer's address and its hex, from a cache of recent signers. */
+  signerOf(stx: SignedTx): { readonly address: Uint8Array; readonly id: string };
 }
 
 
 const VALUE_CACHE_MAX = 100_000;
+
+function signerOf(stx: SignedTx): { address: Uint8Array; id: string } {
+  const address = txSender(stx.tx);
+  return { address, id: toHex(address) };
+}
 
 /** Evidence older than this many blocks is no longer accepted. */
 export const EVIDENCE_MAX_AGE = 10_000n;
@@ -138,7 +149,8 @@ export class Chain {
     const rejected: Candidate[] = [];
     const txs: Uint8Array[] = [];
     const ids: Uint8Array[] = [];
-    const senders: Uint8Array[] = [];
+    const txIds: string[] = [];
+    const senderIds: string[] = [];
     let fees = 0n;
     let bytes = 0;
     let gas = 0;
@@ -152,7 +164,8 @@ export class Chain {
         codes.push(outcome.failure?.code ?? 'OK');
         txs.push(c.bytes);
         ids.push(c.hash);
-        senders.push(c.senderAddress);
+        txIds.push(c.id);
+        senderIds.push(c.senderId);
         bytes += c.bytes.length;
       } catch (e) {
         if (!(e instanceof DipnetError)) throw e;
@@ -193,7 +206,7 @@ export class Chain {
     };
     const block: Block = { header, txs, evidence: usable, lastCommit };
     const hash = headerHash(header);
-    this.executions.set(toHex(hash), { blockHash: hash, stateRoot: root, stateNodes: nodes, stateWrites: writes, txHashes: ids, txCodes: codes, senders, nextSchedule: schedule });
+    this.executions.set(toHex(hash), { blockHash: hash, stateRoot: root, stateNodes: nodes, stateWrites: writes, txHashes: ids, txIds, txCodes: codes, senderIds, nextSchedule: schedule });
     return { block, rejected, unusableEvidence };
   }
 
@@ -234,7 +247,8 @@ export class Chain {
     let gas = 0;
     const codes: string[] = [];
     const hashes: Uint8Array[] = [];
-    const senders: Uint8Array[] = [];
+    const txIds: string[] = [];
+    const senderIds: string[] = [];
     for (let i = 0; i < block.txs.length; i++) {
       const bytes = block.txs[i]!;
       // Only the last tx of a block may take its gas past the block limit.
@@ -245,15 +259,19 @@ export class Chain {
       const pooled = pool?.get(hexId);
       let stx: SignedTx;
       let sender: Uint8Array;
+      let senderId: string;
       if (pooled) {
         stx = pooled.tx;
         sender = pooled.senderAddress;
+        senderId = pooled.senderId;
       } else {
         stx = decodeSignedTx(bytes);
         if (stx.tx.chainId !== this.chainId) bad('tx for another chain');
         if (!(await this.verifier.verify(stx.tx.signer, signedTxSignBytes(bytes, stx.tx.chainId), stx.signature))) bad('tx with a bad signature');
         pool?.verifiedElsewhere(hexId);
-        sender = pool ? pool.senderAddress(stx) : txSender(stx.tx);
+        const signer = pool ? pool.signerOf(stx) : signerOf(stx);
+        sender = signer.address;
+        senderId = signer.id;
       }
       try {
         const outcome = applyTx(view, ctx, stx, bytes.length, { txId: id, sender });
@@ -265,7 +283,8 @@ export class Chain {
         throw e;
       }
       hashes.push(id);
-      senders.push(sender);
+      txIds.push(hexId);
+      senderIds.push(senderId);
     }
     for (const ev of block.evidence) {
       await this.checkEvidence(ev, height);
@@ -274,7 +293,7 @@ export class Chain {
     endBlock(view, ctx, fees);
     const { root, nodes, writes } = this.commitView(view);
     if (!equalBytes(root, h.stateRoot)) bad('state root does not match execution');
-    const exec: Execution = { blockHash: hash, stateRoot: root, stateNodes: nodes, stateWrites: writes, txHashes: hashes, txCodes: codes, senders, nextSchedule: getSchedule(view) };
+    const exec: Execution = { blockHash: hash, stateRoot: root, stateNodes: nodes, stateWrites: writes, txHashes: hashes, txIds, txCodes: codes, senderIds, nextSchedule: getSchedule(view) };
     this.executions.set(toHex(hash), exec);
     return exec;
   }

@@ -6,7 +6,7 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { addressOf, dpn, equalBytes, txHash, StateKey, decodeAccount, type KeyPair } from '@dipnet/protocol';
+import { addressOf, dpn, equalBytes, txHash, toHex, StateKey, decodeAccount, type KeyPair } from '@dipnet/protocol';
 import { ChainPair } from './testing/chain-pair.ts';
 import { devnetGenesis } from './devnet/genesis.ts';
 import { devKey } from './devnet/dev-keys.ts';
@@ -66,7 +66,7 @@ test('a tx removed from the middle of a queue takes the ones after it along', as
   await fund(erin, dpn(100));
   const txs = [0n, 1n, 2n, 3n].map((n) => transfer(chainId, erin, sink, dpn(1), n));
   for (const t of txs) pool.add(t);
-  pool.remove([txHash(txs[1]!)]);
+  pool.remove([toHex(txHash(txs[1]!))]);
   assert.deepEqual(queued(erin), [0n]);
   // The queue is whole again: the next block shifts it as usual.
   pool.add(txs[1]!);

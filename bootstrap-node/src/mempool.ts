@@ -31,8 +31,6 @@ const ADDRESS_CACHE = 100_000;
 const NO_PROPOSER = new Uint8Array(20);
 
 interface Pending extends Candidate {
-  readonly id: string;
-  readonly sender: string;
   /** Spendable DPN this tx commits: its fee plus what it moves out of the account. */
   readonly cost: bigint;
 }
@@ -73,7 +71,7 @@ export class Mempool implements KnownTxs {
   }
 
   /** The decoded tx and its signer's address, if it is in the pool (its signature was verified on arrival). */
-  get(id: string): { readonly tx: SignedTx; readonly senderAddress: Uint8Array } | undefined {
+  get(id: string): Candidate | undefined {
     return this.txs.get(id);
   }
 
@@ -82,8 +80,8 @@ export class Mempool implements KnownTxs {
     this.markVerified(id);
   }
 
-  senderAddress(stx: SignedTx): Uint8Array {
-    return this.addressOf(stx).address;
+  signerOf(stx: SignedTx): { readonly address: Uint8Array; readonly id: string } {
+    return this.addressOf(stx);
   }
 
   has(hash: Uint8Array): boolean {
@@ -145,7 +143,7 @@ export class Mempool implements KnownTxs {
       ({ fee } = applyTx(view, ctx, stx, bytes.length, { simulate: pending === account, sender: senderAddr }));
     }
     const isContract = CONTRACT_TX_TYPES.has(stx.tx.body.type);
-    const p: Pending = { bytes, tx: stx, hash, id, sender, senderAddress: senderAddr, cost: (isContract ? stx.tx.fee : fee) + txOutflow(stx.tx.body, view) };
+    const p: Pending = { bytes, tx: stx, hash, id, senderAddress: senderAddr, senderId: sender, cost: (isContract ? stx.tx.fee : fee) + txOutflow(stx.tx.body, view) };
     this.txs.set(id, p);
     if (queue) {
       queue.txs.push(p);
@@ -203,9 +201,9 @@ export class Mempool implements KnownTxs {
     return out;
   }
 
-  /** Drops txs (e.g. ones a block builder found invalid) and whatever of their senders' queues follows them. */
-  remove(hashes: Iterable<Uint8Array>): void {
-    const senders = this.drop(hashes);
+  /** Drops txs (by hex id; e.g. ones a block builder found invalid) and whatever of their senders' queues follows them. */
+  remove(ids: Iterable<string>): void {
+    const senders = this.drop(ids);
     for (const s of senders) {
       const q = this.senders.get(s);
       if (q) q.holed = true;
@@ -213,18 +211,17 @@ export class Mempool implements KnownTxs {
     this.reconcile(senders);
   }
 
-  /** After a block commits: drop its txs and re-examine only the senders it touched. */
-  recheck(committed: Iterable<Uint8Array>, committedSenders: Iterable<Uint8Array> = []): void {
-    const touched = this.drop(committed, true);
-    for (const s of committedSenders) touched.add(toHex(s));
+  /** After a block commits (its tx ids and signers' addresses, in hex): drop its txs and re-examine only the senders it touched. */
+  recheck(committedIds: Iterable<string>, committedSenderIds: Iterable<string> = []): void {
+    const touched = this.drop(committedIds, true);
+    for (const s of committedSenderIds) touched.add(s);
     this.reconcile(touched);
   }
 
   /** Removes txs from the pool (and remembers them if they were committed); returns their senders. */
-  private drop(hashes: Iterable<Uint8Array>, committed = false): Set<string> {
+  private drop(ids: Iterable<string>, committed = false): Set<string> {
     const senders = new Set<string>();
-    for (const h of hashes) {
-      const id = toHex(h);
+    for (const id of ids) {
       if (committed) {
         this.committed.add(id);
         if (this.committed.size > COMMITTED_CACHE) this.committed.delete(this.committed.values().next().value!);
@@ -232,7 +229,7 @@ export class Mempool implements KnownTxs {
       const p = this.txs.get(id);
       if (p) {
         this.txs.delete(id);
-        senders.add(p.sender);
+        senders.add(p.senderId);
       }
     }
     return senders;

@@ -196,7 +196,7 @@ export class DipnetNode implements NodeApi {
       buildBlock: async (time: bigint, proposer: Uint8Array): Promise<Block> => {
         const lastCommit = this.chain.head.height === 0n ? null : this.store.getCommit(this.chain.head.height) ?? null;
         const { block, rejected, unusableEvidence } = await this.chain.buildBlock(time, proposer, this.mempool.candidates(5000), [...this.evidence.values()], lastCommit);
-        this.mempool.remove(rejected.map((c) => c.hash));
+        this.mempool.remove(rejected.map((c) => c.id));
         // Evidence that can no longer be applied (already processed, too old) would otherwise look like work forever.
         for (const ev of unusableEvidence) this.evidence.delete(toHex(evidenceHash(ev)));
         return block;
@@ -221,7 +221,7 @@ export class DipnetNode implements NodeApi {
       if (this.upgradeNeeded && block.header.height >= this.upgradeNeeded.activationHeight) return;
       const exec = this.chain.commit(block, commit);
       this.checkUpgrade();
-      this.mempool.recheck(exec.txHashes, exec.senders);
+      this.mempool.recheck(exec.txIds, exec.senderIds);
       for (const ev of block.evidence) this.evidence.delete(toHex(evidenceHash(ev)));
       this.indexCommitted();
       const event: FinalizedEvent = { header: block.header, commit, txCount: block.txs.length };

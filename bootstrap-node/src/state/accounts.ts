@@ -22,8 +22,31 @@ function rememberAccount(raw: Uint8Array, a: Account): void {
   decodedAccounts.set(raw, a);
 }
 
+/**
+ * Account keys and their hex ids by address object: a sender's address is one cached object for
+ * all its txs, so its key is not rebuilt, hex-encoded and hashed as a map key for every read and
+ * write. Each hit is checked against the address bytes, so a reused buffer can never alias.
+ */
+const accountKeys = new WeakMap<Uint8Array, { readonly key: Uint8Array; readonly id: string }>();
+
+function accountKey(addr: Uint8Array): { readonly key: Uint8Array; readonly id: string } {
+  const k = accountKeys.get(addr);
+  if (k && k.key.length === addr.length + 1 && sameTail(k.key, addr)) return k;
+  const key = StateKey.account(addr);
+  const fresh = { key, id: toHex(key) };
+  accountKeys.set(addr, fresh);
+  return fresh;
+}
+
+/** key[1..] equals addr. */
+function sameTail(key: Uint8Array, addr: Uint8Array): boolean {
+  for (let i = 0; i < addr.length; i++) if (key[i + 1] !== addr[i]) return false;
+  return true;
+}
+
 export const getAccount = (s: StateView, addr: Uint8Array): Account => {
-  const raw = s.get(StateKey.account(addr));
+  const { key, id } = accountKey(addr);
+  const raw = s.getById(key, id);
   if (!raw) return EMPTY_ACCOUNT;
   let a = decodedAccounts.get(raw);
   if (!a) {
@@ -35,7 +58,8 @@ export const getAccount = (s: StateView, addr: Uint8Array): Account => {
 export const putAccount = (s: StateView, addr: Uint8Array, a: Account): void => {
   const raw = encodeAccount(a);
   rememberAccount(raw, a);
-  s.set(StateKey.account(addr), raw);
+  const { key, id } = accountKey(addr);
+  s.setById(key, id, raw);
 };
 
 export const getValidator = (s: StateView, addr: Uint8Array): ValidatorRecord | undefined => {

@@ -39,6 +39,11 @@ export class StateView {
     this.writes.set(toHex(key), { key, value });
   }
 
+  /** `set` for a caller that keeps the key's id (`toHex(key)`). */
+  setById(key: Uint8Array, id: string, value: Uint8Array | undefined): void {
+    this.writes.set(id, { key, value });
+  }
+
   child(): StateView {
     return new StateView((k, id) => this.read(k, id));
   }

@@ -50,7 +50,7 @@ export class ChainPair {
   async propose(txs?: readonly Uint8Array[], maxTxs = 5000): Promise<Block> {
     this.clock += 1000n;
     const candidates: Candidate[] = txs
-      ? txs.map((bytes) => { const tx = decodeSignedTx(bytes); return { bytes, tx, hash: txHash(bytes), senderAddress: txSender(tx.tx) }; })
+      ? txs.map((bytes) => { const tx = decodeSignedTx(bytes); const hash = txHash(bytes); const senderAddress = txSender(tx.tx); return { bytes, tx, hash, id: toHex(hash), senderAddress, senderId: toHex(senderAddress) }; })
       : this.proposer.mempool.candidates(maxTxs);
     const { block, rejected } = await this.proposer.chain.buildBlock(this.clock, this.proposerAddress, candidates, [], this.lastCommit);
     if (rejected.length) throw new Error(`${rejected.length} txs rejected by the proposer`);
@@ -85,7 +85,7 @@ export class ChainPair {
   commitOn(block: Block, commit: Commit): void {
     for (const n of [this.proposer, this.validator]) {
       const exec = n.chain.commit(block, commit);
-      n.mempool.recheck(exec.txHashes, exec.senders);
+      n.mempool.recheck(exec.txIds, exec.senderIds);
     }
     this.lastCommit = commit;
   }
