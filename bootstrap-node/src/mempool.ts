@@ -15,7 +15,7 @@ import {
 import type { Chain, Candidate, KnownTxs } from './chain.ts';
 import { signedTxSignBytesTransient } from './crypto/tx-sign-bytes.ts';
 import { applyTx, checkTransferAdmission, txOutflow } from './state/executor.ts';
-import { getAccount, putAccount, getParams } from './state/accounts.ts';
+import { getAccount, putAccount, getParams, rememberAccountKey } from './state/accounts.ts';
 import type { StateView } from './state/state-view.ts';
 
 export interface SyncVerifier {
@@ -179,6 +179,7 @@ export class Mempool implements KnownTxs {
     let a = this.addresses.get(key);
     if (!a) {
       const address = txSender(stx.tx);
+      rememberAccountKey(address);
       a = { address, id: toHex(address) };
       if (this.addresses.size >= ADDRESS_CACHE) this.addresses.delete(this.addresses.keys().next().value!);
       this.addresses.set(key, a);

@@ -23,19 +23,27 @@ function rememberAccount(raw: Uint8Array, a: Account): void {
 }
 
 /**
- * Account keys and their hex ids by address object: a sender's address is one cached object for
- * all its txs, so its key is not rebuilt, hex-encoded and hashed as a map key for every read and
- * write. Each hit is checked against the address bytes, so a reused buffer can never alias.
+ * Account keys and their hex ids for long-lived address objects (the mempool's cached signer
+ * addresses, one object for all of a sender's txs), so a sender's key is not rebuilt, hex-encoded
+ * and hashed as a map key for every read and write. Only such objects are registered (a
+ * recipient's address is a fresh view per tx: registering those would cost more than it saves),
+ * and each hit is checked against the address bytes, so a changed buffer can never alias.
  */
 const accountKeys = new WeakMap<Uint8Array, { readonly key: Uint8Array; readonly id: string }>();
 
-function accountKey(addr: Uint8Array): { readonly key: Uint8Array; readonly id: string } {
+/** Registers an address object that will be used for many txs (see `accountKeys`). */
+export function rememberAccountKey(addr: Uint8Array): void {
+  const key = StateKey.account(addr);
+  accountKeys.set(addr, { key, id: toHex(key) });
+}
+
+type AccountKey = { readonly key: Uint8Array; readonly id: string };
+
+function accountKey(addr: Uint8Array): AccountKey {
   const k = accountKeys.get(addr);
   if (k && k.key.length === addr.length + 1 && sameTail(k.key, addr)) return k;
   const key = StateKey.account(addr);
-  const fresh = { key, id: toHex(key) };
-  accountKeys.set(addr, fresh);
-  return fresh;
+  return { key, id: toHex(key) };
 }
 
 /** key[1..] equals addr. */
@@ -44,8 +52,7 @@ function sameTail(key: Uint8Array, addr: Uint8Array): boolean {
   return true;
 }
 
-export const getAccount = (s: StateView, addr: Uint8Array): Account => {
-  const { key, id } = accountKey(addr);
+function readAccount(s: StateView, { key, id }: AccountKey): Account {
   const raw = s.getById(key, id);
   if (!raw) return EMPTY_ACCOUNT;
   let a = decodedAccounts.get(raw);
@@ -54,13 +61,16 @@ export const getAccount = (s: StateView, addr: Uint8Array): Account => {
     rememberAccount(raw, a);
   }
   return a;
-};
-export const putAccount = (s: StateView, addr: Uint8Array, a: Account): void => {
+}
+
+function writeAccount(s: StateView, { key, id }: AccountKey, a: Account): void {
   const raw = encodeAccount(a);
   rememberAccount(raw, a);
-  const { key, id } = accountKey(addr);
   s.setById(key, id, raw);
-};
+}
+
+export const getAccount = (s: StateView, addr: Uint8Array): Account => readAccount(s, accountKey(addr));
+export const putAccount = (s: StateView, addr: Uint8Array, a: Account): void => writeAccount(s, accountKey(addr), a);
 
 export const getValidator = (s: StateView, addr: Uint8Array): ValidatorRecord | undefined => {
   const raw = s.get(StateKey.validator(addr));
@@ -102,8 +112,9 @@ export const getGovParams = cachedRecord(GovKey.govParams(), decodeGovParams, 'g
  */
 export function creditAccount(s: StateView, addr: Uint8Array, amount: bigint, now: bigint): void {
   if (amount === 0n) return;
-  const a = getAccount(s, addr);
-  putAccount(s, addr, { ...a, balance: a.balance + amount, ageSince: ageSinceAfterInflow(a, amount, now, getGovParams(s).coinAgeCapMs) });
+  const k = accountKey(addr);
+  const a = readAccount(s, k);
+  writeAccount(s, k, { ...a, balance: a.balance + amount, ageSince: ageSinceAfterInflow(a, amount, now, getGovParams(s).coinAgeCapMs) });
 }
 
 /**
