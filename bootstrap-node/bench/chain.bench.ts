@@ -267,7 +267,7 @@ async function main(): Promise<void> {
     if (process.env.BENCH_TIMELINE) {
       for (const [height, at] of heightSeenAt) {
         const block = await clients[0]!.get<{ txs: string[] }>(`/v1/blocks/${height}`);
-        log(`height ${height} final at ${((at - t0) / 1000).toFixed(2)} s with ${block.txs.length} txs`);
+        log(`height ${height} final at ${((at - t0) / 1000).toFixed(2)} s with ${block.txs.length} txs (wall ${((Date.now() - performance.now() + at) / 1000).toFixed(2)})`);
       }
     }
     log(`all submitted (admitted by the relays) after ${submitted.toFixed(1)} s, all finalised after ${elapsed.toFixed(1)} s; ${submitRetries} batches resent after a full mempool`);
