@@ -17,6 +17,7 @@ import { applyTx, applyEvidence, beginBlock, endBlock, type BlockContext } from 
 import { BLOCK_GAS_LIMIT } from './contracts/gas.ts';
 import { applyGenesis } from './state/genesis-state.ts';
 import { getSchedule } from './state/accounts.ts';
+import { BoundedMap } from './bounded.ts';
 
 export interface Execution {
   readonly blockHash: Uint8Array;
@@ -123,12 +124,11 @@ export class Chain {
    * Committed values stay in memory once read (the hot accounts of a busy chain), and every
    * commit refreshes the keys it wrote, so reads skip LMDB and its copies on the tx path.
    */
-  private readonly valueCache = new Map<string, Uint8Array | undefined>();
+  private readonly valueCache = new BoundedMap<string, Uint8Array | undefined>(VALUE_CACHE_MAX);
   private readonly readCommitted = (key: Uint8Array, id = toHex(key)): Uint8Array | undefined => {
     const cached = this.valueCache.get(id);
     if (cached !== undefined || this.valueCache.has(id)) return cached;
     const v = this.store.getValue(key);
-    if (this.valueCache.size >= VALUE_CACHE_MAX) this.valueCache.delete(this.valueCache.keys().next().value!);
     this.valueCache.set(id, v);
     return v;
   };

@@ -14,6 +14,7 @@ import {
 } from '@dipnet/protocol';
 import type { Chain, Candidate, KnownTxs } from './chain.ts';
 import { signedTxSignBytesTransient } from './crypto/tx-sign-bytes.ts';
+import { BoundedMap, BoundedSet } from './bounded.ts';
 import { applyTx, checkTransferAdmission, txOutflow } from './state/executor.ts';
 import { getAccount, putAccount, getParams, rememberAccountKey } from './state/accounts.ts';
 import type { StateView } from './state/state-view.ts';
@@ -58,11 +59,11 @@ export class Mempool implements KnownTxs {
    * Txs whose signatures block validation checked before their gossip copy arrived, so admission
    * need not check them again. (A pooled tx needs no entry: the pool itself says it was checked.)
    */
-  readonly verified = new Set<string>();
+  readonly verified = new BoundedSet<string>(VERIFIED_CACHE);
   /** Recently committed tx ids (the tx index knows them all; this answers without a store read). */
-  private readonly committed = new Set<string>();
+  private readonly committed = new BoundedSet<string>(COMMITTED_CACHE);
   /** Signer public key (hex) → address and its hex: one hash per signer instead of one per tx. */
-  private readonly addresses = new Map<string, { readonly address: Uint8Array; readonly id: string }>();
+  private readonly addresses = new BoundedMap<string, { readonly address: Uint8Array; readonly id: string }>(ADDRESS_CACHE);
 
   /** Never written to: transfers are checked without running them. */
   private readonly readView: StateView;
@@ -186,7 +187,6 @@ export class Mempool implements KnownTxs {
       const address = txSender(stx.tx);
       rememberAccountKey(address);
       a = { address, id: toHex(address) };
-      if (this.addresses.size >= ADDRESS_CACHE) this.addresses.delete(this.addresses.keys().next().value!);
       this.addresses.set(key, a);
     }
     return a;
@@ -194,7 +194,6 @@ export class Mempool implements KnownTxs {
 
   private markVerified(id: string): void {
     this.verified.add(id);
-    if (this.verified.size > VERIFIED_CACHE) this.verified.delete(this.verified.values().next().value!);
   }
 
   /** Candidates for the next block, in arrival order (which is nonce order per sender). */
@@ -230,7 +229,6 @@ export class Mempool implements KnownTxs {
     for (const id of ids) {
       if (committed) {
         this.committed.add(id);
-        if (this.committed.size > COMMITTED_CACHE) this.committed.delete(this.committed.values().next().value!);
       }
       const p = this.txs.get(id);
       if (p) {

@@ -4,13 +4,14 @@
  */
 import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { PUBLIC_KEY_LENGTH, SIGNATURE_LENGTH, toHex, type SignatureVerifier } from '@dipnet/protocol';
+import { BoundedMap } from '../bounded.ts';
 
 // DER SubjectPublicKeyInfo prefix for an Ed25519 key (RFC 8410).
 const SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 const MAX_CACHED_KEYS = 10_000;
 
 export class NativeVerifier implements SignatureVerifier {
-  private readonly keys = new Map<string, KeyObject>();
+  private readonly keys = new BoundedMap<string, KeyObject>(MAX_CACHED_KEYS);
 
   verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
     if (publicKey.length !== PUBLIC_KEY_LENGTH || signature.length !== SIGNATURE_LENGTH) return false;
@@ -26,7 +27,6 @@ export class NativeVerifier implements SignatureVerifier {
     let k = this.keys.get(id);
     if (!k) {
       k = createPublicKey({ key: Buffer.concat([SPKI_PREFIX, publicKey]), format: 'der', type: 'spki' });
-      if (this.keys.size >= MAX_CACHED_KEYS) this.keys.delete(this.keys.keys().next().value!);
       this.keys.set(id, k);
     }
     return k;
