@@ -207,7 +207,6 @@ export class ConsensusEngine {
     const buffered = this.future.filter((m) => msgHeight(m) === height);
     this.future = this.future.filter((m) => msgHeight(m) > height);
     this.after(delayMs, () => {
-      this.heightStartedAt = Date.now();
       // Block 1 is made at once, so clients have a signed header to verify state against from the start.
       if (height === 1n || this.app.hasPendingWork() || this.rounds.size > 0 || this.lockedBlock) this.beginRounds();
       else {
@@ -225,6 +224,10 @@ export class ConsensusEngine {
 
   private beginRounds(): void {
     if (this.step !== Step.newHeight || this.stopped) return;
+    // The block time counts from here, whatever began the rounds (our own timer, work arriving, or
+    // a peer's proposal or vote arriving first): counted from the timer alone, a height decided
+    // before that timer fired kept an older start, and blocks came faster than the block time.
+    this.heightStartedAt = Date.now();
     this.waitingForWork = false;
     this.startRound(0);
   }
