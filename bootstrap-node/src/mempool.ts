@@ -83,11 +83,7 @@ export class Mempool implements KnownTxs {
 
   /** Block validation checked this tx's signature: a later gossip copy need not be checked again. */
   verifiedElsewhere(id: string): void {
-    this.markVerified(id);
-  }
-
-  signerOf(stx: SignedTx): { readonly address: Uint8Array; readonly id: string } {
-    return this.addressOf(stx);
+    this.verified.add(id);
   }
 
   has(hash: Uint8Array): boolean {
@@ -123,8 +119,8 @@ export class Mempool implements KnownTxs {
     if (!this.verified.has(id) && !this.verifier.verify(stx.tx.signer, signedTxSignBytesTransient(bytes, stx.tx.chainId), stx.signature)) {
       fail(ErrorCode.TX_BAD_SIGNATURE, 'signature does not verify');
     }
-    const { address: senderAddr, id: sender } = this.addressOf(stx);
-    const queue = this.senders.get(sender);
+    const { address: senderAddr, id: senderId } = this.signerOf(stx);
+    const queue = this.senders.get(senderId);
     // Check with the state machine, as if the sender's pending txs had already run. A transfer's
     // check only reads, so it shares one view of committed state (it reads through to the latest).
     const isTransfer = stx.tx.body.type === 'transfer';
@@ -149,7 +145,7 @@ export class Mempool implements KnownTxs {
       ({ fee } = applyTx(view, ctx, stx, bytes.length, { simulate: pending === account, sender: senderAddr }));
     }
     const isContract = CONTRACT_TX_TYPES.has(stx.tx.body.type);
-    const p: Pending = { bytes, tx: stx, hash, id, senderAddress: senderAddr, senderId: sender, cost: (isContract ? stx.tx.fee : fee) + txOutflow(stx.tx.body, view) };
+    const p: Pending = { bytes, tx: stx, hash, id, senderAddress: senderAddr, senderId, cost: (isContract ? stx.tx.fee : fee) + txOutflow(stx.tx.body, view) };
     this.txs.set(id, p);
     if (queue) {
       queue.txs.push(p);
@@ -157,7 +153,7 @@ export class Mempool implements KnownTxs {
       // Checked against newer params than the rest of the queue: the next reconcile checks them all.
       if (getParams(view) !== queue.checkedWith) queue.holed = true;
     } else {
-      this.senders.set(sender, { address: senderAddr, txs: [p], reserved: p.cost, holed: false, checkedWith: getParams(view) });
+      this.senders.set(senderId, { address: senderAddr, txs: [p], reserved: p.cost, holed: false, checkedWith: getParams(view) });
     }
     return hash;
   }
@@ -180,7 +176,8 @@ export class Mempool implements KnownTxs {
     return true;
   }
 
-  private addressOf(stx: SignedTx): { readonly address: Uint8Array; readonly id: string } {
+  /** The signer's address and its hex, from the cache of recent signers (see `KnownTxs`). */
+  signerOf(stx: SignedTx): { readonly address: Uint8Array; readonly id: string } {
     const key = toHex(stx.tx.signer);
     let a = this.addresses.get(key);
     if (!a) {
@@ -190,10 +187,6 @@ export class Mempool implements KnownTxs {
       this.addresses.set(key, a);
     }
     return a;
-  }
-
-  private markVerified(id: string): void {
-    this.verified.add(id);
   }
 
   /** Candidates for the next block, in arrival order (which is nonce order per sender). */
