@@ -176,8 +176,8 @@ async function submitAll(relays: BatchSubmitter[], streams: Batch[][]): Promise<
           retry.push(batch[k]!);
         });
         batch = retry;
-        body = encodeTxBatch(retry);
         if (batch.length > 0) {
+          body = encodeTxBatch(batch);
           submitRetries++;
           await new Promise((res) => setTimeout(res, 50));
         }
@@ -241,8 +241,8 @@ async function main(): Promise<void> {
     const box0 = await machineTicks();
     // The run ends when the block holding the last of these txs is final: the time its head event
     // arrived. Only these txs are submitted now, so that is the head that brings the count of txs
-    // finalised since h0 to the number submitted (checked against the txs' own status afterwards); nothing
-    // polls while the validators work.
+    // finalised since h0 to the number submitted (checked against the txs' own status afterwards);
+    // nothing polls while the validators work.
     const heightSeenAt = new Map<string, number>();
     let finalised = 0;
     let reachedTotal: (height: string) => void = () => {};
@@ -274,8 +274,7 @@ async function main(): Promise<void> {
     }
     log(`all submitted (admitted by the relays) after ${submitted.toFixed(1)} s, all finalised after ${elapsed.toFixed(1)} s; ${submitRetries} batches resent after a full mempool`);
     const tps = loadTxs / elapsed;
-    const h1 = BigInt((await clients[0]!.status()).height);
-    log(`${loadTxs} txs in ${elapsed.toFixed(1)} s over ${h1 - h0} blocks`);
+    log(`${loadTxs} txs in ${elapsed.toFixed(1)} s over ${BigInt(endHeight) - h0} blocks`);
     const busy = 1 - (box.idle - box0.idle) / (box.total - box0.total);
     log(`CPU seconds during saturation: validators ${cpu.map((x) => x.toFixed(1)).join(', ')}; this client ${((client.user + client.system) / 1e6).toFixed(1)}; machine ${Math.round(busy * 100)}% busy`);
     saturation = { tps, cpuPerTx: (cpu.reduce((a, b) => a + b, 0) / cpu.length / loadTxs) * 1e6 };
