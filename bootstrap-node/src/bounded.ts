@@ -7,14 +7,19 @@
  * entries (measured), on a path every tx takes. A ring of insertion slots evicts in O(1).
  */
 
+/** The ring of insertion slots both keep: `max` slots, each holding the key last put there. */
+function slots<K>(max: number): (K | undefined)[] {
+  if (!(max >= 1)) throw new RangeError(`a bounded set or map needs room for at least one entry, not ${max}`);
+  return new Array<K | undefined>(max);
+}
+
 export class BoundedSet<K> {
   private readonly set = new Set<K>();
   private readonly ring: (K | undefined)[];
   private next = 0;
 
   constructor(readonly max: number) {
-    if (!(max >= 1)) throw new RangeError(`BoundedSet needs room for at least one entry, not ${max}`);
-    this.ring = new Array<K | undefined>(max);
+    this.ring = slots<K>(max);
   }
 
   get size(): number {
@@ -47,8 +52,7 @@ export class BoundedMap<K, V> {
   private next = 0;
 
   constructor(readonly max: number) {
-    if (!(max >= 1)) throw new RangeError(`BoundedMap needs room for at least one entry, not ${max}`);
-    this.ring = new Array<K | undefined>(max);
+    this.ring = slots<K>(max);
   }
 
   get size(): number {

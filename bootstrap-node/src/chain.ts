@@ -47,7 +47,7 @@ export interface Candidate {
 
 /** Txs this node already decoded and whose signatures it checked (the mempool), by hex tx id. */
 export interface KnownTxs {
-  get(id: string): { readonly tx: SignedTx; readonly senderAddress: Uint8Array; readonly senderId: string } | undefined;
+  get(id: string): Pick<Candidate, 'tx' | 'senderAddress' | 'senderId'> | undefined;
   /** Block validation checked this tx's signature itself. */
   verifiedElsewhere(id: string): void;
   /** The signer's address and its hex, from a cache of recent signers. */

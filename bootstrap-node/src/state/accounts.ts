@@ -25,21 +25,22 @@ type AccountEncoding = Uint8Array & { [DECODED]?: Account };
  * recipient's address is a fresh view per tx: registering those would cost more than it saves),
  * and each hit is checked against the address bytes, so a changed buffer can never alias.
  */
-const accountKeys = new WeakMap<Uint8Array, { readonly key: Uint8Array; readonly id: string }>();
+type AccountKey = { readonly key: Uint8Array; readonly id: string };
+const accountKeys = new WeakMap<Uint8Array, AccountKey>();
+
+function newAccountKey(addr: Uint8Array): AccountKey {
+  const key = StateKey.account(addr);
+  return { key, id: toHex(key) };
+}
 
 /** Registers an address object that will be used for many txs (see `accountKeys`). */
 export function rememberAccountKey(addr: Uint8Array): void {
-  const key = StateKey.account(addr);
-  accountKeys.set(addr, { key, id: toHex(key) });
+  accountKeys.set(addr, newAccountKey(addr));
 }
-
-type AccountKey = { readonly key: Uint8Array; readonly id: string };
 
 function accountKey(addr: Uint8Array): AccountKey {
   const k = accountKeys.get(addr);
-  if (k && k.key.length === addr.length + 1 && sameTail(k.key, addr)) return k;
-  const key = StateKey.account(addr);
-  return { key, id: toHex(key) };
+  return k && k.key.length === addr.length + 1 && sameTail(k.key, addr) ? k : newAccountKey(addr);
 }
 
 /** key[1..] equals addr. */
