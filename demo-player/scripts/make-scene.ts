@@ -1,25 +1,23 @@
 /**
- * Makes the demo's sample scene, here, from nothing downloaded: records `drawScene` (a living
- * room of canvas shapes) in headless Chromium through canvas.captureStream + MediaRecorder into
- * public/scene.webm, and writes its exact ground-truth annotations (public/scene.annotations.json
- * and public/scene.vtt, a WebVTT metadata track) from the same motion.
+ * Regenerates the demo's sample scene, which ships in the repository (`public/scene.webm`, its
+ * exact ground-truth annotations `public/scene.annotations.json` and `public/scene.vtt`), so that
+ * `npm start` needs no browser. From nothing downloaded: records `drawScene` (a living room of
+ * canvas shapes) in headless Chromium through canvas.captureStream + MediaRecorder, checks the
+ * recording against the ground truth by sampling each prop's colour, and writes the annotations
+ * from the same motion.
  *
- *   node --import tsx scripts/make-scene.ts [--if-missing | --force] [--annotations-only]
+ *   node --import tsx scripts/make-scene.ts [--annotations-only]     (npm run make-scene -w demo-player)
  *
- * --if-missing (npm run prepare-scene) does nothing when the files exist; --annotations-only
- * rewrites the annotations (e.g. after products were assigned) without re-recording.
- * Needs Debian's chromium (or CHROMIUM_PATH), like the browser tests.
+ * --annotations-only rewrites the annotations (after a change to the scene's motion or to the
+ * exporters) without re-recording. Needs Debian's chromium (or CHROMIUM_PATH) for the video.
  */
-import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { chromium } from 'playwright-core';
-import { LAST_FRAME, PROPS, SCENE, groundTruth, rectAt, type ScenePropId } from '../src/scene/scene.ts';
-import { SCENE_PRODUCTS } from '../src/scene/products.ts';
-import { UNASSIGNED_PRODUCT } from '../src/studio/formats/product.ts';
-import { exportJson, toAnnotationDocument } from '../src/studio/formats/widget-json.ts';
-import { exportWebVtt } from '../src/studio/formats/webvtt.ts';
+import { chromium, type Page } from 'playwright-core';
+import { PROPS, SCENE, rectAt } from '../src/scene/scene.ts';
+import { SCENE_DURATION_S, sceneAnnotations, shippedProducts } from '../src/scene/scene-annotations.ts';
 import { setWebmDuration } from './webm-duration.ts';
 
 export const PUBLIC_DIR = fileURLToPath(new URL('../public/', import.meta.url));
@@ -30,22 +28,17 @@ export const SCENE_FILES = {
 } as const;
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const DURATION = SCENE.frames / SCENE.fps;
 
-const products = (): Record<ScenePropId, string> =>
-  Object.fromEntries(Object.entries(SCENE_PRODUCTS).map(([id, p]) => [id, p || UNASSIGNED_PRODUCT])) as Record<ScenePropId, string>;
-
-/** Writes the ground-truth annotations (JSON and WebVTT). */
+/** Writes the ground-truth annotations (JSON and WebVTT) that ship with the scene. */
 export async function writeAnnotations(): Promise<void> {
+  const { json, vtt } = sceneAnnotations(shippedProducts());
   await mkdir(PUBLIC_DIR, { recursive: true });
-  const tracks = groundTruth(products());
-  await writeFile(SCENE_FILES.json, exportJson(tracks, SCENE.fps));
-  await writeFile(SCENE_FILES.vtt, exportWebVtt(toAnnotationDocument(tracks, SCENE.fps), DURATION));
+  await writeFile(SCENE_FILES.json, json);
+  await writeFile(SCENE_FILES.vtt, vtt);
 }
 
-// Runs in the page: plays the scene in real time into a MediaRecorder, then checks the recording
-// against the ground truth by sampling each prop's probe colour at a few times.
-const RECORD = `async ({ scene, probes }) => {
+// Runs in the page: plays the scene in real time into a MediaRecorder.
+const RECORD = `async ({ scene }) => {
   const c = document.createElement('canvas'); c.width = scene.width; c.height = scene.height;
   const g = c.getContext('2d');
   const rec = new MediaRecorder(c.captureStream(scene.fps), { mimeType: 'video/webm;codecs=vp8', videoBitsPerSecond: 600000 });
@@ -65,15 +58,21 @@ const RECORD = `async ({ scene, probes }) => {
     tick();
   });
   rec.stop(); await stopped;
-  const blob = new Blob(chunks, { type: 'video/webm' });
-  const v = document.createElement('video'); v.muted = true; v.src = URL.createObjectURL(blob);
-  await new Promise((r) => v.addEventListener('loadedmetadata', r, { once: true }));
+  const bytes = new Uint8Array(await new Blob(chunks, { type: 'video/webm' }).arrayBuffer());
+  let bin = ''; for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(bin);
+}`;
+
+// Runs in the page: decodes a WebM and samples one pixel per probe at its time.
+const PROBE = `async ({ webm, width, height, probes }) => {
+  const bytes = Uint8Array.from(atob(webm), (c) => c.charCodeAt(0));
+  const v = document.createElement('video'); v.muted = true; v.src = URL.createObjectURL(new Blob([bytes], { type: 'video/webm' }));
+  await new Promise((r, j) => { v.addEventListener('loadedmetadata', r, { once: true }); v.addEventListener('error', () => j(new Error('the video does not decode')), { once: true }); });
   if (!Number.isFinite(v.duration)) {
     v.currentTime = 1e101;
     await new Promise((r) => v.addEventListener('durationchange', r, { once: true }));
   }
-  const duration = v.duration;
-  const check = document.createElement('canvas'); check.width = scene.width; check.height = scene.height;
+  const check = document.createElement('canvas'); check.width = width; check.height = height;
   const cg = check.getContext('2d', { willReadFrequently: true });
   const seen = [];
   for (const p of probes) {
@@ -83,12 +82,35 @@ const RECORD = `async ({ scene, probes }) => {
     const d = cg.getImageData(p.x, p.y, 1, 1).data;
     seen.push({ ...p, got: [d[0], d[1], d[2]] });
   }
-  const bytes = new Uint8Array(await blob.arrayBuffer());
-  let bin = ''; for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return { webm: btoa(bin), duration, w: v.videoWidth, h: v.videoHeight, seen };
+  return { duration: v.duration, w: v.videoWidth, h: v.videoHeight, seen };
 }`;
 
-/** Records the scene video (about SCENE.frames / fps seconds of real time). */
+export interface SceneVideoCheck {
+  duration: number;
+  w: number;
+  h: number;
+  /** Probes whose pixel is not the prop's colour (±40 per channel): empty when the video matches. */
+  mismatches: { id: string; t: number; want: readonly number[]; got: number[] }[];
+  probes: number;
+}
+
+/**
+ * Checks a WebM against the scene's ground truth in a browser page: each prop's probe colour,
+ * sampled mid-way through motions and rests (away from stops, where a frame of jitter moves < 2 px).
+ */
+export async function checkSceneVideo(page: Page, webm: Uint8Array): Promise<SceneVideoCheck> {
+  const probes = ([['jacket', 3.0], ['jacket', 6.5], ['mug', 5.0], ['mug', 9.0], ['chair', 10.0], ['lamp', 1.0]] as const).map(([id, t]) => {
+    const p = PROPS.find((q) => q.id === id)!;
+    const r = rectAt(p, t * SCENE.fps);
+    return { id, t, x: Math.round(r.x + p.probe.dx), y: Math.round(r.y + p.probe.dy), want: p.probe.rgb };
+  });
+  const arg = { webm: Buffer.from(webm).toString('base64'), width: SCENE.width, height: SCENE.height, probes };
+  type Seen = { id: string; t: number; want: readonly number[]; got: number[] };
+  const r = await page.evaluate(`(${PROBE})(${JSON.stringify(arg)})`) as { duration: number; w: number; h: number; seen: Seen[] };
+  return { duration: r.duration, w: r.w, h: r.h, probes: r.seen.length, mismatches: r.seen.filter((s) => s.want.some((c, i) => Math.abs(c - s.got[i]!) > 40)) };
+}
+
+/** Records the scene video in Chromium (about SCENE.frames / fps seconds of real time). */
 export async function recordVideo(log: (m: string) => void = console.log): Promise<void> {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium, or set CHROMIUM_PATH`);
   const bundle = await build({
@@ -103,44 +125,30 @@ export async function recordVideo(log: (m: string) => void = console.log): Promi
     const page = await browser.newPage();
     await page.setContent('<!doctype html><title>scene</title>');
     await page.addScriptTag({ content: bundle.outputFiles[0]!.text });
-    // Probe mid-way through motions and rests, away from stops, where a frame of jitter moves < 2 px.
-    const probes = ([['jacket', 3.0], ['jacket', 6.5], ['mug', 5.0], ['mug', 9.0], ['chair', 10.0], ['lamp', 1.0]] as const).map(([id, t]) => {
-      const p = PROPS.find((q) => q.id === id)!;
-      const r = rectAt(p, t * SCENE.fps);
-      return { id, t, x: Math.round(r.x + p.probe.dx), y: Math.round(r.y + p.probe.dy), want: p.probe.rgb };
-    });
-    type Recording = { webm: string; duration: number; w: number; h: number; seen: { id: string; t: number; want: number[]; got: number[] }[] };
     // Recording runs in real time: on a loaded machine a frame can be late, and a probe then sees
     // the wrong frame. Such a take is discarded and recorded again; three bad takes fail.
-    let out: Recording | undefined;
-    for (let take = 1; !out; take++) {
-      log(`recording ${DURATION} s of the scene in Chromium${take > 1 ? ` (take ${take})` : ''}…`);
-      const rec = await page.evaluate(`(${RECORD})(${JSON.stringify({ scene: SCENE, probes })})`) as Recording;
-      const bad = rec.seen.filter((s) => s.want.some((c, i) => Math.abs(c - s.got[i]!) > 40));
-      if (!bad.length) out = rec;
-      else if (take >= 3) throw new Error(`the recording does not match the ground truth: ${JSON.stringify(bad)}`);
-      else log(`take ${take} does not match the ground truth (${JSON.stringify(bad)}); recording again`);
+    for (let take = 1; ; take++) {
+      log(`recording ${SCENE_DURATION_S} s of the scene in Chromium${take > 1 ? ` (take ${take})` : ''}…`);
+      const raw = new Uint8Array(Buffer.from(await page.evaluate(`(${RECORD})(${JSON.stringify({ scene: SCENE })})`) as string, 'base64'));
+      const check = await checkSceneVideo(page, raw);
+      if (check.mismatches.length) {
+        if (take >= 3) throw new Error(`the recording does not match the ground truth: ${JSON.stringify(check.mismatches)}`);
+        log(`take ${take} does not match the ground truth (${JSON.stringify(check.mismatches)}); recording again`);
+        continue;
+      }
+      const webm = setWebmDuration(raw, check.duration);
+      await mkdir(PUBLIC_DIR, { recursive: true });
+      await writeFile(SCENE_FILES.video, webm);
+      log(`wrote ${SCENE_FILES.video}: ${check.w}×${check.h}, ${check.duration.toFixed(2)} s, ${(webm.length / 1024).toFixed(0)} KiB; ${check.probes} probe colours match the ground truth`);
+      return;
     }
-    const webm = setWebmDuration(new Uint8Array(Buffer.from(out.webm, 'base64')), out.duration);
-    await mkdir(PUBLIC_DIR, { recursive: true });
-    await writeFile(SCENE_FILES.video, webm);
-    log(`wrote ${SCENE_FILES.video}: ${out.w}×${out.h}, ${out.duration.toFixed(2)} s, ${(webm.length / 1024).toFixed(0)} KiB; ${out.seen.length} probe colours match the ground truth`);
   } finally {
     await browser.close();
   }
 }
 
-/** Makes whatever is missing (or everything, with `force`). */
-export async function prepareScene(opts: { force?: boolean; annotationsOnly?: boolean; log?: (m: string) => void } = {}): Promise<void> {
-  const log = opts.log ?? console.log;
-  if (opts.force || !existsSync(SCENE_FILES.json) || !existsSync(SCENE_FILES.vtt)) {
-    await writeAnnotations();
-    log(`wrote ${SCENE_FILES.json} and ${SCENE_FILES.vtt} (${PROPS.length} props, last frame ${LAST_FRAME})`);
-  }
-  if (!opts.annotationsOnly && (opts.force || !existsSync(SCENE_FILES.video))) await recordVideo(log);
-}
-
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const args = new Set(process.argv.slice(2));
-  await prepareScene({ force: args.has('--force'), annotationsOnly: args.has('--annotations-only') });
+  await writeAnnotations();
+  console.log(`wrote ${SCENE_FILES.json} and ${SCENE_FILES.vtt}`);
+  if (!process.argv.includes('--annotations-only')) await recordVideo();
 }

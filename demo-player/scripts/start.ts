@@ -6,7 +6,8 @@
  *   2. seeds the demo through real transactions via a relay: the jacket's production graph
  *      (`seedContracts`) and one simple product per other scene prop (`seedSimpleProducts`) —
  *      both idempotent: a second run sends 0 txs;
- *   3. makes the sample scene if missing, builds the demo pages with Vite into `<dir>/site`;
+ *   3. builds the demo pages with Vite into `<dir>/site` (the sample scene ships in `public/`: no
+ *      browser runs here);
  *   4. serves them on one HTTP port with `/demo-config.json` (chain id, genesis hash, relays,
  *      multiaddrs, product per prop), the scene annotations with the real product ids, the
  *      products' metadata and pictures, a devnet-only faucet (`POST /faucet {address}`), and for
@@ -35,10 +36,9 @@ import { prepareDevnet, startDevnetProcesses, type RunningDevnet } from '../../b
 import { RelayClient } from '../../bootstrap-node/src/cli/relay-client.ts';
 import { devKey } from '../../bootstrap-node/src/devnet/dev-keys.ts';
 import { relaySeedChain, seedContracts, seedSimpleProducts, demoKey } from '../../bootstrap-node/src/devnet/seed-contracts.ts';
-import { SCENE, groundTruth, type ScenePropId } from '../src/scene/scene.ts';
+import type { ScenePropId } from '../src/scene/scene.ts';
 import { SCENE_CATALOGUE, imagePath, metadataPath } from '../src/scene/products.ts';
-import { exportJson, toAnnotationDocument } from '../src/studio/formats/widget-json.ts';
-import { exportWebVtt } from '../src/studio/formats/webvtt.ts';
+import { sceneAnnotations } from '../src/scene/scene-annotations.ts';
 import type { DemoConfig } from '../src/demo-config.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -389,6 +389,9 @@ async function main(): Promise<void> {
   const validators = Number(args.validators);
   if (!Number.isInteger(validators) || validators < 1 || validators > 32) throw new Error('--validators must be 1..32');
   out(`DIPNET demo — data in ${DIR}`);
+  // The sample scene ships in the repository; it is regenerated only on purpose (it needs Chromium).
+  const video = join(DEMO, 'public', 'scene.webm');
+  if (!existsSync(video)) throw new Error(`the sample scene's video is missing (${video}): restore it with \`git checkout -- demo-player/public\`, or re-record it with \`npm run make-scene -w demo-player\` (needs Chromium)`);
 
   // 1. The devnet.
   const info = await prepareDevnet({ dir: DEVNET_DIR, validators, chainId: args['chain-id'], reset: false });
@@ -418,9 +421,7 @@ async function main(): Promise<void> {
   const products = { ...Object.fromEntries(Object.entries(simple.products).map(([k, v]) => [k, toHex(v)])), jacket: toHex(seeded.products.jacket) } as Record<ScenePropId, string>;
   for (const [prop, id] of Object.entries(products)) step(`  ${prop.padEnd(7)} → product ${id}`);
 
-  // 3. The scene, the pages.
-  const { prepareScene } = await import('./make-scene.ts');
-  await prepareScene({ log: (m) => step(`scene: ${m}`) });
+  // 3. The pages.
   step('building the demo pages (Vite)…');
   const { build } = await import('vite');
   await build({ configFile: join(DEMO, 'vite.config.ts'), logLevel: 'warn', build: { outDir: SITE_DIR, emptyOutDir: true } });
@@ -428,9 +429,7 @@ async function main(): Promise<void> {
   const { buildEmbed, EMBED_FILES } = await import('@dipnet/widget/build-embed');
   await buildEmbed(join(SITE_DIR, 'embed'));
 
-  const tracks = groundTruth(products);
-  const annotations = Buffer.from(exportJson(tracks, SCENE.fps), 'utf8');
-  const vtt = Buffer.from(exportWebVtt(toAnnotationDocument(tracks, SCENE.fps), SCENE.frames / SCENE.fps), 'utf8');
+  const scene = sceneAnnotations(products);
   // Each node's live addresses: a WebRTC-direct one carries the node's certificate hash (/certhash/…),
   // known only once the node listens, and a browser cannot dial it without.
   const multiaddrs = (await Promise.all(clients.map(async (c) => (await c.status()).multiaddrs))).flat();
@@ -449,8 +448,8 @@ async function main(): Promise<void> {
   let embedPage = Buffer.alloc(0);
   const generated = new Map<string, ServedFile>([
     ['/demo-config.json', { type: 'application/json', body: configBody }],
-    ['/scene.annotations.json', { type: 'application/json', body: annotations }],
-    ['/scene.vtt', { type: 'text/vtt; charset=utf-8', body: vtt }],
+    ['/scene.annotations.json', { type: 'application/json', body: Buffer.from(scene.json, 'utf8') }],
+    ['/scene.vtt', { type: 'text/vtt; charset=utf-8', body: Buffer.from(scene.vtt, 'utf8') }],
     ...metaFiles,
   ]);
 
@@ -536,7 +535,7 @@ async function main(): Promise<void> {
   const viewer = demoKey('viewer');
   out('');
   out('  ┌──────────────────────────────────────────────────────────────────────');
-  out(`  │ DIPNET demo ready — ${validators} validators, chain "${info.chainId}"`);
+  out(`  │ DIPNET demo ready in ${((Date.now() - T0) / 1000).toFixed(1)} s — ${validators} validators, chain "${info.chainId}"`);
   out(`  │   Watch:     ${url}`);
   out(`  │   Studio:    ${url}studio.html`);
   out(`  │   Explorer:  ${url}explorer.html`);

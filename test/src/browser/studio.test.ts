@@ -1,6 +1,6 @@
 /**
  * The studio (`demo-player/studio.html`, built by Vite) in real headless Chromium on the sample
- * scene the project renders itself (demo-player/scripts/make-scene.ts; made on first need).
+ * scene the project renders itself and ships (demo-player/public, made by scripts/make-scene.ts).
  *
  * Proves: the scene and its ground truth load; a box drawn by dragging starts a track; keyframes
  * set at two frames interpolate at a frame between them; F/D/K/O/R/E and Ctrl+Z/Ctrl+Shift+Z do
@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 import type { Browser, Page } from 'playwright-core';
 import { parseAnnotationText } from '../../../widget/src/annotations.ts';
-import { prepareScene } from '../../../demo-player/scripts/make-scene.ts';
+import { checkSceneVideo, SCENE_FILES } from '../../../demo-player/scripts/make-scene.ts';
 import { importWebVtt } from '../../../demo-player/src/studio/formats/webvtt.ts';
 import { launchChromium, PageErrors, serveStatic, staticFilesIn } from './harness.ts';
 
@@ -126,7 +126,6 @@ async function press(key: string, times = 1): Promise<void> {
 const near = (a: number, b: number, tol: number, what: string): void => assert.ok(Math.abs(a - b) <= tol, `${what}: ${a} vs ${b} (±${tol})`);
 
 before(async () => {
-  await prepareScene({ log: say });
   outDir = await mkdtemp(join(tmpdir(), 'dipnet-studio-'));
   await build({ root: DEMO, configFile: join(DEMO, 'vite.config.ts'), logLevel: 'error', build: { outDir, emptyOutDir: true } });
   const served = await staticFilesIn(outDir);
@@ -148,6 +147,14 @@ after(async () => {
   await browser?.close().catch(() => undefined);
   await site?.close();
   if (outDir) await rm(outDir, { recursive: true, force: true });
+});
+
+test('the shipped scene video decodes in Chromium and shows each prop where its ground truth says', async () => {
+  const check = await checkSceneVideo(page, await readFile(SCENE_FILES.video));
+  assert.deepEqual([check.w, check.h], [640, 360]);
+  assert.ok(Math.abs(check.duration - 15) < 0.2, `duration ${check.duration}`);
+  assert.ok(check.probes >= 6);
+  assert.deepEqual(check.mismatches, []);
 });
 
 test('the studio opens the generated scene with its ground-truth tracks, and blocks export until products are set', async () => {
