@@ -5,9 +5,9 @@
  */
 import {
   ErrorCode, fail, DipnetError, SparseMerkleTree, stateKeyHash, buildSmt, equalBytes, toHex, txSender, indexOfAddress,
-  decodeSignedTx, txHash, merkleRoot, HashTag, evidenceRootOf, lastCommitHashOf, headerHash, genesisHash, encodeGenesis,
+  decodeSignedTx, txHash, merkleRoot, HashTag, evidenceRootOf, lastCommitHashOf, headerHash, genesisCommitment, genesisCommitmentHash, encodeGenesis,
   validatorSetHash, verifyEvidence, verifyCommit, MAX_BLOCK_TXS, MAX_BLOCK_BYTES,
-  type Block, type Commit, type Genesis, type Header, type SignedTx, type ValidatorSet, type DuplicateVoteEvidence,
+  type Block, type Commit, type Genesis, type GenesisCommitment, type Header, type SignedTx, type ValidatorSet, type DuplicateVoteEvidence,
   type SignatureVerifier,
 } from '@dipnet/protocol';
 import { ChainStore, type Head } from './store/chain-store.ts';
@@ -68,6 +68,7 @@ export const EVIDENCE_MAX_AGE = 10_000n;
 export class Chain {
   readonly chainId: string;
   readonly genesisHash: Uint8Array;
+  readonly genesisCommitment: GenesisCommitment;
   readonly smt: SparseMerkleTree;
   private headState: Head;
   /** Executions of validated but not yet committed blocks, by block hash. */
@@ -75,11 +76,17 @@ export class Chain {
 
   constructor(readonly store: ChainStore, readonly genesis: Genesis, readonly verifier: SignatureVerifier) {
     this.chainId = genesis.chainId;
-    this.genesisHash = genesisHash(genesis);
+    this.genesisCommitment = genesisCommitment(genesis);
+    this.genesisHash = genesisCommitmentHash(this.genesisCommitment);
     this.smt = new SparseMerkleTree(store);
     const stored = store.genesisHex();
     if (stored !== undefined && stored !== toHex(encodeGenesis(genesis))) {
       fail(ErrorCode.INVALID_ARGUMENT, `store at ${store.path} belongs to a different genesis`);
+    }
+    // Blocks written before the genesis hash became a commitment to block 1's signers link to the old hash.
+    const first = store.getBlock(1n)?.header;
+    if (first && !equalBytes(first.prevHash, this.genesisHash)) {
+      fail(ErrorCode.INVALID_ARGUMENT, `store at ${store.path} holds a chain whose block 1 does not link to this genesis hash (written by an older version): delete it to start a new chain`);
     }
     this.headState = store.head() ?? this.initGenesis();
   }

@@ -2,7 +2,7 @@
  * What the node offers to its front doors (the Fastify relay and the libp2p request/response
  * protocols). Both serve the same verified-by-the-client data; neither holds chain logic.
  */
-import type { Block, Commit, Header, ValidatorSet, SmtProof, StatusResponse } from '@dipnet/protocol';
+import type { Block, Commit, GenesisCommitment, Header, ValidatorSet, SmtProof, StatusResponse } from '@dipnet/protocol';
 import type { ContractsApi } from './contracts-index/api.ts';
 
 /** A node's status is exactly what the `status` wire method carries (protocol/src/wire.ts). */
@@ -29,6 +29,8 @@ export interface FinalizedEvent {
 
 export interface NodeApi {
   status(): NodeStatus;
+  /** What the genesis hash commits to: a light client pinned to that hash learns block 1's signers from it. */
+  genesisCommitment(): GenesisCommitment;
   getHeader(height: bigint): Header | undefined;
   getBlock(height: bigint): Block | undefined;
   /** Commit that finalised the block at `height`. */

@@ -6,7 +6,7 @@
 import {
   ErrorCode, fail, DipnetError, toHex, headerHash, verifyCommit, equalBytes, decodeStatusResponse, encodeStatusRequest,
   encodeBlockRequest, decodeBlockResponse, evidenceHash, addressOf, keyPairFromSecret, WireMethod, stateKeyHash, MAX_BLOCK_TXS,
-  type Block, type Commit, type DuplicateVoteEvidence, type Genesis, type Header, type ValidatorSet, type UpgradePlan,
+  type Block, type Commit, type DuplicateVoteEvidence, type Genesis, type GenesisCommitment, type Header, type ValidatorSet, type UpgradePlan,
 } from '@dipnet/protocol';
 import { requiredUpgrade, SOFTWARE_VERSION } from './upgrade.ts';
 import { nativeSigner } from './crypto/native-signer.ts';
@@ -313,6 +313,10 @@ export class DipnetNode implements NodeApi {
   }
 
   // ------------------------------------------------------------------ NodeApi
+
+  genesisCommitment(): GenesisCommitment {
+    return this.chain.genesisCommitment;
+  }
 
   status(): NodeStatus {
     const head = this.chain.head;

@@ -9,7 +9,7 @@ import {
   decodeValidatorSet, encodeHeader, encodeValidatorSet, encodeConflictEvidence, verifyCommitLight, verifyCommitLightTrusting,
   verifyBackwards, verifyStateAnswer, checkWithinTrustingPeriod, StateKey, decodeAccount, decodeParams,
   parseAddress, formatAddress, txHash, EMPTY_ACCOUNT, prepareValidatorSet, ErrorCode,
-  type Header, type LightBlock, type SignatureVerifier,
+  verifyGenesisRoot, type GenesisCommitment, type Header, type LightBlock, type SignatureVerifier,
 } from '@dipnet/protocol';
 import type {
   ConflictReport, ContractTxStage, CreateProductRequest, CreateProductResult, DecideResolutionRequest, DecideResolutionResult, FireTransitionRequest, FireTransitionResult,
@@ -302,25 +302,30 @@ class Client implements LightClient {
     const pinned = genesis ? null : bytesOf((t as { hash: string | Uint8Array }).hash, 'checkpoint hash');
     if (height < 1n) throw new LightError(LightErrorCode.LC_INVALID_ARGUMENT, 'checkpoint height must be at least 1');
 
-    const { lb, source } = await this.pool.run('checkpoint', async (src) => ({ lb: await this.fetchRoot(src, height, genesis, pinned), source: src }));
+    const { lb, source, commitment } = await this.pool.run('checkpoint', async (src) => ({ ...await this.fetchRoot(src, height, genesis, pinned), source: src }));
     const root = toTrusted(lb.header);
-    await this.crossCheck(source, lb, null, genesis);
+    await this.crossCheck(source, lb, null, commitment);
     this.acceptTrusted(root);
     this.rootWrite = this.store.reset(this.meta()).then(() => this.persistNow());
     this.rootWrite.catch(() => undefined);
     this.emitHead();
   }
 
-  /** Fetches and checks the trust root's header: pinned hash or genesis link, fresh enough, > 2/3 signed. */
-  private async fetchRoot(src: LightSource, height: bigint, genesis: Uint8Array | null, pinned: Uint8Array | null): Promise<LightBlock> {
-    // Nothing is cached yet: ask for the root's set in the same round trip (checked against the header below).
+  /**
+   * Fetches and checks the trust root's header: the pinned hash, or for a genesis root the genesis
+   * commitment (its hash is the pin; it names the set that must sign header 1); fresh enough; > 2/3 signed.
+   */
+  private async fetchRoot(src: LightSource, height: bigint, genesis: Uint8Array | null, pinned: Uint8Array | null): Promise<{ lb: LightBlock; commitment: GenesisCommitment | null }> {
+    // Nothing is cached yet: ask for the root's set (and the genesis commitment) in the same round trip.
     const set = src.validatorSet(height);
     set.catch(() => undefined);
+    const commitment = genesis ? src.genesisCommitment() : null;
+    commitment?.catch(() => undefined);
     const sh = await src.signedHeader(height);
     const h = sh.header;
     if (h.height !== height) throw new LightError(LightErrorCode.LC_HEADER_INVALID, `asked for header ${height}, got ${h.height}`);
     if (h.chainId !== this.chainId) throw new LightError(LightErrorCode.LC_WRONG_CHAIN, `header is for chain "${h.chainId}", expected "${this.chainId}"`);
-    if (genesis && !equalBytes(h.prevHash, genesis)) throw new LightError(LightErrorCode.LC_CHECKPOINT_MISMATCH, `header 1 does not descend from the pinned genesis ${toHex(genesis).slice(0, 16)}…`);
+    if (genesis) verifyGenesisRoot(genesis, this.chainId, await commitment!, h);
     if (pinned && !equalBytes(headerHash(h), pinned)) throw new LightError(LightErrorCode.LC_CHECKPOINT_MISMATCH, `header ${height} hashes to ${toHex(headerHash(h)).slice(0, 16)}…, not the pinned checkpoint ${toHex(pinned).slice(0, 16)}…`);
     const age = this.now() - Number(h.time);
     if (age >= this.opts.trustingPeriodMs) {
@@ -335,7 +340,7 @@ class Client implements LightClient {
     const lb: LightBlock = { header: h, commit: sh.commit, validators };
     await verifyCommitLight(this.chainId, h, sh.commit, lb.validators, this.ctx.verifier);
     this.statsData.headersVerified++;
-    return lb;
+    return { lb, commitment: genesis ? await commitment! : null };
   }
 
   // ------------------------------------------------------------------------------- sync
@@ -483,10 +488,10 @@ class Client implements LightClient {
   /**
    * Compares the newly trusted header with up to `maxWitnesses` other sources. A witness that
    * serves a different header which ALSO verifies from our previous trusted state (or, for the
-   * genesis root, links to the genesis) is a fork: halt, report, submit evidence. A witness whose
-   * different header does not verify is faulty and dropped.
+   * genesis root, is signed by the genesis set the pinned hash commits to) is a fork: halt,
+   * report, submit evidence. A witness whose different header does not verify is faulty and dropped.
    */
-  private async crossCheck(primary: LightSource, lb: LightBlock, before: TrustedHeader | null, genesis: Uint8Array | null): Promise<void> {
+  private async crossCheck(primary: LightSource, lb: LightBlock, before: TrustedHeader | null, genesis: GenesisCommitment | null): Promise<void> {
     const height = lb.header.height;
     const hash = headerHash(lb.header);
     for (const w of this.pool.witnesses(primary, this.opts.maxWitnesses ?? 2)) {
@@ -508,13 +513,14 @@ class Client implements LightClient {
           wlb = await fetchLightBlock(this.ctx, w, height, wsh);
           await verifySkipping(this.ctx, w, before, wlb, () => undefined);
         } else {
-          // At the trust root: the witness's header must be what the root would have accepted
-          // (genesis link, > 2/3 of its own set) AND signed by > 1/3 of the root's set.
+          // At the trust root: the witness's header must be what the root would have accepted.
+          // Genesis: bound to the genesis set (verified commitment), > 2/3 of it signed. Checkpoint:
+          // > 2/3 of its own set AND > 1/3 of the root's set signed (else it proves nothing).
           wlb = await fetchLightBlock(this.ctx, w, height, wsh);
-          if (genesis && !equalBytes(wlb.header.prevHash, genesis)) throw new LightError(LightErrorCode.LC_CHECKPOINT_MISMATCH, `witness header 1 does not descend from the pinned genesis`);
           if (wlb.header.chainId !== this.chainId) throw new LightError(LightErrorCode.LC_WRONG_CHAIN, `witness header is for chain "${wlb.header.chainId}"`);
           const verifiedSigs = new Set<number>();
-          await verifyCommitLightTrusting(this.chainId, wlb.commit, wlb.validators, lb.validators, this.ctx.verifier, undefined, verifiedSigs);
+          if (genesis) verifyGenesisRoot(lb.header.prevHash, this.chainId, genesis, wlb.header);
+          else await verifyCommitLightTrusting(this.chainId, wlb.commit, wlb.validators, lb.validators, this.ctx.verifier, undefined, verifiedSigs);
           await verifyCommitLight(this.chainId, wlb.header, wlb.commit, wlb.validators, this.ctx.verifier, verifiedSigs);
         }
       } catch (e) {

@@ -12,7 +12,7 @@ import { encodeHeader, decodeHeader } from './header.ts';
 import { encodeBlock, decodeBlock } from './block.ts';
 import { encodeCommit, decodeCommit, encodeSignedVote, decodeSignedVote, signVote, VoteType, encodeEvidence, decodeEvidence, makeEvidence } from './vote.ts';
 import { encodeValidatorSet, decodeValidatorSet } from './validator-set.ts';
-import { encodeGenesis, decodeGenesis } from './genesis.ts';
+import { encodeGenesis, decodeGenesis, encodeGenesisCommitment, decodeGenesisCommitment } from './genesis.ts';
 import {
   encodeAccount, decodeAccount, encodeValidatorRecord, decodeValidatorRecord, encodeParams, decodeParams,
   encodeValidatorSchedule, decodeValidatorSchedule, encodeUnbondingQueue, decodeUnbondingQueue, encodeRoster, decodeRoster,
@@ -80,6 +80,7 @@ const cases: { name: string; sample: Uint8Array; decode: (b: Uint8Array) => unkn
     sample: encodeGenesis({ chainId: CHAIN, genesisTime: 1n, params, accounts: [{ address: addressOf(k0.publicKey), balance: TOTAL_SUPPLY - 40n, locks: [{ amount: 5n, unlockAt: 9n }], label: 'sale' }], validators: keys.map((k, i) => ({ publicKey: k.publicKey, moniker: `v${i}`, stake: 10n })), committee: { members: [addressOf(k0.publicKey)], threshold: 1 }, governance: { params: { boardTermMs: 100n, votingPeriodMs: 10n, boardVotePeriodMs: 10n, coinAgeCapMs: 50n, maxResolutionMs: 60n }, board: Array.from({ length: 5 }, (_, i) => new Uint8Array(20).fill(i + 1)) } }),
     decode: decodeGenesis, encode: encodeGenesis,
   },
+  { name: 'genesis commitment', sample: encodeGenesisCommitment({ chainId: CHAIN, genesisTime: 1n, validatorsHash: new Uint8Array(32).fill(3), documentHash: new Uint8Array(32).fill(4) }), decode: decodeGenesisCommitment, encode: encodeGenesisCommitment },
   { name: 'account', sample: encodeAccount({ balance: 5n, nonce: 2n, ageSince: 7n, locks: [{ amount: 1n, unlockAt: 3n }], lockBonded: 1n }), decode: decodeAccount, encode: encodeAccount },
   { name: 'validator record', sample: encodeValidatorRecord({ publicKey: k0.publicKey, moniker: 'v0', stake: 10n, shares: 10n, slashed: 0n, jailed: false }), decode: decodeValidatorRecord, encode: encodeValidatorRecord },
   { name: 'params', sample: encodeParams(params), decode: decodeParams, encode: encodeParams },

@@ -1,16 +1,22 @@
 /**
  * The genesis document: chain id, start time, parameters, initial accounts and validators.
- * Its hash is the `prevHash` of block 1, so a client pinned to a genesis hash can check the
- * initial validator set itself. Allocations must sum to exactly TOTAL_SUPPLY.
+ * Allocations must sum to exactly TOTAL_SUPPLY.
+ *
+ * The genesis hash — block 1's `prevHash`, and what a light client pins — is the hash of a small
+ * `GenesisCommitment`: the chain id, the genesis time, the hash of the initial validator set and
+ * the hash of the whole document. A client pinned to a genesis hash gets the commitment from any
+ * source, checks that it hashes to the pin, and then requires block 1 to be signed by the set it
+ * names — without downloading the document (which may hold 100,000 accounts).
  */
 import { Reader, Writer, decodeExact, encodeWith } from './codec.ts';
 import { taggedHash } from './hash.ts';
 import { ADDRESS_LENGTH, PUBLIC_KEY_LENGTH } from './keys.ts';
 import { CHAIN_ID_MAX } from './signing.ts';
 import { MONIKER_MAX } from './tx.ts';
-import { MAX_VALIDATORS } from './validator-set.ts';
 import { readParams, writeParams, type Params } from './state-schema.ts';
-import { TOTAL_SUPPLY } from './amount.ts';
+import { TOTAL_SUPPLY, UNITS_PER_DPN } from './amount.ts';
+import { HASH_LENGTH } from './hash.ts';
+import { MAX_VALIDATORS, makeValidatorSet, validatorSetHash, type ValidatorSet } from './validator-set.ts';
 import { ErrorCode, fail } from './errors.ts';
 import { readCommittee, writeCommittee, type Committee } from './contracts/records.ts';
 import { readLockTranches, writeLockTranches, type LockTranche } from './governance/coin-age.ts';
@@ -85,4 +91,40 @@ export function checkGenesis(g: Genesis): void {
 
 export const encodeGenesis = (g: Genesis): Uint8Array => encodeWith(g, writeGenesis, 4096);
 export const decodeGenesis = (b: Uint8Array): Genesis => decodeExact(b, readGenesis, 'genesis');
-export const genesisHash = (g: Genesis): Uint8Array => taggedHash('dipnet/genesis/v1', encodeGenesis(g));
+
+/** The set that signs blocks 1 and 2: each genesis validator with its whole DPN of stake as power. */
+export const genesisValidatorSet = (g: Genesis): ValidatorSet =>
+  makeValidatorSet(g.validators.map((v) => ({ publicKey: v.publicKey, power: v.stake / UNITS_PER_DPN })));
+
+/** What the genesis hash commits to (see the module comment). */
+export interface GenesisCommitment {
+  readonly chainId: string;
+  readonly genesisTime: bigint;
+  /** `validatorSetHash(genesisValidatorSet(genesis))`: block 1's `validatorsHash` must equal it. */
+  readonly validatorsHash: Uint8Array;
+  /** Tagged hash of the whole encoded document. */
+  readonly documentHash: Uint8Array;
+}
+
+export function genesisCommitment(g: Genesis): GenesisCommitment {
+  return {
+    chainId: g.chainId,
+    genesisTime: g.genesisTime,
+    validatorsHash: validatorSetHash(genesisValidatorSet(g)),
+    documentHash: taggedHash('dipnet/genesis-document/v1', encodeGenesis(g)),
+  };
+}
+
+export function writeGenesisCommitment(w: Writer, c: GenesisCommitment): void {
+  w.string(c.chainId, CHAIN_ID_MAX).u64(c.genesisTime).fixed(c.validatorsHash, HASH_LENGTH).fixed(c.documentHash, HASH_LENGTH);
+}
+
+export function readGenesisCommitment(r: Reader): GenesisCommitment {
+  return { chainId: r.string(CHAIN_ID_MAX, 'chainId'), genesisTime: r.u64('genesisTime'), validatorsHash: r.fixed(HASH_LENGTH, 'validatorsHash'), documentHash: r.fixed(HASH_LENGTH, 'documentHash') };
+}
+
+export const encodeGenesisCommitment = (c: GenesisCommitment): Uint8Array => encodeWith(c, writeGenesisCommitment, 160);
+export const decodeGenesisCommitment = (b: Uint8Array): GenesisCommitment => decodeExact(b, readGenesisCommitment, 'genesis commitment');
+export const genesisCommitmentHash = (c: GenesisCommitment): Uint8Array => taggedHash('dipnet/genesis/v2', encodeGenesisCommitment(c));
+/** The genesis hash: block 1's `prevHash` and a light client's trust root. */
+export const genesisHash = (g: Genesis): Uint8Array => genesisCommitmentHash(genesisCommitment(g));

@@ -6,6 +6,7 @@
  * - Non-adjacent headers (skipping): validators of the trusted *next* set holding > 1/3 (the
  *   trust level) of its power signed the new commit, and > 2/3 of the new header's own set did.
  *   A `LC_TRUST_INSUFFICIENT` failure means "bisect", every other failure means "the source lied".
+ * - A genesis root binds block 1 to the validator set the pinned genesis hash commits to.
  * - Every step checks chain id, strictly increasing time, no header from the future, and that the
  *   trusted header is still within the trusting period.
  * - Signature checks stop at the needed power: the fewest, most powerful signatures that reach
@@ -18,6 +19,7 @@
  */
 import { equalBytes, toHex } from './bytes.ts';
 import { headerHash, type Header } from './header.ts';
+import { genesisCommitmentHash, type GenesisCommitment } from './genesis.ts';
 import { addressOf, type SignatureVerifier } from './keys.ts';
 import { stateKeyHash, verifySmtProof, type SmtProof } from './smt.ts';
 import { totalPower, validatorSetHash, type ValidatorSet } from './validator-set.ts';
@@ -257,6 +259,25 @@ export async function verifyNonAdjacent(trusted: Header, trustedNext: PreparedVa
   const verifiedSigs = new Set<number>();
   await verifyCommitLightTrusting(opts.chainId, untrusted.commit, untrusted.validators, trustedNext, verifier, opts.trustLevel ?? ONE_THIRD, verifiedSigs);
   await verifyCommitLight(opts.chainId, h, untrusted.commit, untrusted.validators, verifier, verifiedSigs);
+}
+
+/**
+ * Binds block 1 to a pinned genesis hash: the commitment must hash to the pin and name this chain,
+ * and header 1 must link to the pin, come after the genesis time and be signed by the validator
+ * set the commitment names. (That set's > 2/3 signature is checked by `verifyCommitLight`.)
+ * Without the last check any key could sign a header 1 that merely links to the pinned hash.
+ */
+export function verifyGenesisRoot(pinned: Uint8Array, chainId: string, commitment: GenesisCommitment, header1: Header): void {
+  if (!equalBytes(genesisCommitmentHash(commitment), pinned)) {
+    lightFail(LightErrorCode.LC_CHECKPOINT_MISMATCH, `the genesis commitment served hashes to ${toHex(genesisCommitmentHash(commitment)).slice(0, 16)}…, not the pinned genesis ${toHex(pinned).slice(0, 16)}…`);
+  }
+  if (commitment.chainId !== chainId) lightFail(LightErrorCode.LC_WRONG_CHAIN, `the pinned genesis is of chain "${commitment.chainId}", expected "${chainId}"`);
+  if (header1.height !== 1n) lightFail(LightErrorCode.LC_HEADER_INVALID, `the genesis root is header 1, got ${header1.height}`);
+  if (!equalBytes(header1.prevHash, pinned)) lightFail(LightErrorCode.LC_CHECKPOINT_MISMATCH, `header 1 does not descend from the pinned genesis ${toHex(pinned).slice(0, 16)}…`);
+  if (header1.time <= commitment.genesisTime) lightFail(LightErrorCode.LC_TIME_NOT_INCREASING, `header 1 (time ${header1.time}) is not after the genesis time ${commitment.genesisTime}`);
+  if (!equalBytes(header1.validatorsHash, commitment.validatorsHash)) {
+    lightFail(LightErrorCode.LC_CHECKPOINT_MISMATCH, `header 1 names validator set ${toHex(header1.validatorsHash).slice(0, 16)}…, not the genesis set ${toHex(commitment.validatorsHash).slice(0, 16)}… the pinned genesis commits to`);
+  }
 }
 
 /**

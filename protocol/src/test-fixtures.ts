@@ -17,7 +17,7 @@ export function testValidators(n: number, power = 10n, prefix = 'v'): { keys: Ke
   return { keys, set: makeValidatorSet(keys.map((k) => ({ publicKey: k.publicKey, power }))) };
 }
 
-export function testHeader(chainId: string, height: bigint, set: ValidatorSet, next: ValidatorSet = set, prevHash = new Uint8Array(32), time?: bigint): Header {
+export function testHeader(chainId: string, height: bigint, set: ValidatorSet, next: ValidatorSet = set, prevHash: Uint8Array = new Uint8Array(32), time?: bigint): Header {
   return {
     chainId, height, time: time ?? 1_700_000_000_000n + height * 1000n, prevHash, lastCommitHash: new Uint8Array(32),
     txRoot: new Uint8Array(32), evidenceRoot: new Uint8Array(32), stateRoot: sha256(utf8(`state ${height}`)),

@@ -55,8 +55,8 @@ function roundTrip<T>(value: T, encode: (v: T) => Uint8Array, decode: (b: Uint8A
 }
 
 test('method names and protocol ids', () => {
-  assert.deepStrictEqual([...WIRE_METHODS].sort(), ['block', 'headers', 'heads', 'proof', 'status', 'submit-tx', 'validators']);
-  assert.deepStrictEqual([...WIRE_REQUEST_METHODS].sort(), ['block', 'headers', 'proof', 'status', 'submit-tx', 'validators']);
+  assert.deepStrictEqual([...WIRE_METHODS].sort(), ['block', 'genesis', 'headers', 'heads', 'proof', 'status', 'submit-tx', 'validators']);
+  assert.deepStrictEqual([...WIRE_REQUEST_METHODS].sort(), ['block', 'genesis', 'headers', 'proof', 'status', 'submit-tx', 'validators']);
   assert.equal(wireProtocolId('dipnet-1', WireMethod.heads), '/dipnet/dipnet-1/heads/1');
   assert.equal(WireMethod.submitTx, 'submit-tx');
   assert.ok(isWireMethod('proof'));

@@ -28,6 +28,8 @@ import { MAX_TX_BYTES } from './tx.ts';
 
 export const WireMethod = {
   status: 'status',
+  /** The genesis commitment (protocol/src/genesis.ts), which a client checks against its pinned genesis hash. */
+  genesis: 'genesis',
   headers: 'headers',
   validators: 'validators',
   proof: 'proof',
@@ -358,6 +360,12 @@ export const decodeHeadersResponse = (b: Uint8Array): HeadersResponse =>
     },
     'headers response',
   );
+
+// ---------------------------------------------------------------------------------------------
+// genesis: empty request; the response is the bare `GenesisCommitment` encoding
+
+export const encodeGenesisRequest = (): Uint8Array => new Uint8Array(0);
+export const decodeGenesisRequest = (b: Uint8Array): void => decodeExact(b, () => undefined, 'genesis request');
 
 // ---------------------------------------------------------------------------------------------
 // validators: the validator set that signs the block at `height`

@@ -5,7 +5,7 @@
  */
 import {
   ErrorCode, fail, WireMethod, MAX_MULTIADDRS, MAX_MULTIADDR_BYTES,
-  decodeStatusRequest, encodeStatusResponse,
+  decodeStatusRequest, encodeStatusResponse, decodeGenesisRequest, encodeGenesisCommitment,
   decodeHeadersRequest, encodeHeadersResponse, type HeaderWithCommit,
   decodeValidatorsRequest, encodeValidatorsResponse,
   decodeProofRequest, encodeProofResponse,
@@ -26,6 +26,11 @@ export function createChainRequestHandler(node: NodeApi): ChainRequestHandler {
         const s = node.status();
         const multiaddrs = s.multiaddrs.filter((a) => utf8Length(a) <= MAX_MULTIADDR_BYTES).slice(0, MAX_MULTIADDRS);
         return encodeStatusResponse({ ...s, multiaddrs, peers: Math.min(s.peers, 0xffffffff), mempoolSize: Math.min(s.mempoolSize, 0xffffffff) });
+      }
+
+      case WireMethod.genesis: {
+        decodeGenesisRequest(body);
+        return encodeGenesisCommitment(node.genesisCommitment());
       }
 
       case WireMethod.headers: {

@@ -28,6 +28,7 @@ import {
   formatAddress,
   fromHex,
   generateKeyPair,
+  genesisCommitmentHash,
   headerHash,
   lastCommitHashOf,
   makeValidatorSet,
@@ -47,6 +48,7 @@ import {
   verifyTxSignature,
   type Block,
   type Commit,
+  type GenesisCommitment,
   type Header,
   type KeyPair,
   type ValidatorSet,
@@ -60,9 +62,9 @@ import { ERRORS, RelayErrorCode } from './errors.ts';
 // Test scaffolding: a small NodeApi over a real 3-block chain (real keys, votes, commits, SMT).
 
 const CHAIN_ID = 'dipnet-relay-test';
-const GENESIS_HASH = taggedHash('dipnet/genesis/v1', utf8('relay test genesis'));
 
 interface Chain {
+  readonly genesis: GenesisCommitment;
   readonly keys: KeyPair[];
   readonly set: ValidatorSet;
   readonly headers: Header[];
@@ -101,7 +103,8 @@ function buildChain(blocks = 3): Chain {
   const headers: Header[] = [];
   const bodies: Block[] = [];
   const commits: Commit[] = [];
-  let prevHash = GENESIS_HASH;
+  const genesis: GenesisCommitment = { chainId: CHAIN_ID, genesisTime: 1_750_000_000_000n, validatorsHash: validatorSetHash(set), documentHash: taggedHash('dipnet/genesis-document/v1', utf8('relay test genesis')) };
+  let prevHash = genesisCommitmentHash(genesis);
   let lastCommit: Commit | null = null;
   for (let h = 1n; h <= BigInt(blocks); h++) {
     const txs = h === 2n ? [committedTx] : [];
@@ -131,7 +134,7 @@ function buildChain(blocks = 3): Chain {
     prevHash = blockHash;
     lastCommit = commit;
   }
-  return { keys, set, headers, blocks: bodies, commits, stateRoot, tree, pending: new Map(), user, userKey, userAccount, committedTx };
+  return { genesis, keys, set, headers, blocks: bodies, commits, stateRoot, tree, pending: new Map(), user, userKey, userAccount, committedTx };
 }
 
 class TestNode implements NodeApi {
@@ -147,7 +150,7 @@ class TestNode implements NodeApi {
     const v = this.chain.keys[0]!;
     return {
       chainId: CHAIN_ID,
-      genesisHash: GENESIS_HASH,
+      genesisHash: genesisCommitmentHash(this.chain.genesis),
       height: this.height,
       headHash: headerHash(head),
       headTime: head.time,
@@ -158,6 +161,9 @@ class TestNode implements NodeApi {
       mempoolSize: this.chain.pending.size,
       multiaddrs: ['/ip4/127.0.0.1/tcp/4001/ws'],
     };
+  }
+  genesisCommitment(): GenesisCommitment {
+    return this.chain.genesis;
   }
   getHeader(height: bigint): Header | undefined {
     return height >= 1n ? this.chain.headers[Number(height) - 1] : undefined;
@@ -232,7 +238,7 @@ test('GET /v1/status', async (t) => {
   const s = res.json();
   assert.equal(s.chainId, CHAIN_ID);
   assert.equal(s.height, '3');
-  assert.equal(s.genesisHash, toHex(GENESIS_HASH));
+  assert.equal(s.genesisHash, toHex(genesisCommitmentHash(node.chain.genesis)));
   assert.equal(s.headHash, toHex(headerHash(node.chain.headers[2]!)));
   assert.equal(s.headTime, node.chain.headers[2]!.time.toString());
   assert.equal(s.stateRoot, toHex(node.chain.stateRoot));
@@ -650,6 +656,7 @@ test('CORS: open for reads and for the posts browsers make (txs, evidence), clos
 
 const ROUTES: ReadonlyArray<readonly [string, string]> = [
   ['get', '/v1/status'],
+  ['get', '/v1/genesis'],
   ['get', '/v1/headers/{height}'],
   ['get', '/v1/headers'],
   ['get', '/v1/commits/{height}'],

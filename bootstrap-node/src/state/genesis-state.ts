@@ -1,5 +1,5 @@
 /** Turns a genesis document into the initial state (height 0). */
-import { compareBytes, addressOf, makeValidatorSet, UNITS_PER_DPN, ContractKey, encodeCommittee, type Genesis } from '@dipnet/protocol';
+import { compareBytes, addressOf, genesisValidatorSet, ContractKey, encodeCommittee, type Genesis } from '@dipnet/protocol';
 import { initTimerCursor } from '../contracts/timers.ts';
 import { applyGenesisGovernance } from '../governance/bodies.ts';
 import { StateView } from './state-view.ts';
@@ -16,7 +16,7 @@ export function applyGenesis(state: StateView, g: Genesis): void {
     roster.push(addr);
   }
   putRoster(state, roster.sort(compareBytes));
-  const set = makeValidatorSet(g.validators.map((v) => ({ publicKey: v.publicKey, power: v.stake / UNITS_PER_DPN })));
+  const set = genesisValidatorSet(g);
   putSchedule(state, { current: set, next: set });
   state.set(ContractKey.committee(), encodeCommittee(g.committee));
   applyGenesisGovernance(state, g);

@@ -6,7 +6,7 @@
  * LC_RESPONSE_MALFORMED / LC_PROOF_MALFORMED (undecodable answer), LC_TX_REJECTED (with the node's
  * code in `details.remoteCode`).
  */
-import type { Commit, Header, StateProofAnswer, ValidatorSet } from '@dipnet/protocol';
+import type { Commit, GenesisCommitment, Header, StateProofAnswer, ValidatorSet } from '@dipnet/protocol';
 
 export interface SignedHeader {
   readonly header: Header;
@@ -37,6 +37,8 @@ export interface LightSource {
   readonly id: string;
   readonly kind: SourceKind;
   status(): Promise<SourceStatus>;
+  /** What the genesis hash commits to (checked by the client against its pinned genesis hash). */
+  genesisCommitment(): Promise<GenesisCommitment>;
   /** Header and commit at `height`. */
   signedHeader(height: bigint): Promise<SignedHeader>;
   /** Consecutive signed headers from `from`, at most `count` (may return fewer at the head). */

@@ -12,9 +12,9 @@
  */
 import {
   FrameDecoder, LightError, LightErrorCode, MAX_HEADERS_PER_REQUEST, WIRE_MAX_HEAD_FRAME_BYTES, WireMethod,
-  decodeHeadEvent, decodeHeadersResponse, decodeProofResponse, decodeStatusResponse, decodeSubmitTxResponse, decodeValidatorsResponse, decodeWireResult,
-  encodeHeadersRequest, encodeHeadsRequest, encodeProofRequest, encodeStatusRequest, encodeSubmitTxRequest, encodeValidatorsRequest,
-  type StateProofAnswer, type ValidatorSet,
+  decodeGenesisCommitment, decodeHeadEvent, decodeHeadersResponse, decodeProofResponse, decodeStatusResponse, decodeSubmitTxResponse, decodeValidatorsResponse, decodeWireResult,
+  encodeGenesisRequest, encodeHeadersRequest, encodeHeadsRequest, encodeProofRequest, encodeStatusRequest, encodeSubmitTxRequest, encodeValidatorsRequest,
+  type GenesisCommitment, type StateProofAnswer, type ValidatorSet,
 } from '@dipnet/protocol';
 import type { HeadSubscription, LightSource, SignedHeader, SourceKind, SourceStatus } from './types.ts';
 import { backoffMs, decodeAs, remoteError, sleep, unavailable } from './util.ts';
@@ -75,6 +75,11 @@ export class WireSource implements LightSource {
     const body = await this.request(WireMethod.status, encodeStatusRequest());
     const s = decodeAs(LightErrorCode.LC_RESPONSE_MALFORMED, 'status', this.id, () => decodeStatusResponse(body));
     return { chainId: s.chainId, genesisHash: s.genesisHash, height: s.height, headHash: s.headHash };
+  }
+
+  async genesisCommitment(): Promise<GenesisCommitment> {
+    const body = await this.request(WireMethod.genesis, encodeGenesisRequest());
+    return decodeAs(LightErrorCode.LC_RESPONSE_MALFORMED, 'genesis commitment', this.id, () => decodeGenesisCommitment(body));
   }
 
   async signedHeaders(from: bigint, count: number): Promise<SignedHeader[]> {

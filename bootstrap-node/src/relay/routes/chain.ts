@@ -5,6 +5,8 @@ import {
   ErrorCode,
   encodeBlock,
   encodeCommit,
+  encodeGenesisCommitment,
+  genesisCommitmentHash,
   encodeHeader,
   encodeValidatorSet,
   equalBytes,
@@ -118,6 +120,29 @@ export const chainRoutes: FastifyPluginAsync<ChainRoutesOptions> = async (app, {
     const heights = req.query.heights.split(',').map(parseHeight);
     if (new Set(heights).size !== heights.length) throw new RelayError(RelayErrorCode.RELAY_BAD_REQUEST, 'heights must be distinct');
     return { blocks: heights.map((h) => lightBlock(h, req.query.validators)) };
+  });
+
+  app.get('/v1/genesis', {
+    schema: {
+      tags: ['chain'],
+      summary: 'What the genesis hash commits to',
+      description: 'The genesis hash (block 1\'s prevHash, the trust root a light client pins) is the tagged hash of this commitment: ' +
+        'chain id, genesis time, the hash of the validator set that signs block 1, and the hash of the whole genesis document. ' +
+        '`commitment` is its canonical encoding, which a client hashes and compares with its pin; the other fields are informative.',
+      response: withErrors({
+        200: {
+          type: 'object',
+          required: ['genesisHash', 'commitment', 'chainId', 'genesisTime', 'validatorsHash', 'documentHash'],
+          properties: { genesisHash: hex, commitment: hex, chainId: { type: 'string' }, genesisTime: u64, validatorsHash: hex, documentHash: hex },
+        },
+      }),
+    },
+  }, async () => {
+    const c = node.genesisCommitment();
+    return {
+      genesisHash: toHex(genesisCommitmentHash(c)), commitment: toHex(encodeGenesisCommitment(c)),
+      chainId: c.chainId, genesisTime: c.genesisTime.toString(), validatorsHash: toHex(c.validatorsHash), documentHash: toHex(c.documentHash),
+    };
   });
 
   app.get('/v1/status', {
