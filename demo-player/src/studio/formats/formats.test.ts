@@ -73,6 +73,8 @@ test('edits, history and validation', () => {
     'Track "a": two keyframes on frame 3 (0.12 s); delete one',
     'Track "a", frame 3 (0.12 s): the box leaves the frame (right 1.100, bottom 0.100; must be ≤ 1)',
   ]);
+  const withoutProducts = validateTracks([t0, bad], 25, undefined, { products: false }).map((i) => i.message);
+  assert.deepEqual(withoutProducts, msgs.filter((m) => !m.includes('is not a product id')), 'CVAT and MOT exports need no product');
 });
 
 test('the product hook decides which well-formed products are known', async () => {
