@@ -1,6 +1,7 @@
 /**
  * `<dip-studio>`: the annotation editor. Draw a box on a prop, key it through the video, give the
- * track a product, and export the widget's JSON or WebVTT metadata track.
+ * track a product, and export the widget's JSON or WebVTT metadata track — or CVAT for video XML and
+ * MOT CSV, to take the work back to an annotation tool.
  *
  * Works like CVAT's track mode: one track per prop; keyframes on whole frames of the declared
  * frame rate, boxes interpolated between them with the widget's own `boxAt`; per-keyframe outside
@@ -26,8 +27,9 @@ import { validateProducts, validateTracks, type Issue } from './validate.ts';
 import { formatOnlyValidator, productFormatError, type ProductValidator } from './formats/product.ts';
 import { exportJson, importJson, toAnnotationDocument } from './formats/widget-json.ts';
 import { exportWebVtt, importWebVtt } from './formats/webvtt.ts';
-import { importCvatXml } from './formats/cvat.ts';
-import { importMot } from './formats/mot.ts';
+import { exportCvatXml, importCvatXml } from './formats/cvat.ts';
+import { exportMot, importMot } from './formats/mot.ts';
+import type { FrameSize } from './formats/pixels.ts';
 import { uniqueId, type Box, type ImportResult, type StudioTrack } from './formats/track.ts';
 import { ensureDuration, ensureSeekable } from '../media.ts';
 import { saveForViewer, VIEWER_FROM_STUDIO } from './handoff.ts';
@@ -43,6 +45,15 @@ type Drag =
   | { kind: 'resize'; track: number; handle: Handle; x: number; y: number; box: Box };
 
 export type ImportFormat = 'json' | 'vtt' | 'cvat' | 'mot';
+export type ExportFormat = ImportFormat;
+
+/** Export formats as files; `widget` ones carry products and must pass every check. */
+const EXPORTS: Record<ExportFormat, { button: string; file: string; type: string; widget: boolean }> = {
+  json: { button: 'Export JSON', file: 'annotations.json', type: 'application/json', widget: true },
+  vtt: { button: 'Export WebVTT', file: 'annotations.vtt', type: 'text/vtt', widget: true },
+  cvat: { button: 'Export CVAT XML', file: 'annotations.xml', type: 'application/xml', widget: false },
+  mot: { button: 'Export MOT', file: 'gt.txt', type: 'text/plain', widget: false },
+};
 
 /** Guesses a file's format from its first characters (then its name). */
 export function sniffFormat(name: string, text: string): ImportFormat {
@@ -61,6 +72,10 @@ const SHORTCUTS: readonly (readonly [string, string])[] = [
   ['Drag', 'Draw a new track'], ['Shift+drag', 'Redraw selected box'], ['Del', 'Delete selected track'],
   ['Ctrl+Z', 'Undo'], ['Ctrl+Shift+Z', 'Redo'],
 ];
+
+function assertNone(errors: readonly Issue[]): void {
+  if (errors.length) throw new Error(`fix ${errors.length} problem(s) first: ${errors.slice(0, 3).map((i) => i.message).join('; ')}`);
+}
 
 export class DipStudio extends LitElement {
   static override properties = {
@@ -453,15 +468,15 @@ export class DipStudio extends LitElement {
     try {
       let res: ImportResult;
       if (format === 'json') res = importJson(text, this.fps, name);
-      else if (format === 'vtt') res = importWebVtt(text, this.fps, name);
-      else if (format === 'cvat') res = importCvatXml(text, { fallbackSize: this.#size.w ? { width: this.#size.w, height: this.#size.h } : undefined, takenIds: taken });
+      else if (format === 'vtt') res = importWebVtt(text, this.fps, name, this.#videoDuration);
+      else if (format === 'cvat') res = importCvatXml(text, { fallbackSize: this.#size.w ? { width: this.#size.w, height: this.#size.h } : undefined });
       else {
         if (!this.#size.w) throw new Error('MOT needs the video size: wait for the video to load');
         res = importMot(text, { width: this.#size.w, height: this.#size.h, takenIds: taken });
       }
       const renamed: string[] = [];
       const tracks = res.tracks.map((t) => {
-        if (format !== 'json' && format !== 'vtt') return t;
+        if (format === 'mot') return t; // MOT ids are made here, clear of those taken
         const id = uniqueId(t.id, taken);
         if (id !== t.id) renamed.push(`${t.id} → ${id}`);
         return id === t.id ? t : { ...t, id };
@@ -493,22 +508,50 @@ export class DipStudio extends LitElement {
 
   exportVtt(): string {
     this.#assertExportable();
-    const duration = Number.isFinite(this.#duration) ? this.#duration : (this.lastFrame + 1) / this.fps;
-    return exportWebVtt(toAnnotationDocument(this.tracks, this.fps), duration);
+    return exportWebVtt(toAnnotationDocument(this.tracks, this.fps), this.#videoDuration);
+  }
+
+  /** The tracks as CVAT for video 1.1 XML (no product needed), or throws listing what blocks it. */
+  exportCvat(): string {
+    this.#assertConvertible();
+    return exportCvatXml(this.tracks, { ...this.#frameSize(), lastFrame: this.lastFrame, name: this.#videoName });
+  }
+
+  /** The tracks as MOT ground truth (no product needed), or throws listing what blocks it. */
+  exportMot(): string {
+    this.#assertConvertible();
+    return exportMot(this.tracks, { ...this.#frameSize(), lastFrame: this.lastFrame });
+  }
+
+  get #videoDuration(): number { return Number.isFinite(this.#duration) ? this.#duration : (this.lastFrame + 1) / this.fps; }
+  get #videoName(): string { return this.video.split(/[?#]/)[0]!.split('/').pop() || 'video'; }
+
+  #frameSize(): FrameSize {
+    if (!this.#size.w) throw new Error('the video\'s size is not known yet: wait for it to load');
+    return { width: this.#size.w, height: this.#size.h };
+  }
+
+  /** Errors that block an export without products (CVAT, MOT): every check but the product ones. */
+  get #trackErrors(): Issue[] {
+    return validateTracks(this.tracks, this.fps, undefined, { products: false }).filter((i) => i.severity === 'error');
   }
 
   #assertExportable(): void {
     if (this.#checking) throw new Error('products are still being checked');
-    const errors = this.errors;
-    if (errors.length) throw new Error(`fix ${errors.length} problem(s) first: ${errors.slice(0, 3).map((i) => i.message).join('; ')}`);
+    assertNone(this.errors);
   }
 
-  #download(kind: 'json' | 'vtt'): void {
+  #assertConvertible(): void {
+    assertNone(this.#trackErrors);
+  }
+
+  #download(kind: ExportFormat): void {
+    const file = EXPORTS[kind];
     try {
-      const text = kind === 'json' ? this.exportJson() : this.exportVtt();
+      const text = { json: () => this.exportJson(), vtt: () => this.exportVtt(), cvat: () => this.exportCvat(), mot: () => this.exportMot() }[kind]();
       const a = document.createElement('a');
-      a.href = URL.createObjectURL(new Blob([text], { type: kind === 'json' ? 'application/json' : 'text/vtt' }));
-      a.download = kind === 'json' ? 'annotations.json' : 'annotations.vtt';
+      a.href = URL.createObjectURL(new Blob([text], { type: file.type }));
+      a.download = file.file;
       a.click();
       setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
       this.#note('ok', [`Exported ${this.tracks.length} track(s) as ${a.download}`]);
@@ -688,6 +731,7 @@ export class DipStudio extends LitElement {
     const counts = new Map<number, number>();
     for (const x of errors) if (x.track !== undefined) counts.set(x.track, (counts.get(x.track) ?? 0) + 1);
     const exportBlocked = errors.length > 0 || this.#checking;
+    const convertBlocked = this.#trackErrors.length > 0 || !this.#size.w;
     return html`<div class="layout">
       <div>
         <div class="stage" style="aspect-ratio:${aspect}">
@@ -738,11 +782,13 @@ export class DipStudio extends LitElement {
           <div class="row">
             <span class="file"><button tabindex="-1" aria-hidden="true">Import…</button>
               <input type="file" aria-label="Import annotations: widget JSON, WebVTT, CVAT for video XML 1.1 or MOT CSV" accept=".json,.vtt,.xml,.txt,.csv" multiple @change=${(e: Event) => void this.#onFile(e)}></span>
-            <button class="primary" ?disabled=${exportBlocked} @click=${() => this.#download('json')}>Export JSON</button>
-            <button ?disabled=${exportBlocked} @click=${() => this.#download('vtt')}>Export WebVTT</button>
+            ${(Object.keys(EXPORTS) as ExportFormat[]).map((kind) => html`<button class=${kind === 'json' ? 'primary' : ''}
+              ?disabled=${EXPORTS[kind].widget ? exportBlocked : convertBlocked} @click=${() => this.#download(kind)}>${EXPORTS[kind].button}</button>`)}
             <button ?disabled=${exportBlocked} title="Saves the export in this browser and opens the viewer page with it" @click=${() => this.openInViewer()}>Watch in the viewer ↗</button>
           </div>
-          <p class="hint">${exportBlocked ? `Export needs ${errors.length} problem(s) fixed.` : 'Exports the widget\'s annotation format.'} Import takes widget JSON, WebVTT, CVAT “for video 1.1” XML and MOT CSV (pixels of this ${this.#size.w || '?'}×${this.#size.h || '?'} video; frame n → frame n − 1).</p>
+          <p class="hint">${exportBlocked ? `JSON and WebVTT (the widget's formats) need ${errors.length} problem(s) fixed.` : 'JSON and WebVTT are the widget\'s formats.'}
+            CVAT “for video 1.1” XML and MOT CSV take the boxes back to an annotation tool and need no product.
+            Import takes all four (CVAT and MOT in pixels of this ${this.#size.w || '?'}×${this.#size.h || '?'} video; MOT frame n → frame n − 1).</p>
           ${this.#notes.length ? html`<div class="notes ${this.#noteKind}" role=${this.#noteKind === 'error' ? 'alert' : 'status'}>${this.#notes.map((n) => html`<p>${n}</p>`)}</div>` : nothing}
         </section>
         <section class="card" aria-labelledby="keys-h">

@@ -22,8 +22,12 @@ const CHAIN_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 const name = (t: StudioTrack, i: number): string => (t.id ? `Track "${t.id}"` : `Track ${i + 1}`);
 
-/** Synchronous checks; `lastFrame` (the video's) turns keyframes past the end into warnings. */
-export function validateTracks(tracks: readonly StudioTrack[], fps: number, lastFrame?: number): Issue[] {
+/**
+ * Synchronous checks; `lastFrame` (the video's) turns keyframes past the end into warnings.
+ * `products: false` leaves out the product checks, for the exports that need none (CVAT and MOT
+ * files go back to annotation work, not to the widget).
+ */
+export function validateTracks(tracks: readonly StudioTrack[], fps: number, lastFrame?: number, { products = true } = {}): Issue[] {
   const issues: Issue[] = [];
   const err = (message: string, track?: number, frame?: number): void => { issues.push({ severity: 'error', track, frame, message }); };
   const at = (f: number): string => `frame ${f} (${(f / fps).toFixed(2)} s)`;
@@ -40,7 +44,7 @@ export function validateTracks(tracks: readonly StudioTrack[], fps: number, last
     if (!t.label.trim()) err(`${n}: the label is empty`, i);
     else if (CONTROL.test(t.label)) err(`${n}: the label contains control characters`, i);
     else if (t.label.length > LIMITS.labelLength) err(`${n}: the label is longer than ${LIMITS.labelLength} characters`, i);
-    const product = productFormatError(t.product);
+    const product = products ? productFormatError(t.product) : null;
     if (product) err(`${n}: ${product}`, i);
     if (t.chainId !== undefined && t.chainId !== '' && !CHAIN_ID.test(t.chainId)) err(`${n}: chain id must be 1-64 of A-Z a-z 0-9 . _ -`, i);
 

@@ -1,25 +1,17 @@
-/** The studio's converters and edits, as pure functions (no browser). */
+/** The studio's converters and edits, as pure functions (no browser). CVAT, MOT and WebVTT have test files of their own. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseAnnotationText } from '@dipnet/widget/annotations';
 import { boxAt } from '@dipnet/widget/box-at';
-import { importCvatXml } from './cvat.ts';
-import { importMot } from './mot.ts';
 import { keyframesFromSamples } from './simplify.ts';
-import { exportJson, importJson, toAnnotationDocument } from './widget-json.ts';
-import { exportWebVtt, importWebVtt, parseWebVtt } from './webvtt.ts';
+import { PRODUCT as P, TRACK } from './testing.ts';
+import { exportJson, importJson } from './widget-json.ts';
 import { parseXml } from './xml.ts';
 import type { StudioTrack } from './track.ts';
 import { History } from '../history.ts';
 import { copyForward, toggleKeyframe, toggleOutside } from '../model.ts';
 import { validateProducts, validateTracks } from '../validate.ts';
 import { LAST_FRAME, PROPS, SCENE, groundTruth, truthAt } from '../../scene/scene.ts';
-
-const P = 'ab'.repeat(32);
-const TRACK: StudioTrack = {
-  id: 'mug', label: 'Mug --> "cup"', product: P,
-  keyframes: [{ frame: 0, box: { x: 0.1, y: 0.1, w: 0.2, h: 0.2 } }, { frame: 50, box: { x: 0.5, y: 0.1, w: 0.2, h: 0.2 }, occluded: true }, { frame: 75, outside: true }, { frame: 100, box: { x: 0.2, y: 0.2, w: 0.1, h: 0.1 } }],
-};
 
 test('widget JSON round-trips and parses with the widget parser', () => {
   const text = exportJson([TRACK], 25);
@@ -31,42 +23,8 @@ test('widget JSON round-trips and parses with the widget parser', () => {
   assert.match(snapped.warnings[0]!, /moved to the nearest frame/);
 });
 
-test('WebVTT export: one cue per segment, no "-->" or blank line in a payload, and it reads back', () => {
-  const vtt = exportWebVtt(toAnnotationDocument([TRACK], 25), 6);
-  const cues = parseWebVtt(vtt);
-  assert.deepEqual(cues.map((c) => [c.startTime, c.endTime]), [[0, 3], [4, 6]]);
-  for (const c of cues) assert.ok(!c.text.includes('-->') && !c.text.includes('\n\n'));
-  const back = importWebVtt(vtt, 25).tracks[0]!;
-  assert.equal(back.label, TRACK.label);
-  assert.deepEqual(back.keyframes.slice(0, 4), TRACK.keyframes);
-  assert.throws(() => parseWebVtt('00:00.000 --> 00:01.000\n{}'), /must start with "WEBVTT"/);
-});
-
-test('CVAT for video 1.1: keyframes only, pixels normalised by original_size, flags kept', () => {
-  const xml = `<?xml version="1.0"?><annotations><version>1.1</version><meta><task><original_size><width>200</width><height>100</height></original_size></task></meta>
-    <track id="3" label="lamp"><box frame="2" keyframe="1" outside="0" occluded="1" xtl="20" ytl="10" xbr="60" ybr="50"/>
-    <box frame="3" keyframe="0" outside="0" occluded="0" xtl="21" ytl="10" xbr="61" ybr="50"/>
-    <box frame="9" keyframe="1" outside="1" occluded="0" xtl="40" ytl="10" xbr="80" ybr="50"/><polygon frame="2" points="1,2;3,4"/></track></annotations>`;
-  const res = importCvatXml(xml);
-  assert.deepEqual(res.tracks, [{ id: 'lamp-3', label: 'lamp', product: '', keyframes: [
-    { frame: 2, box: { x: 0.1, y: 0.1, w: 0.2, h: 0.4 }, occluded: true },
-    { frame: 9, box: { x: 0.2, y: 0.1, w: 0.2, h: 0.4 }, outside: true },
-  ] }]);
-  assert.match(res.warnings.join(), /non-box shape/);
-  assert.throws(() => importCvatXml('<annotations><track id="1" label="x"><box frame="0" xtl="0" ytl="0" xbr="1" ybr="1"/></track></annotations>'), /no <original_size>/);
+test('the XML reader names the line of a mismatched closing tag', () => {
   assert.throws(() => parseXml('<a><b></a>'), /XML line 1: <\/a> does not close <b>/);
-});
-
-test('MOT: frames from 1, pixels by the video size, linear runs collapse, gaps become outside', () => {
-  const rows = [1, 2, 3, 4, 5].map((f) => `${f},1,${10 * f},20,30,40,1,-1,-1,-1`).concat(['1,2,0,0,10,10,1,-1,-1,-1', '2,2,0,0,10,10,0,-1,-1,-1']);
-  const res = importMot(rows.join('\n'), { width: 100, height: 200 });
-  assert.deepEqual(res.tracks.map((t) => [t.id, t.keyframes.map((k) => [k.frame, k.outside ?? false])]), [
-    ['mot-1', [[0, false], [4, false]]],
-    ['mot-2', [[0, false], [1, true]]],
-  ]);
-  assert.deepEqual(res.tracks[0]!.keyframes[1]!.box, { x: 0.5, y: 0.1, w: 0.3, h: 0.2 });
-  assert.match(res.warnings[0]!, /conf 0/);
-  assert.throws(() => importMot('1,1,a,b', { width: 10, height: 10 }), /MOT line 1/);
 });
 
 test('keyframesFromSamples reproduces every sample', () => {
@@ -115,6 +73,8 @@ test('edits, history and validation', () => {
     'Track "a": two keyframes on frame 3 (0.12 s); delete one',
     'Track "a", frame 3 (0.12 s): the box leaves the frame (right 1.100, bottom 0.100; must be ≤ 1)',
   ]);
+  const withoutProducts = validateTracks([t0, bad], 25, undefined, { products: false }).map((i) => i.message);
+  assert.deepEqual(withoutProducts, msgs.filter((m) => !m.includes('is not a product id')), 'CVAT and MOT exports need no product');
 });
 
 test('the product hook decides which well-formed products are known', async () => {

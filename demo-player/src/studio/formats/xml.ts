@@ -2,7 +2,8 @@
  * A small, strict XML reader for annotation exchange files: elements, attributes, text, CDATA and
  * the predefined and numeric entities. Prolog, comments, processing instructions and a DOCTYPE
  * (without an internal subset) are skipped. It exists so the CVAT importer is a pure function that
- * runs the same in Node tests and in the browser (no DOMParser in Node).
+ * runs the same in Node tests and in the browser (no DOMParser in Node). `escapeXml` is the one
+ * thing a writer needs from XML's syntax.
  */
 export interface XmlElement {
   name: string;
@@ -126,3 +127,11 @@ export function find(el: XmlElement, name: string): XmlElement | undefined {
   }
   return undefined;
 }
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;', '\t': '&#9;', '\n': '&#10;', '\r': '&#13;' };
+
+/**
+ * `text` as element text or an attribute value (either quote). Tabs and line breaks become
+ * character references, which a reader keeps, where a literal one in an attribute is read as a space.
+ */
+export const escapeXml = (text: string): string => text.replace(/[&<>"'\t\n\r]/g, (c) => ESCAPES[c]!);
