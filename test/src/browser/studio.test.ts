@@ -337,9 +337,13 @@ test('validation blocks export until fixed; the exported JSON parses with parseA
   assert.ok(doc.props.every((p) => p.track.every((k) => !k.box || k.box.x + k.box.w <= 1 + 1e-9)), 'all boxes in frame');
   say(`exported ${text.length} bytes of JSON: ${doc.props.length} props, parsed by the widget`);
 
-  const vtt = await page.evaluate(() => document.querySelector('dip-studio')!.exportVtt());
-  const back = importWebVtt(vtt, FPS, 'export.vtt');
-  assert.deepEqual(back.tracks.map((t) => t.id).sort(), doc.props.map((p) => p.id).sort(), 'WebVTT export reads back to the same tracks');
+  const [vtt, duration] = await page.evaluate(() => {
+    const studio = document.querySelector('dip-studio')!;
+    return [studio.exportVtt(), studio.shadowRoot!.querySelector('video')!.duration] as const;
+  });
+  const back = importWebVtt(vtt, FPS, 'export.vtt', duration);
+  assert.deepEqual(back.tracks.map((t) => t.id), doc.props.map((p) => p.id), 'WebVTT export reads back to the same tracks, in order');
+  assert.deepEqual(back.warnings, [], 'with no warning (no keyframe moved, no extra outside keyframe at the end)');
   assert.deepEqual(back.tracks.find((t) => t.id === 'prop-5')!.keyframes.map((k) => k.frame), [20, 60, 65], 'and the same keyframes');
   noErrors('export');
 });
