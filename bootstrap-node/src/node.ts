@@ -6,7 +6,7 @@
 import {
   ErrorCode, fail, DipnetError, toHex, headerHash, verifyCommit, equalBytes, decodeStatusResponse, encodeStatusRequest,
   encodeBlockRequest, decodeBlockResponse, evidenceHash, addressOf, keyPairFromSecret, WireMethod, stateKeyHash, MAX_BLOCK_TXS,
-  type Block, type Commit, type DuplicateVoteEvidence, type Genesis, type GenesisCommitment, type Header, type ValidatorSet, type UpgradePlan,
+  MAX_BLOCK_TIME_AHEAD_MS, type Block, type Commit, type DuplicateVoteEvidence, type Genesis, type GenesisCommitment, type Header, type ValidatorSet, type UpgradePlan,
 } from '@dipnet/protocol';
 import { requiredUpgrade, SOFTWARE_VERSION } from './upgrade.ts';
 import { nativeSigner } from './crypto/native-signer.ts';
@@ -42,6 +42,8 @@ export interface NodeOptions {
   readonly network: (handlers: NetworkHandlers) => Promise<Network>;
   /** This software's version, compared with scheduled upgrades (tests pretend an older one). */
   readonly softwareVersion?: string;
+  /** The wall clock block times come from and are checked against (default Date.now; tests skew it). */
+  readonly clock?: () => number;
 }
 
 const SYNC_INTERVAL_MS = 2000;
@@ -52,6 +54,7 @@ export class DipnetNode implements NodeApi {
   readonly chain: Chain;
   readonly mempool: Mempool;
   private readonly verifier = new NativeVerifier();
+  private readonly clock: () => number;
   private consensus: ConsensusEngine | null = null;
   private net!: Network;
   private readonly listeners = new Set<(e: FinalizedEvent) => void>();
@@ -72,6 +75,7 @@ export class DipnetNode implements NodeApi {
   private constructor(private readonly store: ChainStore, opts: NodeOptions) {
     this.log = opts.logger ?? silent;
     this.softwareVersion = opts.softwareVersion ?? SOFTWARE_VERSION;
+    this.clock = opts.clock ?? Date.now;
     this.chain = new Chain(store, opts.genesis, this.verifier);
     this.mempool = new Mempool(this.chain, this.verifier);
     this.validatorKey = opts.validatorSecret ? keyPairFromSecret(opts.validatorSecret) : null;
@@ -189,6 +193,7 @@ export class DipnetNode implements NodeApi {
       chainId: this.chain.chainId,
       headHeight: () => this.chain.head.height,
       headTime: () => this.chain.head.time,
+      now: this.clock,
       validatorSet: (h: bigint) => this.chain.validatorSet(h),
       hasPendingWork: () => this.mempool.size > 0 || this.evidence.size > 0,
       hasFullBlockPending: () => this.mempool.size >= MAX_BLOCK_TXS,
@@ -202,7 +207,7 @@ export class DipnetNode implements NodeApi {
         return block;
       },
       validateBlock: async (block: Block): Promise<void> => {
-        const maxFuture = BigInt(Date.now()) + 10_000n;
+        const maxFuture = BigInt(this.clock() + MAX_BLOCK_TIME_AHEAD_MS);
         if (block.header.time > maxFuture) fail(ErrorCode.BLOCK_INVALID, 'block time is too far in the future');
         await this.chain.validateBlock(block, null, this.mempool);
       },

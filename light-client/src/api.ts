@@ -19,7 +19,11 @@ export interface LightClientOptions {
   readonly trust: TrustRoot;
   /** How long a verified header may be relied on (keep it below the chain's unbonding period). */
   readonly trustingPeriodMs: number;
-  /** How far ahead of the local clock a header's time may be (default 10 s). */
+  /**
+   * How far ahead of the local clock a header's time may be (default 20 s: validators accept
+   * blocks 10 s ahead of their clocks, and this clock may be as far behind theirs). A header
+   * further ahead is verified again once the clock has caught up; its source is not faulty.
+   */
   readonly maxClockDriftMs?: number;
   /** Relay base URLs (HTTP fallback, SSE heads, evidence). */
   readonly relays?: readonly string[];

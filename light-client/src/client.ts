@@ -9,7 +9,7 @@ import {
   decodeValidatorSet, encodeHeader, encodeValidatorSet, encodeConflictEvidence, verifyCommitLight, verifyCommitLightTrusting,
   verifyBackwards, verifyStateAnswer, checkWithinTrustingPeriod, StateKey, decodeAccount, decodeParams,
   parseAddress, formatAddress, txHash, EMPTY_ACCOUNT, prepareValidatorSet, ErrorCode,
-  verifyGenesisRoot, type GenesisCommitment, type Header, type LightBlock, type SignatureVerifier,
+  verifyGenesisRoot, DEFAULT_CLIENT_CLOCK_DRIFT_MS, type GenesisCommitment, type Header, type LightBlock, type SignatureVerifier,
 } from '@dipnet/protocol';
 import type {
   ConflictReport, ContractTxStage, CreateProductRequest, CreateProductResult, DecideResolutionRequest, DecideResolutionResult, FireTransitionRequest, FireTransitionResult,
@@ -140,7 +140,7 @@ class Client implements LightClient {
     const [verifier, resumed] = await Promise.all([this.opts.verifier ?? createEd25519Verifier(), this.restore()]);
     const stats = this.statsData;
     const counting: SignatureVerifier = { verify: (p, m, s) => { stats.signaturesVerified++; return verifier.verify(p, m, s); } };
-    this.ctx = { chainId: this.chainId, trustingPeriodMs: this.opts.trustingPeriodMs, maxClockDriftMs: this.opts.maxClockDriftMs ?? 10_000, now: this.now, verifier: counting, sets: this.sets, stats: this.statsData };
+    this.ctx = { chainId: this.chainId, trustingPeriodMs: this.opts.trustingPeriodMs, maxClockDriftMs: this.opts.maxClockDriftMs ?? DEFAULT_CLIENT_CLOCK_DRIFT_MS, now: this.now, verifier: counting, sets: this.sets, stats: this.statsData };
 
     if (!resumed) await this.initFromTrustRoot();
     await this.syncNow(undefined, { source: first, status });
@@ -478,7 +478,12 @@ class Client implements LightClient {
         await this.advance(src, height, sh);
       } catch (e) {
         if (isLightError(e) && LYING_CODES.has(e.code)) this.dropSubscription(src, e);
-        else if (!isLightError(e, LightErrorCode.LC_CONFLICT)) this.opts.logger?.warn('could not verify an announced head', { height: height.toString(), err: String(e) });
+        else if (isLightError(e, LightErrorCode.LC_HEADER_FROM_FUTURE)) {
+          // Early for this clock, not a lie: verify the same head once the clock has caught up.
+          this.opts.logger?.warn('an announced head is ahead of this clock; retrying later', { height: height.toString(), err: e.message });
+          const retryInMs = Math.min(Number(e.details.retryInMs ?? 1000), 60_000);
+          unrefTimer(setTimeout(() => void this.verifyHeadFrom(src, height, sh), retryInMs));
+        } else if (!isLightError(e, LightErrorCode.LC_CONFLICT)) this.opts.logger?.warn('could not verify an announced head', { height: height.toString(), err: String(e) });
       }
     });
   }

@@ -65,9 +65,12 @@ export const LightErrorCode = {
 } as const;
 export type LightErrorCode = (typeof LightErrorCode)[keyof typeof LightErrorCode];
 
-/** Codes that prove the source served bad data (as opposed to being unreachable or behind). */
+/**
+ * Codes that prove the source served bad data (as opposed to being unreachable, behind, or ahead
+ * of this clock: LC_HEADER_FROM_FUTURE is a reason to ask again later, not a lie).
+ */
 export const LYING_CODES: ReadonlySet<LightErrorCode> = new Set<LightErrorCode>([
-  'LC_WRONG_CHAIN', 'LC_HEADER_INVALID', 'LC_HEADER_NOT_CHAINED', 'LC_TIME_NOT_INCREASING', 'LC_HEADER_FROM_FUTURE',
+  'LC_WRONG_CHAIN', 'LC_HEADER_INVALID', 'LC_HEADER_NOT_CHAINED', 'LC_TIME_NOT_INCREASING',
   'LC_VALIDATOR_SET_MISMATCH', 'LC_COMMIT_MISMATCH', 'LC_COMMIT_MALFORMED', 'LC_SIGNATURE_INVALID',
   'LC_COMMIT_INSUFFICIENT_POWER', 'LC_CHECKPOINT_MISMATCH', 'LC_PROOF_MALFORMED', 'LC_PROOF_INVALID',
   'LC_PROOF_HEIGHT_MISMATCH', 'LC_PROOF_KEY_MISMATCH', 'LC_VALUE_MALFORMED', 'LC_RESPONSE_MALFORMED',
@@ -227,7 +230,13 @@ function checkNewHeader(trusted: Header, untrusted: Header, opts: LightVerifyOpt
   if (untrusted.height <= trusted.height) lightFail(LightErrorCode.LC_HEADER_INVALID, `header ${untrusted.height} is not above trusted ${trusted.height}`);
   checkWithinTrustingPeriod(trusted, opts);
   if (untrusted.time <= trusted.time) lightFail(LightErrorCode.LC_TIME_NOT_INCREASING, `header ${untrusted.height} time ${untrusted.time} is not after trusted header ${trusted.height} time ${trusted.time}`);
-  if (Number(untrusted.time) > opts.now + opts.maxClockDriftMs) lightFail(LightErrorCode.LC_HEADER_FROM_FUTURE, `header ${untrusted.height} time ${untrusted.time} is ahead of local time ${opts.now} by more than ${opts.maxClockDriftMs} ms`);
+  const aheadMs = Number(untrusted.time) - opts.now;
+  if (aheadMs > opts.maxClockDriftMs) {
+    // Not proof of a lie: this clock may be behind. The header becomes acceptable in `retryInMs`.
+    lightFail(LightErrorCode.LC_HEADER_FROM_FUTURE, `header ${untrusted.height} is ${aheadMs} ms ahead of this clock (more than the ${opts.maxClockDriftMs} ms allowed); is this device's clock behind?`, {
+      height: untrusted.height.toString(), aheadMs, retryInMs: aheadMs - opts.maxClockDriftMs + 1,
+    });
+  }
 }
 
 /** h → h+1: hashes chain and > 2/3 of the new header's set signed it. */

@@ -47,6 +47,8 @@ export interface ConsensusApp {
   readonly chainId: string;
   headHeight(): bigint;
   headTime(): bigint;
+  /** The node's wall clock, ms since the epoch (block times come from it). */
+  now(): number;
   validatorSet(height: bigint): ValidatorSet;
   /** Txs or evidence wait to be included. */
   hasPendingWork(): boolean;
@@ -212,10 +214,10 @@ export class ConsensusEngine {
       else {
         // Idle: wait for a tx, a peer's message, or the empty-block interval.
         this.waitingForWork = true;
-        const idleFor = Date.now() - Number(this.app.headTime());
+        const idleFor = this.app.now() - Number(this.app.headTime());
         // Scheduled state changes only happen in blocks: make one when the first falls due.
         const scheduled = this.app.nextScheduledTime?.();
-        const untilScheduled = scheduled == null ? Infinity : Number(scheduled) - Date.now() + 1;
+        const untilScheduled = scheduled == null ? Infinity : Number(scheduled) - this.app.now() + 1;
         this.after(Math.max(0, Math.min(this.timeouts.emptyBlockIntervalMs - idleFor, untilScheduled)), () => this.beginRounds());
       }
     });
@@ -257,7 +259,7 @@ export class ConsensusEngine {
   private async propose(height: bigint, round: number): Promise<void> {
     let block = this.validBlock;
     if (!block) {
-      const now = BigInt(Date.now());
+      const now = BigInt(this.app.now());
       const time = now > this.app.headTime() ? now : this.app.headTime() + 1n;
       try {
         block = await this.app.buildBlock(time, this.myAddress!);

@@ -41,7 +41,11 @@ export interface TestNet {
   stop(): Promise<void>;
 }
 
-export async function startNet(opts: { chainId: string; validators: number; genesis?: Genesis; relays?: number; timeouts?: Partial<typeof FAST> }): Promise<TestNet> {
+export async function startNet(opts: {
+  chainId: string; validators: number; genesis?: Genesis; relays?: number; timeouts?: Partial<typeof FAST>;
+  /** Per validator (by index), how far its wall clock runs ahead (+) or behind (−), in ms. */
+  clockOffsetsMs?: readonly number[];
+}): Promise<TestNet> {
   const genesis = opts.genesis ?? devnetGenesis({ chainId: opts.chainId, validators: opts.validators });
   const hub = new MemoryHub();
   const nodes: DipnetNode[] = [];
@@ -55,8 +59,10 @@ export async function startNet(opts: { chainId: string; validators: number; gene
     const i = n++;
     const dir = await tempDir('dipnet-lc-');
     cleanups.push(dir.cleanup);
+    const offset = opts.clockOffsetsMs?.[i] ?? 0;
     const node = await DipnetNode.start({
       dataDir: dir.path, genesis, ...(validatorSecret ? { validatorSecret } : {}), timeouts: { ...FAST, ...opts.timeouts },
+      ...(offset ? { clock: () => Date.now() + offset } : {}),
       network: async (h) => hub.join(`node-${i}`, h),
     });
     nodes.push(node);

@@ -36,6 +36,8 @@ export interface ShopSite {
   readonly liningMaker: KeyPair;
   /** A viewer's key funded at seeding (500 DPN), for importing an existing wallet into the panel. */
   readonly viewer: KeyPair;
+  /** `/flaky` trusts a relay that answers product reads with undecodable proofs while `flaky.lying` is set. */
+  readonly flaky: { lying: boolean };
   /** Submits txs to node 0 (consecutive nonces per signer) and waits until all are committed (TestNet.commitAll). */
   commitAll(txs: [KeyPair, TxBody][]): Promise<void>;
   close(): Promise<void>;
@@ -86,6 +88,11 @@ export async function startShopSite(chainId: string): Promise<ShopSite> {
       if (path.startsWith(`/v1/state/${productNs}`) && typeof b.value === 'string') b.value = b.value.slice(0, -2) + (b.value.endsWith('00') ? '01' : '00');
       return body;
     };
+    // The flaky relay answers product reads with a proof that does not decode while it lies, then recovers.
+    const flakyProxy = await startProxy(net.relayUrls[0]!);
+    cleanups.push(() => flakyProxy.close());
+    const flaky = { lying: false };
+    flakyProxy.tamper = (path, body) => (flaky.lying && path.startsWith(`/v1/state/${productNs}`) ? { ...(body as object), proof: 'zz' } : body);
     const commitAll = (txs: [KeyPair, TxBody][]) => net.commitAll(txs);
 
     const code = new Uint8Array(await readFile(new URL('../../../protocol/templates/bill-of-materials.json', import.meta.url)));
@@ -128,6 +135,7 @@ export async function startShopSite(chainId: string): Promise<ShopSite> {
     const site = await serveStatic({
       '/': ['text/html; charset=utf-8', page(chainId, net.relayUrls[0]!, genesis), csp(net.relayUrls[0]!)],
       '/liar': ['text/html; charset=utf-8', page(chainId, proxy.url, genesis), csp(proxy.url)],
+      '/flaky': ['text/html; charset=utf-8', page(chainId, flakyProxy.url, genesis), csp(flakyProxy.url)],
       // A site that points at a worker script it does not serve.
       '/broken-worker': ['text/html; charset=utf-8', page(chainId, net.relayUrls[0]!, genesis, false, '/no-such-worker.js'), csp(net.relayUrls[0]!)],
       '/mc': ['text/html; charset=utf-8', page(chainId, net.relayUrls[0]!, genesis, true), csp(net.relayUrls[0]!, "'self' 'unsafe-inline'")],
@@ -143,7 +151,7 @@ export async function startShopSite(chainId: string): Promise<ShopSite> {
       '/axe.js': [js, axe.source],
     });
     cleanups.push(() => site.close());
-    return { net, base: site.base, jacket, lining, liningMaker, viewer, commitAll, close };
+    return { net, base: site.base, jacket, lining, liningMaker, viewer, flaky, commitAll, close };
   } catch (e) {
     await close();
     throw e;

@@ -10,7 +10,9 @@
  *   will be signed (total, fee bound, shipping fingerprint), pays, and follows the production graph
  *   live as a producer's milestone lands;
  * - only the shipping commitment is on chain (the page gets details + salt in `dip-order-placed`);
- * - behind a relay that lies about the price, the panel refuses to show any price.
+ * - behind a relay that lies about the price, the panel refuses to show any price and says which
+ *   relay it no longer trusts and why; a relay that lied and recovered is trusted again after its
+ *   backoff ("Try again").
  * The page sends a strict Content-Security-Policy (no inline script or style, no eval). Any page or
  * console error (a CSP violation included) fails the test. Needs Debian's `chromium` (or CHROMIUM_PATH).
  */
@@ -217,12 +219,31 @@ test('behind a lying relay the panel shows no price', async () => {
   await liar.locator('dip-shoppable-video button[part~="hotspot"][data-id="jacket"]').click();
   const panel = liar.locator('dip-product-panel');
   await waitShown(liar, panel.locator('p.warn[role="alert"]'));
+  await waitShown(liar, panel.locator('ul.sources li'));
   const text = await panelText(liar);
   say(`liar: ${text.replace(/\s+/g, ' ')}`);
   assert.match(text, /could not be verified/);
   assert.doesNotMatch(text, /DPN/, 'no price from an unverifiable answer');
+  assert.match(text, /Not trusted: http:\/\/127\.0\.0\.1:\d+ served data that failed verification \(LC_PROOF_INVALID\); asked again in \d+ s/, 'the panel says which source was written off and why');
   // The widget's verification failures are reported in the panel, not as page errors.
   noErrors('the lying relay');
+});
+
+test('a relay that lied and then recovered is trusted again: "Try again" shows the verified price', async () => {
+  shop.flaky.lying = true;
+  const p = await openPage('/flaky');
+  await p.locator('dip-shoppable-video button[part~="hotspot"][data-id="jacket"]').click();
+  const panel = p.locator('dip-product-panel');
+  await waitShown(p, panel.locator('ul.sources li'));
+  assert.match(await panelText(p), /Not trusted: .*\(LC_PROOF_MALFORMED\); asked again in \d+ s/);
+  assert.doesNotMatch(await panelText(p), /DPN/);
+  shop.flaky.lying = false;
+  // An undecodable answer is backed off for ~5 s (a proof that fails its check: ~30 s).
+  await p.waitForTimeout(7_000);
+  await panel.locator('button', { hasText: 'Try again' }).click();
+  await waitShown(p, panel.getByText(/Verified at block \d+/));
+  assert.match(await panelText(p), /120 DPN/);
+  noErrors('the recovered relay');
 });
 
 test('a worker script that cannot load is reported in the panel, not waited on', async () => {

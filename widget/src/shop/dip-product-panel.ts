@@ -19,7 +19,7 @@
  *   the order is on chain; the embedding site forwards `shipping` and `salt` to the producer.
  */
 import { LitElement, css, html, svg, nothing, type PropertyValues } from 'lit';
-import type { ShopClient, ShopProduct, ShopOrderTree, ShopWallet, PaymentStage, PlacedOrder, SyncState } from './shop-client.ts';
+import type { ShopClient, ShopProduct, ShopOrderTree, ShopWallet, PaymentStage, PlacedOrder, ShopSource, SyncState } from './shop-client.ts';
 import { loadVerifiedMetadata, type ProductMetadata } from './metadata.ts';
 import { messagesFor, type Messages } from './messages.ts';
 import { formatAmount, formatDpn, formatDuration, shortAddress, shortHex } from './format.ts';
@@ -89,6 +89,7 @@ export class DipProductPanel extends LitElement {
     .import { margin-top: 8px; border-top: 1px solid rgba(255, 255, 255, .15); padding-top: 4px; }
     input[aria-invalid="true"] { border-color: #ffb4a8; }
     .note { font-size: 12px; opacity: .8; }
+    .sources { margin: 8px 0 0; padding-left: 18px; }
     code { font-size: 12px; word-break: break-all; }
     ol.stages { margin: 8px 0; padding-left: 20px; }
     ol.stages li.done { color: #7ee787; }
@@ -124,6 +125,7 @@ export class DipProductPanel extends LitElement {
   #meta: ProductMetadata | null = null;
   #metaError = '';
   #error = '';
+  #sources: readonly ShopSource[] = [];
   #wallet: ShopWallet | null = null;
   /** The "Import a key" form is unfolded (kept off the main path); its error, if any. */
   #importing = false;
@@ -239,7 +241,14 @@ export class DipProductPanel extends LitElement {
     })().catch((e: unknown) => {
       if (ac.signal.aborted) return;
       this.#error = errorText(e);
+      this.#sources = [];
       this.#set('error');
+      // Then say which sources were not trusted and why (a worker that never started never answers).
+      void client.sources?.().then((list) => {
+        if (ac.signal.aborted) return;
+        this.#sources = list;
+        this.requestUpdate();
+      }, () => undefined);
     });
   }
 
@@ -254,7 +263,9 @@ export class DipProductPanel extends LitElement {
   #body(m: Messages): unknown {
     switch (this.#step) {
       case 'loading': return this.#loading(m);
-      case 'error': return html`<h2>${this.label}</h2><p class="warn" role="alert">${m.unverifiable(this.#error)}</p>`;
+      case 'error': return html`<h2>${this.label}</h2><p class="warn" role="alert">${m.unverifiable(this.#error)}</p>
+        ${this.#sourceNotes(m)}
+        <div class="actions"><button type="button" @click=${() => this.#open()}>${m.tryAgain}</button></div>`;
       case 'card': return this.#card(m);
       case 'form': return this.#form(m);
       case 'confirm': return this.#confirm(m);
@@ -263,6 +274,17 @@ export class DipProductPanel extends LitElement {
       case 'failed': return html`<h2>${this.#item?.name ?? this.label}</h2><p class="warn" role="alert">${m.failed(this.#error)}</p>
         <div class="actions"><button type="button" @click=${() => this.#set('confirm')}>${m.back}</button></div>`;
     }
+  }
+
+  /** Which sources the light client does not use now, and why (read when a load fails). */
+  #sourceNotes(m: Messages): unknown {
+    const bad = this.#sources.filter((s) => s.health !== 'ok');
+    if (!bad.length) return nothing;
+    const inS = (at: number | null) => Math.max(0, Math.ceil(((at ?? Date.now()) - Date.now()) / 1000));
+    return html`<ul class="sources">${bad.map((s) => {
+      const reason = s.reason ? `${s.reason.code}` : '';
+      return html`<li class="note" data-health=${s.health}>${s.health === 'faulty' ? m.sourceFaulty(s.id, reason, inS(s.retryAt)) : m.sourceUnavailable(s.id, reason, inS(s.retryAt))}</li>`;
+    })}</ul>`;
   }
 
   #loading(m: Messages): unknown {

@@ -35,5 +35,6 @@ export function lazyShop(config: ShopConfig): ShopClient {
     placeOrder: async (req, onStage) => (await get()).placeOrder(req, onStage),
     orderTree: async (id) => (await get()).orderTree(id),
     watchOrder: (id, l) => subscribe((c) => c.watchOrder(id, l)),
+    sources: async () => (await (await get()).sources?.()) ?? [],
   };
 }

@@ -110,6 +110,9 @@ export function lightClientShop(lc: Remote<LightClientWorkerApi>, started: Promi
       return item;
     },
     cachedProduct: (id) => verified.get(id.toLowerCase()) ?? null,
+    async sources() {
+      return (await lc.sources()).map((s) => ({ id: s.id, health: s.health, reason: s.health === 'ok' ? null : s.lastError, retryAt: s.retryAt }));
+    },
     async wallet() {
       await started;
       const address = await lc.walletAddress();

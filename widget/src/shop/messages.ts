@@ -13,6 +13,10 @@ export interface Messages {
   verifiedAt: (height: string) => string;
   verifiedTitle: string;
   unverifiable: (reason: string) => string;
+  /** A source the light client does not use now, and why. */
+  sourceFaulty: (source: string, reason: string, retryInS: number) => string;
+  sourceUnavailable: (source: string, reason: string, retryInS: number) => string;
+  tryAgain: string;
   producer: string;
   price: string;
   leadTime: string;
@@ -89,6 +93,9 @@ export const en: Messages = {
   verifiedAt: (h) => `Verified at block ${h}`,
   verifiedTitle: 'Price and availability were checked against validator signatures and a Merkle proof by the light client in your browser.',
   unverifiable: (r) => `This product could not be verified, so nothing about it is shown: ${r}`,
+  sourceFaulty: (s, r, t) => `Not trusted: ${s} served data that failed verification (${r}); asked again in ${t} s.`,
+  sourceUnavailable: (s, r, t) => `Unreachable or early: ${s} (${r}); asked again in ${t} s.`,
+  tryAgain: 'Try again',
   producer: 'Producer',
   price: 'Price',
   leadTime: 'Made in',
@@ -152,6 +159,9 @@ export const ko: Messages = {
   verifiedAt: (h) => `블록 ${h}에서 검증됨`,
   verifiedTitle: '가격과 재고는 브라우저의 라이트 클라이언트가 검증자 서명과 머클 증명으로 확인했습니다.',
   unverifiable: (r) => `이 상품을 검증할 수 없어 아무 정보도 표시하지 않습니다: ${r}`,
+  sourceFaulty: (s, r, t) => `신뢰하지 않음: ${s}이(가) 검증에 실패한 데이터를 보냈습니다 (${r}). ${t}초 후 다시 확인합니다.`,
+  sourceUnavailable: (s, r, t) => `연결할 수 없거나 시간이 앞섬: ${s} (${r}). ${t}초 후 다시 확인합니다.`,
+  tryAgain: '다시 시도',
   producer: '생산자',
   price: '가격',
   leadTime: '제작 기간',
@@ -223,6 +233,9 @@ export const zh: Messages = {
   verifiedAt: (h) => `已在区块 ${h} 验证`,
   verifiedTitle: '价格和供货情况已由您浏览器中的轻客户端通过验证者签名和默克尔证明核实。',
   unverifiable: (r) => `无法验证此商品，因此不显示任何信息：${r}`,
+  sourceFaulty: (s, r, t) => `不受信任：${s} 提供的数据未通过验证（${r}）；${t} 秒后再试。`,
+  sourceUnavailable: (s, r, t) => `无法连接或时间超前：${s}（${r}）；${t} 秒后再试。`,
+  tryAgain: '重试',
   producer: '生产者',
   price: '价格',
   leadTime: '制作周期',

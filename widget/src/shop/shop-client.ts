@@ -67,6 +67,16 @@ export interface PlacedOrder {
   readonly fee: bigint;
 }
 
+/** A source of chain data (relay or node) as the light client rates it. */
+export interface ShopSource {
+  readonly id: string;
+  readonly health: 'ok' | 'unavailable' | 'faulty';
+  /** Why it is not ok: the light client's error code and message. */
+  readonly reason: { readonly code: string; readonly message: string } | null;
+  /** When it is asked again (ms since the epoch), for a source that is not ok. */
+  readonly retryAt: number | null;
+}
+
 export interface SyncState {
   readonly height: bigint;
   readonly target: bigint;
@@ -101,4 +111,6 @@ export interface ShopClient {
   orderTree(id: string): Promise<ShopOrderTree>;
   /** Calls back with the re-verified tree whenever a new head changes it. */
   watchOrder(id: string, listener: (t: ShopOrderTree) => void): () => void;
+  /** The chain sources and their health, to say which were not trusted and why. */
+  sources?(): Promise<readonly ShopSource[]>;
 }
