@@ -27,6 +27,7 @@ const Point = ed25519.Point;
 type Point = InstanceType<typeof Point>;
 const Fn = Point.Fn;
 
+// keys.ts's lengths, restated: keys.ts builds its verifier from this module.
 const PUBLIC_KEY_LENGTH = 32;
 const SIGNATURE_LENGTH = 64;
 const MAX_DECODED_KEYS = 1024;
