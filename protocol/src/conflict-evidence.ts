@@ -3,7 +3,9 @@
  * of some height, signed by a commit, that is not the block the chain finalised at that height.
  * A node accepts it only if the conflicting commit is valid under the validator set it names AND
  * validators of the chain's real set at that height holding more than 1/3 of its stake signed
- * it — proof that real validators signed two blocks at one height.
+ * it — proof that real validators signed two blocks at one height. The set is the submitter's
+ * choice, so decoding it applies the key rule (readValidatorSet: no small-order or non-canonical
+ * key, under which anyone could sign that commit).
  */
 import { Reader, Writer, decodeExact } from './codec.ts';
 import { readHeader, writeHeader, type Header } from './header.ts';

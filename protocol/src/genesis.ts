@@ -11,6 +11,7 @@
 import { Reader, Writer, decodeExact, encodeWith } from './codec.ts';
 import { taggedHash } from './hash.ts';
 import { ADDRESS_LENGTH, PUBLIC_KEY_LENGTH } from './keys.ts';
+import { checkPublicKey } from './public-key-check.ts';
 import { CHAIN_ID_MAX } from './signing.ts';
 import { MONIKER_MAX } from './tx.ts';
 import { readParams, writeParams, type Params } from './state-schema.ts';
@@ -83,6 +84,8 @@ export function checkGenesis(g: Genesis): void {
   }
   for (const v of g.validators) {
     if (v.stake < g.params.minValidatorStake) fail(ErrorCode.INVALID_ARGUMENT, `genesis validator ${v.moniker}: stake below minimum`);
+    // A genesis key never signed anything here, so it must also be shown to be a curve point.
+    checkPublicKey(v.publicKey, `genesis validator ${v.moniker} key`, { onCurve: true });
     sum += v.stake;
   }
   if (sum !== TOTAL_SUPPLY) fail(ErrorCode.INVALID_ARGUMENT, `genesis allocations sum to ${sum}, expected ${TOTAL_SUPPLY}`);

@@ -4,6 +4,8 @@ export * from './bytes.ts';
 export * from './codec.ts';
 export * from './hash.ts';
 export * from './keys.ts';
+export * from './public-key-check.ts';
+export * from './ed25519-verify.ts';
 export * from './amount.ts';
 export * from './signing.ts';
 export * from './merkle.ts';

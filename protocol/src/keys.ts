@@ -2,13 +2,16 @@
  * Ed25519 keys, signatures and addresses.
  *
  * Signing uses @noble/curves (portable, constant-time). Verification is pluggable: the node
- * passes node:crypto, the browser WebCrypto, and @noble/curves is the portable fallback —
- * native verification is ~10x faster on the hot paths (mempool, commits).
+ * passes node:crypto (OpenSSL), the browser WebCrypto (BoringSSL in Chromium), and
+ * `nobleVerifier` is the portable fallback built to give exactly their answers
+ * (ed25519-verify.ts) — native verification is ~10x faster on the hot paths (mempool, commits).
+ * Which keys the chain accepts at all is public-key-check.ts.
  */
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { taggedHash, HashTag } from './hash.ts';
 import { toHex, fromHex } from './bytes.ts';
 import { ErrorCode, fail } from './errors.ts';
+import { verifyCofactorless } from './ed25519-verify.ts';
 
 export const PUBLIC_KEY_LENGTH = 32;
 export const SECRET_KEY_LENGTH = 32;
@@ -40,16 +43,13 @@ export interface SignatureVerifier {
   verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean | Promise<boolean>;
 }
 
-/** Portable verifier (ZIP-215 off: strict RFC 8032 checks, same as node:crypto and WebCrypto). */
+/**
+ * Portable verifier on @noble/curves' point arithmetic: OpenSSL's and BoringSSL's rule
+ * (cofactorless equation, S < L, R compared as bytes; see ed25519-verify.ts), not noble's own
+ * cofactored `verify`, which disagrees with them both ways.
+ */
 export const nobleVerifier: SignatureVerifier & { verify(p: Uint8Array, m: Uint8Array, s: Uint8Array): boolean } = {
-  verify(publicKey, message, signature) {
-    if (publicKey.length !== PUBLIC_KEY_LENGTH || signature.length !== SIGNATURE_LENGTH) return false;
-    try {
-      return ed25519.verify(signature, message, publicKey, { zip215: false });
-    } catch {
-      return false;
-    }
-  },
+  verify: verifyCofactorless,
 };
 
 /** An address is the first 20 bytes of a tagged hash of the Ed25519 public key. */

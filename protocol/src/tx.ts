@@ -1,5 +1,7 @@
 /**
- * Transactions. A tx is signed by one Ed25519 key; its account is the key's address. The nonce
+ * Transactions. A tx is signed by one Ed25519 key, which must pass the key rule
+ * (public-key-check.ts: decoding refuses a small-order or non-canonical signer with
+ * PUBLIC_KEY_INVALID); its account is the key's address. The nonce
  * must equal the account's next nonce (no replays, no gaps), the fee is the most the signer
  * pays, and the body is a tagged union that later rules extend by adding kinds.
  */
@@ -7,6 +9,7 @@ import { Reader, Writer, decodeExact } from './codec.ts';
 import { HashTag, tagPrefix, digestParts } from './hash.ts';
 import { sign, addressOf, PUBLIC_KEY_LENGTH, SIGNATURE_LENGTH, ADDRESS_LENGTH, type SignatureVerifier } from './keys.ts';
 import { signBytes, SignDomain, CHAIN_ID_MAX } from './signing.ts';
+import { checkPublicKey } from './public-key-check.ts';
 import { ErrorCode, fail } from './errors.ts';
 import { MAX_TEMPLATE_BYTES, MAX_NAME } from './contracts/template.ts';
 import { ID_LENGTH } from './contracts/values.ts';
@@ -232,9 +235,13 @@ export function writeTx(w: Writer, tx: Tx): void {
 }
 
 export function readTx(r: Reader): Tx {
+  const chainId = r.string(CHAIN_ID_MAX, 'chainId');
+  const signer = r.fixedView(PUBLIC_KEY_LENGTH, 'signer');
+  // Before any signature is checked against it: under a small-order key anyone can sign.
+  checkPublicKey(signer, 'tx signer');
   return {
-    chainId: r.string(CHAIN_ID_MAX, 'chainId'),
-    signer: r.fixedView(PUBLIC_KEY_LENGTH, 'signer'),
+    chainId,
+    signer,
     nonce: r.u64('nonce'),
     fee: r.u128('fee'),
     body: readBody(r),
@@ -286,9 +293,13 @@ export function signTx(tx: Tx, secretKey: Uint8Array): SignedTx {
   return { tx, signature: sign(secretKey, txSignBytes(tx)) };
 }
 
-/** Checks the signature and chain id; state checks (nonce, balance) belong to the state machine. */
+/**
+ * Checks the chain id, the signer's key (decoding checks it too; a tx built in memory was not
+ * decoded) and the signature; state checks (nonce, balance) belong to the state machine.
+ */
 export async function verifyTxSignature(stx: SignedTx, chainId: string, verifier: SignatureVerifier): Promise<void> {
   if (stx.tx.chainId !== chainId) fail(ErrorCode.TX_WRONG_CHAIN, `tx is for chain "${stx.tx.chainId}", this is "${chainId}"`);
+  checkPublicKey(stx.tx.signer, 'tx signer');
   if (!(await verifier.verify(stx.tx.signer, txSignBytes(stx.tx), stx.signature))) fail(ErrorCode.TX_BAD_SIGNATURE, 'signature does not verify');
 }
 

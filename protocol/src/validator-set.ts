@@ -6,6 +6,7 @@
 import { Reader, Writer, decodeExact, encodeWith } from './codec.ts';
 import { taggedHash, HashTag } from './hash.ts';
 import { addressOf, PUBLIC_KEY_LENGTH } from './keys.ts';
+import { checkPublicKey } from './public-key-check.ts';
 import { compareBytes, equalBytes } from './bytes.ts';
 import { ErrorCode, fail } from './errors.ts';
 
@@ -30,12 +31,17 @@ export function readValidatorSet(r: Reader): ValidatorSet {
   return { validators };
 }
 
-/** A set is canonical when non-empty, sorted strictly by address, and every power is positive. */
+/**
+ * A set is canonical when non-empty, sorted strictly by address, and every power is positive;
+ * a key that fails the key rule (public-key-check.ts) is PUBLIC_KEY_INVALID whatever `code` is:
+ * a small-order validator key would let anyone sign that validator's votes.
+ */
 export function checkValidatorSet(set: ValidatorSet, code: typeof ErrorCode.DECODE_NON_CANONICAL | typeof ErrorCode.VALIDATOR_SET_MISMATCH = ErrorCode.VALIDATOR_SET_MISMATCH): void {
   if (set.validators.length === 0) fail(code, 'validator set is empty');
   let prev: Uint8Array | null = null;
-  for (const v of set.validators) {
+  for (const [i, v] of set.validators.entries()) {
     if (v.power <= 0n) fail(code, 'validator power must be positive');
+    checkPublicKey(v.publicKey, `validator ${i} key`);
     const a = addressOf(v.publicKey);
     if (prev && compareBytes(prev, a) >= 0) fail(code, 'validators must be sorted by address without duplicates');
     prev = a;

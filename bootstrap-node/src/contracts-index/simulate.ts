@@ -13,7 +13,8 @@ export type SimulationResult =
   | { readonly ok: false; readonly code: string; readonly message: string; readonly baseFee: bigint; readonly gasPrice: bigint; readonly height: bigint };
 
 /**
- * Throws only when the bytes are not a signed tx (DECODE_*, TX_OVERSIZE, TX_UNKNOWN_TYPE); every
+ * Throws only when the bytes are not a signed tx (DECODE_*, TX_OVERSIZE, TX_UNKNOWN_TYPE, and
+ * PUBLIC_KEY_INVALID for a signer key that decoding refuses); every
  * other refusal — signature, nonce, funds, a contract error — is the simulation's answer.
  */
 export async function simulateTx(chain: Chain, verifier: SignatureVerifier, bytes: Uint8Array): Promise<SimulationResult> {

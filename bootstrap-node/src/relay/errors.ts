@@ -33,6 +33,8 @@ export const ERRORS: { readonly [C in ApiErrorCode]: ErrorInfo } = {
   DECODE_NON_CANONICAL: { status: 400, description: 'The submitted bytes are not the one canonical encoding of their value.' },
   DECODE_UNKNOWN_TAG: { status: 400, description: 'The submitted bytes carry an unknown type or variant tag.' },
   DECODE_INVALID_UTF8: { status: 400, description: 'A string in the submitted bytes is not valid UTF-8.' },
+  // keys
+  PUBLIC_KEY_INVALID: { status: 400, description: 'A public key is unusable: a small-order point, a non-canonical encoding, or not a point on the curve.' },
   // transactions
   TX_BAD_SIGNATURE: { status: 400, description: "The tx signature does not verify against the signer's key." },
   TX_WRONG_CHAIN: { status: 400, description: 'The tx is signed for a different chain id.' },

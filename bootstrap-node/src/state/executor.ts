@@ -9,7 +9,7 @@ import {
   DipnetError, CONTRACT_TX_TYPES, ContractKey, encodeTxReceipt, truncateUtf8, MAX_TEXT,
   ErrorCode, fail, addressOf, equalBytes, compareBytes, txSender, requiredFee, spendable, lockedInBalance, nextUnlock,
   StateKey, COMMUNITY_POOL, UNITS_PER_DPN, makeValidatorSet, evidenceHash, MAX_UNBONDINGS,
-  isDpnCurrency, decodeProductRecord,
+  isDpnCurrency, decodeProductRecord, checkPublicKey,
   type Account,
   type SignedTx, type DuplicateVoteEvidence, type ValidatorSet, type Validator, type Params,
 } from '@dipnet/protocol';
@@ -90,6 +90,8 @@ export function applyTx(state: StateView, ctx: BlockContext, stx: SignedTx, txBy
 
   switch (b.type) {
     case 'registerValidator': {
+      // The key enters state here and will sign votes: the full key rule, whatever path the tx took.
+      checkPublicKey(tx.signer, 'validator key', { onCurve: true });
       if (getValidator(view, sender)) fail(ErrorCode.TX_INVALID, 'this key is already a registered validator');
       if (b.selfBond < params.minValidatorStake) fail(ErrorCode.TX_STAKE_TOO_LOW, `self-bond ${b.selfBond} is below the minimum ${params.minValidatorStake}`);
       next = bondFrom(acct, ctx.time, out, fee, 'self-bond');

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sign, keyPairFromSecret, sha256, utf8, nobleVerifier } from '@dipnet/protocol';
+import { allEd25519Vectors } from '@dipnet/protocol/ed25519-vectors';
 import { createEd25519Verifier, countingVerifier } from './ed25519.ts';
 
 const k = keyPairFromSecret(sha256(utf8('ed25519-test')));
@@ -29,6 +30,19 @@ test('WebCrypto Ed25519 is used where the platform has it, and agrees with noble
   if (s2 < 2n ** 256n) {
     assert.equal(await v.verify(k.publicKey, msg, mall), nobleVerifier.verify(k.publicKey, msg, mall));
   }
+});
+
+test('WebCrypto and the fallback give the expected answer on every Ed25519 vector (public and hand-built)', async () => {
+  const verifiers = [await createEd25519Verifier(), await createEd25519Verifier('noble')];
+  assert.deepEqual(verifiers.map((v) => v.kind), ['webcrypto', 'noble']);
+  const wrong: string[] = [];
+  for (const vec of allEd25519Vectors()) {
+    for (const v of verifiers) {
+      const answer = await v.verify(vec.publicKey, vec.message, vec.signature);
+      if (answer !== vec.valid) wrong.push(`${v.kind} on ${vec.name}: ${answer}`);
+    }
+  }
+  assert.deepEqual(wrong, []);
 });
 
 test('the counting wrapper counts every check', async () => {

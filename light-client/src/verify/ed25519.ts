@@ -1,8 +1,10 @@
 /**
  * Ed25519 signature verification as a protocol `SignatureVerifier`: the platform's WebCrypto
  * (browsers and Node 22 both have `crypto.subtle` Ed25519, ~10x faster than portable code) with
- * @noble/curves as the fallback where WebCrypto lacks Ed25519. Public keys are imported once and
- * cached, so a validator set's keys are decoded once, not per header.
+ * the protocol's portable `nobleVerifier` as the fallback where WebCrypto lacks Ed25519. The
+ * fallback follows OpenSSL's and BoringSSL's rule (protocol/src/ed25519-verify.ts), so both
+ * accept exactly the same signatures. Public keys are imported once and cached, so a validator
+ * set's keys are decoded once, not per header.
  */
 import { nobleVerifier, sign, keyPairFromSecret, PUBLIC_KEY_LENGTH, SIGNATURE_LENGTH, toHex, utf8, sha256, type SignatureVerifier } from '@dipnet/protocol';
 
