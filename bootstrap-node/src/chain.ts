@@ -16,7 +16,7 @@ import { StateView } from './state/state-view.ts';
 import { applyTx, applyEvidence, beginBlock, endBlock, type BlockContext } from './state/executor.ts';
 import { BLOCK_GAS_LIMIT } from './contracts/gas.ts';
 import { applyGenesis } from './state/genesis-state.ts';
-import { getSchedule } from './state/accounts.ts';
+import { getParams, getSchedule } from './state/accounts.ts';
 import { BoundedMap } from './bounded.ts';
 
 export interface Execution {
@@ -61,9 +61,6 @@ function signerOf(stx: SignedTx): { address: Uint8Array; id: string } {
   const address = txSender(stx.tx);
   return { address, id: toHex(address) };
 }
-
-/** Evidence older than this many blocks is no longer accepted. */
-export const EVIDENCE_MAX_AGE = 10_000n;
 
 export class Chain {
   readonly chainId: string;
@@ -184,7 +181,7 @@ export class Chain {
     for (const ev of evidence) {
       const child = view.child();
       try {
-        await this.checkEvidence(ev, height);
+        await this.checkEvidence(ev, height, time, view);
         applyEvidence(child, ev, time);
         child.mergeInto(view);
         usable.push(ev);
@@ -294,7 +291,7 @@ export class Chain {
       senderIds.push(senderId);
     }
     for (const ev of block.evidence) {
-      await this.checkEvidence(ev, height);
+      await this.checkEvidence(ev, height, h.time, view);
       applyEvidence(view, ev, h.time);
     }
     endBlock(view, ctx, fees);
@@ -305,9 +302,17 @@ export class Chain {
     return exec;
   }
 
-  private async checkEvidence(ev: DuplicateVoteEvidence, height: bigint): Promise<void> {
+  /**
+   * Double-sign evidence is admissible while its signer's stake may still be bonded: until the
+   * unbonding period (chain time, from the current params) has passed since the block it is about.
+   */
+  private async checkEvidence(ev: DuplicateVoteEvidence, height: bigint, time: bigint, view: StateView): Promise<void> {
     const at = ev.voteA.vote.height;
-    if (at >= height || height - at > EVIDENCE_MAX_AGE) fail(ErrorCode.EVIDENCE_INVALID, `evidence height ${at} is outside the accepted window`);
+    if (at >= height) fail(ErrorCode.EVIDENCE_INVALID, `evidence height ${at} is not below the block's height ${height}`);
+    const atTime = at === 0n ? this.genesis.genesisTime : this.store.getBlock(at)?.header.time;
+    if (atTime === undefined) fail(ErrorCode.EVIDENCE_INVALID, `evidence height ${at} is not a stored block`);
+    const unbonding = getParams(view).unbondingPeriodMs;
+    if (time - atTime > unbonding) fail(ErrorCode.EVIDENCE_INVALID, `evidence from height ${at} is older than the unbonding period (${unbonding} ms of chain time)`);
     await verifyEvidence(this.chainId, ev, this.validatorSet(at), this.verifier);
   }
 

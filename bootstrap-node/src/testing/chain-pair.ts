@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   addressOf, decodeSignedTx, headerHash, signVote, toHex, txHash, txSender, VoteType,
-  type Block, type Commit, type Genesis,
+  type Block, type Commit, type DuplicateVoteEvidence, type Genesis,
 } from '@dipnet/protocol';
 import { Chain, type Candidate } from '../chain.ts';
 import { Mempool } from '../mempool.ts';
@@ -48,13 +48,18 @@ export class ChainPair {
 
   /** The proposer's next block from `txs` (signed tx encodings, in order), one second after the last. */
   async propose(txs?: readonly Uint8Array[], maxTxs = 5000): Promise<Block> {
-    this.clock += 1000n;
     const candidates: Candidate[] = txs
       ? txs.map((bytes) => { const tx = decodeSignedTx(bytes); const hash = txHash(bytes); const senderAddress = txSender(tx.tx); return { bytes, tx, hash, id: toHex(hash), senderAddress, senderId: toHex(senderAddress) }; })
       : this.proposer.mempool.candidates(maxTxs);
-    const { block, rejected } = await this.proposer.chain.buildBlock(this.clock, this.proposerAddress, candidates, [], this.lastCommit);
+    const { block, rejected } = await this.proposeWith({ candidates });
     if (rejected.length) throw new Error(`${rejected.length} txs rejected by the proposer`);
     return block;
+  }
+
+  /** The proposer's next block, `afterMs` of chain time after the last (default 1 s), with what it was given. */
+  async proposeWith(o: { candidates?: readonly Candidate[]; evidence?: readonly DuplicateVoteEvidence[]; afterMs?: bigint }): Promise<{ block: Block; rejected: Candidate[]; unusableEvidence: DuplicateVoteEvidence[] }> {
+    this.clock += o.afterMs ?? 1000n;
+    return this.proposer.chain.buildBlock(this.clock, this.proposerAddress, o.candidates ?? [], o.evidence ?? [], this.lastCommit);
   }
 
   /** A commit of `block` signed by every dev validator. */
