@@ -19,6 +19,7 @@ import type { Registry } from 'prom-client';
 import type { NodeApi } from '../node-api.ts';
 import { RelayError, RelayErrorCode, mapError } from './errors.ts';
 import { MAX_STATE_KEY_BYTES } from './schemas.ts';
+import { RULE_KEYWORD, formatSchemaErrors } from './validation-messages.ts';
 import { chainRoutes } from './routes/chain.ts';
 import { stateRoutes } from './routes/state.ts';
 import { txRoutes } from './routes/txs.ts';
@@ -123,7 +124,9 @@ export async function createRelay(node: NodeApi, opts: RelayOptions = {}): Promi
     bodyLimit,
     // One log line per request drowns a devnet's logs; errors are still logged.
     // Reject properties the schemas do not allow instead of quietly stripping them (Fastify's default).
-    ajv: { customOptions: { removeAdditional: false } },
+    // `verbose` hands the failing schema to formatSchemaErrors, which reads its rule in words.
+    ajv: { customOptions: { removeAdditional: false, verbose: true, keywords: [RULE_KEYWORD] } },
+    schemaErrorFormatter: formatSchemaErrors,
     logController: new LogController({ disableRequestLogging: opts.logRequests !== true }),
     trustProxy: opts.trustProxy ?? false,
     // Long enough for the longest hex path parameter, so the schema (not the router) rejects it.

@@ -11,6 +11,7 @@ import {
   type Header,
 } from '@dipnet/protocol';
 import { RelayError, RelayErrorCode } from './errors.ts';
+import { RULE_KEYWORD } from './validation-messages.ts';
 
 export const U64_MAX = (1n << 64n) - 1n;
 
@@ -22,16 +23,23 @@ export const MAX_EVIDENCE_BYTES = 256 * 1024;
 export const heightString = {
   type: 'string',
   pattern: '^[0-9]{1,20}$',
+  [RULE_KEYWORD]: 'must be a block height: a decimal number of at most 20 digits',
   description: 'Block height: a u64 as a decimal string.',
 } as const;
 
 /** Hex of exactly `bytes` bytes (upper or lower case accepted on input). */
 export const fixedHex = (bytes: number, description: string) =>
-  ({ type: 'string', pattern: `^[0-9a-fA-F]{${bytes * 2}}$`, minLength: bytes * 2, maxLength: bytes * 2, description }) as const;
+  ({
+    type: 'string', pattern: `^[0-9a-fA-F]{${bytes * 2}}$`, minLength: bytes * 2, maxLength: bytes * 2,
+    [RULE_KEYWORD]: `must be ${bytes * 2} hex digits (${bytes} bytes)`, description,
+  }) as const;
 
 /** Non-empty hex of at most `maxBytes` bytes. */
 export const varHex = (maxBytes: number, description: string) =>
-  ({ type: 'string', pattern: '^(?:[0-9a-fA-F]{2})+$', minLength: 2, maxLength: maxBytes * 2, description }) as const;
+  ({
+    type: 'string', pattern: '^(?:[0-9a-fA-F]{2})+$', minLength: 2, maxLength: maxBytes * 2,
+    [RULE_KEYWORD]: `must be hex of 1 to ${maxBytes} bytes (an even number of hex digits)`, description,
+  }) as const;
 
 const hex = (description: string) => ({ type: 'string', description }) as const;
 const u64 = (description: string) => ({ type: 'string', description }) as const;

@@ -44,6 +44,7 @@ import {
   EMPTY_ACCOUNT,
 } from '@dipnet/protocol';
 import type { FinalizedEvent, NodeApi, NodeStatus, StateProofResult, TxStatus } from '../node-api.ts';
+import type { ContractsApi } from '../contracts-index/api.ts';
 import { createRelay, type RelayOptions } from '../relay/relay.ts';
 
 export const CHAIN_ID = 'dipnet-relay-test';
@@ -120,10 +121,22 @@ export function appendBlock(chain: Chain, txs: Uint8Array[] = []): FinalizedEven
   return { header, commit, txCount: txs.length };
 }
 
+const emptyPage = () => ({ ids: [], next: null });
+
+/** A contract index with nothing in it: the contract routes are served (and documented) and list nothing. */
+export const EMPTY_CONTRACTS: ContractsApi = {
+  index: { indexedHeight: 0n, templates: emptyPage, products: emptyPage, orders: emptyPage, proposals: emptyPage, recentTxs: () => [] },
+  stateValue: () => undefined,
+  simulateTx: () => Promise.reject(new DipnetError(ErrorCode.INVALID_ARGUMENT, 'the test node simulates nothing')),
+};
+
 export class TestNode implements NodeApi {
   readonly listeners = new Set<(e: FinalizedEvent) => void>();
   readonly evidence: Uint8Array[] = [];
-  constructor(readonly chain: Chain = buildChain()) {}
+  constructor(
+    readonly chain: Chain = buildChain(),
+    readonly contracts?: ContractsApi,
+  ) {}
 
   get height(): bigint {
     return BigInt(this.chain.headers.length);

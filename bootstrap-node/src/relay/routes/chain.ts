@@ -19,6 +19,7 @@ import {
 import type { NodeApi } from '../../node-api.ts';
 import { headerJson, headerSchema, heightString, parseHeight, withErrors } from '../schemas.ts';
 import { RelayError, RelayErrorCode } from '../errors.ts';
+import { RULE_KEYWORD } from '../validation-messages.ts';
 
 export interface ChainRoutesOptions {
   readonly node: NodeApi;
@@ -106,6 +107,7 @@ export const chainRoutes: FastifyPluginAsync<ChainRoutesOptions> = async (app, {
           heights: {
             type: 'string',
             pattern: `^[0-9]{1,20}(,[0-9]{1,20}){0,${MAX_LIGHT_BLOCKS - 1}}$`,
+            [RULE_KEYWORD]: `must list at most ${MAX_LIGHT_BLOCKS} heights, as comma-separated decimal numbers of at most 20 digits`,
             description: `Comma-separated distinct heights (at most ${MAX_LIGHT_BLOCKS}).`,
           },
           validators: setsQuery,

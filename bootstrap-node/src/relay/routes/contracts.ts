@@ -18,6 +18,7 @@ import type { NodeApi } from '../../node-api.ts';
 import type { ContractsApi } from '../../contracts-index/api.ts';
 import { MAX_PAGE } from '../../contracts-index/contract-index.ts';
 import { fixedHex, parseHex, varHex, withErrors } from '../schemas.ts';
+import { RULE_KEYWORD } from '../validation-messages.ts';
 
 export interface ContractRoutesOptions {
   readonly node: NodeApi;
@@ -37,7 +38,9 @@ const str = { type: 'string' } as const;
 const strs = { type: 'array', items: str } as const;
 const nullableStr = { type: ['string', 'null'] } as const;
 const anyObject = { type: 'object', additionalProperties: true } as const;
-const address = { type: 'string', pattern: '^dpn[0-9a-f]{40}$', description: 'dpn… address' } as const;
+const address = {
+  type: 'string', pattern: '^dpn[0-9a-f]{40}$', [RULE_KEYWORD]: "must be an address: 'dpn' and 40 lowercase hex digits", description: 'dpn… address',
+} as const;
 const idParams = (what: string) => ({
   type: 'object', required: ['id'], properties: { id: fixedHex(32, `${what} id (64 hex)`) }, additionalProperties: false,
 }) as const;
