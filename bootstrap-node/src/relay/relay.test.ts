@@ -225,8 +225,6 @@ test('schema rejections → 400 RELAY_BAD_REQUEST', async (t) => {
     '/v1/state/01?height=x',
     `/v1/txs/${'ab'.repeat(31)}`,
     `/v1/txs/${'g'.repeat(64)}`,
-    `/v1/state/${'ab'.repeat(1000)}`, // longer than the router's parameter limit
-    '/v1/headers/%zz', // malformed URL
   ]) {
     assertError(await app.inject(url), 400, 'RELAY_BAD_REQUEST');
   }
