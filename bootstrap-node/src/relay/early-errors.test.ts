@@ -3,23 +3,16 @@
  * answer has the documented body `{"error":{"code","message"}}`, a code from ERRORS.md with its
  * status, and is counted in dipnet_relay_http_requests_total.
  */
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { maxHeaderSize } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { toHex, txHash } from '@dipnet/protocol';
-import { TestNode, relay, signedTransfer } from '../testing/relay-fixture.ts';
+import { TestNode, listeningRelay, signedTransfer } from '../testing/relay-fixture.ts';
 import { RawConnection, rawRequest, type RawResponse } from '../testing/raw-http.ts';
 import { ERRORS } from './errors.ts';
-import { DEFAULT_BODY_LIMIT, MAX_PARAM_LENGTH, type RelayOptions } from './relay.ts';
-
-async function listening(t: TestContext, opts: RelayOptions = {}, node = new TestNode()): Promise<{ app: FastifyInstance; port: number }> {
-  const app = await relay(t, node, opts);
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  return { app, port: (app.server.address() as AddressInfo).port };
-}
+import { DEFAULT_BODY_LIMIT, MAX_PARAM_LENGTH } from './relay.ts';
 
 /** The response is exactly the documented error body, with a documented code at its documented status. */
 function assertErrorBody(res: RawResponse, status: number, code: string, what: string): void {
@@ -51,18 +44,18 @@ const EARLY: ReadonlyArray<readonly [string, string, number, string, string]> = 
 ];
 
 test('early errors (parser, router, CONNECT) answer with the documented error body', async (t) => {
-  const { port } = await listening(t);
+  const { port } = await listeningRelay(t);
   for (const [what, request, status, code] of EARLY) assertErrorBody(await rawRequest(port, request), status, code, what);
 });
 
 test('an HTTP/1.1 request without Host → 400 RELAY_BAD_REQUEST (not Node\'s empty 400)', async (t) => {
-  const { port } = await listening(t);
+  const { port } = await listeningRelay(t);
   assertErrorBody(await rawRequest(port, 'GET /v1/status HTTP/1.1\r\nConnection: close\r\n\r\n'), 400, 'RELAY_BAD_REQUEST', 'no Host');
   assert.equal((await rawRequest(port, 'GET /v1/status HTTP/1.0\r\n\r\n')).status, 200, 'HTTP/1.0 needs no Host');
 });
 
 test('a request head that does not arrive within the headers timeout → 408 RELAY_REQUEST_TIMEOUT', async (t) => {
-  const { port } = await listening(t, { headersTimeoutMs: 200 });
+  const { port } = await listeningRelay(t, new TestNode(), { headersTimeoutMs: 200 });
   const conn = await RawConnection.open(port);
   t.after(() => conn.close());
   conn.send('GET /v1/status HTTP/1.1\r\nHost: x\r\n'); // the blank line that ends the head never comes
@@ -71,14 +64,14 @@ test('a request head that does not arrive within the headers timeout → 408 REL
 });
 
 test('an Expect the relay does not know is ignored, not answered with an empty 417', async (t) => {
-  const { port } = await listening(t);
+  const { port } = await listeningRelay(t);
   const res = await rawRequest(port, get('/v1/status', 'Expect: something-else\r\n'));
   assert.equal(res.status, 200);
   assert.equal(JSON.parse(res.body).chainId, 'dipnet-relay-test');
 });
 
 test('routed failures over the wire: unknown route or method, body size, media type, JSON', async (t) => {
-  const { port } = await listening(t);
+  const { port } = await listeningRelay(t);
   const oversize = 'a'.repeat(DEFAULT_BODY_LIMIT);
   const routed: ReadonlyArray<readonly [string, string, number, string]> = [
     ['an unknown route', get('/v1/nope'), 404, 'RELAY_NOT_FOUND'],
@@ -107,7 +100,7 @@ test('a request that arrives while the relay closes → 503 RELAY_SHUTTING_DOWN,
     await gate;
     return txHash(bytes);
   };
-  const { app, port } = await listening(t, {}, node);
+  const { app, port } = await listeningRelay(t, node);
   const conn = await RawConnection.open(port);
   t.after(() => conn.close());
   const tx = toHex(signedTransfer(node.chain.user, 1n));
@@ -139,7 +132,7 @@ async function requestCounts(app: FastifyInstance): Promise<Map<string, number>>
 }
 
 test('early errors are counted in dipnet_relay_http_requests_total like routed responses (parsed as Prometheus text)', async (t) => {
-  const { app, port } = await listening(t, { headersTimeoutMs: 200 });
+  const { app, port } = await listeningRelay(t, new TestNode(), { headersTimeoutMs: 200 });
   const expected = new Map<string, number>();
   const counted = (key: string) => expected.set(key, (expected.get(key) ?? 0) + 1);
   for (const [, request, status, , method] of EARLY) {

@@ -5,6 +5,7 @@
  */
 import type { TestContext } from 'node:test';
 import assert from 'node:assert/strict';
+import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import {
   DipnetError,
@@ -216,6 +217,13 @@ export async function relay(t: TestContext, node: NodeApi = new TestNode(), opts
   const app = await createRelay(node, opts);
   t.after(() => app.close());
   return app;
+}
+
+/** A relay listening on an ephemeral port of 127.0.0.1, closed after the test. */
+export async function listeningRelay(t: TestContext, node: NodeApi = new TestNode(), opts: RelayOptions = {}): Promise<{ app: FastifyInstance; port: number }> {
+  const app = await relay(t, node, opts);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  return { app, port: (app.server.address() as AddressInfo).port };
 }
 
 export function assertError(res: { statusCode: number; json(): unknown }, status: number, code: string): void {
