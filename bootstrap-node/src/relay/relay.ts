@@ -59,6 +59,10 @@ export interface RelayOptions {
   readonly sseHeartbeatMs?: number;
   /** Concurrent SSE streams per client IP (default 16). */
   readonly sseMaxStreamsPerIp?: number;
+  /** Most missed heads an SSE client is replayed after a reconnect (default 128); further behind → a resync event. */
+  readonly sseReplayLimit?: number;
+  /** The reconnect delay SSE streams announce to EventSource (`retry:`, default 3 s). */
+  readonly sseRetryMs?: number;
   /** Trust X-Forwarded-For for the client IP (rate limits); only behind a trusted proxy. */
   readonly trustProxy?: boolean;
   /** Time a client has to send its request line and headers (default 60 s, Node's); then 408 RELAY_REQUEST_TIMEOUT. */
@@ -71,6 +75,8 @@ export const DEFAULT_RATE_LIMIT: RelayRateLimit = { max: 60, timeWindowMs: 60_00
 export const READ_LIMIT_FACTOR = 10;
 export const DEFAULT_SSE_HEARTBEAT_MS = 15_000;
 export const DEFAULT_SSE_MAX_STREAMS_PER_IP = 16;
+export const DEFAULT_SSE_REPLAY_LIMIT = 128;
+export const DEFAULT_SSE_RETRY_MS = 3_000;
 export const DEFAULT_HEADERS_TIMEOUT_MS = 60_000;
 /** Longest path parameter the router matches: the longest hex state key, so the schema (not the router) names that limit. */
 export const MAX_PARAM_LENGTH = 2 * MAX_STATE_KEY_BYTES + 64;
@@ -201,6 +207,8 @@ export async function createRelay(node: NodeApi, opts: RelayOptions = {}): Promi
     node,
     heartbeatMs: opts.sseHeartbeatMs ?? DEFAULT_SSE_HEARTBEAT_MS,
     maxStreamsPerIp: opts.sseMaxStreamsPerIp ?? DEFAULT_SSE_MAX_STREAMS_PER_IP,
+    replayLimit: opts.sseReplayLimit ?? DEFAULT_SSE_REPLAY_LIMIT,
+    retryMs: opts.sseRetryMs ?? DEFAULT_SSE_RETRY_MS,
     onClientCount: (d) => metrics.sseClients.inc(d),
   });
 

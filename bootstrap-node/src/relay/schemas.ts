@@ -88,10 +88,10 @@ export const headerSchema = {
   },
 } as const;
 
-/** Parses a schema-checked decimal height, rejecting values above u64. */
-export function parseHeight(s: string): bigint {
+/** Parses a schema-checked decimal height, rejecting values above u64; `field` names it in the error. */
+export function parseHeight(s: string, field = 'height'): bigint {
   const n = BigInt(s);
-  if (n > U64_MAX) throw new RelayError(RelayErrorCode.RELAY_BAD_REQUEST, `height ${s} exceeds u64`);
+  if (n > U64_MAX) throw new RelayError(RelayErrorCode.RELAY_BAD_REQUEST, `${field} ${s} exceeds u64`);
   return n;
 }
 

@@ -117,7 +117,7 @@ export const chainRoutes: FastifyPluginAsync<ChainRoutesOptions> = async (app, {
       response: withErrors({ 200: { type: 'object', properties: { blocks: { type: 'array', items: lightBlockSchema } } } }),
     },
   }, async (req) => {
-    const heights = req.query.heights.split(',').map(parseHeight);
+    const heights = req.query.heights.split(',').map((h) => parseHeight(h));
     if (new Set(heights).size !== heights.length) throw new RelayError(RelayErrorCode.RELAY_BAD_REQUEST, 'heights must be distinct');
     return { blocks: heights.map((h) => lightBlock(h, req.query.validators)) };
   });
