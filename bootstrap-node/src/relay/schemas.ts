@@ -41,6 +41,15 @@ export const varHex = (maxBytes: number, description: string) =>
     [RULE_KEYWORD]: `must be hex of 1 to ${maxBytes} bytes (an even number of hex digits)`, description,
   }) as const;
 
+/**
+ * An object schema whose properties are all `required` except those named in `optional`: clients
+ * generated from /openapi.json then type every always-present field as present. Fastify's
+ * serializer enforces it (a missing required field is a 500), so list as optional what an answer
+ * can leave out.
+ */
+export const objectOf = <P extends Record<string, unknown>>(properties: P, optional: readonly (keyof P & string)[] = []) =>
+  ({ type: 'object', properties, required: Object.keys(properties).filter((k) => !optional.includes(k)) }) as const;
+
 const hex = (description: string) => ({ type: 'string', description }) as const;
 const u64 = (description: string) => ({ type: 'string', description }) as const;
 
@@ -61,9 +70,8 @@ export const errorResponse = {
 export const withErrors = <T extends Record<string, unknown>>(ok: T) => ({ ...ok, '4xx': errorResponse, '5xx': errorResponse });
 
 export const headerFieldsSchema = {
-  type: 'object',
   description: 'The header decoded for humans; verify against `header`, never against these.',
-  properties: {
+  ...objectOf({
     chainId: { type: 'string' },
     height: u64('height'),
     time: u64('milliseconds since the Unix epoch'),
@@ -75,18 +83,15 @@ export const headerFieldsSchema = {
     validatorsHash: hex('hash of the validator set signing this block'),
     nextValidatorsHash: hex('hash of the validator set signing the next block'),
     proposer: { type: 'string', description: 'proposer address (dpn…)' },
-  },
+  }),
 } as const;
 
-export const headerSchema = {
-  type: 'object',
-  properties: {
-    height: u64('height'),
-    hash: hex('header hash'),
-    header: hex('canonical header encoding'),
-    fields: headerFieldsSchema,
-  },
-} as const;
+export const headerSchema = objectOf({
+  height: u64('height'),
+  hash: hex('header hash'),
+  header: hex('canonical header encoding'),
+  fields: headerFieldsSchema,
+});
 
 /** Parses a schema-checked decimal height, rejecting values above u64; `field` names it in the error. */
 export function parseHeight(s: string, field = 'height'): bigint {

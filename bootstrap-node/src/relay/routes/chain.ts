@@ -17,7 +17,7 @@ import {
   validatorSetHash,
 } from '@dipnet/protocol';
 import type { NodeApi } from '../../node-api.ts';
-import { headerJson, headerSchema, heightString, parseHeight, withErrors } from '../schemas.ts';
+import { headerJson, headerSchema, heightString, objectOf, parseHeight, withErrors } from '../schemas.ts';
 import { RelayError, RelayErrorCode } from '../errors.ts';
 import { RULE_KEYWORD } from '../validation-messages.ts';
 
@@ -52,16 +52,15 @@ const setsQuery = {
 } as const;
 
 const lightBlockSchema = {
-  type: 'object',
   description: 'Everything a light client needs to verify one height. Unverified: check the commit against the set and the sets against the header\'s hashes.',
-  properties: {
+  ...objectOf({
     height: u64,
     hash: { type: 'string', description: 'header hash' },
     header: { type: 'string', description: 'canonical header encoding' },
     commit: { type: 'string', description: 'canonical commit encoding' },
     validatorSet: { type: ['string', 'null'], description: 'canonical encoding of the set that signs this height (null when not asked for)' },
     nextValidatorSet: { type: ['string', 'null'], description: 'canonical encoding of the next height\'s set, only when it differs from `validatorSet` (null otherwise or when not asked for)' },
-  },
+  }),
 } as const;
 
 export const chainRoutes: FastifyPluginAsync<ChainRoutesOptions> = async (app, { node }) => {
@@ -89,6 +88,7 @@ export const chainRoutes: FastifyPluginAsync<ChainRoutesOptions> = async (app, {
   app.get<{ Params: { height: string }; Querystring: { validators: SetsWanted } }>('/v1/light-blocks/:height', {
     schema: {
       tags: ['chain'],
+      operationId: 'getLightBlock',
       summary: 'Header, commit and validator set(s) of one height in one request (what /v1/headers, /v1/commits and /v1/validators give separately)',
       params: heightParams,
       querystring: { type: 'object', properties: { validators: setsQuery }, additionalProperties: false },
@@ -99,6 +99,7 @@ export const chainRoutes: FastifyPluginAsync<ChainRoutesOptions> = async (app, {
   app.get<{ Querystring: { heights: string; validators: SetsWanted } }>('/v1/light-blocks', {
     schema: {
       tags: ['chain'],
+      operationId: 'getLightBlocks',
       summary: `Light blocks of up to ${MAX_LIGHT_BLOCKS} heights in one request, in the order asked; NOT_FOUND if any height is missing`,
       querystring: {
         type: 'object',
@@ -114,7 +115,7 @@ export const chainRoutes: FastifyPluginAsync<ChainRoutesOptions> = async (app, {
         },
         additionalProperties: false,
       },
-      response: withErrors({ 200: { type: 'object', properties: { blocks: { type: 'array', items: lightBlockSchema } } } }),
+      response: withErrors({ 200: objectOf({ blocks: { type: 'array', items: lightBlockSchema } }) }),
     },
   }, async (req) => {
     const heights = req.query.heights.split(',').map((h) => parseHeight(h));
@@ -125,27 +126,22 @@ export const chainRoutes: FastifyPluginAsync<ChainRoutesOptions> = async (app, {
   app.get('/v1/status', {
     schema: {
       tags: ['chain'],
+      operationId: 'getStatus',
       summary: "The node's view of the chain head",
       response: withErrors({
-        200: {
-          type: 'object',
-          properties: {
-            chainId: { type: 'string' },
-            genesisHash: hex,
-            height: u64,
-            headHash: hex,
-            headTime: u64,
-            stateRoot: hex,
-            earliestStateHeight: u64,
-            validator: {
-              type: ['object', 'null'],
-              properties: { address: { type: 'string' }, publicKey: hex },
-            },
-            peers: { type: 'integer' },
-            mempoolSize: { type: 'integer' },
-            multiaddrs: { type: 'array', items: { type: 'string' } },
-          },
-        },
+        200: objectOf({
+          chainId: { type: 'string' },
+          genesisHash: hex,
+          height: u64,
+          headHash: hex,
+          headTime: u64,
+          stateRoot: hex,
+          earliestStateHeight: u64,
+          validator: { ...objectOf({ address: { type: 'string' }, publicKey: hex }), type: ['object', 'null'], description: 'null on a node that does not validate' },
+          peers: { type: 'integer' },
+          mempoolSize: { type: 'integer' },
+          multiaddrs: { type: 'array', items: { type: 'string' } },
+        }),
       }),
     },
   }, async () => {
@@ -168,6 +164,7 @@ export const chainRoutes: FastifyPluginAsync<ChainRoutesOptions> = async (app, {
   app.get<{ Params: { height: string } }>('/v1/headers/:height', {
     schema: {
       tags: ['chain'],
+      operationId: 'getHeader',
       summary: 'One block header',
       params: heightParams,
       response: withErrors({ 200: headerSchema }),
@@ -182,6 +179,7 @@ export const chainRoutes: FastifyPluginAsync<ChainRoutesOptions> = async (app, {
   app.get<{ Querystring: { from?: string; limit: number } }>('/v1/headers', {
     schema: {
       tags: ['chain'],
+      operationId: 'getHeaders',
       summary: `A run of consecutive headers, ascending (at most ${MAX_HEADERS_PAGE})`,
       querystring: {
         type: 'object',
@@ -192,7 +190,7 @@ export const chainRoutes: FastifyPluginAsync<ChainRoutesOptions> = async (app, {
         additionalProperties: false,
       },
       response: withErrors({
-        200: { type: 'object', properties: { headers: { type: 'array', items: headerSchema } } },
+        200: objectOf({ headers: { type: 'array', items: headerSchema } }),
       }),
     },
   }, async (req) => {
@@ -212,13 +210,11 @@ export const chainRoutes: FastifyPluginAsync<ChainRoutesOptions> = async (app, {
   app.get<{ Params: { height: string } }>('/v1/commits/:height', {
     schema: {
       tags: ['chain'],
+      operationId: 'getCommit',
       summary: 'The commit (finality certificate) of the block at a height',
       params: heightParams,
       response: withErrors({
-        200: {
-          type: 'object',
-          properties: { height: u64, commit: { type: 'string', description: 'canonical commit encoding' }, signatures: { type: 'integer' } },
-        },
+        200: objectOf({ height: u64, commit: { type: 'string', description: 'canonical commit encoding' }, signatures: { type: 'integer' } }),
       }),
     },
   }, async (req) => {
@@ -231,19 +227,17 @@ export const chainRoutes: FastifyPluginAsync<ChainRoutesOptions> = async (app, {
   app.get<{ Params: { height: string } }>('/v1/blocks/:height', {
     schema: {
       tags: ['chain'],
+      operationId: 'getBlock',
       summary: 'A whole block',
       params: heightParams,
       response: withErrors({
-        200: {
-          type: 'object',
-          properties: {
-            height: u64,
-            hash: hex,
-            block: { type: 'string', description: 'canonical block encoding' },
-            txs: { type: 'array', items: { type: 'string', description: 'tx hash' } },
-            txCount: { type: 'integer' },
-          },
-        },
+        200: objectOf({
+          height: u64,
+          hash: hex,
+          block: { type: 'string', description: 'canonical block encoding' },
+          txs: { type: 'array', items: { type: 'string', description: 'tx hash' } },
+          txCount: { type: 'integer' },
+        }),
       }),
     },
   }, async (req) => {
@@ -262,22 +256,17 @@ export const chainRoutes: FastifyPluginAsync<ChainRoutesOptions> = async (app, {
   app.get<{ Params: { height: string } }>('/v1/validators/:height', {
     schema: {
       tags: ['chain'],
+      operationId: 'getValidatorSet',
       summary: 'The validator set that signs the block at a height (latest + 1 included)',
       params: heightParams,
       response: withErrors({
-        200: {
-          type: 'object',
-          properties: {
-            height: u64,
-            hash: hex,
-            validatorSet: { type: 'string', description: 'canonical validator set encoding' },
-            validators: {
-              type: 'array',
-              items: { type: 'object', properties: { address: { type: 'string' }, publicKey: hex, power: u64 } },
-            },
-            totalPower: u64,
-          },
-        },
+        200: objectOf({
+          height: u64,
+          hash: hex,
+          validatorSet: { type: 'string', description: 'canonical validator set encoding' },
+          validators: { type: 'array', items: objectOf({ address: { type: 'string' }, publicKey: hex, power: u64 }) },
+          totalPower: u64,
+        }),
       }),
     },
   }, async (req) => {

@@ -37,6 +37,7 @@ export const eventRoutes: FastifyPluginAsync<EventRoutesOptions> = async (app, {
     config: { sse: true },
     schema: {
       tags: ['events'],
+      operationId: 'streamHeads',
       summary: 'Server-Sent Events stream of finalised heads, replayed from Last-Event-ID after a reconnect',
       description:
         'text/event-stream. Each finalised block is one `event: head` whose `data` is JSON ' +

@@ -97,6 +97,7 @@ const metricsPluginImpl: FastifyPluginAsync<MetricsOptions> = async (app, { metr
   app.get('/metrics', {
     schema: {
       tags: ['metrics'],
+      operationId: 'getMetrics',
       summary: 'Prometheus metrics (text exposition format)',
       response: withErrors({
         200: { description: 'Prometheus text exposition format', content: { 'text/plain': { schema: { type: 'string' } } } },
