@@ -5,7 +5,8 @@
  * and a Server-Sent Events stream of finalised heads.
  *
  * One plugin per area (routes/): chain, state, txs, events, evidence, contracts, docs, metrics. Cross-cutting
- * policy lives here: error shape (errors.ts), body limit, content types, CORS and rate limits.
+ * policy lives here: error shape (errors.ts; early-errors.ts for errors before routing; schema
+ * messages in validation-messages.ts), body limit, content types, CORS and rate limits.
  *
  * `createRelay` returns an app that is not listening; the caller runs `.listen({ port, host })`
  * and `.close()`.
