@@ -13,6 +13,10 @@ export const RelayErrorCode = {
   RELAY_BODY_TOO_LARGE: 'RELAY_BODY_TOO_LARGE',
   RELAY_UNSUPPORTED_MEDIA_TYPE: 'RELAY_UNSUPPORTED_MEDIA_TYPE',
   RELAY_RATE_LIMITED: 'RELAY_RATE_LIMITED',
+  RELAY_URI_TOO_LONG: 'RELAY_URI_TOO_LONG',
+  RELAY_HEADERS_TOO_LARGE: 'RELAY_HEADERS_TOO_LARGE',
+  RELAY_REQUEST_TIMEOUT: 'RELAY_REQUEST_TIMEOUT',
+  RELAY_SHUTTING_DOWN: 'RELAY_SHUTTING_DOWN',
   RELAY_INTERNAL: 'RELAY_INTERNAL',
 } as const;
 export type RelayErrorCode = (typeof RelayErrorCode)[keyof typeof RelayErrorCode];
@@ -117,6 +121,10 @@ export const ERRORS: { readonly [C in ApiErrorCode]: ErrorInfo } = {
   RELAY_BODY_TOO_LARGE: { status: 413, description: "The request body exceeds the relay's body size limit." },
   RELAY_UNSUPPORTED_MEDIA_TYPE: { status: 415, description: 'The request body has a content type the route does not accept.' },
   RELAY_RATE_LIMITED: { status: 429, description: 'Too many requests from this IP; retry after the Retry-After header.' },
+  RELAY_URI_TOO_LONG: { status: 414, description: 'A path parameter is longer than the router accepts; the message names the limit.' },
+  RELAY_HEADERS_TOO_LARGE: { status: 431, description: "The URL and headers together exceed Node's header size limit (16 KiB by default)." },
+  RELAY_REQUEST_TIMEOUT: { status: 408, description: 'The request line and headers did not arrive within the headers timeout.' },
+  RELAY_SHUTTING_DOWN: { status: 503, description: 'The relay is shutting down; retry on another relay.' },
   RELAY_INTERNAL: { status: 500, description: 'The relay or node failed unexpectedly; details are in the node log.' },
 };
 
@@ -167,12 +175,13 @@ export function mapError(err: unknown): MappedError {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return mapped(RelayErrorCode.RELAY_BODY_TOO_LARGE, 'request body is too large');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return mapped(RelayErrorCode.RELAY_UNSUPPORTED_MEDIA_TYPE, message);
+      return mapped(RelayErrorCode.RELAY_UNSUPPORTED_MEDIA_TYPE, 'this route does not take a body of that content type (see /openapi.json)');
   }
   const status = typeof e.statusCode === 'number' ? e.statusCode : 500;
   if (status === 429) return mapped(RelayErrorCode.RELAY_RATE_LIMITED, message);
   if (status === 404) return mapped(RelayErrorCode.RELAY_NOT_FOUND, message);
   if (status === 413) return mapped(RelayErrorCode.RELAY_BODY_TOO_LARGE, message);
+  if (status === 414) return mapped(RelayErrorCode.RELAY_URI_TOO_LONG, message);
   if (status === 415) return mapped(RelayErrorCode.RELAY_UNSUPPORTED_MEDIA_TYPE, message);
   if (status >= 400 && status < 500) return mapped(RelayErrorCode.RELAY_BAD_REQUEST, message);
   return mapped(RelayErrorCode.RELAY_INTERNAL, message);

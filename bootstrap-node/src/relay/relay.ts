@@ -5,12 +5,13 @@
  * and a Server-Sent Events stream of finalised heads.
  *
  * One plugin per area (routes/): chain, state, txs, events, evidence, contracts, docs, metrics. Cross-cutting
- * policy lives here: error shape (errors.ts), body limit, content types, CORS and rate limits.
+ * policy lives here: error shape (errors.ts; early-errors.ts for errors before routing; schema
+ * messages in validation-messages.ts), body limit, content types, CORS and rate limits.
  *
  * `createRelay` returns an app that is not listening; the caller runs `.listen({ port, host })`
  * and `.close()`.
  */
-import { fastify, LogController, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import { fastify, LogController, type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import fastifyCors, { type FastifyCorsOptions } from '@fastify/cors';
 import fastifyRateLimit from '@fastify/rate-limit';
 import type { IncomingMessage } from 'node:http';
@@ -19,6 +20,7 @@ import type { Registry } from 'prom-client';
 import type { NodeApi } from '../node-api.ts';
 import { RelayError, RelayErrorCode, mapError } from './errors.ts';
 import { MAX_STATE_KEY_BYTES } from './schemas.ts';
+import { RULE_KEYWORD, formatSchemaErrors } from './validation-messages.ts';
 import { chainRoutes } from './routes/chain.ts';
 import { stateRoutes } from './routes/state.ts';
 import { txRoutes } from './routes/txs.ts';
@@ -27,6 +29,7 @@ import { evidenceRoutes } from './routes/evidence.ts';
 import { contractRoutes } from './routes/contracts.ts';
 import { docsPlugin } from './routes/docs.ts';
 import { createRelayMetrics, metricsPlugin } from './routes/metrics.ts';
+import { earlyErrors } from './early-errors.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -57,8 +60,14 @@ export interface RelayOptions {
   readonly sseHeartbeatMs?: number;
   /** Concurrent SSE streams per client IP (default 16). */
   readonly sseMaxStreamsPerIp?: number;
+  /** Most missed heads an SSE client is replayed after a reconnect (default 128); further behind → a resync event. */
+  readonly sseReplayLimit?: number;
+  /** The reconnect delay SSE streams announce to EventSource (`retry:`, default 3 s). */
+  readonly sseRetryMs?: number;
   /** Trust X-Forwarded-For for the client IP (rate limits); only behind a trusted proxy. */
   readonly trustProxy?: boolean;
+  /** Time a client has to send its request line and headers (default 60 s, Node's); then 408 RELAY_REQUEST_TIMEOUT. */
+  readonly headersTimeoutMs?: number;
 }
 
 export const RELAY_API_VERSION = '1.0.0';
@@ -67,6 +76,11 @@ export const DEFAULT_RATE_LIMIT: RelayRateLimit = { max: 60, timeWindowMs: 60_00
 export const READ_LIMIT_FACTOR = 10;
 export const DEFAULT_SSE_HEARTBEAT_MS = 15_000;
 export const DEFAULT_SSE_MAX_STREAMS_PER_IP = 16;
+export const DEFAULT_SSE_REPLAY_LIMIT = 128;
+export const DEFAULT_SSE_RETRY_MS = 3_000;
+export const DEFAULT_HEADERS_TIMEOUT_MS = 60_000;
+/** Longest path parameter the router matches: the longest hex state key, so the schema (not the router) names that limit. */
+export const MAX_PARAM_LENGTH = 2 * MAX_STATE_KEY_BYTES + 64;
 
 /** POST routes that browsers on any origin may call (txs are signed client-side). */
 // Browsers submit txs and light clients report conflicting commits from any embedding page.
@@ -114,24 +128,35 @@ function closeUnusedConnectionsOnClose(app: FastifyInstance): void {
 
 export async function createRelay(node: NodeApi, opts: RelayOptions = {}): Promise<FastifyInstance> {
   const bodyLimit = opts.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const headersTimeout = opts.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS;
   const rl = opts.rateLimit ?? DEFAULT_RATE_LIMIT;
   const writeLimit = { max: rl.max, timeWindow: rl.timeWindowMs };
   const readLimit = { max: rl.readMax ?? rl.max * READ_LIMIT_FACTOR, timeWindow: rl.timeWindowMs };
 
+  const metrics = createRelayMetrics(node);
+  opts.metrics?.(metrics.register);
+  const early = earlyErrors({ countResponse: metrics.countResponse, maxParamLength: MAX_PARAM_LENGTH, headersTimeoutMs: headersTimeout });
+
   const app = fastify({
     logger: (opts.logger ?? false) as FastifyServerOptions['logger'],
     bodyLimit,
-    // One log line per request drowns a devnet's logs; errors are still logged.
     // Reject properties the schemas do not allow instead of quietly stripping them (Fastify's default).
-    ajv: { customOptions: { removeAdditional: false } },
+    // `verbose` hands the failing schema to formatSchemaErrors, which reads its rule in words.
+    ajv: { customOptions: { removeAdditional: false, verbose: true, keywords: [RULE_KEYWORD] } },
+    schemaErrorFormatter: formatSchemaErrors,
+    // One log line per request drowns a devnet's logs; errors are still logged.
     logController: new LogController({ disableRequestLogging: opts.logRequests !== true }),
     trustProxy: opts.trustProxy ?? false,
-    // Long enough for the longest hex path parameter, so the schema (not the router) rejects it.
-    routerOptions: { maxParamLength: 2 * MAX_STATE_KEY_BYTES + 64 },
-    // Router-level failures (malformed URL, oversize parameter) get the same error shape.
-    frameworkErrors: (err, _req, reply) => {
-      const m = mapError(err);
-      (reply as FastifyReply).code(m.status).send(m.body);
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // Early errors get the relay's error shape (early-errors.ts) instead of Node's or Fastify's.
+    clientErrorHandler: early.clientErrorHandler,
+    frameworkErrors: early.frameworkErrors,
+    return503OnClosing: false,
+    http: {
+      requireHostHeader: false,
+      headersTimeout,
+      // Node checks for expired request heads this often (its default, 30 s, would let a short timeout run long).
+      connectionsCheckingInterval: Math.min(30_000, Math.max(10, Math.floor(headersTimeout / 4))),
     },
   });
   closeUnusedConnectionsOnClose(app);
@@ -152,6 +177,8 @@ export async function createRelay(node: NodeApi, opts: RelayOptions = {}): Promi
     hook: 'onRequest',
     delegator: (req, cb) => cb(null, corsFor(req)),
   });
+  // After CORS, so the refusals it adds (no Host, closing) carry CORS headers too.
+  early.install(app);
 
   await app.register(fastifyRateLimit, {
     global: true,
@@ -169,9 +196,7 @@ export async function createRelay(node: NodeApi, opts: RelayOptions = {}): Promi
   // Docs first: @fastify/swagger collects every route registered after it.
   await app.register(docsPlugin, { version: RELAY_API_VERSION });
 
-  const metrics = createRelayMetrics(node);
-  opts.metrics?.(metrics.register);
-  await app.register(metricsPlugin, { node, register: metrics.register });
+  await app.register(metricsPlugin, { metrics });
 
   await app.register(chainRoutes, { node });
   await app.register(stateRoutes, { node });
@@ -183,6 +208,8 @@ export async function createRelay(node: NodeApi, opts: RelayOptions = {}): Promi
     node,
     heartbeatMs: opts.sseHeartbeatMs ?? DEFAULT_SSE_HEARTBEAT_MS,
     maxStreamsPerIp: opts.sseMaxStreamsPerIp ?? DEFAULT_SSE_MAX_STREAMS_PER_IP,
+    replayLimit: opts.sseReplayLimit ?? DEFAULT_SSE_REPLAY_LIMIT,
+    retryMs: opts.sseRetryMs ?? DEFAULT_SSE_RETRY_MS,
     onClientCount: (d) => metrics.sseClients.inc(d),
   });
 

@@ -19,8 +19,9 @@ import {
   validatorSetHash,
 } from '@dipnet/protocol';
 import type { NodeApi } from '../../node-api.ts';
-import { headerJson, headerSchema, heightString, parseHeight, withErrors } from '../schemas.ts';
+import { headerJson, headerSchema, heightString, objectOf, parseHeight, withErrors } from '../schemas.ts';
 import { RelayError, RelayErrorCode } from '../errors.ts';
+import { RULE_KEYWORD } from '../validation-messages.ts';
 
 export interface ChainRoutesOptions {
   readonly node: NodeApi;
@@ -53,16 +54,15 @@ const setsQuery = {
 } as const;
 
 const lightBlockSchema = {
-  type: 'object',
   description: 'Everything a light client needs to verify one height. Unverified: check the commit against the set and the sets against the header\'s hashes.',
-  properties: {
+  ...objectOf({
     height: u64,
     hash: { type: 'string', description: 'header hash' },
     header: { type: 'string', description: 'canonical header encoding' },
     commit: { type: 'string', description: 'canonical commit encoding' },
     validatorSet: { type: ['string', 'null'], description: 'canonical encoding of the set that signs this height (null when not asked for)' },
     nextValidatorSet: { type: ['string', 'null'], description: 'canonical encoding of the next height\'s set, only when it differs from `validatorSet` (null otherwise or when not asked for)' },
-  },
+  }),
 } as const;
 
 export const chainRoutes: FastifyPluginAsync<ChainRoutesOptions> = async (app, { node }) => {
@@ -90,6 +90,7 @@ export const chainRoutes: FastifyPluginAsync<ChainRoutesOptions> = async (app, {
   app.get<{ Params: { height: string }; Querystring: { validators: SetsWanted } }>('/v1/light-blocks/:height', {
     schema: {
       tags: ['chain'],
+      operationId: 'getLightBlock',
       summary: 'Header, commit and validator set(s) of one height in one request (what /v1/headers, /v1/commits and /v1/validators give separately)',
       params: heightParams,
       querystring: { type: 'object', properties: { validators: setsQuery }, additionalProperties: false },
@@ -100,6 +101,7 @@ export const chainRoutes: FastifyPluginAsync<ChainRoutesOptions> = async (app, {
   app.get<{ Querystring: { heights: string; validators: SetsWanted } }>('/v1/light-blocks', {
     schema: {
       tags: ['chain'],
+      operationId: 'getLightBlocks',
       summary: `Light blocks of up to ${MAX_LIGHT_BLOCKS} heights in one request, in the order asked; NOT_FOUND if any height is missing`,
       querystring: {
         type: 'object',
@@ -108,16 +110,17 @@ export const chainRoutes: FastifyPluginAsync<ChainRoutesOptions> = async (app, {
           heights: {
             type: 'string',
             pattern: `^[0-9]{1,20}(,[0-9]{1,20}){0,${MAX_LIGHT_BLOCKS - 1}}$`,
+            [RULE_KEYWORD]: `must list at most ${MAX_LIGHT_BLOCKS} heights, as comma-separated decimal numbers of at most 20 digits`,
             description: `Comma-separated distinct heights (at most ${MAX_LIGHT_BLOCKS}).`,
           },
           validators: setsQuery,
         },
         additionalProperties: false,
       },
-      response: withErrors({ 200: { type: 'object', properties: { blocks: { type: 'array', items: lightBlockSchema } } } }),
+      response: withErrors({ 200: objectOf({ blocks: { type: 'array', items: lightBlockSchema } }) }),
     },
   }, async (req) => {
-    const heights = req.query.heights.split(',').map(parseHeight);
+    const heights = req.query.heights.split(',').map((h) => parseHeight(h));
     if (new Set(heights).size !== heights.length) throw new RelayError(RelayErrorCode.RELAY_BAD_REQUEST, 'heights must be distinct');
     return { blocks: heights.map((h) => lightBlock(h, req.query.validators)) };
   });
@@ -125,16 +128,13 @@ export const chainRoutes: FastifyPluginAsync<ChainRoutesOptions> = async (app, {
   app.get('/v1/genesis', {
     schema: {
       tags: ['chain'],
+      operationId: 'getGenesisCommitment',
       summary: 'What the genesis hash commits to',
       description: 'The genesis hash (block 1\'s prevHash, the trust root a light client pins) is the tagged hash of this commitment: ' +
         'chain id, genesis time, the hash of the validator set that signs block 1, and the hash of the whole genesis document. ' +
         '`commitment` is its canonical encoding, which a client hashes and compares with its pin; the other fields are informative.',
       response: withErrors({
-        200: {
-          type: 'object',
-          required: ['genesisHash', 'commitment', 'chainId', 'genesisTime', 'validatorsHash', 'documentHash'],
-          properties: { genesisHash: hex, commitment: hex, chainId: { type: 'string' }, genesisTime: u64, validatorsHash: hex, documentHash: hex },
-        },
+        200: objectOf({ genesisHash: hex, commitment: hex, chainId: { type: 'string' }, genesisTime: u64, validatorsHash: hex, documentHash: hex }),
       }),
     },
   }, async () => {
@@ -148,27 +148,22 @@ export const chainRoutes: FastifyPluginAsync<ChainRoutesOptions> = async (app, {
   app.get('/v1/status', {
     schema: {
       tags: ['chain'],
+      operationId: 'getStatus',
       summary: "The node's view of the chain head",
       response: withErrors({
-        200: {
-          type: 'object',
-          properties: {
-            chainId: { type: 'string' },
-            genesisHash: hex,
-            height: u64,
-            headHash: hex,
-            headTime: u64,
-            stateRoot: hex,
-            earliestStateHeight: u64,
-            validator: {
-              type: ['object', 'null'],
-              properties: { address: { type: 'string' }, publicKey: hex },
-            },
-            peers: { type: 'integer' },
-            mempoolSize: { type: 'integer' },
-            multiaddrs: { type: 'array', items: { type: 'string' } },
-          },
-        },
+        200: objectOf({
+          chainId: { type: 'string' },
+          genesisHash: hex,
+          height: u64,
+          headHash: hex,
+          headTime: u64,
+          stateRoot: hex,
+          earliestStateHeight: u64,
+          validator: { ...objectOf({ address: { type: 'string' }, publicKey: hex }), type: ['object', 'null'], description: 'null on a node that does not validate' },
+          peers: { type: 'integer' },
+          mempoolSize: { type: 'integer' },
+          multiaddrs: { type: 'array', items: { type: 'string' } },
+        }),
       }),
     },
   }, async () => {
@@ -191,6 +186,7 @@ export const chainRoutes: FastifyPluginAsync<ChainRoutesOptions> = async (app, {
   app.get<{ Params: { height: string } }>('/v1/headers/:height', {
     schema: {
       tags: ['chain'],
+      operationId: 'getHeader',
       summary: 'One block header',
       params: heightParams,
       response: withErrors({ 200: headerSchema }),
@@ -205,6 +201,7 @@ export const chainRoutes: FastifyPluginAsync<ChainRoutesOptions> = async (app, {
   app.get<{ Querystring: { from?: string; limit: number } }>('/v1/headers', {
     schema: {
       tags: ['chain'],
+      operationId: 'getHeaders',
       summary: `A run of consecutive headers, ascending (at most ${MAX_HEADERS_PAGE})`,
       querystring: {
         type: 'object',
@@ -215,7 +212,7 @@ export const chainRoutes: FastifyPluginAsync<ChainRoutesOptions> = async (app, {
         additionalProperties: false,
       },
       response: withErrors({
-        200: { type: 'object', properties: { headers: { type: 'array', items: headerSchema } } },
+        200: objectOf({ headers: { type: 'array', items: headerSchema } }),
       }),
     },
   }, async (req) => {
@@ -235,13 +232,11 @@ export const chainRoutes: FastifyPluginAsync<ChainRoutesOptions> = async (app, {
   app.get<{ Params: { height: string } }>('/v1/commits/:height', {
     schema: {
       tags: ['chain'],
+      operationId: 'getCommit',
       summary: 'The commit (finality certificate) of the block at a height',
       params: heightParams,
       response: withErrors({
-        200: {
-          type: 'object',
-          properties: { height: u64, commit: { type: 'string', description: 'canonical commit encoding' }, signatures: { type: 'integer' } },
-        },
+        200: objectOf({ height: u64, commit: { type: 'string', description: 'canonical commit encoding' }, signatures: { type: 'integer' } }),
       }),
     },
   }, async (req) => {
@@ -254,19 +249,17 @@ export const chainRoutes: FastifyPluginAsync<ChainRoutesOptions> = async (app, {
   app.get<{ Params: { height: string } }>('/v1/blocks/:height', {
     schema: {
       tags: ['chain'],
+      operationId: 'getBlock',
       summary: 'A whole block',
       params: heightParams,
       response: withErrors({
-        200: {
-          type: 'object',
-          properties: {
-            height: u64,
-            hash: hex,
-            block: { type: 'string', description: 'canonical block encoding' },
-            txs: { type: 'array', items: { type: 'string', description: 'tx hash' } },
-            txCount: { type: 'integer' },
-          },
-        },
+        200: objectOf({
+          height: u64,
+          hash: hex,
+          block: { type: 'string', description: 'canonical block encoding' },
+          txs: { type: 'array', items: { type: 'string', description: 'tx hash' } },
+          txCount: { type: 'integer' },
+        }),
       }),
     },
   }, async (req) => {
@@ -285,22 +278,17 @@ export const chainRoutes: FastifyPluginAsync<ChainRoutesOptions> = async (app, {
   app.get<{ Params: { height: string } }>('/v1/validators/:height', {
     schema: {
       tags: ['chain'],
+      operationId: 'getValidatorSet',
       summary: 'The validator set that signs the block at a height (latest + 1 included)',
       params: heightParams,
       response: withErrors({
-        200: {
-          type: 'object',
-          properties: {
-            height: u64,
-            hash: hex,
-            validatorSet: { type: 'string', description: 'canonical validator set encoding' },
-            validators: {
-              type: 'array',
-              items: { type: 'object', properties: { address: { type: 'string' }, publicKey: hex, power: u64 } },
-            },
-            totalPower: u64,
-          },
-        },
+        200: objectOf({
+          height: u64,
+          hash: hex,
+          validatorSet: { type: 'string', description: 'canonical validator set encoding' },
+          validators: { type: 'array', items: objectOf({ address: { type: 'string' }, publicKey: hex, power: u64 }) },
+          totalPower: u64,
+        }),
       }),
     },
   }, async (req) => {

@@ -17,7 +17,8 @@ import {
 import type { NodeApi } from '../../node-api.ts';
 import type { ContractsApi } from '../../contracts-index/api.ts';
 import { MAX_PAGE } from '../../contracts-index/contract-index.ts';
-import { fixedHex, parseHex, varHex, withErrors } from '../schemas.ts';
+import { fixedHex, objectOf, parseHex, varHex, withErrors } from '../schemas.ts';
+import { RULE_KEYWORD } from '../validation-messages.ts';
 
 export interface ContractRoutesOptions {
   readonly node: NodeApi;
@@ -37,7 +38,9 @@ const str = { type: 'string' } as const;
 const strs = { type: 'array', items: str } as const;
 const nullableStr = { type: ['string', 'null'] } as const;
 const anyObject = { type: 'object', additionalProperties: true } as const;
-const address = { type: 'string', pattern: '^dpn[0-9a-f]{40}$', description: 'dpn… address' } as const;
+const address = {
+  type: 'string', pattern: '^dpn[0-9a-f]{40}$', [RULE_KEYWORD]: "must be an address: 'dpn' and 40 lowercase hex digits", description: 'dpn… address',
+} as const;
 const idParams = (what: string) => ({
   type: 'object', required: ['id'], properties: { id: fixedHex(32, `${what} id (64 hex)`) }, additionalProperties: false,
 }) as const;
@@ -53,36 +56,28 @@ const proofFields = {
   stateRoot: str,
 } as const;
 
-const templateSchema = {
-  type: 'object',
-  properties: {
-    id: str, name: nullableStr, summary: nullableStr, status: str, designer: str, designerFee: str, submittedAt: str,
-    approvals: strs, rejections: strs, codeBytes: { type: 'integer' },
-  },
+const templateFields = {
+  id: str, name: nullableStr, summary: nullableStr, status: str, designer: str, designerFee: str, submittedAt: str,
+  approvals: strs, rejections: strs, codeBytes: { type: 'integer' },
 } as const;
-const productSchema = {
-  type: 'object',
-  properties: {
-    id: str, address: str, template: str, templateName: nullableStr, producer: str, name: str, metadataUri: str, metadataHash: str,
-    price: str, currency: { ...str, description: "'DPN' or the hex id of the producer's token the price and escrow are in" }, leadTimeMs: str, params: { ...anyObject, description: 'parameters in JSON form (null if they do not decode)' }, createdAt: str, orders: str,
-  },
-} as const;
-const orderSchema = {
-  type: 'object',
-  properties: {
-    id: str, address: str, product: str, template: str, parent: nullableStr, root: str, depth: { type: 'integer' }, tag: str,
-    consumer: str, buyer: str, payer: str, quantity: { type: 'integer' }, price: str, currency: str, designerFee: str, shipping: str,
-    status: str, state: str, stateSince: str, stateSeq: { type: 'integer' },
-    vars: { type: 'array', items: { type: 'object', properties: { index: { type: 'integer' }, name: nullableStr, type: str, value: {} } } },
-    children: strs, escrowIn: str, escrowOut: str, escrow: { type: 'string', description: 'escrowIn − escrowOut: the balance of the order account' },
-    createdAt: str,
-    history: { type: 'array', items: { type: 'object', properties: { time: str, height: str, event: str } } },
-  },
-} as const;
-const receiptSchema = {
-  type: 'object',
-  properties: { ok: { type: 'boolean' }, height: str, gasUsed: str, fee: str, code: str, message: str },
-} as const;
+const templateSchema = objectOf(templateFields);
+const productSchema = objectOf({
+  id: str, address: str, template: str, templateName: nullableStr, producer: str, name: str, metadataUri: str, metadataHash: str,
+  price: str, currency: { ...str, description: "'DPN' or the hex id of the producer's token the price and escrow are in" }, leadTimeMs: str,
+  params: { ...anyObject, type: ['object', 'null'], description: 'parameters in JSON form (null if they do not decode)' }, createdAt: str, orders: str,
+});
+const orderSchema = objectOf({
+  id: str, address: str, product: str, template: str, parent: nullableStr, root: str, depth: { type: 'integer' }, tag: str,
+  consumer: str, buyer: str, payer: str, quantity: { type: 'integer' }, price: str, currency: str, designerFee: str, shipping: str,
+  status: str, state: str, stateSince: str, stateSeq: { type: 'integer' },
+  vars: { type: 'array', items: objectOf({ index: { type: 'integer' }, name: nullableStr, type: str, value: {} }) },
+  children: strs, escrowIn: str, escrowOut: str, escrow: { type: 'string', description: 'escrowIn − escrowOut: the balance of the order account' },
+  createdAt: str,
+  history: { type: 'array', items: objectOf({ time: str, height: str, event: str }) },
+});
+const receiptSchema = objectOf({ ok: { type: 'boolean' }, height: str, gasUsed: str, fee: str, code: str, message: str });
+/** A page of a list route: the height it was read at, the items, and the cursor of the next page. */
+const pageOf = <K extends string>(key: K, item: object) => objectOf({ height: str, [key]: { type: 'array', items: item }, next: nullableStr } as Record<'height' | 'next' | K, unknown>);
 
 // ------------------------------------------------------------------------------ views
 
@@ -197,10 +192,11 @@ export const contractRoutes: FastifyPluginAsync<ContractRoutesOptions> = async (
   app.get<{ Querystring: { limit: number; after?: string } }>('/v1/templates', {
     schema: {
       tags: ['contracts'],
+      operationId: 'listTemplates',
       summary: 'Templates, newest submission first',
       querystring: { type: 'object', properties: { limit, after }, additionalProperties: false },
       response: withErrors({
-        200: { type: 'object', properties: { height: str, templates: { type: 'array', items: templateSchema }, next: nullableStr } },
+        200: pageOf('templates', templateSchema),
       }),
     },
   }, async (req) => {
@@ -216,23 +212,18 @@ export const contractRoutes: FastifyPluginAsync<ContractRoutesOptions> = async (
   app.get<{ Params: { id: string } }>('/v1/templates/:id', {
     schema: {
       tags: ['contracts'],
+      operationId: 'getTemplate',
       summary: 'A template record with its proof, and the template document it holds',
       params: idParams('template'),
       response: withErrors({
-        200: {
-          type: 'object',
-          properties: {
-            ...proofFields,
-            template: {
-              type: 'object',
-              properties: {
-                ...templateSchema.properties,
-                code: { type: 'string', description: 'the document as submitted (UTF-8 JSON); its hash is the id' },
-                document: { ...anyObject, type: ['object', 'null'], description: 'the document as the template language reads it (null if it no longer parses)' },
-              },
-            },
-          },
-        },
+        200: objectOf({
+          ...proofFields,
+          template: objectOf({
+            ...templateFields,
+            code: { type: 'string', description: 'the document as submitted (UTF-8 JSON); its hash is the id' },
+            document: { ...anyObject, type: ['object', 'null'], description: 'the document as the template language reads it (null if it no longer parses)' },
+          }),
+        }),
       }),
     },
   }, async (req) => {
@@ -248,10 +239,11 @@ export const contractRoutes: FastifyPluginAsync<ContractRoutesOptions> = async (
   app.get<{ Querystring: { producer?: string; limit: number; after?: string } }>('/v1/products', {
     schema: {
       tags: ['contracts'],
+      operationId: 'listProducts',
       summary: 'Products, newest first; optionally of one producer',
       querystring: { type: 'object', properties: { producer: address, limit, after }, additionalProperties: false },
       response: withErrors({
-        200: { type: 'object', properties: { height: str, products: { type: 'array', items: productSchema }, next: nullableStr } },
+        200: pageOf('products', productSchema),
       }),
     },
   }, async (req) => {
@@ -268,9 +260,10 @@ export const contractRoutes: FastifyPluginAsync<ContractRoutesOptions> = async (
   app.get<{ Params: { id: string } }>('/v1/products/:id', {
     schema: {
       tags: ['contracts'],
+      operationId: 'getProduct',
       summary: 'A product record with its proof; parameters in JSON form',
       params: idParams('product'),
-      response: withErrors({ 200: { type: 'object', properties: { ...proofFields, product: productSchema } } }),
+      response: withErrors({ 200: objectOf({ ...proofFields, product: productSchema }) }),
     },
   }, async (req) => {
     const id = parseHex(req.params.id);
@@ -285,10 +278,11 @@ export const contractRoutes: FastifyPluginAsync<ContractRoutesOptions> = async (
   app.get<{ Querystring: { consumer?: string; product?: string; limit: number; after?: string } }>('/v1/orders', {
     schema: {
       tags: ['contracts'],
+      operationId: 'listOrders',
       summary: 'Orders, newest first; by consumer (their purchases: root orders) and/or by product (sub-orders included)',
       querystring: { type: 'object', properties: { consumer: address, product: fixedHex(32, 'product id'), limit, after }, additionalProperties: false },
       response: withErrors({
-        200: { type: 'object', properties: { height: str, orders: { type: 'array', items: orderSchema }, next: nullableStr } },
+        200: pageOf('orders', orderSchema),
       }),
     },
   }, async (req) => {
@@ -307,9 +301,10 @@ export const contractRoutes: FastifyPluginAsync<ContractRoutesOptions> = async (
   app.get<{ Params: { id: string } }>('/v1/orders/:id', {
     schema: {
       tags: ['contracts'],
+      operationId: 'getOrder',
       summary: 'An order record with its proof: state, status, escrow, history, children',
       params: idParams('order'),
-      response: withErrors({ 200: { type: 'object', properties: { ...proofFields, order: orderSchema } } }),
+      response: withErrors({ 200: objectOf({ ...proofFields, order: orderSchema }) }),
     },
   }, async (req) => {
     const id = parseHex(req.params.id);
@@ -321,28 +316,23 @@ export const contractRoutes: FastifyPluginAsync<ContractRoutesOptions> = async (
   app.get<{ Params: { id: string } }>('/v1/orders/:id/tree', {
     schema: {
       tags: ['contracts'],
+      operationId: 'getOrderTree',
       summary: 'The whole order graph of the root above this order: nodes (breadth-first) and parent→child edges',
       description: 'Decoded values at one height, without proofs: verify any node with GET /v1/orders/:id or /v1/state/:key.',
       params: idParams('order'),
       response: withErrors({
-        200: {
-          type: 'object',
-          properties: {
-            height: str, root: str,
-            nodes: {
-              type: 'array',
-              items: {
-                type: 'object',
-                properties: {
-                  id: str, parent: nullableStr, depth: { type: 'integer' }, tag: str, product: str, productName: nullableStr, producer: nullableStr,
-                  state: str, status: str, escrow: str, price: str,
-                },
-              },
-            },
-            edges: { type: 'array', items: { type: 'object', properties: { from: str, to: str, tag: str } } },
-            truncated: { type: 'boolean' },
+        200: objectOf({
+          height: str, root: str,
+          nodes: {
+            type: 'array',
+            items: objectOf({
+              id: str, parent: nullableStr, depth: { type: 'integer' }, tag: str, product: str, productName: nullableStr, producer: nullableStr,
+              state: str, status: str, escrow: str, price: str,
+            }),
           },
-        },
+          edges: { type: 'array', items: objectOf({ from: str, to: str, tag: str }) },
+          truncated: { type: 'boolean' },
+        }),
       }),
     },
   }, async (req) => {
@@ -377,9 +367,10 @@ export const contractRoutes: FastifyPluginAsync<ContractRoutesOptions> = async (
   app.get<{ Params: { hash: string } }>('/v1/txs/:hash/receipt', {
     schema: {
       tags: ['contracts'],
+      operationId: 'getTxReceipt',
       summary: 'The receipt of an included contract tx (fee, gas, error) with its proof',
       params: { type: 'object', required: ['hash'], properties: { hash: fixedHex(32, 'tx hash') }, additionalProperties: false },
-      response: withErrors({ 200: { type: 'object', properties: { ...proofFields, receipt: receiptSchema } } }),
+      response: withErrors({ 200: objectOf({ ...proofFields, receipt: receiptSchema }) }),
     },
   }, async (req) => {
     const p = proven(ContractKey.txReceipt(parseHex(req.params.hash)), () =>
@@ -391,26 +382,21 @@ export const contractRoutes: FastifyPluginAsync<ContractRoutesOptions> = async (
   app.get<{ Querystring: { limit: number } }>('/v1/contract-txs', {
     schema: {
       tags: ['contracts'],
+      operationId: 'listContractTxs',
       summary: 'The latest included contract txs, newest first, with their receipts',
       querystring: { type: 'object', properties: { limit }, additionalProperties: false },
       response: withErrors({
-        200: {
-          type: 'object',
-          properties: {
-            height: str,
-            txs: {
-              type: 'array',
-              items: {
-                type: 'object',
-                properties: {
-                  hash: str, height: str, index: { type: 'integer' }, type: str, sender: str,
-                  subject: { type: 'string', description: 'the template, proposal, product or order the tx created or acted on' },
-                  receipt: { ...receiptSchema, type: ['object', 'null'] },
-                },
-              },
-            },
+        200: objectOf({
+          height: str,
+          txs: {
+            type: 'array',
+            items: objectOf({
+              hash: str, height: str, index: { type: 'integer' }, type: str, sender: str,
+              subject: { type: 'string', description: 'the template, proposal, product or order the tx created or acted on' },
+              receipt: { ...receiptSchema, type: ['object', 'null'] },
+            }),
           },
-        },
+        }),
       }),
     },
   }, async (req) => {
@@ -430,6 +416,7 @@ export const contractRoutes: FastifyPluginAsync<ContractRoutesOptions> = async (
     config: { rateLimit },
     schema: {
       tags: ['txs'],
+      operationId: 'simulateTx',
       summary: 'Dry-run a signed tx against the head state: gas it would use and the fee it would pay',
       description:
         'Runs the tx as the first tx of the next block on a throwaway copy of the head state; nothing changes and nothing is broadcast. ' +
@@ -438,18 +425,15 @@ export const contractRoutes: FastifyPluginAsync<ContractRoutesOptions> = async (
         'baseFee + gasUsed × gasPrice with some margin.',
       body: { type: 'object', required: ['tx'], properties: { tx: varHex(MAX_TX_BYTES, 'hex of the canonical signed tx encoding') }, additionalProperties: false },
       response: withErrors({
-        200: {
-          type: 'object',
-          properties: {
-            ok: { type: 'boolean' },
-            height: { type: 'string', description: 'head height the tx ran on top of' },
-            gasUsed: { type: 'string', description: 'gas the tx used (ok only)' },
-            fee: { type: 'string', description: 'fee it would be charged: baseFee + gasUsed × gasPrice (ok only)' },
-            baseFee: { type: 'string', description: 'fee for the tx bytes alone' },
-            gasPrice: str,
-            error: { type: 'object', properties: { code: str, message: str } },
-          },
-        },
+        200: objectOf({
+          ok: { type: 'boolean' },
+          height: { type: 'string', description: 'head height the tx ran on top of' },
+          gasUsed: { type: 'string', description: 'gas the tx used (ok only)' },
+          fee: { type: 'string', description: 'fee it would be charged: baseFee + gasUsed × gasPrice (ok only)' },
+          baseFee: { type: 'string', description: 'fee for the tx bytes alone' },
+          gasPrice: str,
+          error: { ...objectOf({ code: str, message: str }), description: 'why the tx would be refused or fail (not ok only)' },
+        }, ['gasUsed', 'fee', 'error']),
       }),
     },
   }, async (req) => {
@@ -465,25 +449,20 @@ export const contractRoutes: FastifyPluginAsync<ContractRoutesOptions> = async (
   app.get('/v1/committee', {
     schema: {
       tags: ['contracts'],
+      operationId: 'getCommittee',
       summary: 'The template-review committee with its proof, the review pool, and the latest committee proposals',
       response: withErrors({
-        200: {
-          type: 'object',
-          properties: {
-            ...proofFields,
-            committee: { type: 'object', properties: { members: strs, threshold: { type: 'integer' } } },
-            reviewPool: { type: 'object', properties: { address: str, balance: str } },
-            proposals: {
-              type: 'array',
-              items: {
-                type: 'object',
-                properties: {
-                  id: str, template: str, reporter: str, bounty: str, deprecate: { type: 'boolean' }, reason: str, status: str, approvals: strs, rejections: strs,
-                },
-              },
-            },
+        200: objectOf({
+          ...proofFields,
+          committee: objectOf({ members: strs, threshold: { type: 'integer' } }),
+          reviewPool: objectOf({ address: str, balance: str }),
+          proposals: {
+            type: 'array',
+            items: objectOf({
+              id: str, template: str, reporter: str, bounty: str, deprecate: { type: 'boolean' }, reason: str, status: str, approvals: strs, rejections: strs,
+            }),
           },
-        },
+        }),
       }),
     },
   }, async () => {

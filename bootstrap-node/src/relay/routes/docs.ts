@@ -9,6 +9,9 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import { withErrors } from '../schemas.ts';
 
+/** The project has no license yet (every package is private): npm's word for that. Replace when it gets one. */
+const API_LICENSE = { name: 'UNLICENSED' };
+
 export interface DocsOptions {
   readonly version: string;
 }
@@ -20,11 +23,15 @@ const docsPluginImpl: FastifyPluginAsync<DocsOptions> = async (app, { version })
       info: {
         title: 'DIPNET relay',
         version,
+        license: API_LICENSE,
         description:
           'HTTP front door of a DIPNET node. Binary values are lowercase hex of canonical encodings; ' +
           'u64 values (heights, times, powers) are decimal strings. Clients verify everything against ' +
           'commits and proofs; the relay is not trusted. Errors are {"error":{"code","message"}}; see ERRORS.md.',
       },
+      // Served at the relay's own origin; every route is public: no credentials of any kind.
+      servers: [{ url: '/', description: 'this relay' }],
+      security: [],
       tags: [
         { name: 'chain', description: 'Headers, commits, blocks, validator sets' },
         { name: 'state', description: 'State values with Merkle proofs' },
@@ -47,6 +54,7 @@ const docsPluginImpl: FastifyPluginAsync<DocsOptions> = async (app, { version })
   app.get('/openapi.json', {
     schema: {
       tags: ['docs'],
+      operationId: 'getOpenApiDocument',
       summary: 'This OpenAPI document',
       response: withErrors({ 200: { description: 'OpenAPI 3.1 document', type: 'object', additionalProperties: true } }),
     },

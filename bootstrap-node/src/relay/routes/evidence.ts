@@ -1,7 +1,7 @@
 /** Light-client conflict evidence: two valid commits for different headers at one height. */
 import type { FastifyPluginAsync } from 'fastify';
 import type { NodeApi } from '../../node-api.ts';
-import { MAX_EVIDENCE_BYTES, parseHex, varHex, withErrors } from '../schemas.ts';
+import { MAX_EVIDENCE_BYTES, objectOf, parseHex, varHex, withErrors } from '../schemas.ts';
 
 export interface EvidenceRoutesOptions {
   readonly node: NodeApi;
@@ -13,6 +13,7 @@ export const evidenceRoutes: FastifyPluginAsync<EvidenceRoutesOptions> = async (
     config: { rateLimit },
     schema: {
       tags: ['evidence'],
+      operationId: 'submitEvidence',
       summary: 'Submit light-client conflict evidence',
       body: {
         type: 'object',
@@ -21,11 +22,7 @@ export const evidenceRoutes: FastifyPluginAsync<EvidenceRoutesOptions> = async (
         additionalProperties: false,
       },
       response: withErrors({
-        202: {
-          description: 'Accepted',
-          type: 'object',
-          properties: { height: { type: 'string', description: 'height of the conflict' } },
-        },
+        202: { description: 'Accepted', ...objectOf({ height: { type: 'string', description: 'height of the conflict' } }) },
       }),
     },
   }, async (req, reply) => {

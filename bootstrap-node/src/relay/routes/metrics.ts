@@ -1,8 +1,9 @@
 /**
  * Prometheus metrics via prom-client, on a registry private to this relay (several relays in one
- * process never collide). Counts and times every request by route template and status, and reads
- * chain gauges from node.status() at scrape time. Registered without encapsulation so its
- * onResponse hook sees every route.
+ * process never collide). Counts every response by route template and status (early errors, which
+ * no Fastify hook sees, are counted by early-errors.ts through countResponse), times routed
+ * requests, and reads chain gauges from node.status() at scrape time. Registered without
+ * encapsulation so its onResponse hook sees every route.
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
@@ -10,16 +11,33 @@ import type { NodeApi } from '../../node-api.ts';
 import { withErrors } from '../schemas.ts';
 
 export interface MetricsOptions {
-  readonly node: NodeApi;
-  readonly register: Registry;
+  readonly metrics: RelayMetrics;
 }
+
+/** Labels of the request counter and histogram. */
+export interface ResponseLabels {
+  readonly method: string;
+  /** The route template, or UNMATCHED_ROUTE: never the raw URL (label cardinality stays bounded). */
+  readonly route: string;
+  readonly status: number;
+}
+
+/** The `route` label of responses no route produced (unknown routes, early errors). */
+export const UNMATCHED_ROUTE = 'unmatched';
 
 export interface RelayMetrics {
   readonly register: Registry;
   readonly sseClients: Gauge;
+  /** Counts one response in dipnet_relay_http_requests_total. */
+  countResponse(labels: ResponseLabels): void;
+  /** Records a routed request's duration (dipnet_relay_http_request_duration_seconds). */
+  observeDuration(labels: ResponseLabels, seconds: number): void;
 }
 
-/** Builds the relay's registry and chain gauges. */
+const LABEL_NAMES = ['method', 'route', 'status'] as const;
+const asLabels = (l: ResponseLabels) => ({ method: l.method, route: l.route, status: String(l.status) });
+
+/** Builds the relay's registry: chain gauges, the SSE client gauge and the request metrics. */
 export function createRelayMetrics(node: NodeApi): RelayMetrics {
   const register = new Registry();
   new Gauge({
@@ -47,45 +65,47 @@ export function createRelayMetrics(node: NodeApi): RelayMetrics {
     },
   });
   const sseClients = new Gauge({ name: 'dipnet_relay_sse_clients', help: 'Open Server-Sent Events streams', registers: [register] });
-  return { register, sseClients };
-}
-
-const metricsPluginImpl: FastifyPluginAsync<MetricsOptions> = async (app, { register }) => {
-  const labelNames = ['method', 'route', 'status'] as const;
   const requests = new Counter({
     name: 'dipnet_relay_http_requests_total',
-    help: 'HTTP requests served by the relay',
-    labelNames,
+    help: 'HTTP responses of the relay, early errors (bad URL, headers too large, timeouts) included',
+    labelNames: LABEL_NAMES,
     registers: [register],
   });
   const duration = new Histogram({
     name: 'dipnet_relay_http_request_duration_seconds',
-    help: 'HTTP request duration (SSE streams excluded)',
-    labelNames,
+    help: 'HTTP request duration (routed requests; SSE streams excluded)',
+    labelNames: LABEL_NAMES,
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [register],
   });
+  return {
+    register,
+    sseClients,
+    countResponse: (l) => requests.inc(asLabels(l)),
+    observeDuration: (l, seconds) => duration.observe(asLabels(l), seconds),
+  };
+}
 
+const metricsPluginImpl: FastifyPluginAsync<MetricsOptions> = async (app, { metrics }) => {
   app.addHook('onResponse', (req, reply, done) => {
-    // Route templates only (never raw URLs) keep label cardinality bounded.
-    const route = req.routeOptions.url ?? 'unmatched';
-    const labels = { method: req.method, route, status: String(reply.statusCode) };
-    requests.inc(labels);
-    if (req.routeOptions.config?.sse !== true) duration.observe(labels, reply.elapsedTime / 1000);
+    const labels = { method: req.method, route: req.routeOptions.url ?? UNMATCHED_ROUTE, status: reply.statusCode };
+    metrics.countResponse(labels);
+    if (req.routeOptions.config?.sse !== true) metrics.observeDuration(labels, reply.elapsedTime / 1000);
     done();
   });
 
   app.get('/metrics', {
     schema: {
       tags: ['metrics'],
+      operationId: 'getMetrics',
       summary: 'Prometheus metrics (text exposition format)',
       response: withErrors({
         200: { description: 'Prometheus text exposition format', content: { 'text/plain': { schema: { type: 'string' } } } },
       }),
     },
   }, async (_req, reply) => {
-    const body = await register.metrics();
-    reply.type(register.contentType);
+    const body = await metrics.register.metrics();
+    reply.type(metrics.register.contentType);
     return body;
   });
 };

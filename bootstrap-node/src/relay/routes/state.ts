@@ -2,7 +2,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { encodeSmtProof, toHex } from '@dipnet/protocol';
 import type { NodeApi } from '../../node-api.ts';
-import { MAX_STATE_KEY_BYTES, heightString, parseHeight, parseHex, varHex, withErrors } from '../schemas.ts';
+import { MAX_STATE_KEY_BYTES, heightString, objectOf, parseHeight, parseHex, varHex, withErrors } from '../schemas.ts';
 
 export interface StateRoutesOptions {
   readonly node: NodeApi;
@@ -12,6 +12,7 @@ export const stateRoutes: FastifyPluginAsync<StateRoutesOptions> = async (app, {
   app.get<{ Params: { key: string }; Querystring: { height?: string } }>('/v1/state/:key', {
     schema: {
       tags: ['state'],
+      operationId: 'getStateValue',
       summary: 'A state value with its proof against the state root of the header at `height`',
       params: {
         type: 'object',
@@ -25,16 +26,13 @@ export const stateRoutes: FastifyPluginAsync<StateRoutesOptions> = async (app, {
         additionalProperties: false,
       },
       response: withErrors({
-        200: {
-          type: 'object',
-          properties: {
-            height: { type: 'string' },
-            key: { type: 'string' },
-            value: { type: ['string', 'null'], description: 'hex of the value, null when absent (the proof then shows non-inclusion)' },
-            proof: { type: 'string', description: 'canonical SMT proof encoding' },
-            stateRoot: { type: 'string' },
-          },
-        },
+        200: objectOf({
+          height: { type: 'string' },
+          key: { type: 'string' },
+          value: { type: ['string', 'null'], description: 'hex of the value, null when absent (the proof then shows non-inclusion)' },
+          proof: { type: 'string', description: 'canonical SMT proof encoding' },
+          stateRoot: { type: 'string' },
+        }),
       }),
     },
   }, async (req) => {

@@ -4,7 +4,7 @@ import { DipnetError, ErrorCode, MAX_TX_BYTES, toHex } from '@dipnet/protocol';
 import { decodeTxBatch } from '../../tx-gossip.ts';
 import type { NodeApi } from '../../node-api.ts';
 import { RelayError, RelayErrorCode } from '../errors.ts';
-import { fixedHex, parseHex, varHex, withErrors } from '../schemas.ts';
+import { fixedHex, objectOf, parseHex, varHex, withErrors } from '../schemas.ts';
 
 export interface TxRoutesOptions {
   readonly node: NodeApi;
@@ -69,6 +69,7 @@ export const txRoutes: FastifyPluginAsync<TxRoutesOptions> = async (app, { node,
     },
     schema: {
       tags: ['txs'],
+      operationId: 'submitTxBatch',
       summary: `Submit up to ${MAX_BATCH_TXS} signed txs; each gets its own result`,
       description: 'Body is `{"txs": ["<hex>", …]}` as application/json, or the binary batch encoding (u32 count, then each tx as u32 length + bytes, big-endian) as application/octet-stream — half the bytes and no hex on either side.',
       body: {
@@ -81,19 +82,15 @@ export const txRoutes: FastifyPluginAsync<TxRoutesOptions> = async (app, { node,
       response: withErrors({
         202: {
           description: 'One result per tx, in order: its hash if accepted, else its error',
-          type: 'object',
-          properties: {
+          ...objectOf({
             results: {
               type: 'array',
-              items: {
-                type: 'object',
-                properties: {
-                  hash: { type: 'string' },
-                  error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } } },
-                },
-              },
+              items: objectOf({
+                hash: { type: 'string', description: 'tx hash (accepted txs)' },
+                error: { ...objectOf({ code: { type: 'string' }, message: { type: 'string' } }), description: 'why the tx was refused (refused txs)' },
+              }, ['hash', 'error']),
             },
-          },
+          }),
         },
       }),
     },
@@ -120,6 +117,7 @@ export const txRoutes: FastifyPluginAsync<TxRoutesOptions> = async (app, { node,
     },
     schema: {
       tags: ['txs'],
+      operationId: 'submitTx',
       summary: 'Submit a signed tx to the mempool',
       description: 'Body is `{"tx": "<hex>"}` as application/json, or the raw signed tx bytes as application/octet-stream.',
       body: {
@@ -130,11 +128,7 @@ export const txRoutes: FastifyPluginAsync<TxRoutesOptions> = async (app, { node,
         },
       },
       response: withErrors({
-        202: {
-          description: 'Accepted into the mempool',
-          type: 'object',
-          properties: { hash: { type: 'string', description: 'tx hash' } },
-        },
+        202: { description: 'Accepted into the mempool', ...objectOf({ hash: { type: 'string', description: 'tx hash' } }) },
       }),
     },
   }, async (req, reply) => {
@@ -156,6 +150,7 @@ export const txRoutes: FastifyPluginAsync<TxRoutesOptions> = async (app, { node,
   app.get<{ Params: { hash: string } }>('/v1/txs/:hash', {
     schema: {
       tags: ['txs'],
+      operationId: 'getTxStatus',
       summary: 'Status of a tx by hash: pending, committed (with height, index and result code) or unknown',
       params: {
         type: 'object',
@@ -164,16 +159,12 @@ export const txRoutes: FastifyPluginAsync<TxRoutesOptions> = async (app, { node,
         additionalProperties: false,
       },
       response: withErrors({
-        200: {
-          type: 'object',
-          required: ['status'],
-          properties: {
-            status: { type: 'string', enum: ['pending', 'committed', 'unknown'] },
-            height: { type: 'string', description: 'committed only' },
-            index: { type: 'integer', description: 'committed only: position in the block' },
-            code: { type: 'string', description: 'committed only: execution result code' },
-          },
-        },
+        200: objectOf({
+          status: { type: 'string', enum: ['pending', 'committed', 'unknown'] },
+          height: { type: 'string', description: 'committed only' },
+          index: { type: 'integer', description: 'committed only: position in the block' },
+          code: { type: 'string', description: 'committed only: execution result code' },
+        }, ['height', 'index', 'code']),
       }),
     },
   }, async (req) => {
