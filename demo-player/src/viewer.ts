@@ -58,7 +58,6 @@ async function main(): Promise<void> {
   const started = lc.start({
     chainId: config.chainId,
     trust: trustRootOf(config.genesisHash),
-    trustingPeriodMs: 14 * 24 * 3600_000,
     relays: [...config.relays],
     multiaddrs: config.multiaddrs.filter((a) => a.includes('/ws/') || (bridge !== null && a.includes('/webrtc-direct'))),
     store: 'indexeddb',

@@ -17,8 +17,13 @@ export type TrustRoot =
 export interface LightClientOptions {
   readonly chainId: string;
   readonly trust: TrustRoot;
-  /** How long a verified header may be relied on (keep it below the chain's unbonding period). */
-  readonly trustingPeriodMs: number;
+  /**
+   * How long a verified header may be relied on. At most 2/3 of the chain's unbonding period
+   * (CometBFT's rule: validators that signed it could have unbonded and signed a fork, unslashable,
+   * after that), read from proven chain parameters at start; a longer one is refused with
+   * LC_TRUSTING_PERIOD_TOO_LONG. Unset: 2/3 of the unbonding period.
+   */
+  readonly trustingPeriodMs?: number;
   /**
    * How far ahead of the local clock a header's time may be (default 20 s: validators accept
    * blocks 10 s ahead of their clocks, and this clock may be as far behind theirs). A header
@@ -146,6 +151,8 @@ export interface LightClientStats {
   /** Why the store was rebuilt, last time. */
   lastRebuildReason: string | null;
   resumedFromStore: boolean;
+  /** The trusting period in force (the configured one, or 2/3 of the chain's unbonding period). */
+  trustingPeriodMs: number;
 }
 
 export interface VerifiedParams {

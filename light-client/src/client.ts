@@ -83,7 +83,7 @@ class Client implements LightClient {
   private readonly connector: Libp2pConnector | null;
   private readonly store: LightStore;
   private readonly sets = new ValidatorSetCache(64);
-  private readonly statsData: LightClientStats = { signaturesVerified: 0, headersVerified: 0, bisections: 0, proofsVerified: 0, storeRebuilds: 0, lastRebuildReason: null, resumedFromStore: false };
+  private readonly statsData: LightClientStats = { signaturesVerified: 0, headersVerified: 0, bisections: 0, proofsVerified: 0, storeRebuilds: 0, lastRebuildReason: null, resumedFromStore: false, trustingPeriodMs: Infinity };
   private ctx!: VerifyContext;
   private readonly window = new Map<bigint, TrustedHeader>();
   private latest!: TrustedHeader;
@@ -109,9 +109,10 @@ class Client implements LightClient {
 
   constructor(opts: LightClientOptions) {
     if (typeof opts.chainId !== 'string' || opts.chainId.length === 0) throw new LightError(LightErrorCode.LC_INVALID_ARGUMENT, 'chainId is required');
-    if (!(opts.trustingPeriodMs > 0)) throw new LightError(LightErrorCode.LC_INVALID_ARGUMENT, 'trustingPeriodMs must be positive');
+    if (opts.trustingPeriodMs !== undefined && !(opts.trustingPeriodMs > 0)) throw new LightError(LightErrorCode.LC_INVALID_ARGUMENT, 'trustingPeriodMs must be positive');
     this.opts = opts;
     this.chainId = opts.chainId;
+    this.statsData.trustingPeriodMs = opts.trustingPeriodMs ?? Infinity;
     this.now = opts.now ?? Date.now;
     const sources: LightSource[] = [...(opts.preferredSources ?? [])];
     this.connector = opts.multiaddrs?.length ? new Libp2pConnector() : null;
@@ -140,9 +141,17 @@ class Client implements LightClient {
     const [verifier, resumed] = await Promise.all([this.opts.verifier ?? createEd25519Verifier(), this.restore()]);
     const stats = this.statsData;
     const counting: SignatureVerifier = { verify: (p, m, s) => { stats.signaturesVerified++; return verifier.verify(p, m, s); } };
-    this.ctx = { chainId: this.chainId, trustingPeriodMs: this.opts.trustingPeriodMs, maxClockDriftMs: this.opts.maxClockDriftMs ?? DEFAULT_CLIENT_CLOCK_DRIFT_MS, now: this.now, verifier: counting, sets: this.sets, stats: this.statsData };
+    this.ctx = { chainId: this.chainId, trustingPeriodMs: this.trustingPeriodMs, maxClockDriftMs: this.opts.maxClockDriftMs ?? DEFAULT_CLIENT_CLOCK_DRIFT_MS, now: this.now, verifier: counting, sets: this.sets, stats: this.statsData };
 
     if (!resumed) await this.initFromTrustRoot();
+    // Only an unset trusting period is learnt here; what was trusted under "no limit yet" is
+    // checked again: a stored head that is too old is dropped, a root that is too old refused.
+    if (!(await this.settleTrustingPeriod())) {
+      if (!resumed) this.checkRootAge(this.latest.header, 'genesisHash' in this.opts.trust ? 'genesis' : 'checkpoint');
+      await this.rebuild(`stored head ${this.latest.header.height} is older than the trusting period`);
+      this.forgetTrusted();
+      await this.initFromTrustRoot();
+    }
     await this.syncNow(undefined, { source: first, status });
     await this.rootWritten();
     if (this.opts.follow !== false) this.follow();
@@ -230,7 +239,7 @@ class Client implements LightClient {
     }
     const newest = headers[headers.length - 1]!;
     try {
-      checkWithinTrustingPeriod(newest.header, { trustingPeriodMs: this.opts.trustingPeriodMs, now: this.now() });
+      checkWithinTrustingPeriod(newest.header, { trustingPeriodMs: this.trustingPeriodMs, now: this.now() });
     } catch {
       await this.rebuild(`stored head ${newest.header.height} is older than the trusting period`);
       return false;
@@ -293,6 +302,55 @@ class Client implements LightClient {
     for (const h of taken) this.unsaved.delete(h);
   }
 
+  // ------------------------------------------------------------------------------- trusting period
+
+  /** The configured trusting period, or (until the chain's parameters are read) no limit yet. */
+  private get trustingPeriodMs(): number {
+    return this.statsData.trustingPeriodMs;
+  }
+
+  /**
+   * CometBFT's rule, with the unbonding period read from parameters proven at the latest trusted
+   * header: trust a header for at most 2/3 of it. A configured period longer than that is refused;
+   * an unset one becomes 2/3 of it. Returns whether the latest trusted header is within the period.
+   */
+  private async settleTrustingPeriod(): Promise<boolean> {
+    const { params, height } = await this.getParams();
+    const limit = Math.floor(Number(params.unbondingPeriodMs) * 2 / 3);
+    const wanted = this.opts.trustingPeriodMs;
+    if (wanted !== undefined && wanted > limit) {
+      throw new LightError(
+        LightErrorCode.LC_TRUSTING_PERIOD_TOO_LONG,
+        `the trusting period of ${durationText(wanted)} is longer than 2/3 of this chain's unbonding period of ${durationText(Number(params.unbondingPeriodMs))} (proven at block ${height}): ` +
+          `validators that signed a trusted header could unbond and then sign a fork this client would accept. Use at most ${durationText(limit)}, or leave trustingPeriodMs unset.`,
+        { trustingPeriodMs: wanted, unbondingPeriodMs: Number(params.unbondingPeriodMs), maxTrustingPeriodMs: limit, height: height.toString() },
+      );
+    }
+    this.statsData.trustingPeriodMs = wanted ?? limit;
+    this.ctx = { ...this.ctx, trustingPeriodMs: this.trustingPeriodMs };
+    return this.now() - Number(this.latest.header.time) < this.trustingPeriodMs;
+  }
+
+  /** A trust root older than the trusting period cannot anchor trust. */
+  private checkRootAge(h: Header, what: 'genesis' | 'checkpoint'): void {
+    const age = this.now() - Number(h.time);
+    if (age < this.trustingPeriodMs) return;
+    throw new LightError(
+      LightErrorCode.LC_CHECKPOINT_EXPIRED,
+      `the ${what} header ${h.height} is from ${new Date(Number(h.time)).toISOString()}, ${durationText(age)} ago — older than the trusting period of ${durationText(this.trustingPeriodMs)}. ` +
+        'Validators that signed it may have unbonded since, so it cannot anchor trust: pin a recent checkpoint (height and hash) from a source you trust.',
+      { height: h.height.toString(), ageMs: age, trustingPeriodMs: this.trustingPeriodMs },
+    );
+  }
+
+  /** Drops every trusted header (before starting again from the trust root). */
+  private forgetTrusted(): void {
+    this.window.clear();
+    this.unsaved.clear();
+    this.savedSets.clear();
+    this.latest = undefined as unknown as TrustedHeader;
+  }
+
   // ------------------------------------------------------------------------------- trust root
 
   private async initFromTrustRoot(): Promise<void> {
@@ -327,15 +385,7 @@ class Client implements LightClient {
     if (h.chainId !== this.chainId) throw new LightError(LightErrorCode.LC_WRONG_CHAIN, `header is for chain "${h.chainId}", expected "${this.chainId}"`);
     if (genesis) verifyGenesisRoot(genesis, this.chainId, await commitment!, h);
     if (pinned && !equalBytes(headerHash(h), pinned)) throw new LightError(LightErrorCode.LC_CHECKPOINT_MISMATCH, `header ${height} hashes to ${toHex(headerHash(h)).slice(0, 16)}…, not the pinned checkpoint ${toHex(pinned).slice(0, 16)}…`);
-    const age = this.now() - Number(h.time);
-    if (age >= this.opts.trustingPeriodMs) {
-      throw new LightError(
-        LightErrorCode.LC_CHECKPOINT_EXPIRED,
-        `the ${genesis ? 'genesis' : 'checkpoint'} header ${height} is from ${new Date(Number(h.time)).toISOString()}, ${durationText(age)} ago — older than the trusting period of ${durationText(this.opts.trustingPeriodMs)}. ` +
-          'Validators that signed it may have unbonded since, so it cannot anchor trust: pin a recent checkpoint (height and hash) from a source you trust.',
-        { height: height.toString(), ageMs: age, trustingPeriodMs: this.opts.trustingPeriodMs },
-      );
-    }
+    this.checkRootAge(h, genesis ? 'genesis' : 'checkpoint');
     const validators = this.sets.get(toHex(h.validatorsHash)) ?? this.sets.add(await set, h.validatorsHash);
     const lb: LightBlock = { header: h, commit: sh.commit, validators };
     await verifyCommitLight(this.chainId, h, sh.commit, lb.validators, this.ctx.verifier);

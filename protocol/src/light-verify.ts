@@ -50,6 +50,8 @@ export const LightErrorCode = {
   // time
   LC_TRUST_EXPIRED: 'LC_TRUST_EXPIRED',
   LC_CHECKPOINT_EXPIRED: 'LC_CHECKPOINT_EXPIRED',
+  // a configured trusting period longer than 2/3 of the chain's unbonding period
+  LC_TRUSTING_PERIOD_TOO_LONG: 'LC_TRUSTING_PERIOD_TOO_LONG',
   // two valid commits for different headers at one height
   LC_CONFLICT: 'LC_CONFLICT',
   // client-level conditions

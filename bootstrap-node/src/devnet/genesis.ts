@@ -14,7 +14,9 @@ export const DEVNET_PARAMS: Params = {
   feePerByte: 10n * UNITS_PER_DPN / 1_000_000n, // 0.00001 DPN per byte
   feeBase: UNITS_PER_DPN / 1000n, // 0.001 DPN per tx
   gasPrice: 1n,
-  unbondingPeriodMs: 60_000n, // one minute of chain time on the devnet (mainnet: weeks)
+  // 21 days of chain time, as on public proof-of-stake chains: light clients may trust a header for
+  // 2/3 of it (14 days), so a viewer pinned to the genesis hash can start for two weeks.
+  unbondingPeriodMs: 21n * 86_400_000n,
   minValidatorStake: dpn(10_000),
   maxValidators: 100,
   slashBps: 500,

@@ -26,7 +26,6 @@ export async function startVerifier(cfg: ExplorerConfig): Promise<Verifier> {
   const head = await api.start({
     chainId: cfg.chainId,
     trust: { genesisHash: cfg.genesisHash },
-    trustingPeriodMs: 7 * 86_400_000,
     relays: [...cfg.relays],
     multiaddrs: [...cfg.multiaddrs],
     store: 'memory',

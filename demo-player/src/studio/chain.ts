@@ -46,7 +46,6 @@ export function startStudioChain(config: DemoConfig): StudioChain {
   const started = lc.start({
     chainId: config.chainId,
     trust: trustRootOf(config.genesisHash),
-    trustingPeriodMs: 14 * 24 * 3600_000,
     relays: [...config.relays],
     // A dedicated worker has no RTCPeerConnection: libp2p over WebSockets only (as the viewer).
     multiaddrs: config.multiaddrs.filter((a) => a.includes('/ws/')),

@@ -19,7 +19,7 @@ export interface ShopConfig {
   readonly checkpoint: string;
   readonly relays: readonly string[];
   readonly multiaddrs: readonly string[];
-  /** Default 14 days. */
+  /** Default: 2/3 of the chain's unbonding period (read from proven parameters); longer is refused. */
   readonly trustingPeriodMs?: number;
   /** Base URL for relative product metadata URIs (default: the page's base URL). */
   readonly metadataBase?: string;
@@ -219,7 +219,7 @@ export function sharedShop(config: ShopConfig): ShopClient {
     }, { once: true }));
     failed.catch(() => undefined);
     const started = Promise.race([failed, lc.start({
-      chainId: config.chainId, trust: trustRootOf(config.checkpoint), trustingPeriodMs: config.trustingPeriodMs ?? 14 * 24 * 3600_000,
+      chainId: config.chainId, trust: trustRootOf(config.checkpoint), ...(config.trustingPeriodMs ? { trustingPeriodMs: config.trustingPeriodMs } : {}),
       relays: [...config.relays], multiaddrs: [...config.multiaddrs], store: 'indexeddb',
     })]);
     shop = lightClientShop(lc, started, config.metadataBase);
