@@ -8,12 +8,12 @@ import {
   decodeSignedTx, txHash, merkleRoot, HashTag, evidenceRootOf, lastCommitHashOf, headerHash, genesisCommitment, genesisCommitmentHash, encodeGenesis,
   validatorSetHash, verifyEvidence, verifyCommit, MAX_BLOCK_TXS, MAX_BLOCK_BYTES,
   type Block, type Commit, type Genesis, type GenesisCommitment, type Header, type SignedTx, type ValidatorSet, type DuplicateVoteEvidence,
-  type SignatureVerifier,
+  type SignatureVerifier, type ConflictEvidence, MAX_BLOCK_ATTACKS, isLunatic, attackSigners,
 } from '@dipnet/protocol';
 import { ChainStore, type Head } from './store/chain-store.ts';
 import { signedTxSignBytes } from './crypto/tx-sign-bytes.ts';
 import { StateView } from './state/state-view.ts';
-import { applyTx, applyEvidence, beginBlock, endBlock, type BlockContext } from './state/executor.ts';
+import { applyTx, applyEvidence, applyAttack, beginBlock, endBlock, type BlockContext } from './state/executor.ts';
 import { BLOCK_GAS_LIMIT } from './contracts/gas.ts';
 import { applyGenesis } from './state/genesis-state.ts';
 import { getParams, getSchedule } from './state/accounts.ts';
@@ -145,7 +145,10 @@ export class Chain {
    * Builds the next block from mempool candidates (in order), leaving out any tx that fails.
    * Returns the block and the candidates that were rejected (to evict from the mempool).
    */
-  async buildBlock(time: bigint, proposer: Uint8Array, candidates: readonly Candidate[], evidence: readonly DuplicateVoteEvidence[], lastCommit: Commit | null): Promise<{ block: Block; rejected: Candidate[]; unusableEvidence: DuplicateVoteEvidence[] }> {
+  async buildBlock(
+    time: bigint, proposer: Uint8Array, candidates: readonly Candidate[], evidence: readonly DuplicateVoteEvidence[], lastCommit: Commit | null,
+    attacks: readonly ConflictEvidence[] = [],
+  ): Promise<{ block: Block; rejected: Candidate[]; unusableEvidence: DuplicateVoteEvidence[]; unusableAttacks: ConflictEvidence[] }> {
     const height = this.headState.height + 1n;
     const ctx = this.context(height, time, proposer);
     const view = this.committedView();
@@ -190,6 +193,20 @@ export class Chain {
         unusableEvidence.push(ev);
       }
     }
+    const usableAttacks: ConflictEvidence[] = [];
+    const unusableAttacks: ConflictEvidence[] = [];
+    for (const ev of attacks) {
+      if (usableAttacks.length >= MAX_BLOCK_ATTACKS) break;
+      const child = view.child();
+      try {
+        applyAttack(child, ev, await this.checkAttack(ev, height, time), time);
+        child.mergeInto(view);
+        usableAttacks.push(ev);
+      } catch (e) {
+        if (!(e instanceof DipnetError)) throw e;
+        unusableAttacks.push(ev);
+      }
+    }
     endBlock(view, ctx, fees);
     const { root, nodes, writes } = this.commitView(view);
     const schedule = getSchedule(view);
@@ -202,16 +219,16 @@ export class Chain {
       prevHash: prev ? headerHash(prev) : this.genesisHash,
       lastCommitHash: lastCommitHashOf(lastCommit),
       txRoot: merkleRoot(HashTag.txRoot, ids),
-      evidenceRoot: evidenceRootOf(usable),
+      evidenceRoot: evidenceRootOf(usable, usableAttacks),
       stateRoot: root,
       validatorsHash: validatorSetHash(current),
       nextValidatorsHash: validatorSetHash(this.validatorSet(height + 1n)),
       proposer,
     };
-    const block: Block = { header, txs, evidence: usable, lastCommit };
+    const block: Block = { header, txs, evidence: usable, attacks: usableAttacks, lastCommit };
     const hash = headerHash(header);
     this.executions.set(toHex(hash), { blockHash: hash, stateRoot: root, stateNodes: nodes, stateWrites: writes, txHashes: ids, txIds, txCodes: codes, senderIds, nextSchedule: schedule });
-    return { block, rejected, unusableEvidence };
+    return { block, rejected, unusableEvidence, unusableAttacks };
   }
 
   /**
@@ -237,7 +254,7 @@ export class Chain {
     // Each tx is hashed once, for the tx root and for its id below.
     const ids = block.txs.map(txHash);
     if (!equalBytes(h.txRoot, merkleRoot(HashTag.txRoot, ids))) bad('txRoot mismatch');
-    if (!equalBytes(h.evidenceRoot, evidenceRootOf(block.evidence))) bad('evidenceRoot mismatch');
+    if (!equalBytes(h.evidenceRoot, evidenceRootOf(block.evidence, block.attacks))) bad('evidenceRoot mismatch');
     if (!equalBytes(h.lastCommitHash, lastCommitHashOf(block.lastCommit))) bad('lastCommitHash mismatch');
     if (height > 1n) {
       if (!block.lastCommit || !prev) bad('missing last commit');
@@ -294,6 +311,7 @@ export class Chain {
       await this.checkEvidence(ev, height, h.time, view);
       applyEvidence(view, ev, h.time);
     }
+    for (const ev of block.attacks) applyAttack(view, ev, await this.checkAttack(ev, height, h.time), h.time);
     endBlock(view, ctx, fees);
     const { root, nodes, writes } = this.commitView(view);
     if (!equalBytes(root, h.stateRoot)) bad('state root does not match execution');
@@ -308,12 +326,39 @@ export class Chain {
    */
   private async checkEvidence(ev: DuplicateVoteEvidence, height: bigint, time: bigint, view: StateView): Promise<void> {
     const at = ev.voteA.vote.height;
+    this.checkEvidenceAge(at, height, time, view);
+    await verifyEvidence(this.chainId, ev, this.validatorSet(at), this.verifier);
+  }
+
+  /**
+   * A lunatic light-client attack (protocol/src/conflict-evidence.ts) on a height this chain
+   * finalised, within the unbonding period: its commit is valid under the set it names, and at
+   * least one validator of this chain's set at that height signed it. Returns those validators.
+   */
+  async checkAttack(ev: ConflictEvidence, height: bigint, time: bigint): Promise<Uint8Array[]> {
+    const { header, commit, validatorSet } = ev.conflicting;
+    const at = header.height;
+    if (at < 1n) fail(ErrorCode.EVIDENCE_INVALID, 'a conflicting header is at height 1 or above');
+    this.checkEvidenceAge(at, height, time, this.committedView());
+    const ours = this.store.getBlock(at)!.header;
+    if (!isLunatic(ours, header)) fail(ErrorCode.EVIDENCE_INVALID, `the conflicting header at ${at} has this chain's parent and validator sets: not a lunatic attack`);
+    try {
+      await verifyCommit(this.chainId, header, commit, validatorSet, this.verifier);
+    } catch (e) {
+      fail(ErrorCode.EVIDENCE_INVALID, `the conflicting commit does not verify: ${(e as Error).message}`);
+    }
+    const signers = await attackSigners(this.chainId, ev, this.validatorSet(at), this.verifier);
+    if (signers.length === 0) fail(ErrorCode.EVIDENCE_INVALID, `no validator of this chain at height ${at} signed the conflicting header`);
+    return signers;
+  }
+
+  /** Evidence about height `at` is admissible in block `height` until the unbonding period has passed since block `at`. */
+  private checkEvidenceAge(at: bigint, height: bigint, time: bigint, view: StateView): void {
     if (at >= height) fail(ErrorCode.EVIDENCE_INVALID, `evidence height ${at} is not below the block's height ${height}`);
     const atTime = at === 0n ? this.genesis.genesisTime : this.store.getBlock(at)?.header.time;
     if (atTime === undefined) fail(ErrorCode.EVIDENCE_INVALID, `evidence height ${at} is not a stored block`);
     const unbonding = getParams(view).unbondingPeriodMs;
     if (time - atTime > unbonding) fail(ErrorCode.EVIDENCE_INVALID, `evidence from height ${at} is older than the unbonding period (${unbonding} ms of chain time)`);
-    await verifyEvidence(this.chainId, ev, this.validatorSet(at), this.verifier);
   }
 
   private commitView(view: StateView): { root: Uint8Array; nodes: Map<string, Uint8Array>; writes: Map<string, Uint8Array | undefined> } {

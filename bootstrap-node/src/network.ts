@@ -4,7 +4,8 @@
  */
 import type { HeaderWithCommit } from '@dipnet/protocol';
 
-export type GossipTopic = 'consensus' | 'txs';
+/** `evidence`: light-client conflict evidence (protocol `encodeConflictEvidence`), flooded so every validator can act on it. */
+export type GossipTopic = 'consensus' | 'txs' | 'evidence';
 export type GossipVerdict = 'accept' | 'reject' | 'ignore';
 
 export interface NetworkHandlers {

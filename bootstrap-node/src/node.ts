@@ -5,7 +5,7 @@
  */
 import {
   ErrorCode, fail, DipnetError, toHex, headerHash, verifyCommit, equalBytes, decodeStatusResponse, encodeStatusRequest,
-  encodeBlockRequest, decodeBlockResponse, evidenceHash, addressOf, keyPairFromSecret, WireMethod, stateKeyHash, MAX_BLOCK_TXS,
+  encodeBlockRequest, decodeBlockResponse, evidenceHash, conflictEvidenceHash, isLunatic, commitVote, makeEvidence, type ConflictEvidence, addressOf, keyPairFromSecret, WireMethod, stateKeyHash, MAX_BLOCK_TXS,
   MAX_BLOCK_TIME_AHEAD_MS, type Block, type Commit, type DuplicateVoteEvidence, type Genesis, type GenesisCommitment, type Header, type ValidatorSet, type UpgradePlan,
 } from '@dipnet/protocol';
 import { requiredUpgrade, SOFTWARE_VERSION } from './upgrade.ts';
@@ -59,6 +59,10 @@ export class DipnetNode implements NodeApi {
   private net!: Network;
   private readonly listeners = new Set<(e: FinalizedEvent) => void>();
   private readonly evidence = new Map<string, DuplicateVoteEvidence>();
+  /** Lunatic light-client attacks waiting for a block, by evidence hash. */
+  private readonly attacks = new Map<string, ConflictEvidence>();
+  /** Conflict evidence already acted on (from a light client or a peer), by evidence hash. */
+  private readonly seenConflicts = new Set<string>();
   private readonly conflictReports: { height: bigint; receivedAt: number }[] = [];
   private syncing: Promise<void> | null = null;
   private syncTimer: ReturnType<typeof setInterval> | null = null;
@@ -139,7 +143,7 @@ export class DipnetNode implements NodeApi {
   private handlers(): NetworkHandlers {
     return {
       // A message that was already on its way when the node began to stop is dropped: the store it would read is closing.
-      onGossip: (topic, from, data) => (this.stopping ? 'ignore' : topic === 'txs' ? this.onGossipTx(data) : this.onGossipConsensus(from, data)),
+      onGossip: (topic, from, data) => (this.stopping ? 'ignore' : topic === 'txs' ? this.onGossipTx(data) : topic === 'evidence' ? this.onGossipEvidence(from, data) : this.onGossipConsensus(from, data)),
       onRequest: createChainRequestHandler(this),
       onFinalized: (listener) => this.onFinalized(listener),
     };
@@ -165,6 +169,22 @@ export class DipnetNode implements NodeApi {
     }
     if (added === 0) return 'ignore';
     this.consensus?.workAvailable();
+    return 'accept';
+  }
+
+  /** Conflict evidence a peer floods: checked against this node's own chain, then acted on (or the peer penalised). */
+  private onGossipEvidence(from: string, data: Uint8Array): GossipVerdict {
+    let ev: ConflictEvidence;
+    try {
+      ev = decodeConflictEvidence(data);
+    } catch {
+      return 'reject';
+    }
+    if (this.seenConflicts.has(toHex(conflictEvidenceHash(ev)))) return 'ignore';
+    this.acceptConflict(ev).catch((e: unknown) => {
+      if (e instanceof DipnetError && e.code === ErrorCode.EVIDENCE_INVALID) this.net.penalize(from, `invalid conflict evidence: ${e.message}`);
+      else this.log.warn({ err: String(e) }, 'could not check gossiped conflict evidence');
+    });
     return 'accept';
   }
 
@@ -195,15 +215,18 @@ export class DipnetNode implements NodeApi {
       headTime: () => this.chain.head.time,
       now: this.clock,
       validatorSet: (h: bigint) => this.chain.validatorSet(h),
-      hasPendingWork: () => this.mempool.size > 0 || this.evidence.size > 0,
+      hasPendingWork: () => this.mempool.size > 0 || this.evidence.size > 0 || this.attacks.size > 0,
       hasFullBlockPending: () => this.mempool.size >= MAX_BLOCK_TXS,
       nextScheduledTime: () => governanceDueAt(this.chain.committedView(), this.chain.head.time),
       buildBlock: async (time: bigint, proposer: Uint8Array): Promise<Block> => {
         const lastCommit = this.chain.head.height === 0n ? null : this.store.getCommit(this.chain.head.height) ?? null;
-        const { block, rejected, unusableEvidence } = await this.chain.buildBlock(time, proposer, this.mempool.candidates(5000), [...this.evidence.values()], lastCommit);
+        const { block, rejected, unusableEvidence, unusableAttacks } = await this.chain.buildBlock(
+          time, proposer, this.mempool.candidates(5000), [...this.evidence.values()], lastCommit, [...this.attacks.values()],
+        );
         this.mempool.remove(rejected.map((c) => c.id));
         // Evidence that can no longer be applied (already processed, too old) would otherwise look like work forever.
         for (const ev of unusableEvidence) this.evidence.delete(toHex(evidenceHash(ev)));
+        for (const ev of unusableAttacks) this.attacks.delete(toHex(conflictEvidenceHash(ev)));
         return block;
       },
       validateBlock: async (block: Block): Promise<void> => {
@@ -228,6 +251,7 @@ export class DipnetNode implements NodeApi {
       this.checkUpgrade();
       this.mempool.recheck(exec.txIds, exec.senderIds);
       for (const ev of block.evidence) this.evidence.delete(toHex(evidenceHash(ev)));
+      for (const ev of block.attacks) this.attacks.delete(toHex(conflictEvidenceHash(ev)));
       this.indexCommitted();
       const event: FinalizedEvent = { header: block.header, commit, txCount: block.txs.length };
       for (const l of this.listeners) {
@@ -377,10 +401,50 @@ export class DipnetNode implements NodeApi {
 
   async submitConflictEvidence(bytes: Uint8Array): Promise<{ height: bigint }> {
     const ev = decodeConflictEvidence(bytes);
-    const height = await verifyConflictEvidence(this, ev, this.verifier);
-    this.conflictReports.push({ height, receivedAt: Date.now() });
-    this.log.error({ height: height.toString(), conflictingHash: toHex(headerHash(ev.conflicting.header)) }, 'light client reported a conflicting commit');
+    const height = await this.acceptConflict(ev);
+    this.net.publish('evidence', bytes);
     return { height };
+  }
+
+  /**
+   * Checks conflict evidence against this node's chain (throws EVIDENCE_INVALID) and acts on it
+   * once (protocol/src/conflict-evidence.ts): a lunatic header becomes attack evidence for the
+   * next block; for another block with this chain's parent and sets, the validators that
+   * precommitted both in one round become duplicate-vote evidence.
+   */
+  private async acceptConflict(ev: ConflictEvidence): Promise<bigint> {
+    const height = await verifyConflictEvidence(this, ev, this.verifier);
+    const id = toHex(conflictEvidenceHash(ev));
+    if (this.seenConflicts.has(id)) return height;
+    this.seenConflicts.add(id);
+    this.conflictReports.push({ height, receivedAt: Date.now() });
+    const ours = this.chain.store.getBlock(height)!.header;
+    const lunatic = isLunatic(ours, ev.conflicting.header);
+    const duplicates = lunatic ? [] : this.equivocations(ev);
+    if (lunatic && this.attacks.size < MAX_PENDING_EVIDENCE) this.attacks.set(id, ev);
+    for (const dv of duplicates) if (this.evidence.size < MAX_PENDING_EVIDENCE) this.evidence.set(toHex(evidenceHash(dv)), dv);
+    this.log.error({ height: height.toString(), conflictingHash: toHex(headerHash(ev.conflicting.header)), kind: lunatic ? 'lunatic' : 'equivocation', duplicateVotes: duplicates.length }, 'a conflicting commit was reported');
+    this.consensus?.workAvailable();
+    return height;
+  }
+
+  /** Validators whose precommits for this chain's block and for the conflicting one are in the two commits, in the same round. */
+  private equivocations(ev: ConflictEvidence): DuplicateVoteEvidence[] {
+    const { header, commit, validatorSet } = ev.conflicting;
+    const ours = this.store.getCommit(header.height);
+    if (!ours || ours.round !== commit.round) return [];
+    const set = this.chain.validatorSet(header.height);
+    const theirs = new Map(commit.signatures.filter((s) => validatorSet.validators[s.validatorIndex]).map((s) => {
+      const vote = commitVote(commit, validatorSet, s.validatorIndex);
+      return [toHex(vote.validator), { vote, signature: s.signature }] as const;
+    }));
+    const out: DuplicateVoteEvidence[] = [];
+    for (const s of ours.signatures) {
+      const vote = commitVote(ours, set, s.validatorIndex);
+      const other = theirs.get(toHex(vote.validator));
+      if (other && !equalBytes(other.vote.blockHash, vote.blockHash)) out.push(makeEvidence({ vote, signature: s.signature }, other));
+    }
+    return out;
   }
 
   /** Conflicting-commit reports received from light clients (a fork attempt was seen). */

@@ -6,11 +6,26 @@
  * it — proof that real validators signed two blocks at one height. The set is the submitter's
  * choice, so decoding it applies the key rule (readValidatorSet: no small-order or non-canonical
  * key, under which anyone could sign that commit).
+ *
+ * What the chain does with it (CometBFT's light-client attack evidence):
+ * - **lunatic**: the conflicting header names another parent or other validator sets than the
+ *   chain's header at that height — fields every valid block at that height shares. No honest
+ *   validator signs it, so every validator of the real set whose signature is in its commit is
+ *   slashed and jailed as for a double sign; the evidence itself goes into a block (`Block.attacks`).
+ * - **equivocation**: the same parent and sets, another block: a validator that precommitted both
+ *   blocks in one round double-signed; its two precommits become ordinary duplicate-vote evidence.
+ *   Precommits in different rounds (amnesia) prove nothing by themselves and are not punished.
  */
 import { Reader, Writer, decodeExact } from './codec.ts';
-import { readHeader, writeHeader, type Header } from './header.ts';
-import { readCommit, writeCommit, type Commit } from './vote.ts';
+import { compareBytes, equalBytes, toHex } from './bytes.ts';
+import { HashTag, taggedHash } from './hash.ts';
+import { addressOf, type SignatureVerifier } from './keys.ts';
+import { headerHash, readHeader, writeHeader, type Header } from './header.ts';
+import { commitVote, readCommit, voteSignBytes, writeCommit, type Commit } from './vote.ts';
 import { readValidatorSet, writeValidatorSet, type ValidatorSet } from './validator-set.ts';
+
+/** Most light-client attacks one block carries (each holds a header, a commit and a validator set). */
+export const MAX_BLOCK_ATTACKS = 4;
 
 export interface SignedHeaderWithSet {
   readonly header: Header;
@@ -39,3 +54,37 @@ export function encodeConflictEvidence(e: ConflictEvidence): Uint8Array {
 }
 
 export const decodeConflictEvidence = (b: Uint8Array): ConflictEvidence => decodeExact(b, readConflictEvidence, 'conflict evidence');
+
+export const conflictEvidenceHash = (e: ConflictEvidence): Uint8Array => taggedHash(HashTag.attackEvidence, encodeConflictEvidence(e));
+
+/**
+ * A conflicting header is lunatic when it differs from the chain's header at its height in a field
+ * that every valid block there shares: the chain, the parent, the validator set and the next one.
+ */
+export function isLunatic(chainHeader: Header, conflicting: Header): boolean {
+  return chainHeader.height === conflicting.height && (
+    chainHeader.chainId !== conflicting.chainId || !equalBytes(chainHeader.prevHash, conflicting.prevHash) ||
+    !equalBytes(chainHeader.validatorsHash, conflicting.validatorsHash) || !equalBytes(chainHeader.nextValidatorsHash, conflicting.nextValidatorsHash));
+}
+
+/**
+ * The validators of `realSet` whose precommit for the conflicting header is in its commit with a
+ * valid signature: each signature is checked under the key the evidence's set names at its index,
+ * and counted when that key is in the real set. Sorted by address, no duplicates.
+ */
+export async function attackSigners(chainId: string, e: ConflictEvidence, realSet: ValidatorSet, verifier: SignatureVerifier): Promise<Uint8Array[]> {
+  const { header, commit, validatorSet } = e.conflicting;
+  const real = new Set(realSet.validators.map((v) => toHex(addressOf(v.publicKey))));
+  const found = new Map<string, Uint8Array>();
+  if (commit.height !== header.height || !equalBytes(commit.blockHash, headerHash(header))) return [];
+  for (const s of commit.signatures) {
+    const v = validatorSet.validators[s.validatorIndex];
+    if (!v) continue;
+    const address = addressOf(v.publicKey);
+    const id = toHex(address);
+    if (!real.has(id) || found.has(id)) continue;
+    const vote = commitVote(commit, validatorSet, s.validatorIndex);
+    if (await verifier.verify(v.publicKey, voteSignBytes(chainId, vote), s.signature)) found.set(id, address);
+  }
+  return [...found.values()].sort(compareBytes);
+}

@@ -70,7 +70,7 @@ const orderRecord = {
 const cases: { name: string; sample: Uint8Array; decode: (b: Uint8Array) => unknown; encode: (v: never) => Uint8Array }[] = [
   { name: 'signed tx', sample: encodeSignedTx(stx), decode: decodeSignedTx, encode: encodeSignedTx },
   { name: 'header', sample: encodeHeader(header), decode: decodeHeader, encode: encodeHeader },
-  { name: 'block', sample: encodeBlock({ header, txs: [encodeSignedTx(stx)], evidence: [makeEvidence(voteA, voteB)], lastCommit: commit }), decode: decodeBlock, encode: encodeBlock },
+  { name: 'block', sample: encodeBlock({ header, txs: [encodeSignedTx(stx)], evidence: [makeEvidence(voteA, voteB)], attacks: [{ conflicting: { header, commit, validatorSet: set } }], lastCommit: commit }), decode: decodeBlock, encode: encodeBlock },
   { name: 'commit', sample: encodeCommit(commit), decode: decodeCommit, encode: encodeCommit },
   { name: 'signed vote', sample: encodeSignedVote(voteA), decode: decodeSignedVote, encode: encodeSignedVote },
   { name: 'evidence', sample: encodeEvidence(makeEvidence(voteA, voteB)), decode: decodeEvidence, encode: encodeEvidence },
@@ -108,7 +108,7 @@ const cases: { name: string; sample: Uint8Array; decode: (b: Uint8Array) => unkn
   { name: 'wire submit-tx request', sample: wire.encodeSubmitTxRequest({ tx: encodeSignedTx(stx) }), decode: wire.decodeSubmitTxRequest, encode: wire.encodeSubmitTxRequest },
   { name: 'wire submit-tx response', sample: wire.encodeSubmitTxResponse({ txHash: new Uint8Array(32).fill(3) }), decode: wire.decodeSubmitTxResponse, encode: wire.encodeSubmitTxResponse },
   { name: 'wire block request', sample: wire.encodeBlockRequest({ height: 4n }), decode: wire.decodeBlockRequest, encode: wire.encodeBlockRequest },
-  { name: 'wire block response', sample: wire.encodeBlockResponse({ block: { header, txs: [encodeSignedTx(stx)], evidence: [], lastCommit: commit }, commit }), decode: wire.decodeBlockResponse, encode: wire.encodeBlockResponse },
+  { name: 'wire block response', sample: wire.encodeBlockResponse({ block: { header, txs: [encodeSignedTx(stx)], evidence: [], attacks: [], lastCommit: commit }, commit }), decode: wire.decodeBlockResponse, encode: wire.encodeBlockResponse },
   ...contractBodies.map((b) => ({ name: `signed tx (${b.type})`, sample: encodeSignedTx(contractTx(b)), decode: decodeSignedTx, encode: encodeSignedTx })),
   {
     name: 'template record',

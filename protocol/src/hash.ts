@@ -64,6 +64,7 @@ export const HashTag = {
   commit: 'dipnet/commit/v1',
   txRoot: 'dipnet/tx-root/v1',
   evidenceRoot: 'dipnet/evidence-root/v1',
+  attackEvidence: 'dipnet/light-client-attack/v1',
   address: 'dipnet/address/v1',
   stateKey: 'dipnet/state-key/v1',
   stateLeaf: 'dipnet/smt-leaf/v1',

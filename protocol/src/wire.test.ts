@@ -34,7 +34,7 @@ function header(height: bigint): Header {
 function commit(height: bigint): Commit {
   return { height, round: 1, blockHash: h32(9), signatures: [{ validatorIndex: 0, signature: sig(1) }, { validatorIndex: 2, signature: sig(2) }] };
 }
-const block = (height: bigint): Block => ({ header: header(height), txs: [new Uint8Array([1, 2, 3]), new Uint8Array(100)], evidence: [], lastCommit: commit(height - 1n) });
+const block = (height: bigint): Block => ({ header: header(height), txs: [new Uint8Array([1, 2, 3]), new Uint8Array(100)], evidence: [], attacks: [], lastCommit: commit(height - 1n) });
 
 /** Every strict decoder must reject its encoding with a byte appended or the last byte removed. */
 function assertStrict<T>(bytes: Uint8Array, decode: (b: Uint8Array) => T): void {

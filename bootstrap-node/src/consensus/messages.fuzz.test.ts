@@ -19,7 +19,7 @@ const commit = testCommit(CHAIN, header, set, keys.slice(0, 3));
 const k0 = keys[0]!;
 const stx = encodeSignedTx(signTx({ chainId: CHAIN, signer: k0.publicKey, nonce: 0n, fee: 1n, body: { type: 'transfer', to: addressOf(keys[1]!.publicKey), amount: 1n, memo: '' } }, k0.secretKey));
 const vote = signVote(CHAIN, { type: VoteType.precommit, height: 3n, round: 1, blockHash: headerHash(header), validator: addressOf(k0.publicKey) }, k0.secretKey);
-const proposal: ConsensusMessage = { kind: 'proposal', height: 3n, round: 2, polRound: 1, block: { header, txs: [stx], evidence: [], lastCommit: commit }, signature: new Uint8Array(64).fill(5) };
+const proposal: ConsensusMessage = { kind: 'proposal', height: 3n, round: 2, polRound: 1, block: { header, txs: [stx], evidence: [], attacks: [], lastCommit: commit }, signature: new Uint8Array(64).fill(5) };
 
 const cases = [
   { name: 'consensus proposal', sample: encodeConsensusMessage(proposal), decode: decodeConsensusMessage, encode: encodeConsensusMessage as (v: never) => Uint8Array },

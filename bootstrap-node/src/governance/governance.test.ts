@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import {
   addressOf, dpn, toHex, DipnetError, ErrorCode, GovKey, ContractKey, decodeElection, decodeBody, decodeResolution, decodeUpgradePlan,
   decodeHolderBallot, decodeParams, StateKey, resolutionId, compareBytes, decodeTemplateRecord,
-  type KeyPair, type TxBody, type GovParams, type Election, type Resolution,
+  type KeyPair, type TxBody, type GovParams, type Params, type Election, type Resolution,
 } from '@dipnet/protocol';
 import type { TxOutcome } from '../state/executor.ts';
 import { devnetGenesis, devBoardKey, devCommitteeKey, DEVNET_PARAMS } from '../devnet/genesis.ts';
@@ -24,8 +24,9 @@ const board = Array.from({ length: 5 }, (_, i) => devBoardKey(i));
 const A = (k: KeyPair) => addressOf(k.publicKey);
 
 /** A chain whose board and committee members hold DPN for fees. */
-function chain(gov: GovParams = GOV): BlockRunner {
-  const r = new BlockRunner(devnetGenesis({ chainId: 'gov-test', validators: 1, genesisTime: T0, govParams: gov }));
+function chain(gov: GovParams = GOV, params: Partial<Params> = {}): BlockRunner {
+  const g = devnetGenesis({ chainId: 'gov-test', validators: 1, genesisTime: T0, govParams: gov });
+  const r = new BlockRunner({ ...g, params: { ...g.params, ...params } });
   r.block([...board, devCommitteeKey(0), devCommitteeKey(1), devCommitteeKey(2)].map((k) => r.tx(sale, { type: 'transfer', to: addressOf(k.publicKey), amount: dpn(100), memo: '' }, FEE)), 500n);
   return r;
 }
@@ -261,7 +262,8 @@ test('resolution bad input and the committee: non-members, outside powers, twice
 });
 
 test('locks: locked funds cannot move but can be bonded and can vote; a resolution adds a vesting schedule', () => {
-  const r = chain();
+  // A short unbonding period: weeks of chain time would run every contract timer and election meanwhile.
+  const r = chain(GOV, { unbondingPeriodMs: 60_000n });
   const founder = devKey('founder-0');
   const f = r.account(A(founder));
   assert.ok(f.locks.length === 1 && f.locks[0]!.amount === f.balance);
@@ -277,7 +279,7 @@ test('locks: locked funds cannot move but can be bonded and can vote; a resoluti
   ok(r, [[founder, send(sale, dpn(1))]]);
   // Unbond: back in the balance after the unbonding period, still locked.
   ok(r, [[founder, { type: 'unbond', validator, amount: dpn(1_000_000) }]]);
-  r.block([], DEVNET_PARAMS.unbondingPeriodMs + 1000n);
+  r.block([], r.genesis.params.unbondingPeriodMs + 1000n);
   r.block([], 1000n);
   const back = r.account(A(founder));
   assert.equal(back.lockBonded, 0n);

@@ -17,7 +17,7 @@ const header = (height: bigint): Header => ({
   stateRoot: h32(5), validatorsHash: h32(6), nextValidatorsHash: h32(7), proposer: new Uint8Array(20),
 });
 const commit = (height: bigint): Commit => ({ height, round: 0, blockHash: h32(8), signatures: [{ validatorIndex: 0, signature: new Uint8Array(64) }] });
-const block = (height: bigint): Block => ({ header: header(height), txs: [], evidence: [], lastCommit: null });
+const block = (height: bigint): Block => ({ header: header(height), txs: [], evidence: [], attacks: [], lastCommit: null });
 const set = makeValidatorSet([{ publicKey: generateKeyPair().publicKey, power: 5n }]);
 const available = (h: bigint): boolean => h >= 3n && h <= HEAD; // heights 1-2 pruned
 

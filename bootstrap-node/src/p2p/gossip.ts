@@ -29,9 +29,9 @@ import type { GossipTopic, GossipVerdict } from '../network.ts';
 
 export type { GossipTopic, GossipVerdict };
 
-export const GOSSIP_TOPICS: readonly GossipTopic[] = ['consensus', 'txs'];
-const TOPIC_BYTE: Record<GossipTopic, number> = { consensus: 1, txs: 2 };
-const TOPIC_OF = new Map<number, GossipTopic>([[1, 'consensus'], [2, 'txs']]);
+export const GOSSIP_TOPICS: readonly GossipTopic[] = ['consensus', 'txs', 'evidence'];
+const TOPIC_BYTE: Record<GossipTopic, number> = { consensus: 1, txs: 2, evidence: 3 };
+const TOPIC_OF = new Map<number, GossipTopic>([[1, 'consensus'], [2, 'txs'], [3, 'evidence']]);
 
 /** Topics validated one message per macrotask, after what the network has delivered meanwhile. */
 const DEFERRED_TOPICS: ReadonlySet<GossipTopic> = new Set(['txs']);
@@ -64,7 +64,7 @@ export interface GossipLimits {
 }
 
 export const DEFAULT_GOSSIP_LIMITS: GossipLimits = {
-  maxBytes: { consensus: 4 * 1024 * 1024, txs: 64 * 1024 },
+  maxBytes: { consensus: 4 * 1024 * 1024, txs: 64 * 1024, evidence: 64 * 1024 },
   lazyForwardBytes: 16 * 1024,
   lazyTopics: ['txs'],
   seenTtlMs: 120_000,

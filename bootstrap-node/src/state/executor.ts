@@ -8,10 +8,10 @@
 import {
   DipnetError, CONTRACT_TX_TYPES, ContractKey, encodeTxReceipt, truncateUtf8, MAX_TEXT,
   ErrorCode, fail, addressOf, equalBytes, compareBytes, txSender, requiredFee, spendable, lockedInBalance, nextUnlock,
-  StateKey, COMMUNITY_POOL, UNITS_PER_DPN, makeValidatorSet, evidenceHash, MAX_UNBONDINGS,
+  StateKey, COMMUNITY_POOL, UNITS_PER_DPN, makeValidatorSet, evidenceHash, conflictEvidenceHash, MAX_UNBONDINGS,
   isDpnCurrency, decodeProductRecord, checkPublicKey,
   type Account,
-  type SignedTx, type DuplicateVoteEvidence, type ValidatorSet, type Validator, type Params,
+  type SignedTx, type DuplicateVoteEvidence, type ConflictEvidence, type ValidatorSet, type Validator, type Params,
 } from '@dipnet/protocol';
 import { StateView } from './state-view.ts';
 import {
@@ -283,16 +283,36 @@ export function applyEvidence(state: StateView, ev: DuplicateVoteEvidence, time:
   const key = StateKey.processedEvidence(evidenceHash(ev));
   if (state.get(key)) fail(ErrorCode.EVIDENCE_INVALID, 'evidence was already processed');
   const addr = ev.voteA.vote.validator;
-  const v = getValidator(state, addr);
-  if (!v) fail(ErrorCode.EVIDENCE_INVALID, 'evidence names an unregistered validator');
-  if (!v.jailed) {
-    const params = getParams(state);
-    const slash = (v.stake * BigInt(params.slashBps)) / 10_000n;
-    putValidator(state, addr, { ...v, stake: v.stake - slash, slashed: v.slashed + slash, jailed: true });
-    creditAccount(state, COMMUNITY_POOL, slash, time);
-  }
+  if (!getValidator(state, addr)) fail(ErrorCode.EVIDENCE_INVALID, 'evidence names an unregistered validator');
+  slashAndJail(state, addr, time);
+  markProcessed(state, key, ev.voteA.vote.height);
+}
+
+/**
+ * Applies a verified lunatic light-client attack (protocol/src/conflict-evidence.ts): each
+ * validator of the chain that signed the conflicting header is slashed and jailed as for a double
+ * sign (the chain found `signers`). An attack is applied once.
+ */
+export function applyAttack(state: StateView, ev: ConflictEvidence, signers: readonly Uint8Array[], time: bigint): void {
+  const key = StateKey.processedEvidence(conflictEvidenceHash(ev));
+  if (state.get(key)) fail(ErrorCode.EVIDENCE_INVALID, 'evidence was already processed');
+  for (const addr of signers) if (getValidator(state, addr)) slashAndJail(state, addr, time);
+  markProcessed(state, key, ev.conflicting.header.height);
+}
+
+/** Slashes `slashBps` of a validator's stake into the community pool and jails it, unless it is jailed already. */
+function slashAndJail(state: StateView, addr: Uint8Array, time: bigint): void {
+  const v = getValidator(state, addr)!;
+  if (v.jailed) return;
+  const slash = (v.stake * BigInt(getParams(state).slashBps)) / 10_000n;
+  putValidator(state, addr, { ...v, stake: v.stake - slash, slashed: v.slashed + slash, jailed: true });
+  creditAccount(state, COMMUNITY_POOL, slash, time);
+}
+
+/** Records evidence as processed, with the height it was about. */
+function markProcessed(state: StateView, key: Uint8Array, height: bigint): void {
   const w = new Uint8Array(8);
-  new DataView(w.buffer).setBigUint64(0, ev.voteA.vote.height);
+  new DataView(w.buffer).setBigUint64(0, height);
   state.set(key, w);
 }
 

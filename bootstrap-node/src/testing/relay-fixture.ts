@@ -121,7 +121,7 @@ export function appendBlock(chain: Chain, txs: Uint8Array[] = []): FinalizedEven
     signatures: [0, 1, 3].map((i) => ({ validatorIndex: i, signature: signVote(CHAIN_ID, commitVote(unsigned, set, i), keyAt(i).secretKey).signature })),
   };
   headers.push(header);
-  chain.blocks.push({ header, txs, evidence: [], lastCommit });
+  chain.blocks.push({ header, txs, evidence: [], attacks: [], lastCommit });
   chain.commits.push(commit);
   return { header, commit, txCount: txs.length };
 }
