@@ -75,7 +75,9 @@ export function mountLightClientPanel(lc: LightClientRemote, started: Promise<Ve
         name.title = s.lastError ? `${s.id}\n${s.lastError.code}: ${s.lastError.message}` : s.id;
         const health = document.createElement('span');
         health.className = `health ${s.health}`;
-        health.textContent = s.health === 'ok' ? 'ok' : s.health;
+        // Not ok: say why, and when the source is asked again (a faulty mark expires too).
+        const retryS = s.retryAt === null ? 0 : Math.max(0, Math.ceil((s.retryAt - Date.now()) / 1000));
+        health.textContent = s.health === 'ok' ? 'ok' : `${s.health}: ${s.lastError?.code ?? 'unknown'}, retry in ${retryS} s`;
         li.append(kind, name, health);
         return li;
       }));
