@@ -48,6 +48,13 @@ export interface LightClientOptions {
    * is then left for one that has the newer head.
    */
   readonly headWatchMs?: number;
+  /**
+   * A verified head older than this (by this device's clock) is stale (default 150 s): an idle
+   * chain still makes an empty block a minute, so an older head means the sources are unreachable
+   * or hiding newer blocks. The client then says so (`freshness()`, `onFreshness`), asks every
+   * source for a newer head, and refuses to sign payments on it (LC_HEAD_STALE).
+   */
+  readonly staleAfterMs?: number;
   /** 'skipping' (bisection, default) or 'sequential' (every header). */
   readonly mode?: 'skipping' | 'sequential';
   /** Witnesses cross-checked on every new head (default 2). */
@@ -72,6 +79,17 @@ export interface VerifiedHead {
   readonly header: Header;
 }
 
+/** How old the client's verified head is, by this device's clock. */
+export interface Freshness {
+  /** `stale`: older than `staleAfterMs` — the network may be unreachable or hiding newer blocks. */
+  readonly state: 'fresh' | 'stale';
+  readonly height: bigint;
+  /** The head's chain time, ms since the epoch. */
+  readonly time: bigint;
+  readonly ageMs: number;
+  readonly staleAfterMs: number;
+}
+
 export interface VerifiedState {
   readonly key: Uint8Array;
   /** undefined: proven absent. */
@@ -79,6 +97,8 @@ export interface VerifiedState {
   readonly height: bigint;
   /** Hash (hex) of the verified header whose state root the proof checked against. */
   readonly headerHash: string;
+  /** That header's time (chain time, ms since the epoch): how fresh the value is. */
+  readonly time: bigint;
 }
 
 export interface VerifiedAccount {
@@ -88,6 +108,8 @@ export interface VerifiedAccount {
   readonly exists: boolean;
   readonly height: bigint;
   readonly headerHash: string;
+  /** The verified header's time (chain time, ms since the epoch). */
+  readonly time: bigint;
 }
 
 export interface SyncProgress {
@@ -170,6 +192,8 @@ export interface VerifiedAt {
   readonly height: bigint;
   /** Hash (hex) of the verified header whose state root the proofs checked against. */
   readonly headerHash: string;
+  /** That header's time (chain time, ms since the epoch): how fresh the values are. */
+  readonly time: bigint;
 }
 
 export interface VerifiedTemplate extends VerifiedAt {
@@ -610,6 +634,10 @@ export interface LightClient {
   onHead(listener: (h: VerifiedHead) => void): () => void;
   onSyncProgress(listener: (p: SyncProgress) => void): () => void;
   onConflict(listener: (r: ConflictReport) => void): () => void;
+  /** How old the verified head is now. */
+  freshness(): Freshness;
+  /** Called when the head turns stale or fresh again (and, while stale, as it ages). */
+  onFreshness(listener: (f: Freshness) => void): () => void;
   /** The conflict that halted the client, if any. */
   conflict(): ConflictReport | null;
   sources(): SourceInfo[];

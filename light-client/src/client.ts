@@ -16,7 +16,7 @@ import type {
   GovTxStage, LightClient, LightClientOptions, LightClientStats, PlaceOrderRequest, PlaceOrderResult, SyncProgress, TransferRequest, TransferResult, TransferStage,
   VerifiedAccount, VerifiedBallot, VerifiedElection, VerifiedGovernance, VerifiedHead, VerifiedMembership, VerifiedOrder, VerifiedOrderTree, VerifiedParams,
   VerifiedProduct, VerifiedReceipt, VerifiedResolution, VerifiedResolutions, VerifiedState, VerifiedTally, VerifiedTemplate, VerifiedToken, VerifiedTokenBalance,
-  VoteRequest, VoteResult,
+  VoteRequest, VoteResult, Freshness,
 } from './api.ts';
 import { ContractReader, createProduct, fireTransition, idBytes, placeOrder, type ContractTxHost } from './contracts.ts';
 import { GovernanceReader, addressBytes, decideResolution, vote } from './governance.ts';
@@ -102,6 +102,9 @@ class Client implements LightClient {
   private readonly headListeners = new Set<(h: VerifiedHead) => void>();
   private readonly progressListeners = new Set<(p: SyncProgress) => void>();
   private readonly conflictListeners = new Set<(r: ConflictReport) => void>();
+  private readonly freshnessListeners = new Set<(f: Freshness) => void>();
+  private freshnessWatch: ReturnType<typeof setInterval> | null = null;
+  private lastFreshness: Freshness['state'] = 'fresh';
   private readonly contracts = new ContractReader({ getState: (k, o) => this.getState(k, o) });
   private readonly governance = new GovernanceReader({ getState: (k, o) => this.getState(k, o) });
   /** Relays that answered 404 to POST /v1/txs/simulate: not asked again. */
@@ -155,6 +158,7 @@ class Client implements LightClient {
     await this.syncNow(undefined, { source: first, status });
     await this.rootWritten();
     if (this.opts.follow !== false) this.follow();
+    this.freshnessWatch = unrefTimer(setInterval(() => void this.watchFreshness(), Math.min(5000, this.staleAfterMs / 4)));
   }
 
   async close(): Promise<void> {
@@ -163,6 +167,7 @@ class Client implements LightClient {
     this.subscription?.sub.close();
     this.subscription = null;
     if (this.headWatch) clearInterval(this.headWatch);
+    if (this.freshnessWatch) clearInterval(this.freshnessWatch);
     if (this.refollow) clearTimeout(this.refollow);
     await this.queue.catch(() => undefined);
     await this.rootWrite?.catch(() => undefined);
@@ -452,6 +457,70 @@ class Client implements LightClient {
         // a listener's failure is its own
       }
     }
+    if (this.lastFreshness === 'stale') this.emitFreshness();
+  }
+
+  // ------------------------------------------------------------------------------- freshness
+
+  private get staleAfterMs(): number {
+    return this.opts.staleAfterMs ?? 150_000;
+  }
+
+  freshness(): Freshness {
+    const h = this.latest.header;
+    const ageMs = Math.max(0, this.now() - Number(h.time));
+    return { state: ageMs > this.staleAfterMs ? 'stale' : 'fresh', height: h.height, time: h.time, ageMs, staleAfterMs: this.staleAfterMs };
+  }
+
+  private emitFreshness(): void {
+    const f = this.freshness();
+    this.lastFreshness = f.state;
+    for (const l of this.freshnessListeners) {
+      try {
+        l(f);
+      } catch {
+        // a listener's failure is its own
+      }
+    }
+  }
+
+  /**
+   * Every few seconds: report a change of freshness; while stale, ask every source (not only the
+   * followed one) for its head and verify from any that has a newer one — a relay that freezes
+   * the head, or replays old ones, is then left for one that does not.
+   */
+  private async watchFreshness(): Promise<void> {
+    if (this.closed || this.halted) return;
+    const f = this.freshness();
+    if (f.state !== this.lastFreshness || f.state === 'stale') this.emitFreshness();
+    if (f.state !== 'stale') return;
+    for (const s of this.pool.usable()) {
+      let height: bigint;
+      try {
+        height = (await s.status()).height;
+      } catch (e) {
+        if (isLightError(e)) this.pool.report(s, attribute(e, s));
+        continue;
+      }
+      if (height <= this.latest.header.height) continue;
+      await this.verifyHeadFrom(s, height);
+      if (this.freshness().state === 'fresh') {
+        if (this.subscription && this.subscription.source !== s) this.switchSubscription(this.subscription.source, s);
+        return;
+      }
+    }
+  }
+
+  /** Throws LC_HEAD_STALE when the verified head is stale: a payment must not be signed on it. */
+  private ensureFresh(): void {
+    const f = this.freshness();
+    if (f.state === 'stale') {
+      throw new LightError(
+        LightErrorCode.LC_HEAD_STALE,
+        `the last verified block is ${f.height}, ${durationText(f.ageMs)} old (more than ${durationText(f.staleAfterMs)}): the network may be unreachable or hiding newer blocks, so nothing is paid on it`,
+        { height: f.height.toString(), ageMs: f.ageMs, staleAfterMs: f.staleAfterMs },
+      );
+    }
   }
 
   // ------------------------------------------------------------------------------- following
@@ -516,7 +585,8 @@ class Client implements LightClient {
   }
 
   private onAnnouncedHead(src: LightSource, sh: SignedHeader): Promise<void> {
-    if (this.subscription?.source === src) this.lastHeadAt = Date.now();
+    // Only a newer head is progress: a source replaying old heads must not look alive.
+    if (this.subscription?.source === src && sh.header.height > this.latest.header.height) this.lastHeadAt = Date.now();
     return this.verifyHeadFrom(src, sh.header.height, sh);
   }
 
@@ -658,7 +728,7 @@ class Client implements LightClient {
     const t = opts.height !== undefined ? await this.trustedAt(BigInt(opts.height)) : this.latest;
     const value = await this.pool.run('state', async (src) => verifyStateAnswer(t.header, rawKey, await src.stateProof(rawKey, t.header.height)));
     this.statsData.proofsVerified++;
-    return { key: rawKey, value, height: t.header.height, headerHash: t.hashHex };
+    return { key: rawKey, value, height: t.header.height, headerHash: t.hashHex, time: t.header.time };
   }
 
   async getAccount(address: string | Uint8Array, opts: { height?: bigint } = {}): Promise<VerifiedAccount> {
@@ -678,7 +748,7 @@ class Client implements LightClient {
         throw new LightError(LightErrorCode.LC_VALUE_MALFORMED, `proven account value does not decode: ${(e as Error).message}`);
       }
     }
-    return { address: formatAddress(addr), account, exists: s.value !== undefined, height: s.height, headerHash: s.headerHash };
+    return { address: formatAddress(addr), account, exists: s.value !== undefined, height: s.height, headerHash: s.headerHash, time: s.time };
   }
 
   async getParams(): Promise<VerifiedParams> {
@@ -732,6 +802,7 @@ class Client implements LightClient {
     };
 
     await this.sync();
+    this.ensureFresh();
     const before = await this.getAccount(wallet.address);
     const { params } = await this.getParams();
     const { bytes, tx } = await buildSignedTx(wallet, this.chainId, before.account.nonce, { type: 'transfer', to, amount: req.amount, memo: req.memo ?? '' }, params, req.fee);
@@ -919,6 +990,7 @@ class Client implements LightClient {
     return {
       chainId: this.chainId,
       ensureUsable: () => this.ensureUsable(),
+      ensureFresh: () => this.ensureFresh(),
       wallet: () => this.wallet ?? (() => { throw new LightError(LightErrorCode.LC_INVALID_ARGUMENT, 'no wallet: create or import one first'); })(),
       following: () => this.opts.follow !== false && this.subscription !== null,
       now: () => this.now(),
@@ -1020,6 +1092,11 @@ class Client implements LightClient {
   onConflict(listener: (r: ConflictReport) => void): () => void {
     this.conflictListeners.add(listener);
     return () => this.conflictListeners.delete(listener);
+  }
+
+  onFreshness(listener: (f: Freshness) => void): () => void {
+    this.freshnessListeners.add(listener);
+    return () => this.freshnessListeners.delete(listener);
   }
 
   conflict(): ConflictReport | null {

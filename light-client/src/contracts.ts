@@ -136,7 +136,7 @@ export class ContractReader {
     const template = this.parse(id, record.code);
     return {
       id: toHex(id), name: template.name, status: record.status, designer: formatAddress(record.designer), designerFee: record.designerFee,
-      record, template, height: s.height, headerHash: s.headerHash,
+      record, template, height: s.height, headerHash: s.headerHash, time: s.time,
     };
   }
 
@@ -187,7 +187,7 @@ export class ContractReader {
       template: { id: t.id, name: t.name, status: t.status, designerFee: t.designerFee },
       open: t.status === 'approved',
       params: Object.fromEntries(t.template.params.map((spec) => [spec.name, valueToJson(spec.type, values.get(spec.name)!)])),
-      createdAt: p.createdAt, orders: p.orders, height: s.height, headerHash: s.headerHash,
+      createdAt: p.createdAt, orders: p.orders, height: s.height, headerHash: s.headerHash, time: s.time,
     };
   }
 
@@ -208,7 +208,7 @@ export class ContractReader {
       stateSince: o.stateSince, escrow: o.escrowIn - o.escrowOut, escrowIn: o.escrowIn, escrowOut: o.escrowOut,
       children: o.children.map(toHex), history: o.history.map((h) => ({ time: h.time, height: h.height, event: h.event })),
       vars: o.vars.map((v) => ({ name: varNames[v.index] ?? `#${v.index}`, type: v.type, value: valueToJson(v.type, v.value) })),
-      createdAt: o.createdAt, height: s.height, headerHash: s.headerHash,
+      createdAt: o.createdAt, height: s.height, headerHash: s.headerHash, time: s.time,
     };
     return { order, record: o, raw: s.value };
   }
@@ -261,14 +261,14 @@ export class ContractReader {
       level = next;
     }
     const digest = toHex(taggedHash('dipnet/lc-order-tree', ...all.map((o) => o.raw)));
-    return { tree: { root: first.order.id, orders: all.map((o) => o.order), truncated, height, headerHash: first.order.headerHash }, digest };
+    return { tree: { root: first.order.id, orders: all.map((o) => o.order), truncated, height, headerHash: first.order.headerHash, time: first.order.time }, digest };
   }
 
   async receipt(hash: Uint8Array, opts: { height?: bigint } = {}): Promise<VerifiedReceipt | null> {
     const s = await this.r.getState(ContractKey.txReceipt(hash), opts);
     if (!s.value) return null;
     const receipt = decodeProven(decodeTxReceipt, s.value, 'tx receipt');
-    return { txHash: toHex(hash), receipt, failure: receipt.code === '' ? null : receipt.code, height: s.height, headerHash: s.headerHash };
+    return { txHash: toHex(hash), receipt, failure: receipt.code === '' ? null : receipt.code, height: s.height, headerHash: s.headerHash, time: s.time };
   }
 
   /** The parsed template of a proven order (for transition argument types). */
@@ -284,6 +284,8 @@ export class ContractReader {
 export interface ContractTxHost {
   readonly chainId: string;
   ensureUsable(): void;
+  /** Throws LC_HEAD_STALE when the verified head is too old to sign a payment on. */
+  ensureFresh(): void;
   /** The wallet, or LC_INVALID_ARGUMENT. */
   wallet(): Wallet;
   /** True while new heads arrive by themselves (otherwise the wait loop syncs). */
@@ -331,6 +333,7 @@ export async function sendContractTx(
   if (opts.fee !== undefined && (typeof opts.fee !== 'bigint' || opts.fee <= 0n)) invalid('fee must be a positive bigint of units');
   if (opts.nonce !== undefined && (typeof opts.nonce !== 'bigint' || opts.nonce < 0n)) invalid('nonce must be a non-negative bigint');
   await host.sync();
+  host.ensureFresh();
   const nonce = opts.nonce ?? (await host.getAccount(wallet.address)).account.nonce;
   const { params } = await host.getParams();
   let gas = opts.gas ?? DEFAULT_GAS[body.type];

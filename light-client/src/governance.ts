@@ -124,7 +124,7 @@ export class GovernanceReader {
       // Absent before the first election: none yet, none open.
       electionClock: clock.value ? decodeProven(decodeElectionClock, clock.value, 'election clock') : { latest: 0n, open: false },
       upgradePlan: u ? { version: u.version, severity: u.severity, activationHeight: u.activationHeight, resolution: toHex(u.resolution) } : null,
-      height: b.height, headerHash: b.headerHash,
+      height: b.height, headerHash: b.headerHash, time: b.time,
     };
   }
 
@@ -132,7 +132,7 @@ export class GovernanceReader {
     const s = await this.r.getState(GovKey.board(), opts);
     if (!s.value) malformed(`the chain has no decision board in its state at height ${s.height}`);
     const board = decodeProven(decodeBody, s.value!, 'board');
-    return { address: formatAddress(address), member: board.members.some((m) => equalBytes(m, address)), board: bodyView(board), height: s.height, headerHash: s.headerHash };
+    return { address: formatAddress(address), member: board.members.some((m) => equalBytes(m, address)), board: bodyView(board), height: s.height, headerHash: s.headerHash, time: s.time };
   }
 
   async election(id: bigint, opts: At & { tallies?: boolean } = {}): Promise<VerifiedElection> {
@@ -143,7 +143,7 @@ export class GovernanceReader {
     const out: VerifiedElection = {
       id: e.id, opensAt: e.opensAt, votingEndsAt: e.votingEndsAt, boardVoteEndsAt: e.boardVoteEndsAt, phase: e.phase, candidates: e.candidates.map(formatAddress),
       totalWeight: e.totalWeight, voters: e.voters, representatives: e.representatives.map(formatAddress), board: e.board.map(formatAddress),
-      height: s.height, headerHash: s.headerHash,
+      height: s.height, headerHash: s.headerHash, time: s.time,
     };
     return opts.tallies ? { ...out, tallies: await this.ranked(e, s.height) } : out;
   }
@@ -163,13 +163,13 @@ export class GovernanceReader {
   async tally(election: bigint, candidate: Uint8Array, opts: At = {}): Promise<VerifiedTally> {
     const s = await this.r.getState(GovKey.candidateTally(electionId(election), candidate), opts);
     const t = s.value ? decodeProven(decodeCandidateTally, s.value, 'candidate tally') : { weight: 0n, voters: 0, boardVotes: 0 };
-    return { election, candidate: formatAddress(candidate), ...t, height: s.height, headerHash: s.headerHash };
+    return { election, candidate: formatAddress(candidate), ...t, height: s.height, headerHash: s.headerHash, time: s.time };
   }
 
   async ballot(election: bigint, holder: Uint8Array, opts: At = {}): Promise<VerifiedBallot> {
     const s = await this.r.getState(GovKey.holderBallot(electionId(election), holder), opts);
     const b = s.value ? decodeProven(decodeHolderBallot, s.value, 'holder ballot') : null;
-    return { election, holder: formatAddress(holder), ballot: b ? { candidate: formatAddress(b.candidate), weight: b.weight } : null, height: s.height, headerHash: s.headerHash };
+    return { election, holder: formatAddress(holder), ballot: b ? { candidate: formatAddress(b.candidate), weight: b.weight } : null, height: s.height, headerHash: s.headerHash, time: s.time };
   }
 
   async resolution(id: Uint8Array, opts: At = {}): Promise<VerifiedResolution> {
@@ -180,7 +180,7 @@ export class GovernanceReader {
       id: toHex(id), body: x.body, proposer: formatAddress(x.proposer), action: x.action, summary: describeGovAction(x.action), proposedAtHeight: x.proposedAtHeight,
       deadline: x.deadline, activationHeight: x.activationHeight, voters: x.voters.map(formatAddress), threshold: x.threshold,
       approvals: x.approvals.map(formatAddress), rejections: x.rejections.map(formatAddress), status: x.status, note: x.note,
-      height: s.height, headerHash: s.headerHash,
+      height: s.height, headerHash: s.headerHash, time: s.time,
     };
   }
 
@@ -198,7 +198,7 @@ export class GovernanceReader {
         }
       })));
     }
-    return { open: index.open.map(toHex), recent, height: s.height, headerHash: s.headerHash };
+    return { open: index.open.map(toHex), recent, height: s.height, headerHash: s.headerHash, time: s.time };
   }
 
   async token(id: Uint8Array, opts: At = {}): Promise<VerifiedToken> {
@@ -207,7 +207,7 @@ export class GovernanceReader {
     const t = decodeProven(decodeTokenRecord, s.value, 'token record');
     return {
       id: toHex(id), issuer: formatAddress(t.issuer), symbol: t.symbol, name: t.name, decimals: t.decimals, supply: t.supply, mintable: t.mintable,
-      createdAt: t.createdAt, height: s.height, headerHash: s.headerHash,
+      createdAt: t.createdAt, height: s.height, headerHash: s.headerHash, time: s.time,
     };
   }
 
@@ -217,7 +217,7 @@ export class GovernanceReader {
     await this.token(token, { height: s.height });
     return {
       token: toHex(token), holder: formatAddress(holder), balance: s.value ? decodeProven(decodeTokenBalance, s.value, 'token balance') : 0n, exists: s.value !== undefined,
-      height: s.height, headerHash: s.headerHash,
+      height: s.height, headerHash: s.headerHash, time: s.time,
     };
   }
 }

@@ -19,7 +19,7 @@ import type { WebRtcBridgeApi } from './transport/webrtc-bridge-page.ts';
 import { DipnetError, LightError, type ErrorCode, type LightErrorCode } from '@dipnet/protocol';
 import { createLightClient } from './client.ts';
 import type {
-  ConflictReport, ContractTxStage, CreateProductRequest, DecideResolutionRequest, FireTransitionRequest, GovTxStage, LightClient, LightClientOptions, PlaceOrderRequest,
+  ConflictReport, ContractTxStage, Freshness, CreateProductRequest, DecideResolutionRequest, FireTransitionRequest, GovTxStage, LightClient, LightClientOptions, PlaceOrderRequest,
   SyncProgress, TransferRequest, TransferStage, VerifiedHead, VerifiedOrderTree, VoteRequest,
 } from './api.ts';
 
@@ -66,6 +66,8 @@ export interface LightClientWorkerApi {
   onHead(listener: (h: VerifiedHead) => void): () => void;
   onSyncProgress(listener: (p: SyncProgress) => void): () => void;
   onConflict(listener: (r: ConflictReport) => void): () => void;
+  onFreshness(listener: (f: Freshness) => void): () => void;
+  freshness: LightClient['freshness'];
   conflict(): ConflictReport | null;
   sources: LightClient['sources'];
   stats: LightClient['stats'];
@@ -167,6 +169,8 @@ export function createWorkerApi(): LightClientWorkerApi {
     onHead: (l) => proxy(c().onHead((h) => void l(h))),
     onSyncProgress: (l) => proxy(c().onSyncProgress((p) => void l(p))),
     onConflict: (l) => proxy(c().onConflict((r) => void l(r))),
+    onFreshness: (l) => proxy(c().onFreshness((f) => void l(f))),
+    freshness: () => c().freshness(),
     conflict: () => c().conflict(),
     sources: () => c().sources(),
     stats: () => c().stats(),

@@ -52,6 +52,8 @@ export const LightErrorCode = {
   LC_CHECKPOINT_EXPIRED: 'LC_CHECKPOINT_EXPIRED',
   // a configured trusting period longer than 2/3 of the chain's unbonding period
   LC_TRUSTING_PERIOD_TOO_LONG: 'LC_TRUSTING_PERIOD_TOO_LONG',
+  // the verified head is older than the staleness threshold: no payment is signed on it
+  LC_HEAD_STALE: 'LC_HEAD_STALE',
   // two valid commits for different headers at one height
   LC_CONFLICT: 'LC_CONFLICT',
   // client-level conditions

@@ -24,6 +24,7 @@
  *   cancelable: unless the host calls `preventDefault()`, the product panel opens (when a light client is configured).
  * @fires dip-order-placed - from the product panel: the order is on chain; forward `shipping` + `salt` to the producer.
  * @attr chain-id, checkpoint, relay, bootstrap, worker - light-client configuration (or set the `shop` property).
+ * @attr stale-after - seconds after which a verified head counts as stale (default 150): buying waits for a newer block.
  * @attr metadata-base - base URL for products' relative metadata URIs (default: the page's).
  * @attr locale - BCP 47 locale of the panel (en, ko; default: the document's lang).
  * @attr pause-on-open - pause the video while the product panel is open.
@@ -89,6 +90,7 @@ export class DipShoppableVideo extends LitElement {
     bootstrap: { type: String },
     worker: { type: String },
     metadataBase: { type: String, attribute: 'metadata-base' },
+    staleAfter: { type: Number, attribute: 'stale-after' },
     locale: { type: String },
     pauseOnOpen: { type: Boolean, attribute: 'pause-on-open' },
   };
@@ -168,6 +170,8 @@ export class DipShoppableVideo extends LitElement {
   declare worker: string | null;
   /** Base URL for products' relative metadata URIs (default: the page's). */
   declare metadataBase: string | null;
+  /** Seconds after which the verified head is stale (attribute `stale-after`, default 150). */
+  declare staleAfter: number | null;
 
   /**
    * The worker used when the element has no `worker` attribute: the embed bundle
@@ -214,6 +218,7 @@ export class DipShoppableVideo extends LitElement {
     this.bootstrap = null;
     this.worker = null;
     this.metadataBase = null;
+    this.staleAfter = null;
     this.locale = null;
     this.pauseOnOpen = false;
   }
@@ -227,6 +232,7 @@ export class DipShoppableVideo extends LitElement {
     this.shop = lazyShop({
       worker, chainId: this.chainId, checkpoint: this.checkpoint, relays: split(this.relay), multiaddrs: split(this.bootstrap),
       ...(this.metadataBase ? { metadataBase: this.metadataBase } : {}),
+      ...(this.staleAfter && this.staleAfter > 0 ? { staleAfterMs: this.staleAfter * 1000 } : {}),
     });
     return this.shop;
   }
@@ -352,7 +358,7 @@ export class DipShoppableVideo extends LitElement {
             @pointerenter=${() => this.#tipOn(tipProp.id, 'card')} @pointerleave=${() => this.#tipOff('card', TIP_GRACE_MS)}>
             <span class="label">${tipProp.label}</span>
             ${tipItem ? html`<span class="price" id="tip-price">${formatAmount(tipItem.price, tipItem.currency, this.locale ?? undefined)}</span>
-              <span class="ok">${m.verifiedAt(String(tipItem.height))}</span>` : nothing}
+              <span class="ok">${m.verifiedAt(String(tipItem.height), m.ago(Math.max(0, Math.floor((Date.now() - Number(tipItem.time)) / 1000))))}</span>` : nothing}
           </div>` : nothing}
         <div class="scene" part="scene" ?hidden=${this.#open !== null || (vis.length === 0 && earlier.length === 0)}>
           <button type="button" part="scene-toggle" aria-expanded=${this.#listOpen ? 'true' : 'false'} aria-controls="scene-list"

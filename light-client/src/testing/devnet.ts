@@ -170,8 +170,38 @@ function cors(r: Response): Record<string, string> {
   return out;
 }
 
-export async function startProxy(target: string): Promise<{ url: string; tamper: Tamper | null; tamperEvent: ((data: string) => string) | null; swallowTxs: boolean; paths: string[]; close(): Promise<void> }> {
-  const state = { tamper: null as Tamper | null, tamperEvent: null as ((data: string) => string) | null, swallowTxs: false, paths: [] as string[] };
+/** Heights a chain read asks for (headers, commits, validators, light blocks, state at a height), or []. */
+function askedHeights(path: string): bigint[] {
+  const u = new URL(path, 'http://proxy');
+  const one = /^\/v1\/(?:headers|commits|validators|blocks)\/(\d+)$/.exec(u.pathname);
+  if (one) return [BigInt(one[1]!)];
+  const from = u.pathname === '/v1/headers' ? u.searchParams.get('from') : null;
+  if (from !== null && /^\d+$/.test(from)) return [BigInt(from)];
+  const at = u.pathname.startsWith('/v1/state/') ? u.searchParams.get('height') : null;
+  if (at !== null && /^\d+$/.test(at)) return [BigInt(at)];
+  return lightBlockHeights(path) ?? [];
+}
+
+export interface Proxy {
+  readonly url: string;
+  /** Rewrites JSON answers. */
+  tamper: Tamper | null;
+  /** Rewrites the data of SSE events. */
+  tamperEvent: ((data: string) => string) | null;
+  /** Answers POST /v1/txs with "accepted" and drops the tx. */
+  swallowTxs: boolean;
+  /**
+   * Freezes the head the proxy shows at this height: status says so, every read above it gets the
+   * relay's own "not available yet" answer, and the SSE stream carries only heartbeats and heads up
+   * to it. Txs are still forwarded.
+   */
+  freezeAt: bigint | null;
+  readonly paths: string[];
+  close(): Promise<void>;
+}
+
+export async function startProxy(target: string): Promise<Proxy> {
+  const state = { tamper: null as Tamper | null, tamperEvent: null as ((data: string) => string) | null, swallowTxs: false, freezeAt: null as bigint | null, paths: [] as string[] };
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     void (async () => {
       const path = req.url ?? '/';
@@ -182,6 +212,13 @@ export async function startProxy(target: string): Promise<{ url: string; tamper:
         for await (const c of req) chunks.push(c as Buffer);
         const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { tx: string };
         res.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify({ hash: toHex(txHash(fromHex(body.tx))) }));
+        return;
+      }
+      const frozen = state.freezeAt;
+      if (frozen !== null && askedHeights(path).some((h) => h > frozen)) {
+        // The relay's own answer for a height it does not have yet.
+        const r = await fetch(`${target}/v1/headers/999999999999`);
+        res.writeHead(r.status, { ...cors(r), 'content-type': 'application/json' }).end(await r.text());
         return;
       }
       const lbHeights = lightBlockHeights(path);
@@ -218,6 +255,8 @@ export async function startProxy(target: string): Promise<{ url: string; tamper:
               let ev = buf.slice(0, i + 2);
               buf = buf.slice(i + 2);
               if (state.tamperEvent) ev = ev.replace(/^data: (.*)$/m, (_m, d: string) => `data: ${state.tamperEvent!(d)}`);
+              const id = /^id: (\d+)$/m.exec(ev);
+              if (state.freezeAt !== null && id && BigInt(id[1]!) > state.freezeAt) continue;
               res.write(ev);
             }
           }
@@ -226,6 +265,10 @@ export async function startProxy(target: string): Promise<{ url: string; tamper:
         }
         const text = await upstream.text();
         let out = text;
+        if (state.freezeAt !== null && path === '/v1/status' && upstream.ok) {
+          const body = JSON.parse(text) as { height: string };
+          if (BigInt(body.height) > state.freezeAt) out = JSON.stringify({ ...body, height: state.freezeAt.toString() });
+        }
         if (state.tamper && upstream.ok) {
           try {
             const body = JSON.parse(text);
@@ -255,6 +298,8 @@ export async function startProxy(target: string): Promise<{ url: string; tamper:
     set tamperEvent(t) { state.tamperEvent = t; },
     get swallowTxs() { return state.swallowTxs; },
     set swallowTxs(v) { state.swallowTxs = v; },
+    get freezeAt() { return state.freezeAt; },
+    set freezeAt(v) { state.freezeAt = v; },
     paths: state.paths,
     close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
   };

@@ -277,7 +277,7 @@ test('the viewer plays the studio\'s track: the hotspot follows the interpolated
   await panel.locator('.price').waitFor({ timeout: 30_000 });
   assert.match((await panel.locator('h2').textContent()) ?? '', /Oak chair/);
   assert.match((await panel.locator('.price').textContent()) ?? '', /^80\s*DPN$/);
-  assert.match((await panel.locator('.verified').first().textContent()) ?? '', /^Verified at block \d+$/);
+  assert.match((await panel.locator('.verified').first().textContent()) ?? '', /^Verified at block \d+ · \d+ (s|min) ago$/);
   await panel.getByRole('button', { name: 'Buy' }).click();
   await panel.locator('input[name="name"]').fill('Ada Viewer');
   await panel.locator('input[name="address"]').fill('1 Film Street, Lyon');

@@ -18,7 +18,7 @@ import {
   addressOf, dpn, genesisHash, toHex, fromHex, templateId, parseTemplate, encodeProductParams, paramsFromJson, productId,
   ContractKey, type KeyPair, type TxBody,
 } from '@dipnet/protocol';
-import { startNet, startProxy, devKey, type TestNet } from '../../../light-client/src/testing/devnet.ts';
+import { startNet, startProxy, devKey, type Proxy, type TestNet } from '../../../light-client/src/testing/devnet.ts';
 import { devCommitteeKey } from '../../../bootstrap-node/src/devnet/genesis.ts';
 import { serveStatic } from './harness.ts';
 
@@ -38,13 +38,15 @@ export interface ShopSite {
   readonly viewer: KeyPair;
   /** `/flaky` trusts a relay that answers product reads with undecodable proofs while `flaky.lying` is set. */
   readonly flaky: { lying: boolean };
+  /** `/frozen` trusts a relay behind this proxy (set `freezeAt` to freeze its head), with `stale-after="2"`. */
+  readonly frozen: Proxy;
   /** Submits txs to node 0 (consecutive nonces per signer) and waits until all are committed (TestNet.commitAll). */
   commitAll(txs: [KeyPair, TxBody][]): Promise<void>;
   close(): Promise<void>;
 }
 
-const page = (chainId: string, relay: string, genesis: string, mediaChrome = false, worker = '/lc-worker.js') => {
-  const attrs = `src="/props.json" chain-id="${chainId}" checkpoint="${genesis}" relay="${relay}" worker="${worker}" pause-on-open locale="en"`;
+const page = (chainId: string, relay: string, genesis: string, mediaChrome = false, worker = '/lc-worker.js', extra = '') => {
+  const attrs = `src="/props.json" chain-id="${chainId}" checkpoint="${genesis}" relay="${relay}" worker="${worker}" pause-on-open locale="en"${extra}`;
   const player = mediaChrome
     ? `<media-controller id="mc">
   <video id="film" slot="media" muted playsinline></video>
@@ -93,6 +95,8 @@ export async function startShopSite(chainId: string): Promise<ShopSite> {
     cleanups.push(() => flakyProxy.close());
     const flaky = { lying: false };
     flakyProxy.tamper = (path, body) => (flaky.lying && path.startsWith(`/v1/state/${productNs}`) ? { ...(body as object), proof: 'zz' } : body);
+    const frozen = await startProxy(net.relayUrls[0]!);
+    cleanups.push(() => frozen.close());
     const commitAll = (txs: [KeyPair, TxBody][]) => net.commitAll(txs);
 
     const code = new Uint8Array(await readFile(new URL('../../../protocol/templates/bill-of-materials.json', import.meta.url)));
@@ -136,6 +140,7 @@ export async function startShopSite(chainId: string): Promise<ShopSite> {
       '/': ['text/html; charset=utf-8', page(chainId, net.relayUrls[0]!, genesis), csp(net.relayUrls[0]!)],
       '/liar': ['text/html; charset=utf-8', page(chainId, proxy.url, genesis), csp(proxy.url)],
       '/flaky': ['text/html; charset=utf-8', page(chainId, flakyProxy.url, genesis), csp(flakyProxy.url)],
+      '/frozen': ['text/html; charset=utf-8', page(chainId, frozen.url, genesis, false, '/lc-worker.js', ' stale-after="2"'), csp(frozen.url)],
       // A site that points at a worker script it does not serve.
       '/broken-worker': ['text/html; charset=utf-8', page(chainId, net.relayUrls[0]!, genesis, false, '/no-such-worker.js'), csp(net.relayUrls[0]!)],
       '/mc': ['text/html; charset=utf-8', page(chainId, net.relayUrls[0]!, genesis, true), csp(net.relayUrls[0]!, "'self' 'unsafe-inline'")],
@@ -151,7 +156,7 @@ export async function startShopSite(chainId: string): Promise<ShopSite> {
       '/axe.js': [js, axe.source],
     });
     cleanups.push(() => site.close());
-    return { net, base: site.base, jacket, lining, liningMaker, viewer, flaky, commitAll, close };
+    return { net, base: site.base, jacket, lining, liningMaker, viewer, flaky, frozen, commitAll, close };
   } catch (e) {
     await close();
     throw e;

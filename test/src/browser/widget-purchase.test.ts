@@ -246,6 +246,38 @@ test('a relay that lied and then recovered is trusted again: "Try again" shows t
   noErrors('the recovered relay');
 });
 
+test('a relay that freezes the head: the card says how old the verified block is, then that it is stale, and buying waits until a newer block is verified', async () => {
+  // The chain keeps making blocks (with `stale-after="2"`, an idle devnet's head would be stale too).
+  let busy = true;
+  const sink = parseAddress(`dpn${'11'.repeat(20)}`);
+  const blocks = (async () => {
+    for (let i = 0; busy; i++) await commitAll([[shop.liningMaker, { type: 'transfer', to: sink, amount: 1n, memo: `block ${i}` }]]);
+  })();
+  try {
+    const p = await openPage('/frozen');
+    await p.locator('dip-shoppable-video button[part~="hotspot"][data-id="jacket"]').click();
+    const panel = p.locator('dip-product-panel');
+    await waitShown(p, panel.getByText(/Verified at block \d+ · \d+ s ago/));
+    const buy = panel.locator('button.primary', { hasText: 'Buy' });
+    assert.equal(await buy.isDisabled(), false);
+    shop.frozen.freezeAt = shop.net.nodes[0]!.chain.head.height;
+    const frozenAt = shop.frozen.freezeAt;
+    try {
+      await waitShown(p, panel.locator('p.stale[role="alert"]'), 20_000);
+      assert.match(await panelText(p), new RegExp(`Last verified block ${frozenAt}, \\d+ s ago — the network may be unreachable or hiding newer blocks`));
+      assert.equal(await buy.isDisabled(), true, 'no purchase on a stale head');
+    } finally {
+      shop.frozen.freezeAt = null;
+    }
+    await panel.locator('p.stale').waitFor({ state: 'detached', timeout: 20_000 });
+    assert.equal(await buy.isDisabled(), false, 'buying is offered again once a newer block is verified');
+    noErrors('the frozen relay');
+  } finally {
+    busy = false;
+    await blocks;
+  }
+});
+
 test('a worker script that cannot load is reported in the panel, not waited on', async () => {
   // Its own context and listeners: the 404 of the missing script is expected here.
   const p = await (await browser!.newContext({ viewport: { width: 900, height: 640 } })).newPage();

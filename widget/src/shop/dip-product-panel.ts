@@ -19,7 +19,7 @@
  *   the order is on chain; the embedding site forwards `shipping` and `salt` to the producer.
  */
 import { LitElement, css, html, svg, nothing, type PropertyValues } from 'lit';
-import type { ShopClient, ShopProduct, ShopOrderTree, ShopWallet, PaymentStage, PlacedOrder, ShopSource, SyncState } from './shop-client.ts';
+import type { ShopClient, ShopFreshness, ShopProduct, ShopOrderTree, ShopWallet, PaymentStage, PlacedOrder, ShopSource, SyncState } from './shop-client.ts';
 import { loadVerifiedMetadata, type ProductMetadata } from './metadata.ts';
 import { messagesFor, type Messages } from './messages.ts';
 import { formatAmount, formatDpn, formatDuration, shortAddress, shortHex } from './format.ts';
@@ -42,6 +42,9 @@ const keyBytes = (text: string): Uint8Array | null => {
   if (!/^[0-9a-fA-F]{64}$/.test(hex)) return null;
   return Uint8Array.from({ length: 32 }, (_, i) => parseInt(hex.slice(2 * i, 2 * i + 2), 16));
 };
+
+/** How long ago a block's chain time was, by this device's clock (never negative: clocks differ). */
+const ageText = (m: Messages, time: bigint): string => m.ago(Math.max(0, Math.floor((Date.now() - Number(time)) / 1000)));
 
 const errorText = (e: unknown): string => {
   const err = e as { code?: string; message?: string };
@@ -126,6 +129,14 @@ export class DipProductPanel extends LitElement {
   #metaError = '';
   #error = '';
   #sources: readonly ShopSource[] = [];
+  #freshness: ShopFreshness | null = null;
+  #unfresh: (() => void) | null = null;
+  #ageTicker: ReturnType<typeof setInterval> | null = null;
+
+  /** No purchase is offered on a stale head. */
+  get #stale(): boolean {
+    return this.#freshness?.stale === true;
+  }
   #wallet: ShopWallet | null = null;
   /** The "Import a key" form is unfolded (kept off the main path); its error, if any. */
   #importing = false;
@@ -168,6 +179,10 @@ export class DipProductPanel extends LitElement {
 
   #stop(): void {
     this.#fundsWatch(false);
+    this.#unfresh?.();
+    this.#unfresh = null;
+    if (this.#ageTicker) clearInterval(this.#ageTicker);
+    this.#ageTicker = null;
     this.#unwatch?.();
     this.#unwatch = null;
     this.#unsync?.();
@@ -223,6 +238,12 @@ export class DipProductPanel extends LitElement {
       this.#sync = s;
       this.requestUpdate();
     });
+    this.#unfresh = client.onFreshness?.((f) => {
+      this.#freshness = f;
+      this.requestUpdate();
+    }) ?? null;
+    // Ages ("12 s ago") move on while the panel is open.
+    this.#ageTicker = setInterval(() => this.requestUpdate(), 5000);
     (async () => {
       await client.ready();
       const item = await client.product(id);
@@ -296,8 +317,11 @@ export class DipProductPanel extends LitElement {
     `;
   }
 
-  #verifiedMark(m: Messages, height: bigint): unknown {
-    return html`<span class="verified" title=${m.verifiedTitle}>${m.verifiedAt(String(height))}</span>`;
+  /** "Verified at block N · 12 s ago" — never a verified value without its height and age — and, when the head is stale, why buying waits. */
+  #verifiedMark(m: Messages, height: bigint, time: bigint): unknown {
+    const f = this.#freshness;
+    return html`<span class="verified" title=${m.verifiedTitle}>${m.verifiedAt(String(height), ageText(m, time))}</span>
+      ${f?.stale ? html`<p class="warn stale" role="alert">${m.stale(String(f.height), m.ago(Math.floor(f.ageMs / 1000)))}</p>` : nothing}`;
   }
 
   #card(m: Messages): unknown {
@@ -309,7 +333,7 @@ export class DipProductPanel extends LitElement {
       ${this.#meta?.description ? html`<p>${this.#meta.description}</p>` : nothing}
       ${this.#metaError ? html`<p class="note warn">${this.#metaError}</p>` : nothing}
       <p class="price">${formatAmount(p.price, p.currency, loc)}</p>
-      ${this.#verifiedMark(m, p.height)}
+      ${this.#verifiedMark(m, p.height, p.time)}
       <dl>
         <dt>${m.producer}</dt><dd><code title=${p.producer}>${shortAddress(p.producer)}</code></dd>
         <dt>${m.leadTime}</dt><dd>${formatDuration(p.leadTimeMs, m)}</dd>
@@ -317,7 +341,7 @@ export class DipProductPanel extends LitElement {
       </dl>
       ${this.#walletRows(m)}
       ${p.currency.native ? nothing : html`<p class="note">${m.tokenPriced(p.currency.symbol)}</p>`}
-      <div class="actions"><button type="button" class="primary" ?disabled=${!p.open || !p.currency.native} @click=${() => this.#set('form')}>${m.buy}</button></div>
+      <div class="actions"><button type="button" class="primary" ?disabled=${!p.open || !p.currency.native || this.#stale} @click=${() => this.#set('form')}>${m.buy}</button></div>
     `;
   }
 
@@ -376,7 +400,7 @@ export class DipProductPanel extends LitElement {
     return html`
       <h2>${m.confirmTitle}</h2>
       <p>${m.confirmOrder(p.name, this.#quantity)}</p>
-      ${this.#verifiedMark(m, p.height)}
+      ${this.#verifiedMark(m, p.height, p.time)}
       <dl>
         <dt>${m.priceLine}</dt><dd>${formatDpn(price, loc)}</dd>
         <dt>${m.designerFee}</dt><dd>${formatDpn(fee, loc)}</dd>
@@ -390,7 +414,7 @@ export class DipProductPanel extends LitElement {
       ${short ? html`<p class="warn" role="alert">${m.insufficient(formatDpn(total + this.#maxFee, loc))}</p>` : nothing}
       <div class="actions">
         <button type="button" @click=${() => this.#set('form')}>${m.back}</button>
-        ${w ? html`<button type="button" class="primary" ?disabled=${short} @click=${this.#pay}>${m.pay}</button>`
+        ${w ? html`<button type="button" class="primary" ?disabled=${short || this.#stale} @click=${this.#pay}>${m.pay}</button>`
           : html`<button type="button" class="primary" @click=${this.#createWallet}>${m.createWallet}</button>`}
       </div>
       ${w ? nothing : this.#importForm(m)}
@@ -578,7 +602,7 @@ export class DipProductPanel extends LitElement {
       <p class="note">${m.orderId} <code>${shortHex(placed.orderId)}</code></p>
       ${t ? html`
         <h3>${m.tracking}: ${root ? (root.status === 'active' ? m.state(root.state) : m.status[root.status]) : ''}</h3>
-        ${this.#verifiedMark(m, t.height)}
+        ${this.#verifiedMark(m, t.height, t.time)}
         ${this.#graph(t, m)}
         <ul class="tree sr" aria-label=${m.tracking}>
           ${t.nodes.map((n) => html`<li class="d${Math.min(n.depth, 8)}" data-order=${n.id}>

@@ -35,6 +35,7 @@ export function lazyShop(config: ShopConfig): ShopClient {
     placeOrder: async (req, onStage) => (await get()).placeOrder(req, onStage),
     orderTree: async (id) => (await get()).orderTree(id),
     watchOrder: (id, l) => subscribe((c) => c.watchOrder(id, l)),
+    onFreshness: (l) => subscribe((c) => c.onFreshness?.(l) ?? (() => undefined)),
     sources: async () => (await (await get()).sources?.()) ?? [],
   };
 }

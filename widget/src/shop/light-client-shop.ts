@@ -9,7 +9,7 @@ import { proxy, transfer, type Remote } from 'comlink';
 import { connectLightClientWorker, type LightClientWorkerApi } from '../../../light-client/src/worker.ts';
 import { shippingCommitment } from '../../../light-client/src/contracts.ts';
 import type { VerifiedOrderTree, ContractTxStage, TrustRoot } from '../../../light-client/src/api.ts';
-import type { ShopClient, ShopOrderTree, ShopProduct, ShopWallet, SyncState, PaymentStage } from './shop-client.ts';
+import type { ShopClient, ShopFreshness, ShopOrderTree, ShopProduct, ShopWallet, SyncState, PaymentStage } from './shop-client.ts';
 
 export interface ShopConfig {
   /** URL of the light-client worker script. */
@@ -23,6 +23,8 @@ export interface ShopConfig {
   readonly trustingPeriodMs?: number;
   /** Base URL for relative product metadata URIs (default: the page's base URL). */
   readonly metadataBase?: string;
+  /** A verified head older than this is stale (default 150 s): the panel says so and buying waits. */
+  readonly staleAfterMs?: number;
 }
 
 /** Gas an order tx may use; unused gas is refunded, so the allowance only bounds the worst case. */
@@ -50,6 +52,7 @@ function treeOf(t: VerifiedOrderTree, names: Map<string, { name: string; produce
   return {
     rootId: t.root,
     height: t.height,
+    time: t.time,
     nodes: ordered.map((o) => ({
       id: o.id, parent: o.id === t.root ? null : o.parent, depth: o.depth - (t.orders[0]?.depth ?? 0), tag: o.tag,
       productName: names.get(o.product)?.name ?? o.product.slice(0, 8), producer: names.get(o.product)?.producer ?? '',
@@ -103,13 +106,29 @@ export function lightClientShop(lc: Remote<LightClientWorkerApi>, started: Promi
       const item: ShopProduct = {
         id: p.id, name: p.name, producer: p.producer, price: p.price, designerFee: p.template.designerFee, leadTimeMs: p.leadTimeMs,
         currency: { symbol: p.currency.symbol, decimals: p.currency.decimals, native: p.currency.kind === 'dpn' },
-        metadataUri: resolveMetadataUri(p.metadataUri, metadataBase), metadataHash: p.metadataHash, open: p.open, height: p.height,
+        metadataUri: resolveMetadataUri(p.metadataUri, metadataBase), metadataHash: p.metadataHash, open: p.open, height: p.height, time: p.time,
       };
       const prev = verified.get(p.id);
       if (!prev || prev.height <= item.height) verified.set(p.id, item);
       return item;
     },
     cachedProduct: (id) => verified.get(id.toLowerCase()) ?? null,
+    onFreshness(listener) {
+      let stop: (() => void) | null = null;
+      let cancelled = false;
+      const tell = (f: { state: string; height: bigint; ageMs: number }) => listener({ stale: f.state === 'stale', height: f.height, ageMs: f.ageMs } satisfies ShopFreshness);
+      void (async () => {
+        await started;
+        tell(await lc.freshness());
+        const off = await lc.onFreshness(proxy(tell));
+        if (cancelled) off();
+        else stop = off;
+      })().catch(() => undefined);
+      return () => {
+        cancelled = true;
+        stop?.();
+      };
+    },
     async sources() {
       return (await lc.sources()).map((s) => ({ id: s.id, health: s.health, reason: s.health === 'ok' ? null : s.lastError, retryAt: s.retryAt }));
     },
@@ -205,7 +224,7 @@ const shops = new Map<string, ShopClient>();
 
 /** The page's light client for this configuration, started once. */
 export function sharedShop(config: ShopConfig): ShopClient {
-  const key = JSON.stringify([config.worker, config.chainId, config.checkpoint, [...config.relays].sort(), [...config.multiaddrs].sort(), config.metadataBase ?? '']);
+  const key = JSON.stringify([config.worker, config.chainId, config.checkpoint, [...config.relays].sort(), [...config.multiaddrs].sort(), config.metadataBase ?? '', config.staleAfterMs ?? 0]);
   let shop = shops.get(key);
   if (!shop) {
     const url = new URL(config.worker, document.baseURI);
@@ -220,6 +239,7 @@ export function sharedShop(config: ShopConfig): ShopClient {
     failed.catch(() => undefined);
     const started = Promise.race([failed, lc.start({
       chainId: config.chainId, trust: trustRootOf(config.checkpoint), ...(config.trustingPeriodMs ? { trustingPeriodMs: config.trustingPeriodMs } : {}),
+      ...(config.staleAfterMs ? { staleAfterMs: config.staleAfterMs } : {}),
       relays: [...config.relays], multiaddrs: [...config.multiaddrs], store: 'indexeddb',
     })]);
     shop = lightClientShop(lc, started, config.metadataBase);

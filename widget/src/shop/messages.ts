@@ -10,7 +10,11 @@ export interface Messages {
   syncing: (height: string, target: string) => string;
   connecting: string;
   verifying: string;
-  verifiedAt: (height: string) => string;
+  verifiedAt: (height: string, age: string) => string;
+  /** How long ago, from seconds. */
+  ago: (seconds: number) => string;
+  /** The verified head is stale: no purchase is offered on it. */
+  stale: (height: string, age: string) => string;
   verifiedTitle: string;
   unverifiable: (reason: string) => string;
   /** A source the light client does not use now, and why. */
@@ -90,7 +94,9 @@ export const en: Messages = {
   syncing: (h, t) => `Verifying the chain… block ${h} of ${t}`,
   connecting: 'Connecting to the network…',
   verifying: 'Verifying the product on chain…',
-  verifiedAt: (h) => `Verified at block ${h}`,
+  verifiedAt: (h, a) => `Verified at block ${h} · ${a}`,
+  ago: (s) => (s < 60 ? `${s} s ago` : s < 3600 ? `${Math.floor(s / 60)} min ago` : `${Math.floor(s / 3600)} h ago`),
+  stale: (h, a) => `Last verified block ${h}, ${a} — the network may be unreachable or hiding newer blocks. Buying waits for a newer block.`,
   verifiedTitle: 'Price and availability were checked against validator signatures and a Merkle proof by the light client in your browser.',
   unverifiable: (r) => `This product could not be verified, so nothing about it is shown: ${r}`,
   sourceFaulty: (s, r, t) => `Not trusted: ${s} served data that failed verification (${r}); asked again in ${t} s.`,
@@ -156,7 +162,9 @@ export const ko: Messages = {
   syncing: (h, t) => `체인 검증 중… 블록 ${h} / ${t}`,
   connecting: '네트워크에 연결 중…',
   verifying: '상품을 체인에서 검증하는 중…',
-  verifiedAt: (h) => `블록 ${h}에서 검증됨`,
+  verifiedAt: (h, a) => `블록 ${h}에서 검증됨 · ${a}`,
+  ago: (s) => (s < 60 ? `${s}초 전` : s < 3600 ? `${Math.floor(s / 60)}분 전` : `${Math.floor(s / 3600)}시간 전`),
+  stale: (h, a) => `마지막으로 검증된 블록 ${h}, ${a} — 네트워크에 연결할 수 없거나 새 블록이 숨겨지고 있을 수 있습니다. 새 블록이 검증될 때까지 구매를 기다립니다.`,
   verifiedTitle: '가격과 재고는 브라우저의 라이트 클라이언트가 검증자 서명과 머클 증명으로 확인했습니다.',
   unverifiable: (r) => `이 상품을 검증할 수 없어 아무 정보도 표시하지 않습니다: ${r}`,
   sourceFaulty: (s, r, t) => `신뢰하지 않음: ${s}이(가) 검증에 실패한 데이터를 보냈습니다 (${r}). ${t}초 후 다시 확인합니다.`,
@@ -230,7 +238,9 @@ export const zh: Messages = {
   syncing: (h, t) => `正在验证区块链… 区块 ${h} / ${t}`,
   connecting: '正在连接网络…',
   verifying: '正在链上验证商品…',
-  verifiedAt: (h) => `已在区块 ${h} 验证`,
+  verifiedAt: (h, a) => `已在区块 ${h} 验证 · ${a}`,
+  ago: (s) => (s < 60 ? `${s} 秒前` : s < 3600 ? `${Math.floor(s / 60)} 分钟前` : `${Math.floor(s / 3600)} 小时前`),
+  stale: (h, a) => `最后验证的区块为 ${h}，${a} —— 网络可能无法连接或隐藏了更新的区块。购买将等待新的区块得到验证。`,
   verifiedTitle: '价格和供货情况已由您浏览器中的轻客户端通过验证者签名和默克尔证明核实。',
   unverifiable: (r) => `无法验证此商品，因此不显示任何信息：${r}`,
   sourceFaulty: (s, r, t) => `不受信任：${s} 提供的数据未通过验证（${r}）；${t} 秒后再试。`,

@@ -29,6 +29,8 @@ export interface ShopProduct {
   readonly open: boolean;
   /** The block height at which these values were proven. */
   readonly height: bigint;
+  /** That block's time (chain time, ms since the epoch): how old the values are. */
+  readonly time: bigint;
 }
 
 export interface ShopOrderNode {
@@ -47,6 +49,8 @@ export interface ShopOrderNode {
 export interface ShopOrderTree {
   readonly rootId: string;
   readonly height: bigint;
+  /** The time of the block the tree was proven at. */
+  readonly time: bigint;
   readonly nodes: readonly ShopOrderNode[];
 }
 
@@ -75,6 +79,14 @@ export interface ShopSource {
   readonly reason: { readonly code: string; readonly message: string } | null;
   /** When it is asked again (ms since the epoch), for a source that is not ok. */
   readonly retryAt: number | null;
+}
+
+/** How old the light client's verified head is (by this device's clock). */
+export interface ShopFreshness {
+  /** Older than the client's staleness threshold: the network may be unreachable or hiding newer blocks. */
+  readonly stale: boolean;
+  readonly height: bigint;
+  readonly ageMs: number;
 }
 
 export interface SyncState {
@@ -111,6 +123,8 @@ export interface ShopClient {
   orderTree(id: string): Promise<ShopOrderTree>;
   /** Calls back with the re-verified tree whenever a new head changes it. */
   watchOrder(id: string, listener: (t: ShopOrderTree) => void): () => void;
+  /** Calls back when the verified head turns stale or fresh again (and as it ages while stale). */
+  onFreshness?(listener: (f: ShopFreshness) => void): () => void;
   /** The chain sources and their health, to say which were not trusted and why. */
   sources?(): Promise<readonly ShopSource[]>;
 }
