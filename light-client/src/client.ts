@@ -495,14 +495,8 @@ class Client implements LightClient {
     if (f.state !== this.lastFreshness || f.state === 'stale') this.emitFreshness();
     if (f.state !== 'stale') return;
     for (const s of this.pool.usable()) {
-      let height: bigint;
-      try {
-        height = (await s.status()).height;
-      } catch (e) {
-        if (isLightError(e)) this.pool.report(s, attribute(e, s));
-        continue;
-      }
-      if (height <= this.latest.header.height) continue;
+      const height = await this.headOf(s);
+      if (height === null || height <= this.latest.header.height) continue;
       await this.verifyHeadFrom(s, height);
       if (this.freshness().state === 'fresh') {
         if (this.subscription && this.subscription.source !== s) this.switchSubscription(this.subscription.source, s);
@@ -571,17 +565,21 @@ class Client implements LightClient {
     this.lastHeadAt = Date.now();
     const other = this.pool.usable().find((s) => s !== followed && s.subscribeHeads);
     if (!other) return;
-    let height: bigint;
-    try {
-      height = (await other.status()).height;
-    } catch (e) {
-      if (isLightError(e)) this.pool.report(other, attribute(e, other));
-      return;
-    }
-    if (height <= this.latest.header.height) return;
+    const height = await this.headOf(other);
+    if (height === null || height <= this.latest.header.height) return;
     this.opts.logger?.warn('the followed source fell behind; following another', { followed: followed.id, other: other.id, height: height.toString() });
     await this.verifyHeadFrom(other, height);
     if (this.subscription?.source === followed && this.latest.header.height >= height) this.switchSubscription(followed, other);
+  }
+
+  /** The head height a source claims (unverified), or null when it cannot say (the failure is reported). */
+  private async headOf(s: LightSource): Promise<bigint | null> {
+    try {
+      return (await s.status()).height;
+    } catch (e) {
+      if (isLightError(e)) this.pool.report(s, attribute(e, s));
+      return null;
+    }
   }
 
   private onAnnouncedHead(src: LightSource, sh: SignedHeader): Promise<void> {

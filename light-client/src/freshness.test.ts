@@ -8,32 +8,23 @@
  *   and turns fresh again once the relay does;
  * - with an honest second relay, a frozen or replaying followed relay is left for the honest one.
  */
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { addressOf, formatAddress, genesisHash, toHex, LightErrorCode, isLightError, dpn } from '@dipnet/protocol';
 import { createLightClient, type Freshness, type LightClient, type LightClientOptions } from './index.ts';
-import { startNet, startProxy, devKey, waitFor } from './testing/devnet.ts';
+import { netBehindProxy, devKey, waitFor } from './testing/devnet.ts';
 
 const CHAIN = 'dipnet-lc-freshness-test';
-const net = await startNet({ chainId: CHAIN, validators: 4, relays: 2 });
-const proxy = await startProxy(net.relayUrls[0]!);
-const clients: LightClient[] = [];
-after(async () => {
-  for (const c of clients) await c.close();
-  await proxy.close();
-  await net.stop();
-});
+const { net, proxy, track } = await netBehindProxy({ chainId: CHAIN, validators: 4, relays: 2 });
 const sale = devKey('sale');
 const viewer = devKey('freshness/viewer');
 const transfer = (to: Uint8Array, memo: string) => net.commit(sale, { type: 'transfer', to, amount: dpn(5), memo });
 await transfer(addressOf(viewer.publicKey), 'fund the viewer');
 const STALE_MS = 2_000;
 const open = async (over: Partial<LightClientOptions>): Promise<LightClient> => {
-  const lc = await createLightClient({
+  return track(await createLightClient({
     chainId: CHAIN, trust: { genesisHash: toHex(genesisHash(net.genesis)) }, store: 'memory', follow: true, headWatchMs: 300, staleAfterMs: STALE_MS, ...over,
-  });
-  clients.push(lc);
-  return lc;
+  }));
 };
 /** Keeps the chain moving (a block every ~100 ms) until `stop` is set. */
 function busyChain(): { stop: () => Promise<void> } {

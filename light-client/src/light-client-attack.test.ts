@@ -6,25 +6,20 @@
  * reports; the honest node checks the evidence, floods it to the validators, a block carries it,
  * and the two signers are slashed and jailed — nobody else.
  */
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   addressOf, genesisHash, toHex, encodeHeader, encodeCommit, encodeValidatorSet, headerHash, makeValidatorSet, validatorSetHash, dpn,
   StateKey, decodeValidatorRecord, COMMUNITY_POOL, decodeAccount, type Header,
 } from '@dipnet/protocol';
 import { testCommit } from '../../protocol/src/test-fixtures.ts';
-import { createLightClient, LightErrorCode, isLightError, type ConflictReport, type LightClient } from './index.ts';
-import { startNet, startProxy, devKey, devValidatorKey, waitFor } from './testing/devnet.ts';
+import { createLightClient, LightErrorCode, isLightError, type ConflictReport } from './index.ts';
+import { netBehindProxy, devKey, devValidatorKey, waitFor } from './testing/devnet.ts';
 
 const CHAIN = 'dipnet-lc-attack-test';
-const net = await startNet({ chainId: CHAIN, validators: 4, relays: 2 });
-const proxy = await startProxy(net.relayUrls[1]!);
-const clients: LightClient[] = [];
-after(async () => {
-  for (const c of clients) await c.close();
-  await proxy.close();
-  await net.stop();
-});
+// The proxy stands in front of relay 0: the lying witness; relay 1 is the honest primary.
+const { net, proxy, track } = await netBehindProxy({ chainId: CHAIN, validators: 4, relays: 2 });
+const HONEST = net.relayUrls[1]!;
 const sale = devKey('sale');
 const transfer = (memo: string) => net.commit(sale, { type: 'transfer', to: addressOf(devKey('attack/bob').publicKey), amount: dpn(1), memo });
 const n0 = net.nodes[0]!;
@@ -36,10 +31,9 @@ const pool = (): bigint => {
 
 test('a lunatic header signed by a minority halts the client; the evidence lands in a block and exactly its signers are slashed', async () => {
   await transfer('block 1');
-  const lc = await createLightClient({
-    chainId: CHAIN, trust: { genesisHash: toHex(genesisHash(net.genesis)) }, relays: [net.relayUrls[0]!, proxy.url], store: 'memory', follow: false,
-  });
-  clients.push(lc);
+  const lc = track(await createLightClient({
+    chainId: CHAIN, trust: { genesisHash: toHex(genesisHash(net.genesis)) }, relays: [HONEST, proxy.url], store: 'memory', follow: false,
+  }));
   const from = lc.head().height + 1n;
   const poolBefore = pool();
 
@@ -69,7 +63,7 @@ test('a lunatic header signed by a minority halts the client; the evidence lands
     report = (e.details as { report: ConflictReport }).report;
     return true;
   });
-  assert.ok(report!.evidence.some((e) => e.source === net.relayUrls[0] && e.conflicting === 'witness' && e.accepted), JSON.stringify(report!.evidence));
+  assert.ok(report!.evidence.some((e) => e.source === HONEST && e.conflicting === 'witness' && e.accepted), JSON.stringify(report!.evidence));
   const height = report!.height;
 
   // A block carries the attack; validators 2 and 3 are slashed and jailed, 0 and 1 untouched.

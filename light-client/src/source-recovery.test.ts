@@ -4,32 +4,24 @@
  * doubling, for data that failed cryptographic checks), says why, and clears when the source
  * serves verified data again. The client's clock is injected, so the test moves time, not waits.
  */
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { addressOf, genesisHash, toHex, LightErrorCode, isLightError } from '@dipnet/protocol';
 import { createLightClient, type LightClient } from './index.ts';
-import { startNet, startProxy, devKey, dpn } from './testing/devnet.ts';
+import { netBehindProxy, devKey, dpn } from './testing/devnet.ts';
 
 const CHAIN = 'dipnet-lc-recovery-test';
-const net = await startNet({ chainId: CHAIN, validators: 4, relays: 1 });
-const proxy = await startProxy(net.relayUrls[0]!);
-const clients: LightClient[] = [];
-after(async () => {
-  for (const c of clients) await c.close();
-  await proxy.close();
-  await net.stop();
-});
+const { net, proxy, track } = await netBehindProxy({ chainId: CHAIN, validators: 4, relays: 1 });
 const bob = addressOf(devKey('recovery/bob').publicKey);
 await net.commit(devKey('sale'), { type: 'transfer', to: bob, amount: dpn(3), memo: '' });
 
 /** A client behind the proxy, whose clock the test moves with `clock.skewMs`; the proxy starts lying. */
 async function lyingRelayClient(): Promise<{ lc: LightClient; clock: { skewMs: number } }> {
   const clock = { skewMs: 0 };
-  const lc = await createLightClient({
+  const lc = track(await createLightClient({
     chainId: CHAIN, trust: { genesisHash: toHex(genesisHash(net.genesis)) }, trustingPeriodMs: 86_400_000, relays: [proxy.url], store: 'memory', follow: false,
     now: () => Date.now() + clock.skewMs,
-  });
-  clients.push(lc);
+  }));
   proxy.tamper = (p, b: any) => (p.startsWith('/v1/state/') ? { ...b, value: b.value.replace(/^../, 'ff') } : b);
   return { lc, clock };
 }

@@ -2,6 +2,7 @@
  * Test helpers (not part of the package API): real in-process validator nodes on a MemoryHub,
  * each with a real Fastify relay on 127.0.0.1, and a tampering HTTP proxy in front of a relay.
  */
+import { after } from 'node:test';
 import { createServer, type Server, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
@@ -307,3 +308,19 @@ export async function startProxy(target: string): Promise<Proxy> {
 
 export const sale = (): KeyPair => devKey('sale');
 export { dpn };
+
+/**
+ * A test net of `validators` in-process validators (relays on the first `relays`), a proxy in front
+ * of relay 0, and `track` for the light clients a test file opens: all closed after the file's tests.
+ */
+export async function netBehindProxy(opts: Parameters<typeof startNet>[0]): Promise<{ net: TestNet; proxy: Proxy; track: <C extends { close(): Promise<void> }>(c: C) => C }> {
+  const net = await startNet(opts);
+  const proxy = await startProxy(net.relayUrls[0]!);
+  const opened: { close(): Promise<void> }[] = [];
+  after(async () => {
+    for (const c of opened) await c.close();
+    await proxy.close();
+    await net.stop();
+  });
+  return { net, proxy, track: (c) => (opened.push(c), c) };
+}
