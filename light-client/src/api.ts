@@ -117,13 +117,57 @@ export interface SyncProgress {
   readonly targetHeight: bigint;
 }
 
+/**
+ * What a relay or node said about a tx: unverified. Shown as "the relay says…", never as a
+ * finished step or a final failure — a relay may forward a tx and claim it was refused, or drop it
+ * and claim it is in a block.
+ */
+export interface TxHint {
+  readonly source: string;
+  readonly says: 'in-block' | 'refused';
+  /** The block it claims (in-block). */
+  readonly height?: bigint;
+  /** The chain code it claims (a refusal's reason, or a receipt's code). */
+  readonly code: string;
+  readonly message?: string;
+}
+
 export type TransferStage =
   | { readonly stage: 'signed'; readonly hash: string; readonly nonce: bigint; readonly fee: bigint }
   | { readonly stage: 'submitted'; readonly hash: string }
-  /** A node says the tx is in a block (unverified hint). */
-  | { readonly stage: 'included'; readonly hash: string; readonly height: bigint; readonly code: string }
-  /** A proven account nonce shows the tx executed in a verified block. */
+  /** A relay's unverified word on the tx. */
+  | { readonly stage: 'hint'; readonly hash: string; readonly hint: TxHint }
+  /** The tx is proven in a verified block (its block's tx root, or its receipt). */
   | { readonly stage: 'finalised'; readonly hash: string; readonly height: bigint };
+
+/** A sent tx whose fate is not proven yet: the client keeps checking (see `onTxOutcome`). */
+export interface PendingTx {
+  readonly hash: string;
+  /** The signer's `dpn…` address. */
+  readonly signer: string;
+  readonly nonce: bigint;
+  readonly kind: 'transfer' | 'contract';
+  /** For an order: what the site needs once it is proven (the salt opens the shipping commitment). */
+  readonly order?: {
+    readonly orderId: string; readonly product: string; readonly quantity: number; readonly commitment: string; readonly salt: string;
+    readonly shipping: ShippingDetails;
+  };
+  /** When it was sent (ms since the epoch, this clock). */
+  readonly sentAt: number;
+}
+
+/**
+ * A pending tx's proven fate: `executed` (in a verified block; a contract tx's receipt code, '' for
+ * success) or `not-executed` (its nonce was spent by another tx, so it never will be).
+ */
+export interface TxOutcome {
+  readonly tx: PendingTx;
+  readonly outcome: 'executed' | 'not-executed';
+  readonly height: bigint;
+  readonly code: string;
+  /** The fee a contract tx paid (from its proven receipt). */
+  readonly fee?: bigint;
+}
 
 export interface TransferRequest {
   readonly to: string | Uint8Array;
@@ -362,8 +406,8 @@ export interface CreateProductResult extends ContractTxResult {
 export type ContractTxStage =
   | { readonly stage: 'signed'; readonly hash: string; readonly nonce: bigint; readonly fee: bigint; readonly gas: bigint }
   | { readonly stage: 'submitted'; readonly hash: string }
-  /** A node says the tx is in a block (unverified hint). */
-  | { readonly stage: 'included'; readonly hash: string; readonly height: bigint; readonly code: string }
+  /** A relay's unverified word on the tx. */
+  | { readonly stage: 'hint'; readonly hash: string; readonly hint: TxHint }
   /** The tx's receipt is proven in a verified block (success or failure). */
   | { readonly stage: 'finalised'; readonly hash: string; readonly height: bigint; readonly code: string };
 
@@ -571,7 +615,9 @@ export interface DecideResolutionResult extends GovTxResult {
 export type GovTxStage =
   | { readonly stage: 'signed'; readonly hash: string; readonly nonce: bigint; readonly fee: bigint }
   | { readonly stage: 'submitted'; readonly hash: string }
-  /** A proven account nonce shows the tx executed in a verified block. */
+  /** A relay's unverified word on the tx. */
+  | { readonly stage: 'hint'; readonly hash: string; readonly hint: TxHint }
+  /** The tx is proven in a verified block (its block's tx root). */
   | { readonly stage: 'finalised'; readonly hash: string; readonly height: bigint };
 
 export interface LightClient {
@@ -636,6 +682,10 @@ export interface LightClient {
   onConflict(listener: (r: ConflictReport) => void): () => void;
   /** How old the verified head is now. */
   freshness(): Freshness;
+  /** Txs sent whose fate is not proven yet (a payment that timed out is one). */
+  pendingTxs(): PendingTx[];
+  /** Called once per pending tx when its fate is proven. */
+  onTxOutcome(listener: (o: TxOutcome) => void): () => void;
   /** Called when the head turns stale or fresh again (and, while stale, as it ages). */
   onFreshness(listener: (f: Freshness) => void): () => void;
   /** The conflict that halted the client, if any. */

@@ -62,7 +62,7 @@ test('syncs from the genesis hash and proves account state against a verified he
   assert.equal(nobody.account.balance, 0n);
   const st = lc.stats();
   assert.ok(st.signaturesVerified >= 3 && st.signaturesVerified <= 12, `skipping verification checks few signatures (${st.signaturesVerified})`);
-  assert.equal(st.proofsVerified, 2);
+  assert.equal(st.proofsVerified, 3, 'the two accounts, and the chain params read at start (the trusting period)');
   await assert.rejects(lc.getAccount('dpn-not-an-address'), code(LightErrorCode.LC_INVALID_ARGUMENT));
 });
 
@@ -107,7 +107,7 @@ test('a transfer is signed in the client with a proven nonce and followed to ver
   const carol = addressOf(devKey('lc/carol').publicKey);
   const stages: TransferStage[] = [];
   const r = await lc.transfer({ to: formatAddress(carol), amount: dpn(3), memo: 'thanks' }, (s) => stages.push(s));
-  assert.deepEqual(stages.map((s) => s.stage).filter((s) => s !== 'included'), ['signed', 'submitted', 'finalised']);
+  assert.deepEqual(stages.map((s) => s.stage).filter((s) => s !== 'hint'), ['signed', 'submitted', 'finalised']);
   assert.equal(r.nonce, 0n);
   assert.equal(r.account.account.nonce, 1n);
   assert.equal(r.account.account.balance, dpn(97) - r.fee);
@@ -116,12 +116,15 @@ test('a transfer is signed in the client with a proven nonce and followed to ver
   const r2 = await lc.transfer({ to: carol, amount: dpn(1) });
   assert.equal(r2.nonce, 1n);
   assert.equal(nodeBalance(carol), dpn(4));
-  // The node's refusal comes back with its code.
-  await assert.rejects(lc.transfer({ to: carol, amount: dpn(1_000_000) }), (e: unknown) => {
+  // Overspending is proven from the account before anything is sent, with the chain's code.
+  const nonceBefore = net.nonce(sale);
+  await assert.rejects(lc.transfer({ to: carol, amount: dpn(1_000_000_000_000) }), (e: unknown) => {
     code(LightErrorCode.LC_TX_REJECTED)(e);
-    assert.equal((e as { details: { remoteCode: string } }).details.remoteCode, 'TX_INSUFFICIENT_FUNDS');
+    assert.equal((e as { details: { remoteCode: string; proven: boolean } }).details.remoteCode, 'TX_INSUFFICIENT_FUNDS');
+    assert.equal((e as { details: { proven: boolean } }).details.proven, true);
     return true;
   });
+  assert.equal(net.nonce(sale), nonceBefore, 'nothing was sent');
 });
 
 test('a lying relay is caught, with a specific error for each lie, and no longer trusted', async () => {

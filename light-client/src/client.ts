@@ -8,16 +8,17 @@ import {
   LightError, LightErrorCode, LYING_CODES, isLightError, equalBytes, fromHex, toHex, headerHash, decodeHeader,
   decodeValidatorSet, encodeHeader, encodeValidatorSet, encodeConflictEvidence, verifyCommitLight, verifyCommitLightTrusting,
   verifyBackwards, verifyStateAnswer, checkWithinTrustingPeriod, StateKey, decodeAccount, decodeParams,
-  parseAddress, formatAddress, txHash, EMPTY_ACCOUNT, prepareValidatorSet, ErrorCode,
-  verifyGenesisRoot, DEFAULT_CLIENT_CLOCK_DRIFT_MS, type GenesisCommitment, type Header, type LightBlock, type SignatureVerifier,
+  parseAddress, formatAddress, txHash, EMPTY_ACCOUNT, prepareValidatorSet, ErrorCode, spendable, formatDpn,
+  verifyGenesisRoot, DEFAULT_CLIENT_CLOCK_DRIFT_MS, ContractKey, decodeTxReceipt, merkleRoot, HashTag, type GenesisCommitment, type Header, type LightBlock, type SignatureVerifier,
 } from '@dipnet/protocol';
 import type {
   ConflictReport, ContractTxStage, CreateProductRequest, CreateProductResult, DecideResolutionRequest, DecideResolutionResult, FireTransitionRequest, FireTransitionResult,
   GovTxStage, LightClient, LightClientOptions, LightClientStats, PlaceOrderRequest, PlaceOrderResult, SyncProgress, TransferRequest, TransferResult, TransferStage,
   VerifiedAccount, VerifiedBallot, VerifiedElection, VerifiedGovernance, VerifiedHead, VerifiedMembership, VerifiedOrder, VerifiedOrderTree, VerifiedParams,
   VerifiedProduct, VerifiedReceipt, VerifiedResolution, VerifiedResolutions, VerifiedState, VerifiedTally, VerifiedTemplate, VerifiedToken, VerifiedTokenBalance,
-  VoteRequest, VoteResult, Freshness,
+  VoteRequest, VoteResult, Freshness, PendingTx, TxHint, TxOutcome,
 } from './api.ts';
+import { notExecuted, waitFor } from './tx-fate.ts';
 import { ContractReader, createProduct, fireTransition, idBytes, placeOrder, type ContractTxHost } from './contracts.ts';
 import { GovernanceReader, addressBytes, decideResolution, vote } from './governance.ts';
 import { ValidatorSetCache } from './verify/validator-cache.ts';
@@ -103,6 +104,10 @@ class Client implements LightClient {
   private readonly progressListeners = new Set<(p: SyncProgress) => void>();
   private readonly conflictListeners = new Set<(r: ConflictReport) => void>();
   private readonly freshnessListeners = new Set<(f: Freshness) => void>();
+  /** Sent txs whose fate is not proven yet, by hash; checked on every new verified head. */
+  private readonly pending = new Map<string, PendingTx>();
+  private readonly outcomeListeners = new Set<(o: TxOutcome) => void>();
+  private pendingCheck: Promise<void> | null = null;
   private freshnessWatch: ReturnType<typeof setInterval> | null = null;
   private lastFreshness: Freshness['state'] = 'fresh';
   private readonly contracts = new ContractReader({ getState: (k, o) => this.getState(k, o) });
@@ -458,6 +463,7 @@ class Client implements LightClient {
       }
     }
     if (this.lastFreshness === 'stale') this.emitFreshness();
+    if (this.pending.size > 0) this.checkPending();
   }
 
   // ------------------------------------------------------------------------------- freshness
@@ -804,39 +810,177 @@ class Client implements LightClient {
     const before = await this.getAccount(wallet.address);
     const { params } = await this.getParams();
     const { bytes, tx } = await buildSignedTx(wallet, this.chainId, before.account.nonce, { type: 'transfer', to, amount: req.amount, memo: req.memo ?? '' }, params, req.fee);
+    // Overspending is proven here, from the proven account, before anything is sent.
+    const available = spendable(before.account, this.latest.header.time);
+    if (req.amount + tx.fee > available) {
+      throw new LightError(LightErrorCode.LC_TX_REJECTED, `the proven spendable balance at block ${before.height} is ${formatDpn(available)} DPN: not enough for ${formatDpn(req.amount)} DPN and a fee of ${formatDpn(tx.fee)} DPN; nothing was sent`, {
+        remoteCode: ErrorCode.TX_INSUFFICIENT_FUNDS, included: false, proven: true, height: before.height.toString(),
+      });
+    }
     const hash = toHex(txHash(bytes));
     progress({ stage: 'signed', hash, nonce: tx.nonce, fee: tx.fee });
-    await this.pool.run('submit-tx', (s) => s.submitTx(bytes));
+    const sent = await this.submitTx(bytes, (hint) => progress({ stage: 'hint', hash, hint }));
     progress({ stage: 'submitted', hash });
+    const pendingTx: PendingTx = { hash, signer: wallet.addressText, nonce: tx.nonce, kind: 'transfer', sentAt: this.now() };
 
-    const deadline = this.now() + (req.timeoutMs ?? 30_000);
-    let resultCode: string | null = null;
-    let included = false;
+    const deadline = this.now() + waitFor(req.timeoutMs, sent.accepted);
+    const hints = this.hintWatcher(fromHex(hash), (hint) => progress({ stage: 'hint', hash, hint }));
     const resend = this.resender(bytes);
     while (this.now() < deadline) {
       this.ensureUsable();
       await this.nextHead(Math.min(1000, Math.max(0, deadline - this.now())));
-      if (!included) await resend();
-      if (!included) {
-        for (const s of this.pool.usable()) {
-          if (!s.txStatus) continue;
-          const st = await s.txStatus(fromHex(hash)).catch(() => null);
-          if (st?.status === 'committed') {
-            included = true;
-            resultCode = st.code;
-            progress({ stage: 'included', hash, height: st.height, code: st.code });
-          }
-          break;
-        }
-      }
+      await resend();
+      await hints();
       if (this.opts.follow === false || this.subscription === null) await this.sync().catch(() => undefined);
-      const acct = await this.getAccount(wallet.address);
-      if (acct.account.nonce > tx.nonce) {
-        progress({ stage: 'finalised', hash, height: acct.height });
-        return { hash, nonce: tx.nonce, fee: tx.fee, height: acct.height, account: acct, resultCode };
+      const fate = await this.proveTxFate(pendingTx);
+      if (fate?.outcome === 'executed') {
+        progress({ stage: 'finalised', hash, height: fate.height });
+        const account = await this.getAccount(wallet.address);
+        return { hash, nonce: tx.nonce, fee: tx.fee, height: fate.height, account, resultCode: null };
+      }
+      if (fate) throw notExecuted(pendingTx, fate.height);
+    }
+    throw this.stillPending(pendingTx, waitFor(req.timeoutMs, sent.accepted), sent.refusal);
+  }
+
+  // ------------------------------------------------------------------------------- tx fate
+
+  /**
+   * Submits to every usable source until one takes the tx. A source's refusal is only its word
+   * (a relay may forward a tx and claim it was refused): it is reported as a hint and the next
+   * source is tried; the caller then waits for proof either way. Resolves with whether a source
+   * took it; throws only when no source could be reached at all (nothing was sent).
+   */
+  private async submitTx(bytes: Uint8Array, onHint: (h: TxHint) => void): Promise<{ accepted: boolean; refusal: TxHint | null }> {
+    let refusal: TxHint | null = null;
+    let best: LightError | null = null;
+    for (const s of this.pool.usable()) {
+      try {
+        await s.submitTx(bytes);
+        this.pool.markOk(s);
+        return { accepted: true, refusal };
+      } catch (err) {
+        if (!isLightError(err)) throw err;
+        const remote = err.details.remoteCode;
+        if (err.code === LightErrorCode.LC_TX_REJECTED || (typeof remote === 'string' && CHAIN_CODES.has(remote))) {
+          const code = String(remote ?? err.code);
+          refusal = { source: s.id, says: 'refused', code, message: err.message.slice(err.message.indexOf(`${code}: `) >= 0 ? err.message.indexOf(`${code}: `) + code.length + 2 : 0) };
+          onHint(refusal);
+          continue;
+        }
+        const e = attribute(err, s);
+        this.pool.report(s, e);
+        best ??= e;
       }
     }
-    throw new LightError(LightErrorCode.LC_TX_TIMEOUT, `tx ${hash.slice(0, 16)}… not seen executed in a verified block within ${req.timeoutMs ?? 30_000} ms`, { hash });
+    if (refusal) return { accepted: false, refusal };
+    throw best ?? new LightError(LightErrorCode.LC_NO_SOURCES, 'submit-tx: no usable source');
+  }
+
+  /** Asks a source what it knows of the tx (once it says "in a block", no more): a hint, never a step. */
+  private hintWatcher(hash: Uint8Array, onHint: (h: TxHint) => void): () => Promise<void> {
+    let told = false;
+    return async () => {
+      if (told) return;
+      const s = this.pool.usable().find((x) => x.txStatus);
+      const st = await s?.txStatus?.(hash).catch(() => null);
+      if (s && st?.status === 'committed') {
+        told = true;
+        onHint({ source: s.id, says: 'in-block', height: st.height, code: st.code });
+      }
+    };
+  }
+
+  /**
+   * A sent tx's fate, from proofs only, or null while it is not proven. A contract tx: its receipt
+   * proven at the head (executed, with its code), or no receipt at a height where the signer's
+   * proven nonce is past the tx's (another tx took the nonce: it never executes). A transfer (no
+   * receipt): once the proven nonce is past the tx's, the block that spent the nonce is found (its
+   * nonce proven at each height tried) and checked against its verified header's tx root: the tx is
+   * in it (executed) or not (another tx took the nonce).
+   */
+  private async proveTxFate(p: PendingTx): Promise<{ outcome: TxOutcome['outcome']; height: bigint; code: string; fee?: bigint } | null> {
+    const hash = fromHex(p.hash);
+    const signer = parseAddress(p.signer);
+    if (p.kind === 'contract') {
+      const s = await this.getState(ContractKey.txReceipt(hash));
+      if (s.value) {
+        const receipt = decodeTxReceipt(s.value);
+        return { outcome: 'executed', height: receipt.height, code: receipt.code, fee: receipt.fee };
+      }
+      const acct = await this.getAccount(signer, { height: s.height });
+      return acct.account.nonce > p.nonce ? { outcome: 'not-executed', height: s.height, code: ErrorCode.TX_NONCE_REPLAYED } : null;
+    }
+    const head = await this.getAccount(signer);
+    if (head.account.nonce <= p.nonce) return null;
+    // The first height whose proven nonce is past the tx's: that block spent the nonce.
+    let lo = 1n;
+    let hi = head.height;
+    while (lo < hi) {
+      const mid = (lo + hi) / 2n;
+      if ((await this.getAccount(signer, { height: mid })).account.nonce > p.nonce) hi = mid;
+      else lo = mid + 1n;
+    }
+    const included = await this.blockIncludes(hi, hash);
+    return { outcome: included ? 'executed' : 'not-executed', height: hi, code: included ? '' : ErrorCode.TX_NONCE_REPLAYED };
+  }
+
+  /** Whether the block at `height` holds the tx, checked against the verified header (hash and tx root). */
+  private async blockIncludes(height: bigint, hash: Uint8Array): Promise<boolean> {
+    const t = await this.trustedAt(height);
+    return this.pool.run('block', async (src) => {
+      if (!src.block) throw new LightError(LightErrorCode.LC_NOT_AVAILABLE, `${src.id} serves no blocks`);
+      const b = await src.block(height);
+      if (toHex(headerHash(b.header)) !== t.hashHex) throw new LightError(LightErrorCode.LC_HEADER_INVALID, `block ${height} does not match its verified header`);
+      const ids = b.txs.map(txHash);
+      if (!equalBytes(merkleRoot(HashTag.txRoot, ids), b.header.txRoot)) throw new LightError(LightErrorCode.LC_HEADER_INVALID, `block ${height}'s txs do not match its tx root`);
+      return ids.some((id) => equalBytes(id, hash));
+    });
+  }
+
+  /**
+   * The caller stops waiting; the client does not: the tx is checked on every new head until
+   * proven. A relay's refusal travels along as what it is, its word (`details.relaySays`,
+   * `details.remoteCode`).
+   */
+  private stillPending(p: PendingTx, waitedMs: number, refusal: TxHint | null = null): LightError {
+    this.pending.set(p.hash, p);
+    const says = refusal ? `${refusal.source} says it refused it (${refusal.code}${refusal.message ? `: ${refusal.message}` : ''}), but ` : '';
+    return new LightError(
+      LightErrorCode.LC_TX_PENDING,
+      `tx ${p.hash.slice(0, 16)}… was sent; ${says}after ${durationText(waitedMs)} no verified block proves it executed or that it never will: still checking (onTxOutcome)`,
+      { hash: p.hash, nonce: p.nonce.toString(), proven: false, ...(refusal ? { relaySays: refusal, remoteCode: refusal.code } : {}), ...(p.order ? { order: p.order } : {}) },
+    );
+  }
+
+  /** Proves what it can of the pending txs (one pass at a time) and reports each proven fate once. */
+  private checkPending(): void {
+    if (this.pendingCheck) return;
+    this.pendingCheck = (async () => {
+      for (const p of [...this.pending.values()]) {
+        const fate = await this.proveTxFate(p).catch(() => null);
+        if (!fate || !this.pending.delete(p.hash)) continue;
+        const o: TxOutcome = { tx: p, ...fate };
+        for (const l of this.outcomeListeners) {
+          try {
+            l(o);
+          } catch {
+            // a listener's failure is its own
+          }
+        }
+      }
+    })().finally(() => {
+      this.pendingCheck = null;
+    });
+  }
+
+  pendingTxs(): PendingTx[] {
+    return [...this.pending.values()];
+  }
+
+  onTxOutcome(listener: (o: TxOutcome) => void): () => void {
+    this.outcomeListeners.add(listener);
+    return () => this.outcomeListeners.delete(listener);
   }
 
   // ------------------------------------------------------------------------------- contracts
@@ -996,43 +1140,14 @@ class Client implements LightClient {
       getState: (k, o) => this.getState(k, o),
       getAccount: (a, o) => this.getAccount(a, o),
       getParams: () => this.getParams(),
-      submit: (b) => this.submitContractTx(b),
+      submit: (b, onHint) => this.submitTx(b, onHint),
+      hints: (h, onHint) => this.hintWatcher(h, onHint),
+      stillPending: (p, waitedMs, refusal) => this.stillPending(p, waitedMs, refusal),
+      proveTxFate: (p) => this.proveTxFate(p),
       resender: (b) => this.resender(b),
-      txStatus: async (h) => {
-        const s = this.pool.usable().find((x) => x.txStatus);
-        return s?.txStatus ? s.txStatus(h) : null;
-      },
       simulate: (build) => this.simulateHint(build),
       nextHead: (ms) => this.nextHead(ms),
     };
-  }
-
-  /**
-   * Submits to the first source that takes the tx. A node refusing it with one of the chain's
-   * codes (ORDER_UNDERPAID, TEMPLATE_NOT_APPROVED…) is a verdict on the tx, not an outage: it is
-   * thrown as LC_TX_REJECTED at once and the source stays healthy. (The transports file contract
-   * codes under LC_SOURCE_UNAVAILABLE, which `pool.run` would retry and back off.)
-   */
-  private async submitContractTx(bytes: Uint8Array): Promise<void> {
-    let best: LightError | null = null;
-    for (const s of this.pool.usable()) {
-      try {
-        await s.submitTx(bytes);
-        this.pool.markOk(s);
-        return;
-      } catch (err) {
-        if (!isLightError(err)) throw err;
-        const remote = err.details.remoteCode;
-        if (err.code === LightErrorCode.LC_TX_REJECTED || (typeof remote === 'string' && CHAIN_CODES.has(remote))) {
-          const text = err.message.slice(err.message.indexOf(`${String(remote)}: `) + String(remote).length + 2);
-          throw new LightError(LightErrorCode.LC_TX_REJECTED, `${s.id} refused the tx: ${String(remote)}: ${text}`, { ...err.details, source: s.id, remoteCode: remote, included: false });
-        }
-        const e = attribute(err, s);
-        this.pool.report(s, e);
-        best ??= e;
-      }
-    }
-    throw best ?? new LightError(LightErrorCode.LC_NO_SOURCES, 'submit-tx: no usable source');
   }
 
   /** A relay's gas estimate (POST /v1/txs/simulate, where offered). Unverified: callers may only use it to raise an allowance. */

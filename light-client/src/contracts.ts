@@ -6,7 +6,7 @@
  * for bytes and proofs, never for answers (the relay's simulation is at most a gas hint).
  */
 import {
-  ContractKey, DipnetError, ErrorCode, LightError, LightErrorCode, MAX_ORDER_DEPTH, MAX_QUANTITY, METADATA_URI_MAX, PRODUCT_NAME_MAX, decodeOrderRecord,
+  ContractKey, DipnetError, isDipnetError, ErrorCode, LightError, LightErrorCode, MAX_ORDER_DEPTH, MAX_QUANTITY, METADATA_URI_MAX, PRODUCT_NAME_MAX, decodeOrderRecord,
   decodeProductParams, decodeProductRecord, decodeTemplateRecord, decodeTxReceipt, encodeArgs, encodeProductParams, equalBytes, formatAddress, formatDpn,
   fromHex, paramsFromJson, parseTemplate, productId, rootOrderId, scalarFromJson, taggedHash, templateId, toHex, txHash, utf8, valueToJson,
   TokenKey, decodeTokenRecord, isDpnCurrency, formatTokenAmount,
@@ -15,9 +15,9 @@ import {
 import type {
   ContractTxOptions, ContractTxResult, ContractTxStage, CreateProductRequest, CreateProductResult, FireTransitionRequest, FireTransitionResult, PlaceOrderRequest, PlaceOrderResult,
   ShippingDetails, VerifiedAccount, VerifiedOrder, VerifiedOrderTree, VerifiedParams, VerifiedProduct, VerifiedReceipt, VerifiedState,
-  VerifiedTemplate, ProductCurrency,
+  VerifiedTemplate, ProductCurrency, PendingTx, TxHint,
 } from './api.ts';
-import type { TxStatusHint } from './transport/types.ts';
+import { notExecuted, waitFor } from './tx-fate.ts';
 import { buildSignedTx, type Wallet } from './wallet/wallet.ts';
 
 /** Domain tag of shipping commitments: taggedHash(tag, salt(32) ‖ utf8(canonical JSON of the details)). */
@@ -295,11 +295,16 @@ export interface ContractTxHost {
   getState(rawKey: Uint8Array, opts?: { height?: bigint }): Promise<VerifiedState>;
   getAccount(address: Uint8Array, opts?: { height?: bigint }): Promise<VerifiedAccount>;
   getParams(): Promise<VerifiedParams>;
-  /** Submits; a refusal is LC_TX_REJECTED with the node's code in `details.remoteCode`. */
-  submit(bytes: Uint8Array): Promise<void>;
+  /** Submits to the sources; a refusal is only a source's word (`onHint`); throws only when none could be reached. */
+  submit(bytes: Uint8Array, onHint: (h: TxHint) => void): Promise<{ accepted: boolean; refusal: TxHint | null }>;
   /** Re-sends a submitted tx to every source while it is not in a verified block (call once per wait step). */
   resender?(bytes: Uint8Array): () => Promise<void>;
-  txStatus(hash: Uint8Array): Promise<TxStatusHint | null>;
+  /** Asks a source about the tx, once per call, until one says it is in a block: a hint, never a step. */
+  hints(hash: Uint8Array, onHint: (h: TxHint) => void): () => Promise<void>;
+  /** Keeps checking the tx after the caller stops waiting; returns the LC_TX_PENDING error to throw. */
+  stillPending(p: PendingTx, waitedMs: number, refusal: TxHint | null): LightError;
+  /** A sent tx's fate from proofs (client.ts), or null while unproven. */
+  proveTxFate(p: PendingTx): Promise<{ outcome: 'executed' | 'not-executed'; height: bigint; code: string; fee?: bigint } | null>;
   /** A relay's gas estimate for the tx `build` makes (only called where a relay offers one), or null. */
   simulate(build: () => Promise<Uint8Array>): Promise<{ gasUsed: bigint } | null>;
   nextHead(ms: number): Promise<void>;
@@ -325,6 +330,8 @@ const safeProgress = (onProgress: ((s: ContractTxStage) => void) | undefined) =>
  */
 export async function sendContractTx(
   host: ContractTxHost, body: TxBody & { type: 'placeOrder' | 'fireTransition' | 'createProduct' }, opts: ContractTxOptions, onProgress?: (s: ContractTxStage) => void,
+  /** For an order: what a pending record keeps so the site learns of the order once it is proven. */
+  pendingOrder?: (nonce: bigint) => NonNullable<PendingTx['order']>,
 ): Promise<{ result: ContractTxResult; wallet: Wallet }> {
   host.ensureUsable();
   const wallet = host.wallet();
@@ -351,24 +358,20 @@ export async function sendContractTx(
   const hashBytes = txHash(bytes);
   const hash = toHex(hashBytes);
   progress({ stage: 'signed', hash, nonce, fee: tx.fee, gas });
-  await host.submit(bytes);
+  const hint = (h: TxHint): void => progress({ stage: 'hint', hash, hint: h });
+  const sent = await host.submit(bytes, hint);
   progress({ stage: 'submitted', hash });
+  const pending: PendingTx = { hash, signer: wallet.addressText, nonce, kind: 'contract', sentAt: host.now(), ...(pendingOrder ? { order: pendingOrder(nonce) } : {}) };
 
-  const timeoutMs = opts.timeoutMs ?? 30_000;
+  const timeoutMs = waitFor(opts.timeoutMs, sent.accepted);
   const deadline = host.now() + timeoutMs;
-  let hinted = false;
   const resend = host.resender?.(bytes);
+  const hints = host.hints(hashBytes, hint);
   while (host.now() < deadline) {
     host.ensureUsable();
     await host.nextHead(Math.min(1000, Math.max(0, deadline - host.now())));
-    if (!hinted) await resend?.();
-    if (!hinted) {
-      const st = await host.txStatus(hashBytes).catch(() => null);
-      if (st?.status === 'committed') {
-        hinted = true;
-        progress({ stage: 'included', hash, height: st.height, code: st.code });
-      }
-    }
+    await resend?.();
+    await hints();
     if (!host.following()) await host.sync().catch(() => undefined);
     const s = await host.getState(ContractKey.txReceipt(hashBytes));
     if (s.value) {
@@ -386,11 +389,9 @@ export async function sendContractTx(
     }
     // No receipt: if the nonce is spent at this very height, another tx took it and this one never will be included.
     const acct = await host.getAccount(wallet.address, { height: s.height });
-    if (acct.account.nonce > nonce) {
-      throw new LightError(LightErrorCode.LC_TX_REJECTED, `nonce ${nonce} was spent by another tx by height ${s.height}; tx ${hash.slice(0, 16)}… can no longer be included`, { remoteCode: ErrorCode.TX_NONCE_REPLAYED, included: false, hash });
-    }
+    if (acct.account.nonce > nonce) throw notExecuted(pending, s.height);
   }
-  throw new LightError(LightErrorCode.LC_TX_TIMEOUT, `no receipt for tx ${hash.slice(0, 16)}… in a verified block within ${timeoutMs} ms`, { hash });
+  throw host.stillPending(pending, timeoutMs, sent.refusal);
 }
 
 /** Places an order; only the salted commitment to the shipping details goes on chain. */
@@ -404,14 +405,23 @@ export async function placeOrder(host: ContractTxHost, reader: ContractReader, r
   const salt = req.salt !== undefined ? idBytes(req.salt, 'salt') : globalThis.crypto.getRandomValues(new Uint8Array(SHIPPING_SALT_BYTES));
   const commitment = shippingCommitment(req.shipping, salt);
   let maxTotal = req.maxTotal;
+  // The product is read proven first: an unknown one is refused here, before anything is signed or sent.
+  const p = await reader.product(product).catch((e: unknown) => {
+    if (isDipnetError(e) && e.code === ErrorCode.PRODUCT_UNKNOWN) {
+      throw new LightError(LightErrorCode.LC_TX_REJECTED, `${e.message}; nothing was sent`, { remoteCode: ErrorCode.PRODUCT_UNKNOWN, included: false, proven: true, ...e.details });
+    }
+    throw e;
+  });
   if (maxTotal === undefined) {
     // The same sum the chain charges (price × quantity + the template's designer fee), from proven state.
-    const p = await reader.product(product);
     // (For a product priced in a token, maxTotal bounds the token amount; the designer fee is paid in DPN beside it.)
     maxTotal = p.price * BigInt(quantity) + (p.currency.kind === 'dpn' ? p.template.designerFee : 0n);
   }
   const body = { type: 'placeOrder' as const, product, quantity, maxTotal, shipping: commitment };
-  const { result, wallet } = await sendContractTx(host, body, req, onProgress);
+  const wallet0 = host.wallet();
+  const { result, wallet } = await sendContractTx(host, body, req, onProgress, (nonce) => ({
+    orderId: toHex(rootOrderId(wallet0.address, nonce)), product: toHex(product), quantity, commitment: toHex(commitment), salt: toHex(salt), shipping: req.shipping,
+  }));
   const orderId = rootOrderId(wallet.address, result.nonce);
   const order = await reader.order(orderId, { height: result.height });
   return { ...result, orderId: toHex(orderId), commitment: toHex(commitment), salt: toHex(salt), order };

@@ -19,7 +19,7 @@ import {
 import type { LightClient } from './index.ts';
 import { startNet, startProxy, devKey, dpn } from './testing/devnet.ts';
 import { testClients } from './testing/clients.ts';
-import { chainCode, lightCode, rejectedWith } from './testing/errors.ts';
+import { chainCode, lightCode, refusedWith } from './testing/errors.ts';
 import { electionClock, freshElection, tick as tickOn, untilChainTime } from './testing/governance.ts';
 import { DEVNET_PARAMS, devBoardKey, devCommitteeKey, devnetGenesis } from '../../bootstrap-node/src/devnet/genesis.ts';
 
@@ -142,15 +142,15 @@ test('a rejection closes a resolution; later, outsider and unknown decisions get
   const member = await open({ relays: net.relayUrls, follow: true });
   // Someone outside the board: the relay refuses with the chain's code before anything is included.
   await member.importWallet(holders[0]!.secretKey);
-  await assert.rejects(member.decideResolution({ resolution: id, approve: true }), rejectedWith(ErrorCode.GOV_NOT_MEMBER));
+  await assert.rejects(member.decideResolution({ resolution: id, approve: true }), refusedWith(ErrorCode.GOV_NOT_MEMBER));
   await member.importWallet(board[1]!.secretKey);
   const d = await member.decideResolution({ resolution: id, approve: false });
   assert.equal(d.resolution.status, 'rejected');
   assert.match(d.resolution.note, /^RESOLUTION_NOT_UNANIMOUS: 1 of 5 rejected/);
   assert.deepEqual(d.resolution.rejections, [text(board[1]!)]);
   await member.importWallet(board[2]!.secretKey);
-  await assert.rejects(member.decideResolution({ resolution: id, approve: true }), rejectedWith(ErrorCode.RESOLUTION_CLOSED));
-  await assert.rejects(member.decideResolution({ resolution: 'ab'.repeat(32), approve: true }), rejectedWith(ErrorCode.RESOLUTION_UNKNOWN));
+  await assert.rejects(member.decideResolution({ resolution: id, approve: true }), refusedWith(ErrorCode.RESOLUTION_CLOSED));
+  await assert.rejects(member.decideResolution({ resolution: 'ab'.repeat(32), approve: true }), refusedWith(ErrorCode.RESOLUTION_UNKNOWN));
   await assert.rejects(lc.getResolution('ab'.repeat(32)), chainCode(ErrorCode.RESOLUTION_UNKNOWN));
   await assert.rejects(lc.getResolution('xyz'), lightCode(LightErrorCode.LC_INVALID_ARGUMENT));
   await lc.sync();
@@ -177,7 +177,7 @@ test('an election in chain time: tallies, ballots, representatives and the new b
   const onNode = decodeHolderBallot(state(GovKey.holderBallot(id, addr(holders[0]!)))!);
   assert.deepEqual(v.ballot.ballot, { candidate: text(holders[0]!), weight: onNode.weight });
   assert.ok(onNode.weight > 0n);
-  await assert.rejects(voter.vote({ election: id, candidate: text(holders[1]!) }), rejectedWith(ErrorCode.ELECTION_ALREADY_VOTED));
+  await assert.rejects(voter.vote({ election: id, candidate: text(holders[1]!) }), refusedWith(ErrorCode.ELECTION_ALREADY_VOTED));
   assert.equal((await lc.getHolderBallot(id, addr(sale))).ballot, null, 'proven absent: sale did not vote');
 
   await lc.sync();

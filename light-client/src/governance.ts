@@ -19,9 +19,11 @@ import type {
   DecideResolutionRequest, DecideResolutionResult, GovTxOptions, GovTxResult, GovTxStage, VerifiedBallot, VerifiedBody, VerifiedElection,
   VerifiedGovernance, VerifiedMembership, VerifiedResolution, VerifiedResolutions, VerifiedTally, VerifiedToken, VerifiedTokenBalance, VoteRequest,
   VoteResult,
+  PendingTx,
 } from './api.ts';
 import { idBytes, type ContractTxHost, type StateReader } from './contracts.ts';
 import { buildSignedTx } from './wallet/wallet.ts';
+import { notExecuted, waitFor } from './tx-fate.ts';
 
 const READ_CONCURRENCY = 8;
 type At = { height?: bigint };
@@ -246,9 +248,10 @@ export async function sendGovTx(host: ContractTxHost, body: TxBody, opts: GovTxO
   const { bytes, tx } = await buildSignedTx(wallet, host.chainId, nonce, body, params, opts.fee);
   const hash = toHex(txHash(bytes));
   progress({ stage: 'signed', hash, nonce, fee: tx.fee });
-  await host.submit(bytes);
+  const sent = await host.submit(bytes, (hint) => progress({ stage: 'hint', hash, hint }));
   progress({ stage: 'submitted', hash });
-  const timeoutMs = opts.timeoutMs ?? 30_000;
+  const pending: PendingTx = { hash, signer: wallet.addressText, nonce, kind: 'transfer', sentAt: host.now() };
+  const timeoutMs = waitFor(opts.timeoutMs, sent.accepted);
   const deadline = host.now() + timeoutMs;
   const resend = host.resender?.(bytes);
   while (host.now() < deadline) {
@@ -256,13 +259,14 @@ export async function sendGovTx(host: ContractTxHost, body: TxBody, opts: GovTxO
     await host.nextHead(Math.min(1000, Math.max(0, deadline - host.now())));
     await resend?.();
     if (!host.following()) await host.sync().catch(() => undefined);
-    const acct = await host.getAccount(wallet.address);
-    if (acct.account.nonce > nonce) {
-      progress({ stage: 'finalised', hash, height: acct.height });
-      return { txHash: hash, nonce, fee: tx.fee, height: acct.height };
+    const fate = await host.proveTxFate(pending);
+    if (fate?.outcome === 'executed') {
+      progress({ stage: 'finalised', hash, height: fate.height });
+      return { txHash: hash, nonce, fee: tx.fee, height: fate.height };
     }
+    if (fate) throw notExecuted(pending, fate.height);
   }
-  throw new LightError(LightErrorCode.LC_TX_TIMEOUT, `tx ${hash.slice(0, 16)}… not seen executed in a verified block within ${timeoutMs} ms`, { hash });
+  throw host.stillPending(pending, timeoutMs, sent.refusal);
 }
 
 /** A holder's ballot in an open election; returns it proven, with the weight the chain gave it. */

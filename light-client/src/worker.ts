@@ -19,7 +19,7 @@ import type { WebRtcBridgeApi } from './transport/webrtc-bridge-page.ts';
 import { DipnetError, LightError, type ErrorCode, type LightErrorCode } from '@dipnet/protocol';
 import { createLightClient } from './client.ts';
 import type {
-  ConflictReport, ContractTxStage, Freshness, CreateProductRequest, DecideResolutionRequest, FireTransitionRequest, GovTxStage, LightClient, LightClientOptions, PlaceOrderRequest,
+  ConflictReport, ContractTxStage, Freshness, TxOutcome, CreateProductRequest, DecideResolutionRequest, FireTransitionRequest, GovTxStage, LightClient, LightClientOptions, PlaceOrderRequest,
   SyncProgress, TransferRequest, TransferStage, VerifiedHead, VerifiedOrderTree, VoteRequest,
 } from './api.ts';
 
@@ -68,6 +68,8 @@ export interface LightClientWorkerApi {
   onConflict(listener: (r: ConflictReport) => void): () => void;
   onFreshness(listener: (f: Freshness) => void): () => void;
   freshness: LightClient['freshness'];
+  onTxOutcome(listener: (o: TxOutcome) => void): () => void;
+  pendingTxs: LightClient['pendingTxs'];
   conflict(): ConflictReport | null;
   sources: LightClient['sources'];
   stats: LightClient['stats'];
@@ -171,6 +173,8 @@ export function createWorkerApi(): LightClientWorkerApi {
     onConflict: (l) => proxy(c().onConflict((r) => void l(r))),
     onFreshness: (l) => proxy(c().onFreshness((f) => void l(f))),
     freshness: () => c().freshness(),
+    onTxOutcome: (l) => proxy(c().onTxOutcome((o) => void l(o))),
+    pendingTxs: () => c().pendingTxs(),
     conflict: () => c().conflict(),
     sources: () => c().sources(),
     stats: () => c().stats(),

@@ -64,6 +64,8 @@ export const LightErrorCode = {
   LC_STORE_CORRUPT: 'LC_STORE_CORRUPT',
   LC_TX_REJECTED: 'LC_TX_REJECTED',
   LC_TX_TIMEOUT: 'LC_TX_TIMEOUT',
+  // sent, but its fate is not proven yet: the client keeps checking (never "failed" without proof)
+  LC_TX_PENDING: 'LC_TX_PENDING',
   LC_INVALID_ARGUMENT: 'LC_INVALID_ARGUMENT',
   LC_CLOSED: 'LC_CLOSED',
 } as const;

@@ -225,7 +225,7 @@ export class DipShoppableVideo extends LitElement {
 
   /** The shop client: the one set as a property, else the page's shared one for the attributes. */
   #shop(): ShopClient | null {
-    if (this.shop) return this.shop;
+    if (this.shop) return this.#watchOutcomes(this.shop);
     const worker = this.worker ?? DipShoppableVideo.defaultWorker;
     if (!this.chainId || !this.checkpoint || !worker || (!this.relay && !this.bootstrap)) return null;
     const split = (v: string | null) => (v ?? '').split(/\s+/).filter(Boolean);
@@ -234,7 +234,28 @@ export class DipShoppableVideo extends LitElement {
       ...(this.metadataBase ? { metadataBase: this.metadataBase } : {}),
       ...(this.staleAfter && this.staleAfter > 0 ? { staleAfterMs: this.staleAfter * 1000 } : {}),
     });
-    return this.shop;
+    return this.#watchOutcomes(this.shop);
+  }
+
+  #outcomesOf: ShopClient | null = null;
+  #unoutcomes: (() => void) | null = null;
+
+  /**
+   * The site learns of every order proven on chain, even one whose payment outlived the purchase
+   * flow (the panel may be closed by then): `dip-order-placed` with the shipping details and salt,
+   * exactly once (a flow that ends with a proven order tells it itself).
+   */
+  #watchOutcomes(shop: ShopClient): ShopClient {
+    if (this.#outcomesOf === shop) return shop;
+    this.#unoutcomes?.();
+    this.#outcomesOf = shop;
+    this.#unoutcomes = shop.onOrderOutcome?.((o) => {
+      if (o.outcome !== 'placed') return;
+      this.#emit('dip-order-placed', {
+        orderId: o.orderId, txHash: o.txHash, fee: o.fee, commitment: o.commitment, salt: o.salt, product: o.product, quantity: o.quantity, shipping: o.shipping, provenLate: true,
+      });
+    }) ?? null;
+    return shop;
   }
 
   #opener: HTMLElement | null = null;

@@ -348,7 +348,7 @@ export class DipStudioChain extends LitElement {
       }, proxy((s: ContractTxStage) => {
         this.#progress = s.stage === 'signed' ? `signed (fee at most ${formatDpn(s.fee)})…`
           : s.stage === 'submitted' ? 'submitted; waiting for a block…'
-          : s.stage === 'included' ? `in block ${s.height}; verifying…`
+          : s.stage === 'hint' ? (s.hint.says === 'in-block' ? `the relay says it is in block ${s.hint.height}; verifying…` : `the relay says it refused it (${s.hint.code}); checking the chain…`)
           : `receipt verified at block ${s.height}`;
         this.requestUpdate();
       }));

@@ -191,6 +191,8 @@ export interface Proxy {
   tamperEvent: ((data: string) => string) | null;
   /** Answers POST /v1/txs with "accepted" and drops the tx. */
   swallowTxs: boolean;
+  /** Forwards POST /v1/txs, then answers with this chain code as a refusal (400), as a lying relay could. */
+  refuseTxs: string | null;
   /**
    * Freezes the head the proxy shows at this height: status says so, every read above it gets the
    * relay's own "not available yet" answer, and the SSE stream carries only heartbeats and heads up
@@ -202,7 +204,7 @@ export interface Proxy {
 }
 
 export async function startProxy(target: string): Promise<Proxy> {
-  const state = { tamper: null as Tamper | null, tamperEvent: null as ((data: string) => string) | null, swallowTxs: false, freezeAt: null as bigint | null, paths: [] as string[] };
+  const state = { tamper: null as Tamper | null, tamperEvent: null as ((data: string) => string) | null, swallowTxs: false, refuseTxs: null as string | null, freezeAt: null as bigint | null, paths: [] as string[] };
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     void (async () => {
       const path = req.url ?? '/';
@@ -213,6 +215,13 @@ export async function startProxy(target: string): Promise<Proxy> {
         for await (const c of req) chunks.push(c as Buffer);
         const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { tx: string };
         res.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify({ hash: toHex(txHash(fromHex(body.tx))) }));
+        return;
+      }
+      if (state.refuseTxs && req.method === 'POST' && path === '/v1/txs') {
+        const chunks: Buffer[] = [];
+        for await (const c of req) chunks.push(c as Buffer);
+        await fetch(target + path, { method: 'POST', headers: { 'content-type': req.headers['content-type'] ?? 'application/json' }, body: Buffer.concat(chunks) }).catch(() => undefined);
+        res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: state.refuseTxs, message: 'the relay says no' } }));
         return;
       }
       const frozen = state.freezeAt;
@@ -299,6 +308,8 @@ export async function startProxy(target: string): Promise<Proxy> {
     set tamperEvent(t) { state.tamperEvent = t; },
     get swallowTxs() { return state.swallowTxs; },
     set swallowTxs(v) { state.swallowTxs = v; },
+    get refuseTxs() { return state.refuseTxs; },
+    set refuseTxs(v) { state.refuseTxs = v; },
     get freezeAt() { return state.freezeAt; },
     set freezeAt(v) { state.freezeAt = v; },
     paths: state.paths,

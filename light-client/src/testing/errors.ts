@@ -12,10 +12,15 @@ export const lightCode = (code: string) => (e: unknown): true => {
   return true;
 };
 
-/** A tx the relay refused (LC_TX_REJECTED) with the chain's `remoteCode`. */
-export const rejectedWith = (remoteCode: string) => (e: unknown): true => {
-  assert.ok(isLightError(e) && e.code === LightErrorCode.LC_TX_REJECTED, `expected LC_TX_REJECTED, got ${String(e)}`);
+/**
+ * A tx refused with the chain's `remoteCode`: proven (LC_TX_REJECTED: checked against proven state
+ * before sending, or a failed receipt) or in a relay's word only (LC_TX_PENDING: the client keeps
+ * checking, since a relay may lie about a refusal).
+ */
+export const refusedWith = (remoteCode: string) => (e: unknown): true => {
+  assert.ok(isLightError(e) && (e.code === LightErrorCode.LC_TX_REJECTED || e.code === LightErrorCode.LC_TX_PENDING), `expected LC_TX_REJECTED or LC_TX_PENDING, got ${String(e)}`);
   assert.equal(e.details.remoteCode, remoteCode, e.message);
+  if (e.code === LightErrorCode.LC_TX_PENDING) assert.equal((e.details.relaySays as { says?: string } | undefined)?.says, 'refused', 'pending with the relay\'s refusal as a hint');
   return true;
 };
 

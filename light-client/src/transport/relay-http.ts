@@ -6,8 +6,8 @@
  * has it (light-blocks.ts: one request per height or per batch of heights instead of three).
  */
 import {
-  LightError, LightErrorCode, decodeCommit, decodeGenesisCommitment, decodeHeader, decodeSmtProof, decodeValidatorSet, toHex,
-  type GenesisCommitment, type StateProofAnswer, type ValidatorSet,
+  LightError, LightErrorCode, decodeBlock, decodeCommit, decodeGenesisCommitment, decodeHeader, decodeSmtProof, decodeValidatorSet, toHex,
+  type Block, type GenesisCommitment, type StateProofAnswer, type ValidatorSet,
 } from '@dipnet/protocol';
 import type { HeadSubscription, LightSource, SignedHeader, SourceStatus, TxStatusHint } from './types.ts';
 import { decodeAs, hexField, remoteError, unavailable } from './util.ts';
@@ -89,6 +89,11 @@ export class RelayHttpSource implements LightSource {
       if (typeof s.chainId !== 'string' || typeof s.height !== 'string') throw new TypeError('missing chainId or height');
       return { chainId: s.chainId, genesisHash: hexField(s.genesisHash, 'genesisHash'), height: BigInt(s.height), headHash: hexField(s.headHash, 'headHash') };
     });
+  }
+
+  async block(height: bigint): Promise<Block> {
+    const r = await this.request<{ block?: unknown }>('block', `/v1/blocks/${height}`);
+    return decodeAs(LightErrorCode.LC_RESPONSE_MALFORMED, 'block', this.id, () => decodeBlock(hexField(r.block, 'block')));
   }
 
   async genesisCommitment(): Promise<GenesisCommitment> {

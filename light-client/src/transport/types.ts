@@ -6,7 +6,7 @@
  * LC_RESPONSE_MALFORMED / LC_PROOF_MALFORMED (undecodable answer), LC_TX_REJECTED (with the node's
  * code in `details.remoteCode`).
  */
-import type { Commit, GenesisCommitment, Header, StateProofAnswer, ValidatorSet } from '@dipnet/protocol';
+import type { Block, Commit, GenesisCommitment, Header, StateProofAnswer, ValidatorSet } from '@dipnet/protocol';
 
 export interface SignedHeader {
   readonly header: Header;
@@ -47,6 +47,8 @@ export interface LightSource {
   validatorSet(height: bigint): Promise<ValidatorSet>;
   /** A state value with its proof against the state root of the header at `height`. */
   stateProof(rawKey: Uint8Array, height: bigint): Promise<StateProofAnswer>;
+  /** The block at `height` (unverified: the client checks it against the verified header). */
+  block?(height: bigint): Promise<Block>;
   /** Submits a signed tx; resolves with the node's tx hash. */
   submitTx(signedTx: Uint8Array): Promise<Uint8Array>;
   txStatus?(hash: Uint8Array): Promise<TxStatusHint>;

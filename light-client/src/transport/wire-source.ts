@@ -12,9 +12,9 @@
  */
 import {
   FrameDecoder, LightError, LightErrorCode, MAX_HEADERS_PER_REQUEST, WIRE_MAX_HEAD_FRAME_BYTES, WireMethod,
-  decodeGenesisCommitment, decodeHeadEvent, decodeHeadersResponse, decodeProofResponse, decodeStatusResponse, decodeSubmitTxResponse, decodeValidatorsResponse, decodeWireResult,
-  encodeGenesisRequest, encodeHeadersRequest, encodeHeadsRequest, encodeProofRequest, encodeStatusRequest, encodeSubmitTxRequest, encodeValidatorsRequest,
-  type GenesisCommitment, type StateProofAnswer, type ValidatorSet,
+  decodeBlockResponse, decodeGenesisCommitment, decodeHeadEvent, decodeHeadersResponse, decodeProofResponse, decodeStatusResponse, decodeSubmitTxResponse, decodeValidatorsResponse, decodeWireResult,
+  encodeBlockRequest, encodeGenesisRequest, encodeHeadersRequest, encodeHeadsRequest, encodeProofRequest, encodeStatusRequest, encodeSubmitTxRequest, encodeValidatorsRequest,
+  type Block, type GenesisCommitment, type StateProofAnswer, type ValidatorSet,
 } from '@dipnet/protocol';
 import type { HeadSubscription, LightSource, SignedHeader, SourceKind, SourceStatus } from './types.ts';
 import { backoffMs, decodeAs, remoteError, sleep, unavailable } from './util.ts';
@@ -75,6 +75,11 @@ export class WireSource implements LightSource {
     const body = await this.request(WireMethod.status, encodeStatusRequest());
     const s = decodeAs(LightErrorCode.LC_RESPONSE_MALFORMED, 'status', this.id, () => decodeStatusResponse(body));
     return { chainId: s.chainId, genesisHash: s.genesisHash, height: s.height, headHash: s.headHash };
+  }
+
+  async block(height: bigint): Promise<Block> {
+    const body = await this.request(WireMethod.block, encodeBlockRequest({ height }));
+    return decodeAs(LightErrorCode.LC_RESPONSE_MALFORMED, 'block', this.id, () => decodeBlockResponse(body)).block;
   }
 
   async genesisCommitment(): Promise<GenesisCommitment> {

@@ -19,12 +19,12 @@
  *   the order is on chain; the embedding site forwards `shipping` and `salt` to the producer.
  */
 import { LitElement, css, html, svg, nothing, type PropertyValues } from 'lit';
-import type { ShopClient, ShopFreshness, ShopProduct, ShopOrderTree, ShopWallet, PaymentStage, PlacedOrder, ShopSource, SyncState } from './shop-client.ts';
+import type { ShopClient, ShopFreshness, ShopOrderOutcome, ShopProduct, ShopOrderTree, ShopTxHint, ShopWallet, PaymentStage, PlacedOrder, ShopSource, SyncState } from './shop-client.ts';
 import { loadVerifiedMetadata, type ProductMetadata } from './metadata.ts';
 import { messagesFor, type Messages } from './messages.ts';
 import { formatAmount, formatDpn, formatDuration, shortAddress, shortHex } from './format.ts';
 
-type Step = 'loading' | 'card' | 'error' | 'form' | 'confirm' | 'paying' | 'tracking' | 'failed';
+type Step = 'loading' | 'card' | 'error' | 'form' | 'confirm' | 'paying' | 'pending' | 'tracking' | 'failed';
 
 export interface OrderPlacedDetail extends PlacedOrder {
   readonly product: string;
@@ -146,6 +146,13 @@ export class DipProductPanel extends LitElement {
   #maxFee = 0n;
   #commit: { commitment: string; salt: string } | null = null;
   #stages: PaymentStage[] = [];
+  /** The relay's last word on the payment in flight (a hint, shown as one). */
+  #hint: ShopTxHint | null = null;
+  /** The order whose payment was sent but not proven when the flow stopped waiting. */
+  #pendingOrder: { orderId: string; commitment: string; salt: string } | null = null;
+  /** Orders of this product from this wallet that are not proven yet (read when the card opens). */
+  #earlierPending = false;
+  #unoutcome: (() => void) | null = null;
   #placed: PlacedOrder | null = null;
   #tree: ShopOrderTree | null = null;
   #unwatch: (() => void) | null = null;
@@ -179,6 +186,8 @@ export class DipProductPanel extends LitElement {
 
   #stop(): void {
     this.#fundsWatch(false);
+    this.#unoutcome?.();
+    this.#unoutcome = null;
     this.#unfresh?.();
     this.#unfresh = null;
     if (this.#ageTicker) clearInterval(this.#ageTicker);
@@ -228,6 +237,9 @@ export class DipProductPanel extends LitElement {
     this.#quantity = 1;
     this.#importing = false;
     this.#importError = '';
+    this.#hint = null;
+    this.#pendingOrder = null;
+    this.#earlierPending = false;
     this.#step = 'loading';
     const client = this.client;
     const id = this.product;
@@ -252,6 +264,7 @@ export class DipProductPanel extends LitElement {
       this.#set('card');
       this.#emit('dip-card-open', { product: item.id, height: item.height });
       this.#wallet = await client.wallet().catch(() => null);
+      this.#earlierPending = (await client.pendingOrders?.().catch(() => []) ?? []).some((o) => o.product === item.id);
       this.requestUpdate();
       try {
         this.#meta = await loadVerifiedMetadata(item.metadataUri, item.metadataHash, ac.signal);
@@ -291,6 +304,7 @@ export class DipProductPanel extends LitElement {
       case 'form': return this.#form(m);
       case 'confirm': return this.#confirm(m);
       case 'paying': return this.#paying(m);
+      case 'pending': return this.#pendingView(m);
       case 'tracking': return this.#tracking(m);
       case 'failed': return html`<h2>${this.#item?.name ?? this.label}</h2><p class="warn" role="alert">${m.failed(this.#error)}</p>
         <div class="actions"><button type="button" @click=${() => this.#set('confirm')}>${m.back}</button></div>`;
@@ -341,6 +355,7 @@ export class DipProductPanel extends LitElement {
       </dl>
       ${this.#walletRows(m)}
       ${p.currency.native ? nothing : html`<p class="note">${m.tokenPriced(p.currency.symbol)}</p>`}
+      ${this.#earlierPending ? html`<p class="warn earlier-pending" role="alert">${m.earlierPending}</p>` : nothing}
       <div class="actions"><button type="button" class="primary" ?disabled=${!p.open || !p.currency.native || this.#stale} @click=${() => this.#set('form')}>${m.buy}</button></div>
     `;
   }
@@ -506,30 +521,64 @@ export class DipProductPanel extends LitElement {
     }
     this.#emit('dip-purchase-start', { product: p.id, quantity });
     this.#stages = [];
+    this.#hint = null;
     this.#set('paying');
+    const commit = this.#commit!;
+    // A payment that outlives the wait is resolved here if the panel is still open (the element
+    // tells the site, dip-order-placed, whether or not it is).
+    this.#unoutcome = client.onOrderOutcome?.((o) => this.#onOutcome(o)) ?? null;
     try {
-      const commit = this.#commit!;
       const sent = await client.placeOrder({ product: p.id, quantity, maxTotal: this.#total().total, shipping, salt: commit.salt, commitment: commit.commitment }, (s) => {
         this.#stages = [...this.#stages, s];
         this.requestUpdate();
-      });
-      const placed: PlacedOrder = { ...sent, ...commit };
-      this.#placed = placed;
-      this.#emit<OrderPlacedDetail>('dip-order-placed', { ...placed, product: p.id, quantity, shipping });
-      this.#emit('dip-purchase-finalised', { product: p.id, orderId: placed.orderId, txHash: placed.txHash, fee: placed.fee });
-      this.#set('tracking');
-      this.#tree = await client.orderTree(placed.orderId);
-      this.requestUpdate();
-      this.#unwatch = client.watchOrder(placed.orderId, (t) => {
-        this.#tree = t;
+      }, (h) => {
+        this.#hint = h;
         this.requestUpdate();
       });
+      const placed: PlacedOrder = { ...sent, ...commit };
+      this.#emit<OrderPlacedDetail>('dip-order-placed', { ...placed, product: p.id, quantity, shipping });
+      this.#emit('dip-purchase-finalised', { product: p.id, orderId: placed.orderId, txHash: placed.txHash, fee: placed.fee });
+      await this.#track(placed);
     } catch (e) {
+      const err = e as { code?: string; details?: { order?: { orderId: string } } };
+      if (err?.code === 'LC_TX_PENDING' && err.details?.order) {
+        // Sent, not proven either way: never "failed" on a relay's word. Still checking.
+        this.#pendingOrder = { orderId: err.details.order.orderId, commitment: commit.commitment, salt: commit.salt };
+        this.#emit('dip-purchase-pending', { product: p.id, orderId: err.details.order.orderId, message: errorText(e) });
+        this.#set('pending');
+        return;
+      }
       this.#error = errorText(e);
-      this.#emit('dip-purchase-failed', { product: p.id, message: this.#error, code: (e as { code?: string })?.code });
+      this.#emit('dip-purchase-failed', { product: p.id, message: this.#error, code: err?.code });
       this.#set('failed');
     }
   };
+
+  /** The order is proven: follow its production graph. */
+  async #track(placed: PlacedOrder): Promise<void> {
+    const client = this.client!;
+    this.#placed = placed;
+    this.#set('tracking');
+    this.#tree = await client.orderTree(placed.orderId);
+    this.requestUpdate();
+    this.#unwatch = client.watchOrder(placed.orderId, (t) => {
+      this.#tree = t;
+      this.requestUpdate();
+    });
+  }
+
+  /** A pending payment's proven fate, while this panel still shows it. */
+  #onOutcome(o: ShopOrderOutcome): void {
+    if (this.#step !== 'pending' || this.#pendingOrder?.orderId !== o.orderId) return;
+    this.#pendingOrder = null;
+    if (o.outcome === 'placed') {
+      void this.#track({ orderId: o.orderId, txHash: o.txHash, fee: o.fee, commitment: o.commitment, salt: o.salt });
+      return;
+    }
+    this.#error = this.#m.notPlaced;
+    this.#emit('dip-purchase-failed', { product: o.product, message: this.#error, code: 'NOT_PLACED', proven: true });
+    this.#set('failed');
+  }
 
   #emit<T>(type: string, detail: T, cancelable = false): boolean {
     return this.dispatchEvent(new CustomEvent<T>(type, { detail, bubbles: true, composed: true, cancelable }));
@@ -589,6 +638,24 @@ export class DipProductPanel extends LitElement {
       <ol class="stages" role="status">
         ${all.map((s) => html`<li class=${this.#stages.includes(s) ? 'done' : ''}>${m.stage[s]}</li>`)}
       </ol>
+      ${this.#hintNote(m)}
+    `;
+  }
+
+  /** A relay's word, shown as such. */
+  #hintNote(m: Messages): unknown {
+    const h = this.#hint;
+    if (!h) return nothing;
+    return html`<p class="note hint">${m.relaySays(h.says === 'refused' ? m.relayRefused(h.code) : m.relayInBlock(String(h.height ?? '?')))}</p>`;
+  }
+
+  #pendingView(m: Messages): unknown {
+    return html`
+      <h2>${m.pendingTitle}</h2>
+      <p role="status">${m.pendingNote}</p>
+      ${this.#pendingOrder ? html`<p class="note">${m.orderId} <code>${shortHex(this.#pendingOrder.orderId)}</code></p>` : nothing}
+      ${this.#hintNote(m)}
+      <progress></progress>
     `;
   }
 

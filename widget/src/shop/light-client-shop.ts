@@ -8,7 +8,7 @@
 import { proxy, transfer, type Remote } from 'comlink';
 import { connectLightClientWorker, type LightClientWorkerApi } from '../../../light-client/src/worker.ts';
 import { shippingCommitment } from '../../../light-client/src/contracts.ts';
-import type { VerifiedOrderTree, ContractTxStage, TrustRoot } from '../../../light-client/src/api.ts';
+import type { VerifiedOrderTree, ContractTxStage, TrustRoot, TxOutcome } from '../../../light-client/src/api.ts';
 import type { ShopClient, ShopFreshness, ShopOrderTree, ShopProduct, ShopWallet, SyncState, PaymentStage } from './shop-client.ts';
 
 export interface ShopConfig {
@@ -76,29 +76,39 @@ export function lightClientShop(lc: Remote<LightClientWorkerApi>, started: Promi
     return treeOf(t, names);
   };
   const walletOf = async (address: string): Promise<ShopWallet> => ({ address, balance: (await lc.getAccount(address)).account.balance });
-  const stageOf: Partial<Record<ContractTxStage['stage'], PaymentStage>> = { signed: 'signing', submitted: 'submitted', included: 'included', finalised: 'verified' };
+  // A proven receipt is both "in a block" and "verified" (finality is immediate); a relay's word is a hint, never a step.
+  const stagesOf: Partial<Record<ContractTxStage['stage'], PaymentStage[]>> = { signed: ['signing'], submitted: ['submitted'], finalised: ['included', 'verified'] };
+
+  /**
+   * A subscription to the worker made once the client has started: `attach` subscribes (and may
+   * call the listener first) and resolves with the worker's unsubscribe; unsubscribing before that
+   * resolves unsubscribes as soon as it does.
+   */
+  const subscribed = (attach: () => Promise<() => void>): (() => void) => {
+    let stop: (() => void) | null = null;
+    let cancelled = false;
+    void (async () => {
+      await started;
+      const off = await attach();
+      if (cancelled) off();
+      else stop = off;
+    })().catch(() => undefined);
+    return () => {
+      cancelled = true;
+      stop?.();
+    };
+  };
 
   return {
     async ready() {
       await started;
       return { height: (await lc.head()).height };
     },
-    onSync(listener) {
-      let stop: (() => void) | null = null;
-      let cancelled = false;
-      void (async () => {
-        await started;
-        const h = await lc.head();
-        listener({ height: h.height, target: h.height });
-        const off = await lc.onSyncProgress(proxy((p: { verifiedHeight: bigint; targetHeight: bigint }) => listener({ height: p.verifiedHeight, target: p.targetHeight } satisfies SyncState)));
-        if (cancelled) off();
-        else stop = off;
-      })();
-      return () => {
-        cancelled = true;
-        stop?.();
-      };
-    },
+    onSync: (listener) => subscribed(async () => {
+      const h = await lc.head();
+      listener({ height: h.height, target: h.height });
+      return lc.onSyncProgress(proxy((p: { verifiedHeight: bigint; targetHeight: bigint }) => listener({ height: p.verifiedHeight, target: p.targetHeight } satisfies SyncState)));
+    }),
     async product(id): Promise<ShopProduct> {
       await started;
       const p = await lc.getProduct(id);
@@ -114,21 +124,24 @@ export function lightClientShop(lc: Remote<LightClientWorkerApi>, started: Promi
     },
     cachedProduct: (id) => verified.get(id.toLowerCase()) ?? null,
     onFreshness(listener) {
-      let stop: (() => void) | null = null;
-      let cancelled = false;
       const tell = (f: { state: string; height: bigint; ageMs: number }) => listener({ stale: f.state === 'stale', height: f.height, ageMs: f.ageMs } satisfies ShopFreshness);
-      void (async () => {
-        await started;
+      return subscribed(async () => {
         tell(await lc.freshness());
-        const off = await lc.onFreshness(proxy(tell));
-        if (cancelled) off();
-        else stop = off;
-      })().catch(() => undefined);
-      return () => {
-        cancelled = true;
-        stop?.();
-      };
+        return lc.onFreshness(proxy(tell));
+      });
     },
+    async pendingOrders() {
+      await started;
+      return (await lc.pendingTxs()).flatMap((t) => (t.order ? [{ orderId: t.order.orderId, product: t.order.product, txHash: t.hash }] : []));
+    },
+    onOrderOutcome: (listener) => subscribed(() => lc.onTxOutcome(proxy((o: TxOutcome) => {
+      const order = o.tx.order;
+      if (!order || typeof order.shipping !== 'object') return;
+      listener({
+        outcome: o.outcome === 'executed' && o.code === '' ? 'placed' : 'not-placed', orderId: order.orderId, txHash: o.tx.hash, product: order.product,
+        quantity: order.quantity, commitment: order.commitment, salt: order.salt, shipping: order.shipping as Record<string, string>, fee: o.fee ?? 0n, height: o.height,
+      });
+    }))),
     async sources() {
       return (await lc.sources()).map((s) => ({ id: s.id, health: s.health, reason: s.health === 'ok' ? null : s.lastError, retryAt: s.retryAt }));
     },
@@ -156,11 +169,14 @@ export function lightClientShop(lc: Remote<LightClientWorkerApi>, started: Promi
       const salt = crypto.getRandomValues(new Uint8Array(32));
       return { commitment: hex(shippingCommitment(shipping, salt)), salt: hex(salt) };
     },
-    async placeOrder(req, onStage) {
+    async placeOrder(req, onStage, onHint) {
       await started;
       const r = await lc.placeOrder(
         { product: req.product, quantity: req.quantity, maxTotal: req.maxTotal, shipping: req.shipping, salt: req.salt, gas: ORDER_GAS },
-        proxy((s: ContractTxStage) => { const st = stageOf[s.stage]; if (st) onStage?.(st); }),
+        proxy((s: ContractTxStage) => {
+          if (s.stage === 'hint') onHint?.({ source: s.hint.source, says: s.hint.says, code: s.hint.code, ...(s.hint.height !== undefined ? { height: s.hint.height } : {}) });
+          for (const st of stagesOf[s.stage] ?? []) onStage?.(st);
+        }),
       );
       if (r.commitment !== req.commitment) throw new Error('the light client committed to different shipping details than the ones confirmed');
       return { orderId: r.orderId, txHash: r.txHash, fee: r.feePaid };
@@ -169,20 +185,7 @@ export function lightClientShop(lc: Remote<LightClientWorkerApi>, started: Promi
       await started;
       return named(await lc.getOrderTree(id));
     },
-    watchOrder(id, listener) {
-      let stop: (() => void) | null = null;
-      let cancelled = false;
-      void (async () => {
-        await started;
-        const off = await lc.watchOrder(id, proxy((t: VerifiedOrderTree) => { void named(t).then(listener); }));
-        if (cancelled) off();
-        else stop = off;
-      })();
-      return () => {
-        cancelled = true;
-        stop?.();
-      };
-    },
+    watchOrder: (id, listener) => subscribed(() => lc.watchOrder(id, proxy((t: VerifiedOrderTree) => { void named(t).then(listener); }))),
   };
 }
 

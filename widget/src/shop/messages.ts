@@ -63,6 +63,17 @@ export interface Messages {
   tokenPriced: (symbol: string) => string;
   noWallet: string;
   failed: (reason: string) => string;
+  /** The payment was sent; no verified block proves its outcome yet. */
+  pendingTitle: string;
+  pendingNote: string;
+  /** A relay's unverified word on the payment. */
+  relaySays: (what: string) => string;
+  relayRefused: (code: string) => string;
+  relayInBlock: (height: string) => string;
+  /** An earlier order of this product from this wallet is not proven yet. */
+  earlierPending: string;
+  /** Proven: the payment's place went to another transaction, so it never goes through. */
+  notPlaced: string;
   state: (s: string) => string;
   status: Record<'active' | 'settled' | 'refunded', string>;
   tag: (t: string) => string;
@@ -144,6 +155,13 @@ export const en: Messages = {
   tokenPriced: (symbol) => `Priced in ${symbol}, the producer's own token: pay with a ${symbol} wallet (this player pays in DPN only).`,
   noWallet: 'You need a wallet to pay. It is created in your browser; its key never leaves it.',
   failed: (r) => `The payment did not go through: ${r}`,
+  pendingTitle: 'Payment sent — not confirmed yet',
+  pendingNote: 'No verified block shows this payment yet. The light client in your browser keeps checking and will show the order here as soon as the chain proves it (or proves it never went through). Do not pay again.',
+  relaySays: (w) => `The relay says: ${w}. That is only its word; the chain decides.`,
+  relayRefused: (c) => `refused (${c})`,
+  relayInBlock: (h) => `in block ${h}`,
+  earlierPending: 'An earlier order of this product from this wallet is still being confirmed. Paying again before it is proven could order it twice.',
+  notPlaced: 'Proven on chain: this payment never went through (its place went to another transaction). Nothing was charged for it.',
   state: (s) => STATES_EN[s] ?? s,
   status: { active: 'In progress', settled: 'Settled', refunded: 'Refunded' },
   tag: (t) => TAGS_EN[t] ?? t,
@@ -212,6 +230,13 @@ export const ko: Messages = {
   tokenPriced: (symbol) => `생산자 자체 토큰 ${symbol}(으)로 가격이 책정되었습니다: ${symbol} 지갑으로 결제하세요 (이 플레이어는 DPN 결제만 지원).`,
   noWallet: '결제하려면 지갑이 필요합니다. 지갑은 브라우저 안에서 만들어지며 키는 밖으로 나가지 않습니다.',
   failed: (r) => `결제가 완료되지 않았습니다: ${r}`,
+  pendingTitle: '결제를 보냈습니다 — 아직 확인되지 않음',
+  pendingNote: '아직 이 결제를 보여 주는 검증된 블록이 없습니다. 브라우저의 라이트 클라이언트가 계속 확인하며, 체인이 증명하는 즉시(또는 처리되지 않았음을 증명하는 즉시) 여기에 주문을 표시합니다. 다시 결제하지 마세요.',
+  relaySays: (w) => `릴레이의 말: ${w}. 릴레이의 주장일 뿐이며, 판단은 체인이 합니다.`,
+  relayRefused: (c) => `거부됨 (${c})`,
+  relayInBlock: (h) => `블록 ${h}에 포함됨`,
+  earlierPending: '이 지갑에서 이 상품을 주문한 이전 결제가 아직 확인 중입니다. 증명되기 전에 다시 결제하면 두 번 주문될 수 있습니다.',
+  notPlaced: '체인에서 증명됨: 이 결제는 처리되지 않았습니다(다른 거래가 그 자리를 사용했습니다). 이 결제로 청구된 금액은 없습니다.',
   state: (s) => STATES_KO[s] ?? s,
   status: { active: '진행 중', settled: '정산 완료', refunded: '환불됨' },
   tag: (t) => TAGS_KO[t] ?? t,
@@ -288,6 +313,13 @@ export const zh: Messages = {
   tokenPriced: (symbol) => `以生产者自有代币 ${symbol} 计价：请使用 ${symbol} 钱包支付（本播放器仅支持 DPN 支付）。`,
   noWallet: '支付需要钱包。钱包在您的浏览器中创建，私钥不会离开浏览器。',
   failed: (r) => `支付未完成：${r}`,
+  pendingTitle: '付款已发送 —— 尚未确认',
+  pendingNote: '还没有经过验证的区块显示这笔付款。浏览器中的轻客户端会继续检查，一旦链上证明（或证明它没有成功），就会在这里显示订单。请勿再次付款。',
+  relaySays: (w) => `中继称：${w}。这只是它的说法，以链为准。`,
+  relayRefused: (c) => `已拒绝（${c}）`,
+  relayInBlock: (h) => `已在区块 ${h} 中`,
+  earlierPending: '此钱包之前对该商品的订单仍在确认中。在其得到证明之前再次付款可能会重复下单。',
+  notPlaced: '链上已证明：这笔付款没有成功（它的位置被另一笔交易占用），没有为此扣款。',
   state: (s) => STATES_ZH[s] ?? s,
   status: { active: '进行中', settled: '已结算', refunded: '已退款' },
   tag: (t) => TAGS_ZH[t] ?? t,

@@ -61,6 +61,36 @@ export interface ShopWallet {
 
 export type PaymentStage = 'signing' | 'submitted' | 'included' | 'verified';
 
+/** What a relay said about a payment: unverified, shown as "the relay says…", never as a step. */
+export interface ShopTxHint {
+  readonly source: string;
+  readonly says: 'in-block' | 'refused';
+  readonly code: string;
+  readonly height?: bigint;
+}
+
+/** An order whose payment was sent but not proven when the purchase flow ended, now proven one way or the other. */
+export interface ShopOrderOutcome {
+  /** `placed`: the order is in a verified block; `not-placed`: its nonce went to another tx, so it never will be. */
+  readonly outcome: 'placed' | 'not-placed';
+  readonly orderId: string;
+  readonly txHash: string;
+  readonly product: string;
+  readonly quantity: number;
+  readonly commitment: string;
+  readonly salt: string;
+  readonly shipping: Readonly<Record<string, string>>;
+  readonly fee: bigint;
+  readonly height: bigint;
+}
+
+/** A sent order whose payment is not proven yet. */
+export interface ShopPendingOrder {
+  readonly orderId: string;
+  readonly product: string;
+  readonly txHash: string;
+}
+
 export interface PlacedOrder {
   readonly orderId: string;
   readonly txHash: string;
@@ -116,13 +146,22 @@ export interface ShopClient {
   /** Salts and hashes shipping details: only the commitment goes on chain. */
   commitShipping(shipping: Readonly<Record<string, string>>): Promise<{ commitment: string; salt: string }>;
   /** Places the order with the commitment shown at confirmation (the client re-derives and checks it). */
+  /**
+   * Places the order. Rejects with code LC_TX_PENDING (details: hash, order) when the payment was
+   * sent but not proven either way in time: its outcome then arrives through `onOrderOutcome`.
+   */
   placeOrder(
     req: { product: string; quantity: number; maxTotal: bigint; shipping: Readonly<Record<string, string>>; salt: string; commitment: string },
     onStage?: (s: PaymentStage) => void,
+    onHint?: (h: ShopTxHint) => void,
   ): Promise<{ orderId: string; txHash: string; fee: bigint }>;
   orderTree(id: string): Promise<ShopOrderTree>;
   /** Calls back with the re-verified tree whenever a new head changes it. */
   watchOrder(id: string, listener: (t: ShopOrderTree) => void): () => void;
+  /** Orders sent but not proven yet (the light client keeps checking them). */
+  pendingOrders?(): Promise<readonly ShopPendingOrder[]>;
+  /** Called once per pending order when its fate is proven. */
+  onOrderOutcome?(listener: (o: ShopOrderOutcome) => void): () => void;
   /** Calls back when the verified head turns stale or fresh again (and as it ages while stale). */
   onFreshness?(listener: (f: ShopFreshness) => void): () => void;
   /** The chain sources and their health, to say which were not trusted and why. */

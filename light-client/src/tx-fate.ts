@@ -1,0 +1,23 @@
+/**
+ * The fate of a sent tx comes from proofs, never from a relay's word: "executed" from a verified
+ * block that holds it (its receipt, or its block's tx root), "not executed" only once the signer's
+ * proven nonce has moved past it without it (another tx spent the nonce, so it never executes).
+ * Until then it is pending, and the client keeps checking (client.ts `proveTxFate`).
+ */
+import { ErrorCode, LightError, LightErrorCode } from '@dipnet/protocol';
+import type { PendingTx } from './api.ts';
+
+/** Proven: the tx's nonce was spent by another tx by `height`, so it never executes. */
+export function notExecuted(p: PendingTx, height: bigint): LightError {
+  return new LightError(LightErrorCode.LC_TX_REJECTED, `nonce ${p.nonce} was spent by another tx by height ${height}; tx ${p.hash.slice(0, 16)}… never executes`, {
+    remoteCode: ErrorCode.TX_NONCE_REPLAYED, included: false, proven: true, hash: p.hash, height: height.toString(),
+  });
+}
+
+/**
+ * How long a caller waits for proof: `timeoutMs` (default 30 s) once a source took the tx; when
+ * every source refused it, only long enough for a forwarded copy to show up in a verified block
+ * (a relay's refusal is a hint, not a verdict, so the answer is then "pending", not "failed").
+ */
+export const REFUSED_WAIT_MS = 3_000;
+export const waitFor = (timeoutMs: number | undefined, accepted: boolean): number => (accepted ? timeoutMs ?? 30_000 : Math.min(timeoutMs ?? 30_000, REFUSED_WAIT_MS));
