@@ -65,15 +65,15 @@ const bench = {
         if (--inFlight === 0) networkMs += e - busySince;
       }
     };
-    // Its own fresh database: the timed sync's client keeps the default one open.
-    const idb = store === 'indexeddb' ? new IndexedDbStore('dipnet-lc-bench', { name: `dipnet-lc-bench/diag/${Date.now()}` }) : null;
+    // Its own fresh cache database: the timed sync's client keeps the default one open.
+    const idb = store === 'indexeddb' ? new IndexedDbStore('dipnet-lc-bench', { names: { cache: `dipnet-lc-bench/diag/${Date.now()}` } }) : null;
     const t0 = performance.now();
     const lc = await createLightClient({ chainId: 'dipnet-lc-bench', trust, trustingPeriodMs: 14 * 86_400_000, relays: [relay], relayOptions: { fetch: timed }, store: idb ?? 'memory', follow: false });
     const ms = performance.now() - t0;
     const s = lc.stats();
     const height = String(lc.head().height);
     await lc.close();
-    await idb?.destroy();
+    await idb?.deleteCache();
     return { ms, networkMs, requests, meanRequestMs: requestMs / requests, maxInFlight, waves, headers: s.headersVerified, signatures: s.signaturesVerified, bisections: s.bisections, height };
   },
   /** Raw WebCrypto Ed25519: keys imported beforehand; `batch` verifies in flight at a time. */

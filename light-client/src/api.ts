@@ -632,7 +632,12 @@ export interface LightClient {
   getParams(): Promise<VerifiedParams>;
   /** The wallet's address, or null before one is created or imported. */
   walletAddress(): string | null;
+  /**
+   * Makes a new key the wallet (a non-extractable WebCrypto key where the platform has Ed25519).
+   * A key it replaces is not deleted: the IndexedDB store keeps every key it was given.
+   */
   createWallet(opts?: { extractable?: boolean }): Promise<string>;
+  /** Makes the key with this 32-byte secret the wallet; a key it replaces is kept, as above. */
   importWallet(secretKey: Uint8Array): Promise<string>;
   transfer(req: TransferRequest, onProgress?: (s: TransferStage) => void): Promise<TransferResult>;
   /** A template record and its parsed code. Unknown id: DipnetError TEMPLATE_UNKNOWN. */

@@ -141,12 +141,12 @@ class Client implements LightClient {
 
   async start(): Promise<void> {
     // Independent of each other, so overlapped: the verifier's set-up, opening and reading the
-    // store, and the first source's (unverified) status, which the sync below asks for whether
-    // the client resumes or starts from its trust root.
+    // store's trusted state and its wallet, and the first source's (unverified) status, which the
+    // sync below asks for whether the client resumes or starts from its trust root.
     const first = this.pool.usable()[0]!;
     const status = first.status();
     status.catch(() => undefined);
-    const [verifier, resumed] = await Promise.all([this.opts.verifier ?? createEd25519Verifier(), this.restore()]);
+    const [verifier, resumed] = await Promise.all([this.opts.verifier ?? createEd25519Verifier(), this.restore(), this.restoreWallet()]);
     const stats = this.statsData;
     const counting: SignatureVerifier = { verify: (p, m, s) => { stats.signaturesVerified++; return verifier.verify(p, m, s); } };
     this.ctx = { chainId: this.chainId, trustingPeriodMs: this.trustingPeriodMs, maxClockDriftMs: this.opts.maxClockDriftMs ?? DEFAULT_CLIENT_CLOCK_DRIFT_MS, now: this.now, verifier: counting, sets: this.sets, stats: this.statsData };
@@ -218,7 +218,6 @@ class Client implements LightClient {
       await this.rebuild(e.message);
       return false;
     }
-    if (st?.wallet) this.wallet = walletFromStored(st.wallet);
     if (!st || st.headers.length === 0) {
       if (st) await this.store.reset(this.meta());
       return false;
@@ -258,6 +257,16 @@ class Client implements LightClient {
     this.latest = newest;
     this.statsData.resumedFromStore = true;
     return true;
+  }
+
+  /**
+   * The stored wallet, read whatever becomes of the trusted state. A wallet the store cannot read
+   * (LC_WALLET_STORE_NEWER / LC_WALLET_STORE_CORRUPT) fails the start: running without it would
+   * invite creating another key in its place.
+   */
+  private async restoreWallet(): Promise<void> {
+    const stored = await this.store.loadWallet();
+    if (stored) this.wallet = walletFromStored(stored);
   }
 
   private acceptTrusted(t: TrustedHeader): void {

@@ -13,8 +13,8 @@ export { WebRtcBridgeSource } from './transport/webrtc-bridge-worker.ts';
 export type { LightSource, SignedHeader, SourceStatus, TxStatusHint, HeadSubscription } from './transport/types.ts';
 export type { SourceInfo, SourceHealth } from './transport/pool.ts';
 export { MemoryStore } from './store/memory.ts';
-export { IndexedDbStore, type IndexedDbStoreOptions } from './store/indexeddb.ts';
-export { STORE_SCHEMA_VERSION, type LightStore, type StoreMeta, type StoredState } from './store/types.ts';
+export { IndexedDbStore, defaultDatabaseNames, type IndexedDbStoreOptions, type IndexedDbDatabaseNames } from './store/indexeddb.ts';
+export { STORE_SCHEMA_VERSION, type LightStore, type StoreMeta, type StoredState, type StoredWallet, type StoredPending } from './store/types.ts';
 export { createEd25519Verifier, countingVerifier, type Ed25519Verifier } from './verify/ed25519.ts';
 export {
   shippingCommitment, checkShippingCommitment, canonicalJson, contractTxFee, SHIPPING_COMMITMENT_TAG, SHIPPING_SALT_BYTES, MAX_TREE_ORDERS, DEFAULT_GAS, MAX_GAS,

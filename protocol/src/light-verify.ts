@@ -61,7 +61,11 @@ export const LightErrorCode = {
   LC_SOURCE_UNAVAILABLE: 'LC_SOURCE_UNAVAILABLE',
   LC_NOT_AVAILABLE: 'LC_NOT_AVAILABLE',
   LC_NO_SOURCES: 'LC_NO_SOURCES',
+  // the cache of trusted state is unreadable: it is rebuilt from the trust root
   LC_STORE_CORRUPT: 'LC_STORE_CORRUPT',
+  // the wallet store cannot be read by this build; it is never rebuilt, cleared or deleted
+  LC_WALLET_STORE_NEWER: 'LC_WALLET_STORE_NEWER',
+  LC_WALLET_STORE_CORRUPT: 'LC_WALLET_STORE_CORRUPT',
   LC_TX_REJECTED: 'LC_TX_REJECTED',
   LC_TX_TIMEOUT: 'LC_TX_TIMEOUT',
   // sent, but its fate is not proven yet: the client keeps checking (never "failed" without proof)

@@ -1,133 +1,105 @@
 /**
- * IndexedDB store (through `idb`): one database per chain, schema-versioned. An older schema is
- * migrated by dropping its trusted state (it is rebuilt from the checkpoint); a database written
- * by newer code or by something else (unknown version, missing stores) is deleted and recreated;
- * unreadable records surface as LC_STORE_CORRUPT so the client rebuilds instead of trusting them.
+ * IndexedDB store (through `idb`): per chain, two databases that fail differently.
+ *
+ * - `dipnet-light-cache/<chainId>` (cache-db.ts): the trusted state. It only holds what the client
+ *   re-derives from its trust root, so it is dropped and rebuilt on any surprise (an older or newer
+ *   schema, a missing store, unreadable records).
+ * - `dipnet-wallet/<chainId>` (wallet-db.ts): the keys and the pending records. Never deleted or
+ *   cleared by code; versioned with additive upgrades only; a database written by a newer build is
+ *   opened as it is and read forward-compatibly, and what cannot be read is refused loudly
+ *   (LC_WALLET_STORE_NEWER / LC_WALLET_STORE_CORRUPT), never dropped.
+ *
+ * The pre-split database `dipnet-light-client/<chainId>` (cache and key together, which the builds
+ * before this one delete on a VersionError or a missing store) is left to those builds: this one
+ * only copies its key into the wallet database, and writes nothing there. A rollback to such a
+ * build therefore still finds its wallet where it left it.
  */
-import { openDB, deleteDB, type IDBPDatabase } from 'idb';
-import { LightError, LightErrorCode } from '@dipnet/protocol';
-import { STORE_SCHEMA_VERSION, type LightStore, type StoreMeta, type StoredHeader, type StoredState, type StoredValidatorSet, type StoredWallet } from './types.ts';
+import { CacheDatabase } from './cache-db.ts';
+import { LazyConnection } from './connection.ts';
+import { deleteDbIn } from './idb-factory.ts';
+import { WalletDatabase, readPreSplitWallet } from './wallet-db.ts';
+import { checkPending } from './wallet-records.ts';
+import type { LightStore, StoreMeta, StoredHeader, StoredPending, StoredState, StoredValidatorSet, StoredWallet } from './types.ts';
 
-const STORES = ['meta', 'headers', 'sets', 'wallet'] as const;
+export interface IndexedDbDatabaseNames {
+  /** The trusted-state cache. */
+  readonly cache: string;
+  /** The keys and pending records. */
+  readonly wallet: string;
+  /** The pre-split database whose key is copied into `wallet`. */
+  readonly preSplit: string;
+}
+
+export const defaultDatabaseNames = (chainId: string): IndexedDbDatabaseNames => ({
+  cache: `dipnet-light-cache/${chainId}`,
+  wallet: `dipnet-wallet/${chainId}`,
+  preSplit: `dipnet-light-client/${chainId}`,
+});
 
 export interface IndexedDbStoreOptions {
-  /** Database name (default `dipnet-light-client/<chainId>`). */
-  readonly name?: string;
+  /** Database names (default: defaultDatabaseNames(chainId)). */
+  readonly names?: Partial<IndexedDbDatabaseNames>;
   /** IDBFactory to use (default globalThis.indexedDB; tests pass fake-indexeddb). */
   readonly indexedDB?: IDBFactory;
 }
 
-const corrupt = (msg: string): LightError => new LightError(LightErrorCode.LC_STORE_CORRUPT, `IndexedDB store: ${msg}`);
-
 export class IndexedDbStore implements LightStore {
   readonly kind = 'indexeddb';
-  readonly name: string;
-  private db: Promise<IDBPDatabase> | null = null;
+  readonly names: IndexedDbDatabaseNames;
+  private readonly factory: IDBFactory | undefined;
+  private readonly cache: LazyConnection<CacheDatabase>;
+  private readonly wallet: LazyConnection<WalletDatabase>;
 
-  constructor(chainId: string, private readonly opts: IndexedDbStoreOptions = {}) {
-    this.name = opts.name ?? `dipnet-light-client/${chainId}`;
-  }
-
-  private async withFactory<T>(fn: () => Promise<T>): Promise<T> {
-    const factory = this.opts.indexedDB;
-    if (!factory || globalThis.indexedDB === factory) return fn();
-    // idb uses the global factory; swap it in for the duration of open/delete.
-    const prev = Object.getOwnPropertyDescriptor(globalThis, 'indexedDB');
-    Object.defineProperty(globalThis, 'indexedDB', { value: factory, configurable: true, writable: true });
-    try {
-      return await fn();
-    } finally {
-      if (prev) Object.defineProperty(globalThis, 'indexedDB', prev);
-      else delete (globalThis as { indexedDB?: unknown }).indexedDB;
-    }
-  }
-
-  private open(): Promise<IDBPDatabase> {
-    this.db ??= this.withFactory(async () => {
-      const openFresh = () => openDB(this.name, STORE_SCHEMA_VERSION, {
-        upgrade(db, oldVersion) {
-          // Older schemas hold nothing we must keep but the wallet, and none existed before v1.
-          if (oldVersion > 0) for (const s of [...db.objectStoreNames]) if (s !== 'wallet') db.deleteObjectStore(s);
-          for (const s of STORES) if (!db.objectStoreNames.contains(s)) db.createObjectStore(s);
-        },
-        blocking() {
-          // Another tab upgrades the schema: let it.
-        },
-      });
-      let db: IDBPDatabase;
+  constructor(chainId: string, opts: IndexedDbStoreOptions = {}) {
+    const names = { ...defaultDatabaseNames(chainId), ...opts.names };
+    const factory = opts.indexedDB;
+    this.names = names;
+    this.factory = factory;
+    this.cache = new LazyConnection((onClosed) => CacheDatabase.open(names.cache, factory, onClosed));
+    this.wallet = new LazyConnection(async (onClosed) => {
+      const db = await WalletDatabase.open(names.wallet, factory, onClosed);
       try {
-        db = await openFresh();
+        const preSplit = await readPreSplitWallet(names.preSplit, factory);
+        if (preSplit) await db.saveWallet(preSplit, { savedAt: Date.now(), onlyIfNone: true });
       } catch (e) {
-        if ((e as { name?: string })?.name !== 'VersionError') throw e;
-        // Written by newer code: not ours to interpret.
-        await deleteDB(this.name);
-        db = await openFresh();
-      }
-      if (STORES.some((s) => !db.objectStoreNames.contains(s))) {
         db.close();
-        await deleteDB(this.name);
-        db = await openFresh();
+        throw e;
       }
       return db;
     });
-    return this.db;
   }
 
   async load(): Promise<StoredState | null> {
-    const db = await this.open();
-    const tx = db.transaction([...STORES], 'readonly');
-    const [meta, headerRows, setRows, wallet] = await Promise.all([
-      tx.objectStore('meta').get('meta') as Promise<unknown>,
-      tx.objectStore('headers').getAll() as Promise<unknown[]>,
-      tx.objectStore('sets').getAll() as Promise<unknown[]>,
-      tx.objectStore('wallet').get('wallet') as Promise<unknown>,
-    ]);
-    await tx.done;
-    if (meta === undefined) {
-      if (headerRows.length > 0 || setRows.length > 0) throw corrupt('trusted records without a meta record');
-      return wallet ? { meta: { schema: 0, chainId: '', trustRoot: '', createdAt: 0 }, headers: [], sets: [], wallet: checkWallet(wallet) } : null;
-    }
-    const m = meta as Partial<StoreMeta>;
-    if (typeof m.schema !== 'number' || typeof m.chainId !== 'string' || typeof m.trustRoot !== 'string' || typeof m.createdAt !== 'number') throw corrupt('meta record is malformed');
-    const headers: StoredHeader[] = headerRows.map((r) => {
-      const h = r as { height?: unknown; hash?: unknown; header?: unknown };
-      if (typeof h.height !== 'string' || !/^\d+$/.test(h.height) || typeof h.hash !== 'string' || !(h.header instanceof Uint8Array)) throw corrupt('header record is malformed');
-      return { height: BigInt(h.height), hash: h.hash, header: h.header };
-    });
-    const sets: StoredValidatorSet[] = setRows.map((r) => {
-      const s = r as { hash?: unknown; set?: unknown };
-      if (typeof s.hash !== 'string' || !(s.set instanceof Uint8Array)) throw corrupt('validator set record is malformed');
-      return { hash: s.hash, set: s.set };
-    });
-    headers.sort((a, b) => (a.height < b.height ? -1 : a.height > b.height ? 1 : 0));
-    return { meta: m as StoreMeta, headers, sets, wallet: wallet === undefined ? null : checkWallet(wallet) };
+    return (await this.cache.get()).load();
   }
 
   async reset(meta: StoreMeta): Promise<void> {
-    const db = await this.open();
-    const tx = db.transaction(['meta', 'headers', 'sets'], 'readwrite');
-    await Promise.all([tx.objectStore('headers').clear(), tx.objectStore('sets').clear(), tx.objectStore('meta').put({ ...meta }, 'meta')]);
-    await tx.done;
+    await (await this.cache.get()).reset(meta);
   }
 
   async saveTrusted(headers: readonly StoredHeader[], sets: readonly StoredValidatorSet[], keepFromHeight: bigint, keepSets: ReadonlySet<string>): Promise<void> {
-    const db = await this.open();
-    const tx = db.transaction(['headers', 'sets'], 'readwrite');
-    const hs = tx.objectStore('headers');
-    const ss = tx.objectStore('sets');
-    const ops: Promise<unknown>[] = [];
-    for (const h of headers) ops.push(hs.put({ height: h.height.toString(), hash: h.hash, header: h.header }, Number(h.height)));
-    for (const s of sets) ops.push(ss.put({ hash: s.hash, set: s.set }, s.hash));
-    for (const k of (await hs.getAllKeys()) as number[]) if (k < Number(keepFromHeight)) ops.push(hs.delete(k));
-    for (const k of (await ss.getAllKeys()) as string[]) if (!keepSets.has(k) && !sets.some((s) => s.hash === k)) ops.push(ss.delete(k));
-    await Promise.all(ops);
-    await tx.done;
+    await (await this.cache.get()).saveTrusted(headers, sets, keepFromHeight, keepSets);
   }
 
-  async saveWallet(wallet: StoredWallet | null): Promise<void> {
-    const db = await this.open();
-    if (wallet) await db.put('wallet', wallet, 'wallet');
-    else await db.delete('wallet', 'wallet');
+  async loadWallet(): Promise<StoredWallet | null> {
+    return (await this.wallet.get()).loadWallet();
+  }
+
+  async saveWallet(wallet: StoredWallet): Promise<void> {
+    await (await this.wallet.get()).saveWallet(wallet, { savedAt: Date.now() });
+  }
+
+  async savePending(rec: StoredPending): Promise<void> {
+    checkPending(rec);
+    await (await this.wallet.get()).savePending(rec);
+  }
+
+  async loadPending(): Promise<StoredPending[]> {
+    return (await this.wallet.get()).loadPending();
+  }
+
+  async deletePending(id: string): Promise<void> {
+    await (await this.wallet.get()).deletePending(id);
   }
 
   async estimate(): Promise<{ usage?: number; quota?: number } | null> {
@@ -138,23 +110,12 @@ export class IndexedDbStore implements LightStore {
   }
 
   async close(): Promise<void> {
-    const db = this.db;
-    this.db = null;
-    if (db) (await db).close();
+    await Promise.all([this.cache.close(), this.wallet.close()]);
   }
 
-  /** Deletes the whole database (tests, "forget this device"). */
-  async destroy(): Promise<void> {
-    await this.close();
-    await this.withFactory(() => deleteDB(this.name));
+  /** Deletes the cache database (tests, benchmarks). There is no such method for the wallet database. */
+  async deleteCache(): Promise<void> {
+    await this.cache.close();
+    await deleteDbIn(this.factory, this.names.cache);
   }
-}
-
-function checkWallet(w: unknown): StoredWallet | null {
-  const x = w as { kind?: unknown; secretKey?: unknown; privateKey?: unknown; publicKey?: unknown };
-  if (x?.kind === 'raw' && x.secretKey instanceof Uint8Array && x.secretKey.length === 32) return { kind: 'raw', secretKey: x.secretKey };
-  if (x?.kind === 'webcrypto' && x.privateKey && typeof x.privateKey === 'object' && x.publicKey instanceof Uint8Array) {
-    return { kind: 'webcrypto', privateKey: x.privateKey as CryptoKey, publicKey: x.publicKey };
-  }
-  return null;
 }

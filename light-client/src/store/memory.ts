@@ -1,5 +1,6 @@
 /** In-memory store: same contract as IndexedDB, for Node tools, tests and private browsing. */
-import type { LightStore, StoreMeta, StoredHeader, StoredState, StoredValidatorSet, StoredWallet } from './types.ts';
+import type { LightStore, StoreMeta, StoredHeader, StoredPending, StoredState, StoredValidatorSet, StoredWallet } from './types.ts';
+import { byCreation, checkPending } from './wallet-records.ts';
 
 export class MemoryStore implements LightStore {
   readonly kind = 'memory';
@@ -7,6 +8,7 @@ export class MemoryStore implements LightStore {
   private readonly headers = new Map<bigint, StoredHeader>();
   private readonly sets = new Map<string, StoredValidatorSet>();
   private wallet: StoredWallet | null = null;
+  private readonly pending = new Map<string, StoredPending>();
 
   async load(): Promise<StoredState | null> {
     if (!this.meta) return null;
@@ -14,7 +16,6 @@ export class MemoryStore implements LightStore {
       meta: { ...this.meta },
       headers: [...this.headers.values()].sort((a, b) => (a.height < b.height ? -1 : 1)).map((h) => ({ ...h, header: h.header.slice() })),
       sets: [...this.sets.values()].map((s) => ({ ...s, set: s.set.slice() })),
-      wallet: this.wallet,
     };
   }
 
@@ -31,8 +32,26 @@ export class MemoryStore implements LightStore {
     for (const k of [...this.sets.keys()]) if (!keepSets.has(k)) this.sets.delete(k);
   }
 
-  async saveWallet(wallet: StoredWallet | null): Promise<void> {
+  async loadWallet(): Promise<StoredWallet | null> {
+    return this.wallet;
+  }
+
+  async saveWallet(wallet: StoredWallet): Promise<void> {
     this.wallet = wallet;
+  }
+
+  // Cloned on the way in and out, as IndexedDB does: a caller's later change is not stored.
+  async savePending(rec: StoredPending): Promise<void> {
+    checkPending(rec);
+    this.pending.set(rec.id, structuredClone({ id: rec.id, kind: rec.kind, createdAt: rec.createdAt, data: rec.data }));
+  }
+
+  async loadPending(): Promise<StoredPending[]> {
+    return [...this.pending.values()].map((r) => structuredClone(r)).sort(byCreation);
+  }
+
+  async deletePending(id: string): Promise<void> {
+    this.pending.delete(id);
   }
 
   async estimate(): Promise<{ usage?: number; quota?: number } | null> {

@@ -65,6 +65,11 @@ const dipnet = {
     log(`account ${address.slice(0, 12)}…: balance ${a.account.balance} nonce ${a.account.nonce} (proven at ${a.height})`);
     return { balance: a.account.balance.toString(), nonce: a.account.nonce.toString(), height: a.height.toString(), headerHash: a.headerHash, exists: a.exists };
   },
+  async createWallet() {
+    const addr = await lc!.createWallet();
+    log(`wallet ${addr} (created)`);
+    return addr;
+  },
   async importKey(secretHex: string) {
     const addr = await lc!.importWallet(fromHex(secretHex));
     log(`wallet ${addr}`);
@@ -85,5 +90,8 @@ const dipnet = {
   },
 };
 
-(window as unknown as { dipnet: typeof dipnet }).dipnet = dipnet;
+/** What `window.dipnet` offers (for tests that type it themselves). */
+export type TestPageApi = typeof dipnet;
+
+(window as unknown as { dipnet: TestPageApi }).dipnet = dipnet;
 document.getElementById('status')!.textContent = 'page ready';
