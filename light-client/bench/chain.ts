@@ -18,9 +18,13 @@
 import { createPrivateKey, sign as nodeSign, type KeyObject } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
-  addressOf, encodeCommit, encodeHeader, encodeValidatorSet, headerHash, keyPairFromSecret, makeValidatorSet, sha256, toHex, utf8,
+  addressOf, encodeCommit, encodeHeader, encodeSmtProof, encodeValidatorSet, fromHex, headerHash, keyPairFromSecret, makeValidatorSet, sha256, toHex, utf8,
   validatorSetHash, voteSignBytes, VoteType, type Commit, type Header, type KeyPair, type ValidatorSet,
 } from '@dipnet/protocol';
+import { paramsOnlyState } from '../../protocol/src/test-fixtures.ts';
+
+/** Every header's state: just the chain params, which a client reads at start (its trusting period). */
+const STATE = paramsOnlyState();
 
 /** PKCS#8 DER prefix of a raw 32-byte Ed25519 seed (RFC 8410). */
 const PKCS8_ED25519 = Buffer.from('302e020100300506032b657004220420', 'hex');
@@ -92,7 +96,7 @@ export class SyntheticChain {
     return {
       chainId: this.chainId, height: BigInt(h), time: this.t0 + BigInt(h) * 1000n,
       prevHash: h === 1 ? this.genesis : this.hashes[h - 2]!, lastCommitHash: z, txRoot: z, evidenceRoot: z,
-      stateRoot: sha256(utf8(`dipnet-lc-bench/state/${h}`)), validatorsHash: this.setAt(h).hash, nextValidatorsHash: this.setAt(h + 1).hash,
+      stateRoot: STATE.root, validatorsHash: this.setAt(h).hash, nextValidatorsHash: this.setAt(h + 1).hash,
       proposer: new Uint8Array(20),
     };
   }
@@ -164,6 +168,13 @@ export class SyntheticChain {
       return json(200, { chainId: this.chainId, genesisHash: toHex(this.genesis), height: String(this.height), headHash: toHex(this.hashAt(this.height)) });
     }
     if (this.lightBlocks && (url === '/v1/light-blocks' || url.startsWith('/v1/light-blocks/'))) return this.handleLightBlocks(url, new URLSearchParams(query), json, resp);
+    const st = /^\/v1\/state\/([0-9a-f]+)$/.exec(url);
+    if (st) {
+      // Every header's state holds just the chain params (the client reads them at start).
+      const h = BigInt(new URLSearchParams(query).get('height') ?? String(this.height));
+      const a = STATE.answer(fromHex(st[1]!), h);
+      return json(200, { height: String(a.height), key: toHex(a.key), value: a.value ? toHex(a.value) : null, proof: toHex(encodeSmtProof(a.proof)), stateRoot: toHex(a.stateRoot) });
+    }
     const m = /^\/v1\/(headers|commits|validators)\/(\d+)$/.exec(url);
     if (!m) return false;
     const kind = m[1] as 'headers' | 'commits' | 'validators';

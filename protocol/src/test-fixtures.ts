@@ -4,11 +4,14 @@
  */
 import { keyPairFromSecret, addressOf, type KeyPair } from './keys.ts';
 import { sha256 } from './hash.ts';
-import { utf8 } from './bytes.ts';
+import { toHex, utf8 } from './bytes.ts';
 import { makeValidatorSet, indexOfAddress, type ValidatorSet } from './validator-set.ts';
 import { headerHash, type Header } from './header.ts';
 import { signVote, VoteType, type Commit } from './vote.ts';
 import { validatorSetHash } from './validator-set.ts';
+import { StateKey, encodeParams, type Params } from './state-schema.ts';
+import { SparseMerkleTree, buildSmt, stateKeyHash } from './smt.ts';
+import type { StateProofAnswer } from './light-verify.ts';
 
 export const testKey = (name: string): KeyPair => keyPairFromSecret(sha256(utf8(`dipnet-test/${name}`)));
 
@@ -68,4 +71,26 @@ export function mutateBytes(input: Uint8Array, rand: () => number): Uint8Array {
     }
   }
   return Uint8Array.from(b);
+}
+
+/** Chain parameters for synthetic chains: a 21-day unbonding period (a light client may trust 14 days). */
+export const TEST_PARAMS: Params = {
+  feePerByte: 10_000n, feeBase: 1_000_000n, gasPrice: 1n, unbondingPeriodMs: 21n * 86_400_000n,
+  minValidatorStake: 10_000n * 10n ** 9n, maxValidators: 100, slashBps: 500, reviewFee: 100n * 10n ** 9n,
+};
+
+/**
+ * A state holding only the chain parameters — what a light client reads at start (the unbonding
+ * period bounds its trusting period) — for synthetic chains whose headers carry `root`.
+ */
+export function paramsOnlyState(params: Params = TEST_PARAMS): { root: Uint8Array; answer(rawKey: Uint8Array, height: bigint): StateProofAnswer } {
+  const { root, nodes } = buildSmt([[stateKeyHash(StateKey.params()), encodeParams(params)]]);
+  const tree = new SparseMerkleTree({ getNode: (h) => nodes.get(toHex(h)) });
+  return {
+    root,
+    answer: (rawKey, height) => {
+      const k = stateKeyHash(rawKey);
+      return { height, key: rawKey, value: tree.get(root, k) ?? null, proof: tree.prove(root, k), stateRoot: root };
+    },
+  };
 }

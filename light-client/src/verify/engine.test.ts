@@ -6,7 +6,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { headerHash, toHex, LightErrorCode, isLightError, LightError, type Header, type Commit, type ValidatorSet, type GenesisCommitment, type KeyPair, type StateProofAnswer } from '@dipnet/protocol';
-import { testValidators, testHeader, testCommit } from '../../../protocol/src/test-fixtures.ts';
+import { testValidators, testHeader, testCommit, paramsOnlyState } from '../../../protocol/src/test-fixtures.ts';
+
+/** The chain's state holds its params (the client reads the unbonding period at start). */
+const STATE = paramsOnlyState();
 import { createLightClient, type LightSource, type SignedHeader, type SourceStatus } from '../index.ts';
 
 const CHAIN = 'dipnet-lc-engine-test';
@@ -30,7 +33,7 @@ function makeChain(n: number, every: number): Chain {
   for (let h = 1; h <= n; h++) {
     const { keys, set } = gen(h);
     const prev = h === 1 ? new Uint8Array(32) : new Uint8Array(headerHash(c.headers[h - 2]!));
-    const header = testHeader(CHAIN, BigInt(h), set, gen(h + 1).set, prev);
+    const header = { ...testHeader(CHAIN, BigInt(h), set, gen(h + 1).set, prev), stateRoot: STATE.root };
     c.headers.push(header);
     c.commits.push(testCommit(CHAIN, header, set, keys.slice(0, 3)));
     c.sets.push(set);
@@ -69,8 +72,8 @@ class ChainSource implements LightSource {
     if (Number(h) === this.c.headers.length + 1) return this.c.sets[this.c.sets.length - 1]!;
     return this.at(h).set;
   }
-  async stateProof(): Promise<StateProofAnswer> {
-    throw new LightError(LightErrorCode.LC_NOT_AVAILABLE, 'no state here');
+  async stateProof(rawKey: Uint8Array, height: bigint): Promise<StateProofAnswer> {
+    return STATE.answer(rawKey, height);
   }
   async submitTx(): Promise<Uint8Array> {
     throw new LightError(LightErrorCode.LC_NOT_AVAILABLE, 'no mempool here');
