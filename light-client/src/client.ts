@@ -18,7 +18,7 @@ import type {
   VerifiedProduct, VerifiedReceipt, VerifiedResolution, VerifiedResolutions, VerifiedState, VerifiedTally, VerifiedTemplate, VerifiedToken, VerifiedTokenBalance,
   VoteRequest, VoteResult, Freshness, PendingTx, TxHint, TxOutcome,
 } from './api.ts';
-import { notExecuted, waitFor } from './tx-fate.ts';
+import { notExecuted, pendingFromRecord, pendingRecord, waitFor } from './tx-fate.ts';
 import { ContractReader, createProduct, fireTransition, idBytes, placeOrder, type ContractTxHost } from './contracts.ts';
 import { GovernanceReader, addressBytes, decideResolution, vote } from './governance.ts';
 import { ValidatorSetCache } from './verify/validator-cache.ts';
@@ -107,6 +107,7 @@ class Client implements LightClient {
   /** Sent txs whose fate is not proven yet, by hash; checked on every new verified head. */
   private readonly pending = new Map<string, PendingTx>();
   private readonly outcomeListeners = new Set<(o: TxOutcome) => void>();
+  private readonly unheardOutcomes: TxOutcome[] = [];
   private pendingCheck: Promise<void> | null = null;
   private freshnessWatch: ReturnType<typeof setInterval> | null = null;
   private lastFreshness: Freshness['state'] = 'fresh';
@@ -146,7 +147,7 @@ class Client implements LightClient {
     const first = this.pool.usable()[0]!;
     const status = first.status();
     status.catch(() => undefined);
-    const [verifier, resumed] = await Promise.all([this.opts.verifier ?? createEd25519Verifier(), this.restore(), this.restoreWallet()]);
+    const [verifier, resumed] = await Promise.all([this.opts.verifier ?? createEd25519Verifier(), this.restore(), this.restoreWallet(), this.restorePending()]);
     const stats = this.statsData;
     const counting: SignatureVerifier = { verify: (p, m, s) => { stats.signaturesVerified++; return verifier.verify(p, m, s); } };
     this.ctx = { chainId: this.chainId, trustingPeriodMs: this.trustingPeriodMs, maxClockDriftMs: this.opts.maxClockDriftMs ?? DEFAULT_CLIENT_CLOCK_DRIFT_MS, now: this.now, verifier: counting, sets: this.sets, stats: this.statsData };
@@ -164,6 +165,8 @@ class Client implements LightClient {
     await this.rootWritten();
     if (this.opts.follow !== false) this.follow();
     this.freshnessWatch = unrefTimer(setInterval(() => void this.watchFreshness(), Math.min(5000, this.staleAfterMs / 4)));
+    // Txs sent before a reload are still checked until their fate is proven.
+    if (this.pending.size > 0) this.checkPending();
   }
 
   async close(): Promise<void> {
@@ -267,6 +270,14 @@ class Client implements LightClient {
   private async restoreWallet(): Promise<void> {
     const stored = await this.store.loadWallet();
     if (stored) this.wallet = walletFromStored(stored);
+  }
+
+  /** Pending txs saved by an earlier session (a reload in the middle of a payment). */
+  private async restorePending(): Promise<void> {
+    for (const r of await this.store.loadPending()) {
+      const p = pendingFromRecord(r);
+      if (p) this.pending.set(p.hash, p);
+    }
   }
 
   private acceptTrusted(t: TrustedHeader): void {
@@ -831,6 +842,7 @@ class Client implements LightClient {
     const sent = await this.submitTx(bytes, (hint) => progress({ stage: 'hint', hash, hint }));
     progress({ stage: 'submitted', hash });
     const pendingTx: PendingTx = { hash, signer: wallet.addressText, nonce: tx.nonce, kind: 'transfer', sentAt: this.now() };
+    await this.rememberSent(pendingTx);
 
     const deadline = this.now() + waitFor(req.timeoutMs, sent.accepted);
     const hints = this.hintWatcher(fromHex(hash), (hint) => progress({ stage: 'hint', hash, hint }));
@@ -842,6 +854,7 @@ class Client implements LightClient {
       await hints();
       if (this.opts.follow === false || this.subscription === null) await this.sync().catch(() => undefined);
       const fate = await this.proveTxFate(pendingTx);
+      if (fate) await this.forgetSent(pendingTx);
       if (fate?.outcome === 'executed') {
         progress({ stage: 'finalised', hash, height: fate.height });
         const account = await this.getAccount(wallet.address);
@@ -969,7 +982,10 @@ class Client implements LightClient {
       for (const p of [...this.pending.values()]) {
         const fate = await this.proveTxFate(p).catch(() => null);
         if (!fate || !this.pending.delete(p.hash)) continue;
+        await this.store.deletePending(p.hash).catch(() => undefined);
         const o: TxOutcome = { tx: p, ...fate };
+        // Proven before anyone listens (right after a reload): kept for the first listener.
+        if (this.outcomeListeners.size === 0) this.unheardOutcomes.push(o);
         for (const l of this.outcomeListeners) {
           try {
             l(o);
@@ -983,12 +999,33 @@ class Client implements LightClient {
     });
   }
 
+  /**
+   * A sent tx is kept like the key from the moment it is sent until its fate is proven: a reload
+   * must not lose a payment whose outcome (and, for an order, the shipping details and salt the
+   * site must receive) is still to come.
+   */
+  private async rememberSent(p: PendingTx): Promise<void> {
+    await this.store.savePending(pendingRecord(p)).catch((e: unknown) => this.opts.logger?.warn('could not save a sent tx', { hash: p.hash, err: String(e) }));
+  }
+
+  /** Its fate is proven (and told to the caller): nothing to keep. */
+  private async forgetSent(p: PendingTx): Promise<void> {
+    await this.store.deletePending(p.hash).catch(() => undefined);
+  }
+
   pendingTxs(): PendingTx[] {
     return [...this.pending.values()];
   }
 
   onTxOutcome(listener: (o: TxOutcome) => void): () => void {
     this.outcomeListeners.add(listener);
+    for (const o of this.unheardOutcomes.splice(0)) {
+      try {
+        listener(o);
+      } catch {
+        // a listener's failure is its own
+      }
+    }
     return () => this.outcomeListeners.delete(listener);
   }
 
@@ -1021,6 +1058,7 @@ class Client implements LightClient {
     let again = false;
     let lastHeight = -1n;
     let lastDigest = '';
+    let failed = false;
     const report = (f: () => void): void => {
       try {
         f();
@@ -1044,11 +1082,14 @@ class Client implements LightClient {
           try {
             const { tree, digest } = await this.contracts.tree(key, { height });
             lastHeight = height;
-            if (digest !== lastDigest && !stopped) {
+            // After a failure the tree is told again even if unchanged: the watcher knows it recovered.
+            if ((digest !== lastDigest || failed) && !stopped) {
               lastDigest = digest;
+              failed = false;
               report(() => listener(tree));
             }
           } catch (e) {
+            failed = true;
             if (!stopped) report(() => onError?.(e));
           }
         } while (again && !stopped);
@@ -1152,6 +1193,8 @@ class Client implements LightClient {
       submit: (b, onHint) => this.submitTx(b, onHint),
       hints: (h, onHint) => this.hintWatcher(h, onHint),
       stillPending: (p, waitedMs, refusal) => this.stillPending(p, waitedMs, refusal),
+      rememberSent: (p) => this.rememberSent(p),
+      forgetSent: (p) => this.forgetSent(p),
       proveTxFate: (p) => this.proveTxFate(p),
       resender: (b) => this.resender(b),
       simulate: (build) => this.simulateHint(build),

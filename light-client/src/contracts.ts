@@ -303,6 +303,10 @@ export interface ContractTxHost {
   hints(hash: Uint8Array, onHint: (h: TxHint) => void): () => Promise<void>;
   /** Keeps checking the tx after the caller stops waiting; returns the LC_TX_PENDING error to throw. */
   stillPending(p: PendingTx, waitedMs: number, refusal: TxHint | null): LightError;
+  /** Keeps a sent tx like the key until its fate is proven (a reload must not lose it). */
+  rememberSent(p: PendingTx): Promise<void>;
+  /** Its fate is proven: nothing to keep. */
+  forgetSent(p: PendingTx): Promise<void>;
   /** A sent tx's fate from proofs (client.ts), or null while unproven. */
   proveTxFate(p: PendingTx): Promise<{ outcome: 'executed' | 'not-executed'; height: bigint; code: string; fee?: bigint } | null>;
   /** A relay's gas estimate for the tx `build` makes (only called where a relay offers one), or null. */
@@ -362,6 +366,7 @@ export async function sendContractTx(
   const sent = await host.submit(bytes, hint);
   progress({ stage: 'submitted', hash });
   const pending: PendingTx = { hash, signer: wallet.addressText, nonce, kind: 'contract', sentAt: host.now(), ...(pendingOrder ? { order: pendingOrder(nonce) } : {}) };
+  await host.rememberSent(pending);
 
   const timeoutMs = waitFor(opts.timeoutMs, sent.accepted);
   const deadline = host.now() + timeoutMs;
@@ -375,6 +380,7 @@ export async function sendContractTx(
     if (!host.following()) await host.sync().catch(() => undefined);
     const s = await host.getState(ContractKey.txReceipt(hashBytes));
     if (s.value) {
+      await host.forgetSent(pending);
       const receipt: TxReceipt = decodeProven(decodeTxReceipt, s.value, 'tx receipt');
       progress({ stage: 'finalised', hash, height: s.height, code: receipt.code });
       if (receipt.code !== '') {
@@ -389,7 +395,10 @@ export async function sendContractTx(
     }
     // No receipt: if the nonce is spent at this very height, another tx took it and this one never will be included.
     const acct = await host.getAccount(wallet.address, { height: s.height });
-    if (acct.account.nonce > nonce) throw notExecuted(pending, s.height);
+    if (acct.account.nonce > nonce) {
+      await host.forgetSent(pending);
+      throw notExecuted(pending, s.height);
+    }
   }
   throw host.stillPending(pending, timeoutMs, sent.refusal);
 }

@@ -251,6 +251,7 @@ export async function sendGovTx(host: ContractTxHost, body: TxBody, opts: GovTxO
   const sent = await host.submit(bytes, (hint) => progress({ stage: 'hint', hash, hint }));
   progress({ stage: 'submitted', hash });
   const pending: PendingTx = { hash, signer: wallet.addressText, nonce, kind: 'transfer', sentAt: host.now() };
+  await host.rememberSent(pending);
   const timeoutMs = waitFor(opts.timeoutMs, sent.accepted);
   const deadline = host.now() + timeoutMs;
   const resend = host.resender?.(bytes);
@@ -260,6 +261,7 @@ export async function sendGovTx(host: ContractTxHost, body: TxBody, opts: GovTxO
     await resend?.();
     if (!host.following()) await host.sync().catch(() => undefined);
     const fate = await host.proveTxFate(pending);
+    if (fate) await host.forgetSent(pending);
     if (fate?.outcome === 'executed') {
       progress({ stage: 'finalised', hash, height: fate.height });
       return { txHash: hash, nonce, fee: tx.fee, height: fate.height };

@@ -10,7 +10,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { addressOf, formatAddress, genesisHash, toHex, LightErrorCode, isLightError, dpn, ErrorCode } from '@dipnet/protocol';
-import { createLightClient, type ContractTxStage, type TransferStage, type TxOutcome } from './index.ts';
+import { createLightClient, MemoryStore, type ContractTxStage, type TransferStage, type TxOutcome } from './index.ts';
 import { netBehindProxy, devKey, waitFor } from './testing/devnet.ts';
 import { seedContracts, relaySeedChain } from '../../bootstrap-node/src/devnet/seed-contracts.ts';
 
@@ -104,4 +104,30 @@ test('an order through a relay that claims it was refused: the hint is shown, th
   } finally {
     proxy.refuseTxs = null;
   }
+});
+
+test('a payment sent before a reload is still resolved after it: the pending record is kept with the wallet, its outcome told to the next session', async () => {
+  const payer = devKey('fate/reload');
+  await net.commit(sale, { type: 'transfer', to: addressOf(payer.publicKey), amount: dpn(1000), memo: 'fund' });
+  const store = new MemoryStore();
+  const options = { chainId: CHAIN, trust: { genesisHash: toHex(genesisHash(net.genesis)) }, relays: [proxy.url], store, follow: true, headWatchMs: 300 } as const;
+  const first = await createLightClient(options);
+  await first.importWallet(payer.secretKey);
+  proxy.freezeAt = first.head().height;
+  try {
+    await assert.rejects(first.transfer({ to: bob, amount: dpn(1), timeoutMs: 1_500 }), (e: unknown) => isLightError(e, LightErrorCode.LC_TX_PENDING));
+  } finally {
+    proxy.freezeAt = null;
+    await first.close();
+  }
+  assert.equal((await store.loadPending()).length, 1, 'kept across the reload');
+  // The "reloaded page": a new client on the same store, which proves the outcome and tells it once.
+  const second = track(await createLightClient(options));
+  const outcomes: TxOutcome[] = [];
+  second.onTxOutcome((o) => outcomes.push(o));
+  await net.commit(sale, { type: 'transfer', to: addressOf(devKey('fate/sink').publicKey), amount: 1n, memo: 'a new head' });
+  await waitFor(() => outcomes.length > 0, 15_000, 'the outcome after the reload');
+  assert.equal(outcomes[0]!.outcome, 'executed');
+  assert.equal(outcomes.length, 1);
+  assert.deepEqual(await store.loadPending(), [], 'nothing left to keep');
 });

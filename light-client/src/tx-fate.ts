@@ -6,6 +6,7 @@
  */
 import { ErrorCode, LightError, LightErrorCode } from '@dipnet/protocol';
 import type { PendingTx } from './api.ts';
+import type { StoredPending } from './store/types.ts';
 
 /** Proven: the tx's nonce was spent by another tx by `height`, so it never executes. */
 export function notExecuted(p: PendingTx, height: bigint): LightError {
@@ -21,3 +22,16 @@ export function notExecuted(p: PendingTx, height: bigint): LightError {
  */
 export const REFUSED_WAIT_MS = 3_000;
 export const waitFor = (timeoutMs: number | undefined, accepted: boolean): number => (accepted ? timeoutMs ?? 30_000 : Math.min(timeoutMs ?? 30_000, REFUSED_WAIT_MS));
+
+/** A pending tx as the store keeps it (next to the wallet key; numbers as text). */
+export function pendingRecord(p: PendingTx): StoredPending {
+  return { id: p.hash, kind: `tx/${p.kind}`, createdAt: p.sentAt, data: { format: 1, hash: p.hash, signer: p.signer, nonce: p.nonce.toString(), kind: p.kind, sentAt: p.sentAt, ...(p.order ? { order: p.order } : {}) } };
+}
+
+/** A stored pending tx, or null for a record this build does not read (it stays stored). */
+export function pendingFromRecord(r: StoredPending): PendingTx | null {
+  const d = r.data as { format?: unknown; hash?: unknown; signer?: unknown; nonce?: unknown; kind?: unknown; sentAt?: unknown; order?: PendingTx['order'] };
+  if (d.format !== 1 || typeof d.hash !== 'string' || typeof d.signer !== 'string' || typeof d.nonce !== 'string' || !/^\d+$/.test(d.nonce)) return null;
+  if (d.kind !== 'transfer' && d.kind !== 'contract') return null;
+  return { hash: d.hash, signer: d.signer, nonce: BigInt(d.nonce), kind: d.kind, sentAt: typeof d.sentAt === 'number' ? d.sentAt : r.createdAt, ...(d.order ? { order: d.order } : {}) };
+}

@@ -51,7 +51,6 @@ import { AnnotationError, parseAnnotationText, parseAnnotations, type Annotation
 import { boxAt, type BoxAt } from './box-at.ts';
 import { contentRect } from './content-rect.ts';
 import { propsFromCues } from './vtt-cues.ts';
-import './shop/dip-product-panel.ts';
 import type { ShopClient } from './shop/shop-client.ts';
 import { lazyShop } from './shop/lazy-shop.ts';
 import { messagesFor } from './shop/messages.ts';
@@ -77,6 +76,38 @@ interface Visible { prop: Prop; box: BoxAt; left: number; top: number; width: nu
 type TipReason = 'hover' | 'focus' | 'card';
 /** How long a card outlives the pointer leaving it or its hotspot, so the pointer can cross between the two. */
 const TIP_GRACE_MS = 300;
+
+/**
+ * The product dialog (`<dip-product-panel>`: the card, the purchase flow, tracking) loads on first
+ * need, so a page that only plays video with hotspots does not pay for it. Properties the element
+ * sets on it before its definition arrives are taken over when it upgrades.
+ */
+let panelModule: Promise<unknown> | null = null;
+const loadPanel = (): void => {
+  panelModule ??= import('./shop/dip-product-panel.ts').catch((e: unknown) => {
+    panelModule = null; // let a later open try again
+    throw e;
+  });
+  panelModule.catch(() => undefined);
+};
+
+/** The page's flag that it has a purchase whose outcome is still to be proven (the light client keeps the details). */
+const pendingMark = (chainId: string): string => `dipnet-pending-orders/${chainId}`;
+const readMark = (key: string): boolean => {
+  try {
+    return globalThis.localStorage?.getItem(key) === '1';
+  } catch {
+    return false; // storage blocked: the outcome then arrives when the shop is next used
+  }
+};
+const writeMark = (key: string, on: boolean): void => {
+  try {
+    if (on) globalThis.localStorage?.setItem(key, '1');
+    else globalThis.localStorage?.removeItem(key);
+  } catch {
+    // storage blocked
+  }
+};
 
 const sourceOf = (el: HTMLTrackElement): string => el.getAttribute('src') ?? el.label ?? 'metadata track';
 
@@ -250,6 +281,9 @@ export class DipShoppableVideo extends LitElement {
     this.#unoutcomes?.();
     this.#outcomesOf = shop;
     this.#unoutcomes = shop.onOrderOutcome?.((o) => {
+      void shop.pendingOrders?.().then((left) => {
+        if (left.length === 0 && this.chainId) writeMark(pendingMark(this.chainId), false);
+      }, () => undefined);
       if (o.outcome !== 'placed') return;
       this.#emit('dip-order-placed', {
         orderId: o.orderId, txHash: o.txHash, fee: o.fee, commitment: o.commitment, salt: o.salt, product: o.product, quantity: o.quantity, shipping: o.shipping, provenLate: true,
@@ -258,11 +292,17 @@ export class DipShoppableVideo extends LitElement {
     return shop;
   }
 
+  /** A purchase went pending: remember (not secret: a flag) that this page has one to resolve. */
+  #onPurchasePending = (): void => {
+    if (this.chainId) writeMark(pendingMark(this.chainId), true);
+  };
+
   #opener: HTMLElement | null = null;
 
   /** Opens the product panel for a product contract id (as a hotspot click does). */
   openProduct(product: string, label = '', opener?: HTMLElement): void {
     if (!this.#shop()) return;
+    loadPanel();
     this.#opener = opener ?? ((this.renderRoot as ShadowRoot).activeElement as HTMLElement | null) ?? (document.activeElement as HTMLElement | null);
     this.#open = { product, label };
     this.#tip = null; // the dialog replaces the card (which, removed, would fire no pointerleave)
@@ -327,6 +367,7 @@ export class DipShoppableVideo extends LitElement {
     if (this.parentElement?.localName === 'media-controller' && !this.hasAttribute('noautohide')) this.setAttribute('noautohide', '');
     // Capture, at the window: Esc dismisses a hover card wherever focus is (even if a player stops the key).
     window.addEventListener('keydown', this.#onTipKey, true);
+    this.addEventListener('dip-purchase-pending', this.#onPurchasePending);
     if (this.hasUpdated) this.#resolveVideo();
   }
 
@@ -343,6 +384,9 @@ export class DipShoppableVideo extends LitElement {
 
   protected override firstUpdated(): void {
     this.#resolveVideo();
+    // A purchase left unproven by an earlier page (a reload mid-payment): start the light client
+    // now, so the order's outcome reaches the site (dip-order-placed) without waiting for a click.
+    if (this.chainId && readMark(pendingMark(this.chainId))) void this.#shop()?.ready().catch(() => undefined);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -700,6 +744,7 @@ export class DipShoppableVideo extends LitElement {
   }
 
   #tipOn(id: string, why: TipReason): void {
+    loadPanel(); // a hover or focus often precedes a click: fetch the dialog meanwhile
     clearTimeout(this.#tipTimers.get(why));
     this.#tipTimers.delete(why);
     if (this.#tip?.id !== id) this.#tip = { id, via: new Set(), dismissed: false };

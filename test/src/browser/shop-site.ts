@@ -38,7 +38,7 @@ export interface ShopSite {
   readonly viewer: KeyPair;
   /** `/flaky` trusts a relay that answers product reads with undecodable proofs while `flaky.lying` is set. */
   readonly flaky: { lying: boolean };
-  /** `/frozen` trusts a relay behind this proxy (set `freezeAt` to freeze its head), with `stale-after="2"`. */
+  /** `/frozen` (with `stale-after="2"`) and `/frozen-buy` trust a relay behind this proxy (set `freezeAt` to freeze its head). */
   readonly frozen: Proxy;
   /** Submits txs to node 0 (consecutive nonces per signer) and waits until all are committed (TestNet.commitAll). */
   commitAll(txs: [KeyPair, TxBody][]): Promise<void>;
@@ -67,7 +67,7 @@ ${player}
 
 // The host's analytics: every widget event, in order (a module file: the page could run under a strict CSP).
 const HOST_JS = `window.placed = []; window.events = [];
-for (const t of ['dip-hotspot-click', 'dip-card-open', 'dip-purchase-request', 'dip-purchase-start', 'dip-purchase-finalised', 'dip-purchase-failed', 'dip-order-placed', 'dip-panel-close']) {
+for (const t of ['dip-hotspot-click', 'dip-card-open', 'dip-purchase-request', 'dip-purchase-start', 'dip-purchase-finalised', 'dip-purchase-pending', 'dip-purchase-failed', 'dip-order-placed', 'dip-panel-close']) {
   document.addEventListener(t, (e) => {
     window.events.push(t);
     if (t === 'dip-order-placed') window.placed.push(JSON.parse(JSON.stringify(e.detail, (k, v) => typeof v === 'bigint' ? v.toString() : v)));
@@ -141,6 +141,8 @@ export async function startShopSite(chainId: string): Promise<ShopSite> {
       '/liar': ['text/html; charset=utf-8', page(chainId, proxy.url, genesis), csp(proxy.url)],
       '/flaky': ['text/html; charset=utf-8', page(chainId, flakyProxy.url, genesis), csp(flakyProxy.url)],
       '/frozen': ['text/html; charset=utf-8', page(chainId, frozen.url, genesis, false, '/lc-worker.js', ' stale-after="2"'), csp(frozen.url)],
+      // The same relay with the default staleness threshold (a purchase outlives a short freeze).
+      '/frozen-buy': ['text/html; charset=utf-8', page(chainId, frozen.url, genesis), csp(frozen.url)],
       // A site that points at a worker script it does not serve.
       '/broken-worker': ['text/html; charset=utf-8', page(chainId, net.relayUrls[0]!, genesis, false, '/no-such-worker.js'), csp(net.relayUrls[0]!)],
       '/mc': ['text/html; charset=utf-8', page(chainId, net.relayUrls[0]!, genesis, true), csp(net.relayUrls[0]!, "'self' 'unsafe-inline'")],

@@ -22,7 +22,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import axe from 'axe-core';
-import { dpn, toHex, fromHex, parseAddress, ContractKey, decodeOrderRecord } from '@dipnet/protocol';
+import { addressOf, dpn, toHex, fromHex, parseAddress, ContractKey, decodeOrderRecord } from '@dipnet/protocol';
 import { devKey } from '../../../light-client/src/testing/devnet.ts';
 import { shippingCommitment } from '../../../light-client/src/contracts.ts';
 import { launchChromium, pauseAt, MAKE_VIDEO } from './harness.ts';
@@ -276,6 +276,46 @@ test('a relay that freezes the head: the card says how old the verified block is
     busy = false;
     await blocks;
   }
+});
+
+test('a frozen head while the payment is forwarded: "sent, not confirmed yet", never "failed"; then the proven order, and dip-order-placed exactly once', async () => {
+  const payer = devKey('widget-buy/pending-payer');
+  await commitAll([[devKey('sale'), { type: 'transfer', to: addressOf(payer.publicKey), amount: dpn(500), memo: '' }]]);
+  const p = await openPage('/frozen-buy');
+  await p.locator('dip-shoppable-video button[part~="hotspot"][data-id="jacket"]').click();
+  const panel = p.locator('dip-product-panel');
+  await waitShown(p, panel.locator('.price'));
+  await panel.getByRole('button', { name: 'Buy' }).click();
+  for (const [k, v] of Object.entries(SHIPPING)) await panel.locator(`input[name="${k}"]`).fill(v);
+  await panel.getByRole('button', { name: 'Review order' }).click();
+  await panel.getByRole('button', { name: 'Import a key' }).click();
+  await panel.locator('input[name="secret"]').fill(toHex(payer.secretKey));
+  await panel.getByRole('button', { name: 'Use this key' }).click();
+  const pay = panel.getByRole('button', { name: 'Sign and pay' });
+  await pay.waitFor();
+  // The relay now hides every new block (it still forwards the payment); the chain moves on.
+  shop.frozen.freezeAt = shop.net.nodes[0]!.chain.head.height;
+  try {
+    await pay.click();
+    await waitShown(p, panel.getByText('Payment sent — not confirmed yet'), 60_000);
+    const text = await panelText(p);
+    assert.doesNotMatch(text, /did not go through/, 'never reported as failed on a hidden outcome');
+    const orderId = (await panel.locator('p.note code').first().textContent())!;
+    assert.match(orderId, /^[0-9a-f]{8}…[0-9a-f]{6}$/);
+    assert.equal(await p.evaluate(() => (window as unknown as { placed: unknown[] }).placed.length), 0);
+  } finally {
+    shop.frozen.freezeAt = null;
+  }
+  // The relay turns honest (a new block arrives): the order is proven, the panel follows it.
+  await commitAll([[devKey('sale'), { type: 'transfer', to: parseAddress(`dpn${'22'.repeat(20)}`), amount: 1n, memo: 'a new head' }]]);
+  await waitShown(p, panel.getByText('Order placed'), 30_000);
+  const placed = await p.evaluate(() => (window as unknown as { placed: { orderId: string; shipping: Record<string, string>; salt: string; commitment: string }[] }).placed);
+  assert.equal(placed.length, 1, 'dip-order-placed fired exactly once');
+  assert.deepEqual(placed[0]!.shipping, SHIPPING);
+  assert.equal(toHex(shippingCommitment(placed[0]!.shipping, fromHex(placed[0]!.salt))), placed[0]!.commitment);
+  const events = await p.evaluate(() => (window as unknown as { events: string[] }).events);
+  assert.ok(events.includes('dip-purchase-pending') && !events.includes('dip-purchase-failed'), events.join(' '));
+  noErrors('the pending payment');
 });
 
 test('a worker script that cannot load is reported in the panel, not waited on', async () => {

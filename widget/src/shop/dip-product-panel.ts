@@ -57,6 +57,8 @@ export class DipProductPanel extends LitElement {
     product: { type: String },
     label: { type: String },
     locale: { type: String },
+    // Reactive, so a value set before this module loaded (the element loads it lazily) survives the upgrade.
+    client: { attribute: false },
   };
 
   static override styles = css`
@@ -120,7 +122,7 @@ export class DipProductPanel extends LitElement {
   declare label: string;
   declare locale: string | null;
   /** The verified chain access (see shop-client.ts). */
-  client: ShopClient | null = null;
+  declare client: ShopClient | null;
 
   #step: Step = 'loading';
   #sync: SyncState | null = null;
@@ -153,6 +155,8 @@ export class DipProductPanel extends LitElement {
   /** Orders of this product from this wallet that are not proven yet (read when the card opens). */
   #earlierPending = false;
   #unoutcome: (() => void) | null = null;
+  /** Why the tracking view could not verify the latest state (cleared once it does). */
+  #trackError = '';
   #placed: PlacedOrder | null = null;
   #tree: ShopOrderTree | null = null;
   #unwatch: (() => void) | null = null;
@@ -164,6 +168,7 @@ export class DipProductPanel extends LitElement {
     this.product = null;
     this.label = '';
     this.locale = null;
+    this.client = null;
   }
 
   get #m(): Messages {
@@ -240,6 +245,7 @@ export class DipProductPanel extends LitElement {
     this.#hint = null;
     this.#pendingOrder = null;
     this.#earlierPending = false;
+    this.#trackError = '';
     this.#step = 'loading';
     const client = this.client;
     const id = this.product;
@@ -563,6 +569,10 @@ export class DipProductPanel extends LitElement {
     this.requestUpdate();
     this.#unwatch = client.watchOrder(placed.orderId, (t) => {
       this.#tree = t;
+      this.#trackError = '';
+      this.requestUpdate();
+    }, (message) => {
+      this.#trackError = message;
       this.requestUpdate();
     });
   }
@@ -667,6 +677,7 @@ export class DipProductPanel extends LitElement {
       <h2>${this.#item!.name}</h2>
       <p role="status">${m.orderPlaced}</p>
       <p class="note">${m.orderId} <code>${shortHex(placed.orderId)}</code></p>
+      ${this.#trackError ? html`<p class="warn track-error" role="alert">${m.trackingPaused(this.#trackError)}</p>` : nothing}
       ${t ? html`
         <h3>${m.tracking}: ${root ? (root.status === 'active' ? m.state(root.state) : m.status[root.status]) : ''}</h3>
         ${this.#verifiedMark(m, t.height, t.time)}

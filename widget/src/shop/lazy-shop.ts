@@ -36,7 +36,7 @@ export function lazyShop(config: ShopConfig): ShopClient {
     pendingOrders: async () => (await (await get()).pendingOrders?.()) ?? [],
     onOrderOutcome: (l) => subscribe((c) => c.onOrderOutcome?.(l) ?? (() => undefined)),
     orderTree: async (id) => (await get()).orderTree(id),
-    watchOrder: (id, l) => subscribe((c) => c.watchOrder(id, l)),
+    watchOrder: (id, l, onError) => subscribe((c) => c.watchOrder(id, l, onError)),
     onFreshness: (l) => subscribe((c) => c.onFreshness?.(l) ?? (() => undefined)),
     sources: async () => (await (await get()).sources?.()) ?? [],
   };

@@ -185,7 +185,13 @@ export function lightClientShop(lc: Remote<LightClientWorkerApi>, started: Promi
       await started;
       return named(await lc.getOrderTree(id));
     },
-    watchOrder: (id, listener) => subscribed(() => lc.watchOrder(id, proxy((t: VerifiedOrderTree) => { void named(t).then(listener); }))),
+    watchOrder: (id, listener, onError) => subscribed(() => lc.watchOrder(
+      id, proxy((t: VerifiedOrderTree) => { void named(t).then(listener); }),
+      onError ? proxy((e: unknown) => {
+        const err = e as { code?: string; message?: string } | null;
+        onError(`${String(err?.message ?? e).replace(/^[A-Z_]+: /, '')}${err?.code ? ` (${err.code})` : ''}`);
+      }) : undefined,
+    )),
   };
 }
 

@@ -74,6 +74,8 @@ export interface Messages {
   earlierPending: string;
   /** Proven: the payment's place went to another transaction, so it never goes through. */
   notPlaced: string;
+  /** The tracking view could not verify the latest state. */
+  trackingPaused: (reason: string) => string;
   state: (s: string) => string;
   status: Record<'active' | 'settled' | 'refunded', string>;
   tag: (t: string) => string;
@@ -162,6 +164,7 @@ export const en: Messages = {
   relayInBlock: (h) => `in block ${h}`,
   earlierPending: 'An earlier order of this product from this wallet is still being confirmed. Paying again before it is proven could order it twice.',
   notPlaced: 'Proven on chain: this payment never went through (its place went to another transaction). Nothing was charged for it.',
+  trackingPaused: (r) => `Tracking paused — the latest state could not be verified: ${r}. What is shown is the last verified state; it resumes when a source serves verified data.`,
   state: (s) => STATES_EN[s] ?? s,
   status: { active: 'In progress', settled: 'Settled', refunded: 'Refunded' },
   tag: (t) => TAGS_EN[t] ?? t,
@@ -237,6 +240,7 @@ export const ko: Messages = {
   relayInBlock: (h) => `블록 ${h}에 포함됨`,
   earlierPending: '이 지갑에서 이 상품을 주문한 이전 결제가 아직 확인 중입니다. 증명되기 전에 다시 결제하면 두 번 주문될 수 있습니다.',
   notPlaced: '체인에서 증명됨: 이 결제는 처리되지 않았습니다(다른 거래가 그 자리를 사용했습니다). 이 결제로 청구된 금액은 없습니다.',
+  trackingPaused: (r) => `추적 일시 중지 — 최신 상태를 검증할 수 없습니다: ${r}. 표시된 내용은 마지막으로 검증된 상태이며, 검증된 데이터가 제공되면 다시 시작됩니다.`,
   state: (s) => STATES_KO[s] ?? s,
   status: { active: '진행 중', settled: '정산 완료', refunded: '환불됨' },
   tag: (t) => TAGS_KO[t] ?? t,
@@ -320,6 +324,7 @@ export const zh: Messages = {
   relayInBlock: (h) => `已在区块 ${h} 中`,
   earlierPending: '此钱包之前对该商品的订单仍在确认中。在其得到证明之前再次付款可能会重复下单。',
   notPlaced: '链上已证明：这笔付款没有成功（它的位置被另一笔交易占用），没有为此扣款。',
+  trackingPaused: (r) => `跟踪已暂停 —— 无法验证最新状态：${r}。当前显示的是最后验证的状态；来源提供经过验证的数据后将恢复。`,
   state: (s) => STATES_ZH[s] ?? s,
   status: { active: '进行中', settled: '已结算', refunded: '已退款' },
   tag: (t) => TAGS_ZH[t] ?? t,

@@ -156,8 +156,12 @@ export interface ShopClient {
     onHint?: (h: ShopTxHint) => void,
   ): Promise<{ orderId: string; txHash: string; fee: bigint }>;
   orderTree(id: string): Promise<ShopOrderTree>;
-  /** Calls back with the re-verified tree whenever a new head changes it. */
-  watchOrder(id: string, listener: (t: ShopOrderTree) => void): () => void;
+  /**
+   * Calls back with the re-verified tree whenever a new head changes it; `onError` when a read
+   * fails verification or no source answers (the next head tries again; the tree is told again
+   * once it verifies).
+   */
+  watchOrder(id: string, listener: (t: ShopOrderTree) => void, onError?: (message: string) => void): () => void;
   /** Orders sent but not proven yet (the light client keeps checking them). */
   pendingOrders?(): Promise<readonly ShopPendingOrder[]>;
   /** Called once per pending order when its fate is proven. */
