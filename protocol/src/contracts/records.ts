@@ -24,7 +24,7 @@ import { ADDRESS_LENGTH } from '../keys.ts';
 import { concatBytes, utf8, stateKey, u64be } from '../bytes.ts';
 import { taggedHash } from '../hash.ts';
 import { ErrorCode, fail } from '../errors.ts';
-import { moduleAddress } from '../state-schema.ts';
+import { moduleAddress } from '../module-address.ts';
 import { MAX_NAME, MAX_TEMPLATE_BYTES, MAX_TEXT, type ScalarType } from './template.ts';
 import { ID_LENGTH, SCALAR_TAGS, readScalar, writeScalar, type Value } from './values.ts';
 
