@@ -214,14 +214,14 @@ export async function startProxy(target: string): Promise<Proxy> {
         const chunks: Buffer[] = [];
         for await (const c of req) chunks.push(c as Buffer);
         const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { tx: string };
-        res.writeHead(202, { 'content-type': 'application/json' }).end(JSON.stringify({ hash: toHex(txHash(fromHex(body.tx))) }));
+        res.writeHead(202, { 'content-type': 'application/json', 'access-control-allow-origin': '*' }).end(JSON.stringify({ hash: toHex(txHash(fromHex(body.tx))) }));
         return;
       }
       if (state.refuseTxs && req.method === 'POST' && path === '/v1/txs') {
         const chunks: Buffer[] = [];
         for await (const c of req) chunks.push(c as Buffer);
         await fetch(target + path, { method: 'POST', headers: { 'content-type': req.headers['content-type'] ?? 'application/json' }, body: Buffer.concat(chunks) }).catch(() => undefined);
-        res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: state.refuseTxs, message: 'the relay says no' } }));
+        res.writeHead(400, { 'content-type': 'application/json', 'access-control-allow-origin': '*' }).end(JSON.stringify({ error: { code: state.refuseTxs, message: 'the relay says no' } }));
         return;
       }
       const frozen = state.freezeAt;

@@ -66,10 +66,11 @@ ${player}
 };
 
 // The host's analytics: every widget event, in order (a module file: the page could run under a strict CSP).
-const HOST_JS = `window.placed = []; window.events = [];
-for (const t of ['dip-hotspot-click', 'dip-card-open', 'dip-purchase-request', 'dip-purchase-start', 'dip-purchase-finalised', 'dip-purchase-pending', 'dip-purchase-failed', 'dip-order-placed', 'dip-panel-close']) {
+const HOST_JS = `window.placed = []; window.events = []; window.hints = [];
+for (const t of ['dip-hotspot-click', 'dip-card-open', 'dip-purchase-request', 'dip-purchase-start', 'dip-purchase-hint', 'dip-purchase-finalised', 'dip-purchase-pending', 'dip-purchase-failed', 'dip-order-placed', 'dip-panel-close']) {
   document.addEventListener(t, (e) => {
     window.events.push(t);
+    if (t === 'dip-purchase-hint') window.hints.push(e.detail.hint);
     if (t === 'dip-order-placed') window.placed.push(JSON.parse(JSON.stringify(e.detail, (k, v) => typeof v === 'bigint' ? v.toString() : v)));
   });
 }`;

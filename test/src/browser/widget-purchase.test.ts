@@ -279,20 +279,8 @@ test('a relay that freezes the head: the card says how old the verified block is
 });
 
 test('a frozen head while the payment is forwarded: "sent, not confirmed yet", never "failed"; then the proven order, and dip-order-placed exactly once', async () => {
-  const payer = devKey('widget-buy/pending-payer');
-  await commitAll([[devKey('sale'), { type: 'transfer', to: addressOf(payer.publicKey), amount: dpn(500), memo: '' }]]);
-  const p = await openPage('/frozen-buy');
-  await p.locator('dip-shoppable-video button[part~="hotspot"][data-id="jacket"]').click();
-  const panel = p.locator('dip-product-panel');
-  await waitShown(p, panel.locator('.price'));
-  await panel.getByRole('button', { name: 'Buy' }).click();
-  for (const [k, v] of Object.entries(SHIPPING)) await panel.locator(`input[name="${k}"]`).fill(v);
-  await panel.getByRole('button', { name: 'Review order' }).click();
-  await panel.getByRole('button', { name: 'Import a key' }).click();
-  await panel.locator('input[name="secret"]').fill(toHex(payer.secretKey));
-  await panel.getByRole('button', { name: 'Use this key' }).click();
+  const { p, panel } = await toConfirm(await funded('widget-buy/pending-payer'));
   const pay = panel.getByRole('button', { name: 'Sign and pay' });
-  await pay.waitFor();
   // The relay now hides every new block (it still forwards the payment); the chain moves on.
   shop.frozen.freezeAt = shop.net.nodes[0]!.chain.head.height;
   try {
@@ -316,6 +304,101 @@ test('a frozen head while the payment is forwarded: "sent, not confirmed yet", n
   const events = await p.evaluate(() => (window as unknown as { events: string[] }).events);
   assert.ok(events.includes('dip-purchase-pending') && !events.includes('dip-purchase-failed'), events.join(' '));
   noErrors('the pending payment');
+});
+
+/** Opens `/frozen-buy` (its relay behind `shop.frozen`), goes through to the confirm step with `payer`'s key imported. */
+async function toConfirm(payer: ReturnType<typeof devKey>): Promise<{ p: Page; panel: ReturnType<Page['locator']> }> {
+  const p = await openPage('/frozen-buy');
+  await p.locator('dip-shoppable-video button[part~="hotspot"][data-id="jacket"]').click();
+  const panel = p.locator('dip-product-panel');
+  await waitShown(p, panel.locator('.price'));
+  await panel.getByRole('button', { name: 'Buy' }).click();
+  for (const [k, v] of Object.entries(SHIPPING)) await panel.locator(`input[name="${k}"]`).fill(v);
+  await panel.getByRole('button', { name: 'Review order' }).click();
+  await panel.getByRole('button', { name: 'Import a key' }).click();
+  await panel.locator('input[name="secret"]').fill(toHex(payer.secretKey));
+  await panel.getByRole('button', { name: 'Use this key' }).click();
+  await panel.getByRole('button', { name: 'Sign and pay' }).waitFor();
+  return { p, panel };
+}
+
+const funded = async (name: string): Promise<ReturnType<typeof devKey>> => {
+  const k = devKey(name);
+  await commitAll([[devKey('sale'), { type: 'transfer', to: addressOf(k.publicKey), amount: dpn(500), memo: '' }]]);
+  return k;
+};
+
+test('a relay that forwards the payment and claims it was refused: its word is passed on as a hint, never a failure, then the order is proven placed', async () => {
+  const { p, panel } = await toConfirm(await funded('widget-buy/refused-payer'));
+  shop.frozen.refuseTxs = 'TX_INSUFFICIENT_FUNDS';
+  try {
+    await panel.getByRole('button', { name: 'Sign and pay' }).click();
+    // Shown while paying (briefly, when the chain proves the order fast) and told to the site.
+    await p.waitForFunction(() => (window as unknown as { hints: { says: string; code: string }[] }).hints.some((h) => h.says === 'refused' && h.code === 'TX_INSUFFICIENT_FUNDS'));
+  } finally {
+    shop.frozen.refuseTxs = null;
+  }
+  await waitShown(p, panel.getByText('Order placed'), 60_000);
+  const events = await p.evaluate(() => (window as unknown as { events: string[] }).events);
+  assert.ok(!events.includes('dip-purchase-failed'), events.join(' '));
+  assert.equal(events.filter((e) => e === 'dip-order-placed').length, 1);
+  noErrors('the forged refusal');
+});
+
+test('a relay that drops the payment and says it is in a block: never ticked "Included in a block"; pending, then proven not to go through; the card warns before paying twice', async () => {
+  const payer = await funded('widget-buy/dropped-payer');
+  const { p, panel } = await toConfirm(payer);
+  shop.frozen.swallowTxs = true;
+  shop.frozen.tamper = (path, body) => (/^\/v1\/txs\/[0-9a-f]{64}$/.test(path) ? { status: 'committed', height: '3', index: 0, code: 'OK' } : body);
+  try {
+    await panel.getByRole('button', { name: 'Sign and pay' }).click();
+    await waitShown(p, panel.getByText(/The relay says: in block 3/));
+    const included = panel.locator('ol.stages li', { hasText: 'Included in a block' });
+    assert.notEqual(await included.getAttribute('class'), 'done', 'a relay\'s word is not a finished step');
+    await waitShown(p, panel.getByText('Payment sent — not confirmed yet'), 60_000);
+  } finally {
+    shop.frozen.swallowTxs = false;
+    shop.frozen.tamper = null;
+  }
+  // Reopened, the card says an order of this product is still being confirmed.
+  await p.locator('dip-shoppable-video').evaluate((el: HTMLElement & { closeProduct(): void }) => el.closeProduct());
+  await p.locator('dip-shoppable-video button[part~="hotspot"][data-id="jacket"]').click();
+  await waitShown(p, panel.locator('p.earlier-pending'));
+  // Its nonce goes to another payment: proven, the dropped one never goes through.
+  await commitAll([[payer, { type: 'transfer', to: parseAddress(`dpn${'33'.repeat(20)}`), amount: 1n, memo: 'takes the nonce' }]]);
+  await p.waitForFunction(() => (window as unknown as { events: string[] }).events.includes('dip-purchase-pending'));
+  const placed = await p.evaluate(() => (window as unknown as { placed: unknown[] }).placed.length);
+  assert.equal(placed, 0, 'no order was placed');
+  noErrors('the dropped payment');
+});
+
+test('a lie in an order\'s state while it is tracked: the tracking view says so, keeps the last verified state, and resumes when the relay is honest again', async () => {
+  const { p, panel } = await toConfirm(await funded('widget-buy/tracked-payer'));
+  await panel.getByRole('button', { name: 'Sign and pay' }).click();
+  await waitShown(p, panel.getByText('Order placed'), 60_000);
+  const orderNs = toHex(ContractKey.order(new Uint8Array(32))).slice(0, 2);
+  shop.frozen.tamper = (path, body) => {
+    const b = body as { value?: string };
+    if (path.startsWith(`/v1/state/${orderNs}`) && typeof b.value === 'string') b.value = b.value.slice(0, -2) + (b.value.endsWith('00') ? '01' : '00');
+    return body;
+  };
+  try {
+    await commitAll([[devKey('sale'), { type: 'transfer', to: parseAddress(`dpn${'44'.repeat(20)}`), amount: 1n, memo: 'a new head' }]]);
+    await waitShown(p, panel.locator('p.track-error'), 30_000);
+    // The lie itself (LC_PROOF_INVALID), or after it the relay written off until its backoff ends (LC_NO_SOURCES).
+    assert.match(await panelText(p), /Tracking paused — the latest state could not be verified: .*\((LC_PROOF_INVALID|LC_NO_SOURCES)\)/);
+    assert.match(await panelText(p), /Order placed/, 'the last verified state stays');
+  } finally {
+    shop.frozen.tamper = null;
+  }
+  // The relay is asked again after its backoff (~30 s): new heads keep coming until it is.
+  const deadline = Date.now() + 90_000;
+  while (await panel.locator('p.track-error').count() > 0) {
+    assert.ok(Date.now() < deadline, 'the tracking view resumed');
+    await commitAll([[devKey('sale'), { type: 'transfer', to: parseAddress(`dpn${'44'.repeat(20)}`), amount: 1n, memo: 'another head' }]]);
+    await p.waitForTimeout(3_000);
+  }
+  noErrors('the lie while tracking');
 });
 
 test('a worker script that cannot load is reported in the panel, not waited on', async () => {

@@ -539,6 +539,7 @@ export class DipProductPanel extends LitElement {
         this.requestUpdate();
       }, (h) => {
         this.#hint = h;
+        this.#emit('dip-purchase-hint', { product: p.id, hint: { source: h.source, says: h.says, code: h.code, ...(h.height !== undefined ? { height: h.height.toString() } : {}) } });
         this.requestUpdate();
       });
       const placed: PlacedOrder = { ...sent, ...commit };
