@@ -281,9 +281,7 @@ export class DipShoppableVideo extends LitElement {
     this.#unoutcomes?.();
     this.#outcomesOf = shop;
     this.#unoutcomes = shop.onOrderOutcome?.((o) => {
-      void shop.pendingOrders?.().then((left) => {
-        if (left.length === 0 && this.chainId) writeMark(pendingMark(this.chainId), false);
-      }, () => undefined);
+      this.#onPurchaseSettled();
       if (o.outcome !== 'placed') return;
       this.#emit('dip-order-placed', {
         orderId: o.orderId, txHash: o.txHash, fee: o.fee, commitment: o.commitment, salt: o.salt, product: o.product, quantity: o.quantity, shipping: o.shipping, provenLate: true,
@@ -292,9 +290,20 @@ export class DipShoppableVideo extends LitElement {
     return shop;
   }
 
-  /** A purchase went pending: remember (not secret: a flag) that this page has one to resolve. */
-  #onPurchasePending = (): void => {
+  /**
+   * A payment began: remember (not secret: a flag) that this page may have one to resolve, so a
+   * reload before it is settled starts the light client at once (which kept the payment). The flag
+   * goes once the light client has nothing pending.
+   */
+  #onPurchaseStart = (): void => {
     if (this.chainId) writeMark(pendingMark(this.chainId), true);
+  };
+
+  #onPurchaseSettled = (): void => {
+    const shop = this.#outcomesOf;
+    void shop?.pendingOrders?.().then((left) => {
+      if (left.length === 0 && this.chainId) writeMark(pendingMark(this.chainId), false);
+    }, () => undefined);
   };
 
   #opener: HTMLElement | null = null;
@@ -367,7 +376,8 @@ export class DipShoppableVideo extends LitElement {
     if (this.parentElement?.localName === 'media-controller' && !this.hasAttribute('noautohide')) this.setAttribute('noautohide', '');
     // Capture, at the window: Esc dismisses a hover card wherever focus is (even if a player stops the key).
     window.addEventListener('keydown', this.#onTipKey, true);
-    this.addEventListener('dip-purchase-pending', this.#onPurchasePending);
+    this.addEventListener('dip-purchase-start', this.#onPurchaseStart);
+    for (const t of ['dip-purchase-finalised', 'dip-purchase-failed']) this.addEventListener(t, this.#onPurchaseSettled);
     if (this.hasUpdated) this.#resolveVideo();
   }
 

@@ -401,6 +401,28 @@ test('a lie in an order\'s state while it is tracked: the tracking view says so,
   noErrors('the lie while tracking');
 });
 
+test('the page reloads in the middle of a payment: the reloaded page learns of the proven order (dip-order-placed, provenLate) without a click', async () => {
+  const { p, panel } = await toConfirm(await funded('widget-buy/reload-payer'));
+  shop.frozen.freezeAt = shop.net.nodes[0]!.chain.head.height;
+  try {
+    await panel.getByRole('button', { name: 'Sign and pay' }).click();
+    await p.waitForFunction(() => (window as unknown as { events: string[] }).events.includes('dip-purchase-start'));
+    await p.waitForTimeout(1_000); // signed and sent: the light client keeps it with the wallet
+    await p.reload();
+    await p.evaluate(MAKE_VIDEO);
+  } finally {
+    shop.frozen.freezeAt = null;
+  }
+  await commitAll([[devKey('sale'), { type: 'transfer', to: parseAddress(`dpn${'55'.repeat(20)}`), amount: 1n, memo: 'a new head' }]]);
+  await p.waitForFunction(() => (window as unknown as { placed: unknown[] }).placed.length > 0, undefined, { timeout: 60_000 });
+  const placed = await p.evaluate(() => (window as unknown as { placed: { shipping: Record<string, string>; salt: string; commitment: string; provenLate?: boolean }[] }).placed);
+  assert.equal(placed.length, 1);
+  assert.equal(placed[0]!.provenLate, true);
+  assert.deepEqual(placed[0]!.shipping, SHIPPING);
+  assert.equal(toHex(shippingCommitment(placed[0]!.shipping, fromHex(placed[0]!.salt))), placed[0]!.commitment);
+  noErrors('the reload mid-payment');
+});
+
 test('a worker script that cannot load is reported in the panel, not waited on', async () => {
   // Its own context and listeners: the 404 of the missing script is expected here.
   const p = await (await browser!.newContext({ viewport: { width: 900, height: 640 } })).newPage();
