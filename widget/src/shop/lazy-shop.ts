@@ -10,7 +10,29 @@ export function lazyShop(config: ShopConfig): ShopClient {
   let real: Promise<ShopClient> | null = null;
   // Set once loaded, so cachedProduct can answer synchronously (and without loading anything).
   let loaded: ShopClient | null = null;
-  const get = (): Promise<ShopClient> => (real ??= import('./light-client-shop.ts').then((m) => (loaded = m.sharedShop(config))));
+  // Subscriptions that must not load anything by themselves: attached once something else did.
+  const whenLoaded = new Set<(c: ShopClient) => void>();
+  const get = (): Promise<ShopClient> => (real ??= import('./light-client-shop.ts').then((m) => {
+    loaded = m.sharedShop(config);
+    for (const attach of whenLoaded) attach(loaded);
+    whenLoaded.clear();
+    return loaded;
+  }));
+  /** Like `subscribe`, but without loading the light client: it attaches when the client is loaded for another reason. */
+  const subscribeIfLoaded = (attach: (c: ShopClient) => () => void): () => void => {
+    let off: (() => void) | null = null;
+    let cancelled = false;
+    const run = (c: ShopClient): void => {
+      if (!cancelled) off = attach(c);
+    };
+    if (loaded) run(loaded);
+    else whenLoaded.add(run);
+    return () => {
+      cancelled = true;
+      whenLoaded.delete(run);
+      off?.();
+    };
+  };
   const subscribe = (attach: (c: ShopClient) => () => void): () => void => {
     let off: (() => void) | null = null;
     let cancelled = false;
@@ -34,7 +56,8 @@ export function lazyShop(config: ShopConfig): ShopClient {
     commitShipping: async (s) => (await get()).commitShipping(s),
     placeOrder: async (req, onStage, onHint) => (await get()).placeOrder(req, onStage, onHint),
     pendingOrders: async () => (await (await get()).pendingOrders?.()) ?? [],
-    onOrderOutcome: (l) => subscribe((c) => c.onOrderOutcome?.(l) ?? (() => undefined)),
+    // Outcomes only exist once the light client runs (a payment, or a reload that starts it).
+    onOrderOutcome: (l) => subscribeIfLoaded((c) => c.onOrderOutcome?.(l) ?? (() => undefined)),
     orderTree: async (id) => (await get()).orderTree(id),
     watchOrder: (id, l, onError) => subscribe((c) => c.watchOrder(id, l, onError)),
     onFreshness: (l) => subscribe((c) => c.onFreshness?.(l) ?? (() => undefined)),
