@@ -154,6 +154,8 @@ export interface PendingTx {
   };
   /** When it was sent (ms since the epoch, this clock). */
   readonly sentAt: number;
+  /** The verified height it was signed at (its nonce was still unspent there): where proofs of its fate start. */
+  readonly fromHeight: bigint;
 }
 
 /**

@@ -841,7 +841,7 @@ class Client implements LightClient {
     progress({ stage: 'signed', hash, nonce: tx.nonce, fee: tx.fee });
     const sent = await this.submitTx(bytes, (hint) => progress({ stage: 'hint', hash, hint }));
     progress({ stage: 'submitted', hash });
-    const pendingTx: PendingTx = { hash, signer: wallet.addressText, nonce: tx.nonce, kind: 'transfer', sentAt: this.now() };
+    const pendingTx: PendingTx = { hash, signer: wallet.addressText, nonce: tx.nonce, kind: 'transfer', sentAt: this.now(), fromHeight: before.height };
     await this.rememberSent(pendingTx);
 
     const deadline = this.now() + waitFor(req.timeoutMs, sent.accepted);
@@ -935,8 +935,9 @@ class Client implements LightClient {
     }
     const head = await this.getAccount(signer);
     if (head.account.nonce <= p.nonce) return null;
-    // The first height whose proven nonce is past the tx's: that block spent the nonce.
-    let lo = 1n;
+    // The first height whose proven nonce is past the tx's: that block spent the nonce (after the
+    // height it was signed at, where the nonce was still unspent).
+    let lo = p.fromHeight + 1n;
     let hi = head.height;
     while (lo < hi) {
       const mid = (lo + hi) / 2n;

@@ -345,7 +345,8 @@ export async function sendContractTx(
   if (opts.nonce !== undefined && (typeof opts.nonce !== 'bigint' || opts.nonce < 0n)) invalid('nonce must be a non-negative bigint');
   await host.sync();
   host.ensureFresh();
-  const nonce = opts.nonce ?? (await host.getAccount(wallet.address)).account.nonce;
+  const signerAt = await host.getAccount(wallet.address);
+  const nonce = opts.nonce ?? signerAt.account.nonce;
   const { params } = await host.getParams();
   let gas = opts.gas ?? DEFAULT_GAS[body.type];
   if (opts.gas === undefined && opts.fee === undefined && opts.simulate !== false) {
@@ -365,7 +366,7 @@ export async function sendContractTx(
   const hint = (h: TxHint): void => progress({ stage: 'hint', hash, hint: h });
   const sent = await host.submit(bytes, hint);
   progress({ stage: 'submitted', hash });
-  const pending: PendingTx = { hash, signer: wallet.addressText, nonce, kind: 'contract', sentAt: host.now(), ...(pendingOrder ? { order: pendingOrder(nonce) } : {}) };
+  const pending: PendingTx = { hash, signer: wallet.addressText, nonce, kind: 'contract', sentAt: host.now(), fromHeight: signerAt.height, ...(pendingOrder ? { order: pendingOrder(nonce) } : {}) };
   await host.rememberSent(pending);
 
   const timeoutMs = waitFor(opts.timeoutMs, sent.accepted);

@@ -243,14 +243,15 @@ export async function sendGovTx(host: ContractTxHost, body: TxBody, opts: GovTxO
   if (opts.fee !== undefined && (typeof opts.fee !== 'bigint' || opts.fee <= 0n)) invalid('fee must be a positive bigint of units');
   if (opts.nonce !== undefined && (typeof opts.nonce !== 'bigint' || opts.nonce < 0n)) invalid('nonce must be a non-negative bigint');
   await host.sync();
-  const nonce = opts.nonce ?? (await host.getAccount(wallet.address)).account.nonce;
+  const signerAt = await host.getAccount(wallet.address);
+  const nonce = opts.nonce ?? signerAt.account.nonce;
   const { params } = await host.getParams();
   const { bytes, tx } = await buildSignedTx(wallet, host.chainId, nonce, body, params, opts.fee);
   const hash = toHex(txHash(bytes));
   progress({ stage: 'signed', hash, nonce, fee: tx.fee });
   const sent = await host.submit(bytes, (hint) => progress({ stage: 'hint', hash, hint }));
   progress({ stage: 'submitted', hash });
-  const pending: PendingTx = { hash, signer: wallet.addressText, nonce, kind: 'transfer', sentAt: host.now() };
+  const pending: PendingTx = { hash, signer: wallet.addressText, nonce, kind: 'transfer', sentAt: host.now(), fromHeight: signerAt.height };
   await host.rememberSent(pending);
   const timeoutMs = waitFor(opts.timeoutMs, sent.accepted);
   const deadline = host.now() + timeoutMs;

@@ -25,13 +25,14 @@ export const waitFor = (timeoutMs: number | undefined, accepted: boolean): numbe
 
 /** A pending tx as the store keeps it (next to the wallet key; numbers as text). */
 export function pendingRecord(p: PendingTx): StoredPending {
-  return { id: p.hash, kind: `tx/${p.kind}`, createdAt: p.sentAt, data: { format: 1, hash: p.hash, signer: p.signer, nonce: p.nonce.toString(), kind: p.kind, sentAt: p.sentAt, ...(p.order ? { order: p.order } : {}) } };
+  return { id: p.hash, kind: `tx/${p.kind}`, createdAt: p.sentAt, data: { format: 1, hash: p.hash, signer: p.signer, nonce: p.nonce.toString(), kind: p.kind, sentAt: p.sentAt, fromHeight: p.fromHeight.toString(), ...(p.order ? { order: p.order } : {}) } };
 }
 
 /** A stored pending tx, or null for a record this build does not read (it stays stored). */
 export function pendingFromRecord(r: StoredPending): PendingTx | null {
-  const d = r.data as { format?: unknown; hash?: unknown; signer?: unknown; nonce?: unknown; kind?: unknown; sentAt?: unknown; order?: PendingTx['order'] };
+  const d = r.data as { format?: unknown; hash?: unknown; signer?: unknown; nonce?: unknown; kind?: unknown; sentAt?: unknown; fromHeight?: unknown; order?: PendingTx['order'] };
   if (d.format !== 1 || typeof d.hash !== 'string' || typeof d.signer !== 'string' || typeof d.nonce !== 'string' || !/^\d+$/.test(d.nonce)) return null;
   if (d.kind !== 'transfer' && d.kind !== 'contract') return null;
-  return { hash: d.hash, signer: d.signer, nonce: BigInt(d.nonce), kind: d.kind, sentAt: typeof d.sentAt === 'number' ? d.sentAt : r.createdAt, ...(d.order ? { order: d.order } : {}) };
+  const fromHeight = typeof d.fromHeight === 'string' && /^\d+$/.test(d.fromHeight) ? BigInt(d.fromHeight) : 0n;
+  return { hash: d.hash, signer: d.signer, nonce: BigInt(d.nonce), kind: d.kind, sentAt: typeof d.sentAt === 'number' ? d.sentAt : r.createdAt, fromHeight, ...(d.order ? { order: d.order } : {}) };
 }
