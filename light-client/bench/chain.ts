@@ -21,7 +21,7 @@ import {
   addressOf, encodeCommit, encodeHeader, encodeSmtProof, encodeValidatorSet, fromHex, headerHash, keyPairFromSecret, makeValidatorSet, sha256, toHex, utf8,
   validatorSetHash, voteSignBytes, VoteType, type Commit, type Header, type KeyPair, type ValidatorSet,
 } from '@dipnet/protocol';
-import { paramsOnlyState } from '../../protocol/src/test-fixtures.ts';
+import { paramsOnlyState } from '@dipnet/protocol/test-fixtures';
 
 /** Every header's state: just the chain params, which a client reads at start (its trusting period). */
 const STATE = paramsOnlyState();

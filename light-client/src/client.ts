@@ -886,7 +886,8 @@ class Client implements LightClient {
         const remote = err.details.remoteCode;
         if (err.code === LightErrorCode.LC_TX_REJECTED || (typeof remote === 'string' && CHAIN_CODES.has(remote))) {
           const code = String(remote ?? err.code);
-          refusal = { source: s.id, says: 'refused', code, message: err.message.slice(err.message.indexOf(`${code}: `) >= 0 ? err.message.indexOf(`${code}: `) + code.length + 2 : 0) };
+          const at = err.message.indexOf(`${code}: `);
+          refusal = { source: s.id, says: 'refused', code, message: at >= 0 ? err.message.slice(at + code.length + 2) : err.message };
           onHint(refusal);
           continue;
         }

@@ -10,7 +10,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { addressOf, genesisHash, toHex, encodeHeader, encodeCommit, headerHash, dpn, StateKey, decodeValidatorRecord, type Header } from '@dipnet/protocol';
-import { testCommit } from '../../protocol/src/test-fixtures.ts';
+import { testCommit } from '@dipnet/protocol/test-fixtures';
 import { createLightClient, LightErrorCode, isLightError, type ConflictReport, type LightClient } from './index.ts';
 import { startNet, startProxy, devKey, devValidatorKey, devnetGenesis, waitFor } from './testing/devnet.ts';
 

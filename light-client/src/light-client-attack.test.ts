@@ -12,7 +12,7 @@ import {
   addressOf, genesisHash, toHex, encodeHeader, encodeCommit, encodeValidatorSet, headerHash, makeValidatorSet, validatorSetHash, dpn,
   StateKey, decodeValidatorRecord, COMMUNITY_POOL, decodeAccount, type Header,
 } from '@dipnet/protocol';
-import { testCommit } from '../../protocol/src/test-fixtures.ts';
+import { testCommit } from '@dipnet/protocol/test-fixtures';
 import { createLightClient, LightErrorCode, isLightError, type ConflictReport } from './index.ts';
 import { netBehindProxy, devKey, devValidatorKey, waitFor } from './testing/devnet.ts';
 

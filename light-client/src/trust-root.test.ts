@@ -15,7 +15,7 @@ import {
   isLightError, makeValidatorSet, SparseMerkleTree, stateKeyHash, toHex, validatorSetHash, EMPTY_ACCOUNT,
   type GenesisCommitment, type Header, type StateProofAnswer, type ValidatorSet,
 } from '@dipnet/protocol';
-import { testCommit } from '../../protocol/src/test-fixtures.ts';
+import { testCommit } from '@dipnet/protocol/test-fixtures';
 import { createLightClient, type LightClient, type LightClientOptions, type LightSource, type SignedHeader, type SourceStatus } from './index.ts';
 import { startNet, devKey, dpn } from './testing/devnet.ts';
 

@@ -11,8 +11,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { addressOf, formatAddress, genesisHash, toHex, LightErrorCode, isLightError, dpn, ErrorCode } from '@dipnet/protocol';
 import { createLightClient, MemoryStore, type ContractTxStage, type TransferStage, type TxOutcome } from './index.ts';
-import { netBehindProxy, devKey, waitFor } from './testing/devnet.ts';
-import { seedContracts, relaySeedChain } from '../../bootstrap-node/src/devnet/seed-contracts.ts';
+import { netBehindProxy, devKey, waitFor, seedContracts, relaySeedChain, RelayClient } from './testing/devnet.ts';
 
 const CHAIN = 'dipnet-lc-tx-fate-test';
 const { net, proxy, track } = await netBehindProxy({ chainId: CHAIN, validators: 4, relays: 2 });
@@ -91,7 +90,7 @@ test('a frozen head while the tx is forwarded: "pending", never "failed", then p
 });
 
 test('an order through a relay that claims it was refused: the hint is shown, the order is proven placed', async () => {
-  const seeded = await seedContracts(relaySeedChain(new (await import('../../bootstrap-node/src/cli/relay-client.ts')).RelayClient(net.relayUrls[1]!), CHAIN), { log: () => undefined });
+  const seeded = await seedContracts(relaySeedChain(new RelayClient(net.relayUrls[1]!), CHAIN), { log: () => undefined });
   const viewer = devKey('fate/viewer');
   const lc = await open(viewer);
   proxy.refuseTxs = ErrorCode.ORDER_UNDERPAID;

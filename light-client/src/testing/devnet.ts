@@ -18,6 +18,9 @@ import { tempDir, waitFor } from '../../../bootstrap-node/src/testing/fixtures.t
 import { createRelay } from '../../../bootstrap-node/src/relay/relay.ts';
 
 export { devKey, devValidatorKey, waitFor, devnetGenesis, DipnetNode };
+/** The demo's contract seeding (templates, the jacket's production graph) through a relay, for tests that order. */
+export { seedContracts, relaySeedChain } from '../../../bootstrap-node/src/devnet/seed-contracts.ts';
+export { RelayClient } from '../../../bootstrap-node/src/cli/relay-client.ts';
 
 /** Blocks only when there is work (txs), so tests control the chain's height. */
 export const FAST = { proposeMs: 400, prevoteMs: 200, precommitMs: 200, deltaMs: 100, maxMs: 2000, blockTimeMs: 50, emptyBlockIntervalMs: 60_000 };

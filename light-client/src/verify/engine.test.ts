@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { headerHash, toHex, LightErrorCode, isLightError, LightError, type Header, type Commit, type ValidatorSet, type GenesisCommitment, type KeyPair, type StateProofAnswer } from '@dipnet/protocol';
-import { testValidators, testHeader, testCommit, paramsOnlyState } from '../../../protocol/src/test-fixtures.ts';
+import { testValidators, testHeader, testCommit, paramsOnlyState } from '@dipnet/protocol/test-fixtures';
 
 /** The chain's state holds its params (the client reads the unbonding period at start). */
 const STATE = paramsOnlyState();
