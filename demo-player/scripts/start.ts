@@ -359,8 +359,8 @@ async function listen(s: Server, host: string, port: number): Promise<number> {
 }
 
 /**
- * A page any other site could serve: the element from this server (one module script; the worker
- * comes from beside it), the demo's scene and annotations, the chain's relays, and this server as
+ * A page any other site could serve: the element from this server (one module script; the wallet
+ * frame and window come from beside it), the demo's scene and annotations, the chain's relays, and this server as
  * the base of the products' metadata.
  */
 function embedExample(config: DemoConfig, base: string, element: string): string {
@@ -372,7 +372,7 @@ function embedExample(config: DemoConfig, base: string, element: string): string
 <title>Your streaming site — with DIPNET</title>
 <style>body{margin:24px;font:15px system-ui,sans-serif;background:#111;color:#eee} dip-shoppable-video{max-width:960px} video{width:100%;display:block;background:#000}</style>
 <h1>Your streaming site</h1>
-<p>Pause on a prop and click it: the price is verified by a light client in this page's worker.</p>
+<p>Pause on a prop and click it: the DIPNET wallet frame verifies the price with its own light client, and your wallet signs in its own window.</p>
 <script type="module" src="${attr(base)}embed/${attr(element)}"></script>
 <dip-shoppable-video src="${attr(base)}scene.annotations.json"
     chain-id="${attr(config.chainId)}" checkpoint="${attr(config.genesisHash)}"
@@ -426,7 +426,7 @@ async function main(): Promise<void> {
   const { build } = await import('vite');
   await build({ configFile: join(DEMO, 'vite.config.ts'), logLevel: 'warn', build: { outDir: SITE_DIR, emptyOutDir: true } });
   // What any other site embeds: the element and the light-client worker, served with CORS.
-  const { buildEmbed, EMBED_FILES } = await import('@dipnet/widget/build-embed');
+  const { buildEmbed, writeWalletConfig, walletHeaders, EMBED_FILES } = await import('@dipnet/widget/build-embed');
   await buildEmbed(join(SITE_DIR, 'embed'));
 
   const scene = sceneAnnotations(products);
@@ -440,6 +440,8 @@ async function main(): Promise<void> {
     products, faucet: { url: '/faucet', amountDpn: formatDpn(faucet.amount), cooldownMs: faucet.cooldownMs },
     studio: { devKey: STUDIO_DEV_KEY, pin: '/pin' }, generatedAt: new Date().toISOString(),
   };
+  // The wallet's own trust root: the wallet frame and window verify against this, never a page's pin.
+  await writeWalletConfig(join(SITE_DIR, 'embed'), { chains: { [info.chainId]: { checkpoint: info.genesisHash, relays: config.relays, multiaddrs } } });
   const configBody = Buffer.from(`${JSON.stringify(config, null, 2)}\n`, 'utf8');
   await mkdir(DIR, { recursive: true });
   await writeFile(join(DIR, 'demo-config.json'), configBody);
@@ -518,6 +520,8 @@ async function main(): Promise<void> {
       res.writeHead(204).end();
       return;
     }
+    // The wallet frame may be embedded by any site, the wallet window by none.
+    if (path.startsWith('/embed/')) for (const [k, v] of Object.entries(walletHeaders(path, config.relays))) res.setHeader(k, v);
     sendStatic(req, res, SITE_DIR, path);
   });
   const wanted = Number(args.port);

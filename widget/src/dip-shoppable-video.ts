@@ -23,7 +23,12 @@
  * @fires dip-hotspot-click - `{ id, label, product, time, via: 'hotspot' | 'list' }` on a hotspot or scene-list activation;
  *   cancelable: unless the host calls `preventDefault()`, the product panel opens (when a light client is configured).
  * @fires dip-order-placed - from the product panel: the order is on chain; forward `shipping` + `salt` to the producer.
- * @attr chain-id, checkpoint, relay, bootstrap, worker - light-client configuration (or set the `shop` property).
+ * @attr chain-id, checkpoint, relay, bootstrap - the chain and sources (the wallet checks the checkpoint against its own).
+ * @attr wallet - URL of the wallet frame (`dipnet-wallet-frame.html`); default: the one the embed bundle ships beside itself.
+ *   Products open in that cross-origin frame, and payments are signed in the wallet's own window: no script on the page
+ *   can reach the viewer's key or sign.
+ * @attr same-origin-wallet - opt-in: run the light client and keep the key in this page instead (with `worker`, or
+ *   set the `shop` property). Any script on the page can then sign from the wallet: only for a site that runs its own wallet.
  * @attr stale-after - seconds after which a verified head counts as stale (default 150): buying waits for a newer block.
  * @attr metadata-base - base URL for products' relative metadata URIs (default: the page's).
  * @attr locale - BCP 47 locale of the panel (en, ko; default: the document's lang).
@@ -55,6 +60,8 @@ import type { ShopClient } from './shop/shop-client.ts';
 import { lazyShop } from './shop/lazy-shop.ts';
 import { messagesFor } from './shop/messages.ts';
 import { formatAmount } from './shop/format.ts';
+import { WalletFrameHost } from './wallet/frame-host.ts';
+import type { VerifiedProductSummary } from './wallet/protocol.ts';
 
 export const TAG = 'dip-shoppable-video';
 
@@ -120,6 +127,8 @@ export class DipShoppableVideo extends LitElement {
     relay: { type: String },
     bootstrap: { type: String },
     worker: { type: String },
+    wallet: { type: String },
+    sameOriginWallet: { type: Boolean, attribute: 'same-origin-wallet' },
     metadataBase: { type: String, attribute: 'metadata-base' },
     staleAfter: { type: Number, attribute: 'stale-after' },
     locale: { type: String },
@@ -178,6 +187,8 @@ export class DipShoppableVideo extends LitElement {
     .tip .price { font-weight: 700; font-variant-numeric: tabular-nums; }
     .tip .ok { font-size: 11px; color: #7ee787; }
     .panel { position: absolute; right: 8px; top: 8px; max-height: calc(100% - 16px); max-width: calc(100% - 16px); pointer-events: auto; }
+    .wallet { display: flex; flex-direction: column; }
+    .wallet-frame { display: block; flex: 0 1 auto; min-height: 0; width: 24rem; max-width: 100%; height: 160px; border: 0; border-radius: 8px; background: transparent; color-scheme: normal; }
     [hidden] { display: none !important; }
     @keyframes dip-pulse { 70% { box-shadow: 0 0 0 10px transparent; } 100% { box-shadow: 0 0 0 0 transparent; } }
     @media (prefers-reduced-motion: reduce) {
@@ -203,6 +214,13 @@ export class DipShoppableVideo extends LitElement {
   declare metadataBase: string | null;
   /** Seconds after which the verified head is stale (attribute `stale-after`, default 150). */
   declare staleAfter: number | null;
+  /** URL of the wallet frame page (attribute `wallet`); default: `DipShoppableVideo.defaultWallet`. */
+  declare wallet: string | null;
+  /** Opt-in: the light client and the key in this page (attribute `same-origin-wallet`). */
+  declare sameOriginWallet: boolean;
+
+  /** The wallet frame used when the element has no `wallet` attribute: the embed bundle sets it to the one built beside itself. */
+  static defaultWallet: string | null = null;
 
   /**
    * The worker used when the element has no `worker` attribute: the embed bundle
@@ -250,12 +268,43 @@ export class DipShoppableVideo extends LitElement {
     this.worker = null;
     this.metadataBase = null;
     this.staleAfter = null;
+    this.wallet = null;
+    this.sameOriginWallet = false;
     this.locale = null;
     this.pauseOnOpen = false;
   }
 
-  /** The shop client: the one set as a property, else the page's shared one for the attributes. */
+  /**
+   * Where products open: the wallet frame (the default), or this page (`same-origin-wallet`, or a
+   * `shop` set by the site); null when the element lacks what either needs.
+   */
+  #mode(): 'frame' | 'same-origin' | null {
+    if (this.shop || this.sameOriginWallet) return 'same-origin';
+    return this.chainId && (this.wallet ?? DipShoppableVideo.defaultWallet) ? 'frame' : null;
+  }
+
+  #frameHost: WalletFrameHost | null = null;
+  /** Products the wallet frame verified (for hover cards): price, height, time. */
+  #verified = new Map<string, VerifiedProductSummary>();
+
+  #ensureFrame(): WalletFrameHost {
+    if (!this.#frameHost) {
+      this.#frameHost = new WalletFrameHost({
+        url: this.wallet ?? DipShoppableVideo.defaultWallet!, target: this,
+        onClose: () => this.closeProduct(),
+        onVerified: (p) => {
+          this.#verified.set(p.id, p);
+          this.requestUpdate();
+        },
+      });
+      this.requestUpdate();
+    }
+    return this.#frameHost;
+  }
+
+  /** The shop client in the same-origin mode: the one set as a property, else the page's shared one for the attributes. */
   #shop(): ShopClient | null {
+    if (this.#mode() !== 'same-origin') return null;
     if (this.shop) return this.#watchOutcomes(this.shop);
     const worker = this.worker ?? DipShoppableVideo.defaultWorker;
     if (!this.chainId || !this.checkpoint || !worker || (!this.relay && !this.bootstrap)) return null;
@@ -296,7 +345,8 @@ export class DipShoppableVideo extends LitElement {
    * goes once the light client has nothing pending.
    */
   #onPurchaseStart = (): void => {
-    if (this.chainId) writeMark(pendingMark(this.chainId), true);
+    // Only the same-origin wallet keeps payments in this page's light client.
+    if (this.chainId && this.#mode() === 'same-origin') writeMark(pendingMark(this.chainId), true);
   };
 
   #onPurchaseSettled = (): void => {
@@ -310,8 +360,20 @@ export class DipShoppableVideo extends LitElement {
 
   /** Opens the product panel for a product contract id (as a hotspot click does). */
   openProduct(product: string, label = '', opener?: HTMLElement): void {
-    if (!this.#shop()) return;
-    loadPanel();
+    const mode = this.#mode();
+    if (mode === 'same-origin' && !this.#shop()) return;
+    if (mode === null) return;
+    if (mode === 'frame') {
+      const split = (v: string | null) => (v ?? '').split(/\s+/).filter(Boolean).slice(0, 8);
+      this.#ensureFrame().open({
+        product: product.toLowerCase(), label: label.slice(0, 200), chainId: this.chainId!, relays: split(this.relay), multiaddrs: split(this.bootstrap),
+        ...(this.checkpoint ? { checkpoint: this.checkpoint } : {}), ...(this.locale ? { locale: this.locale } : {}),
+        metadataBase: new URL(this.metadataBase ?? document.baseURI, document.baseURI).href,
+        ...(this.staleAfter && this.staleAfter > 0 ? { staleAfterMs: Math.round(this.staleAfter * 1000) } : {}),
+      });
+      // Keyboard users land in the frame (its panel then focuses its first control).
+      void this.updateComplete.then(() => this.#frameHost?.frame.focus());
+    } else loadPanel();
     this.#opener = opener ?? ((this.renderRoot as ShadowRoot).activeElement as HTMLElement | null) ?? (document.activeElement as HTMLElement | null);
     this.#open = { product, label };
     this.#tip = null; // the dialog replaces the card (which, removed, would fire no pointerleave)
@@ -338,6 +400,7 @@ export class DipShoppableVideo extends LitElement {
   }
 
   closeProduct(): void {
+    this.#frameHost?.close();
     this.#open = null;
     this.requestUpdate();
     // Focus returns to what opened the dialog (if it is still there).
@@ -390,6 +453,8 @@ export class DipShoppableVideo extends LitElement {
     this.#waitFor?.disconnect();
     this.#waitFor = null;
     this.#fetch?.abort();
+    this.#frameHost?.dispose();
+    this.#frameHost = null;
   }
 
   protected override firstUpdated(): void {
@@ -418,7 +483,8 @@ export class DipShoppableVideo extends LitElement {
     const tip = this.#tipShown();
     const tipProp = tip ? vis.find((v) => v.prop.id === tip.id)?.prop : undefined;
     // Only a price the light client already proved (never fetched for a hover, never unverified).
-    const tipItem = tipProp ? this.#shop()?.cachedProduct?.(tipProp.product.contract) ?? null : null;
+    const tipItem = tipProp ? this.#verifiedProduct(tipProp.product.contract) : null;
+    const frame = this.#frameHost?.frame;
     return html`
       <slot @slotchange=${this.#resolveVideo}></slot>
       <div class="overlay" part="overlay">
@@ -447,7 +513,8 @@ export class DipShoppableVideo extends LitElement {
           </ul>
         </div>
         <p class="error" part="error" role="status" ?hidden=${!err}>${err ? `Annotations not loaded: ${err.message}` : ''}</p>
-        ${this.#open ? html`<dip-product-panel part="panel" class="panel" role="dialog" aria-label=${this.#open.label}
+        ${frame ? html`<div class="panel wallet" ?hidden=${this.#open === null}>${frame}</div>` : nothing}
+        ${this.#open && !frame ? html`<dip-product-panel part="panel" class="panel" role="dialog" aria-label=${this.#open.label}
             .client=${this.#shop()} .product=${this.#open.product} .label=${this.#open.label} .locale=${this.locale}
             @dip-panel-close=${() => this.closeProduct()}></dip-product-panel>` : nothing}
       </div>
@@ -753,8 +820,16 @@ export class DipShoppableVideo extends LitElement {
     return t && t.via.size > 0 && !t.dismissed && this.#open === null ? t : null;
   }
 
+  /** A product's proven price for a hover card: from the wallet frame, or the same-origin light client; never fetched for a hover. */
+  #verifiedProduct(contract: string): VerifiedProductSummary | null {
+    return this.#verified.get(contract.toLowerCase()) ?? this.#shop()?.cachedProduct?.(contract) ?? null;
+  }
+
   #tipOn(id: string, why: TipReason): void {
-    loadPanel(); // a hover or focus often precedes a click: fetch the dialog meanwhile
+    // A hover or focus often precedes a click: fetch the dialog (or load the wallet frame) meanwhile.
+    const mode = this.#mode();
+    if (mode === 'same-origin') loadPanel();
+    else if (mode === 'frame') this.#ensureFrame();
     clearTimeout(this.#tipTimers.get(why));
     this.#tipTimers.delete(why);
     if (this.#tip?.id !== id) this.#tip = { id, via: new Set(), dismissed: false };

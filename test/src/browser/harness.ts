@@ -26,10 +26,11 @@ export async function launchChromium(extraArgs: readonly string[] = []): Promise
 export type StaticFiles = Record<string, readonly [contentType: string, body: string | Buffer, headers?: Readonly<Record<string, string>>]>;
 
 /**
- * Serves `files` by path on 127.0.0.1 (port 0); unknown paths get 404, the favicon 204. A file's
- * optional third entry adds response headers (e.g. a `content-security-policy` for that page).
+ * Serves `files` by path on `host` (default 127.0.0.1; any 127.x.y.z is loopback and its own
+ * site), port 0; unknown paths get 404, the favicon 204. A file's optional third entry adds
+ * response headers (e.g. a `content-security-policy` for that page).
  */
-export async function serveStatic(files: StaticFiles): Promise<{ server: Server; base: string; close: () => Promise<void> }> {
+export async function serveStatic(files: StaticFiles, host = '127.0.0.1'): Promise<{ server: Server; base: string; close: () => Promise<void> }> {
   const server = createServer((req, resp) => {
     const f = files[(req.url ?? '/').split('?')[0]!];
     if (!f) {
@@ -38,10 +39,10 @@ export async function serveStatic(files: StaticFiles): Promise<{ server: Server;
     }
     resp.writeHead(200, { ...f[2], 'content-type': f[0], 'cache-control': 'no-store' }).end(f[1]);
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  await new Promise<void>((r) => server.listen(0, host, r));
   return {
     server,
-    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    base: `http://${host}:${(server.address() as AddressInfo).port}`,
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));

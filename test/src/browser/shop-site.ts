@@ -7,6 +7,11 @@
  * `/broken-worker` names a worker script the site does not serve.
  * `/mc` is the same page with the site's player built on Mux's media-chrome: the element sits
  * inside `<media-controller>` (with `for="film"`) beside the control bar.
+ * Those pages opt into the same-origin wallet (`same-origin-wallet`). `/wallet` is the default
+ * embedding: the element from the embed bundle on a third site (`embed`, on 127.0.0.2), products
+ * opening in its wallet frame and payments signed in its wallet window; open it at `siteA` and
+ * `siteB` (localhost and 127.0.0.1: two sites). `/hostile` is that page plus a script that
+ * attacks the wallet (`hostile.js`, given by the test).
  */
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -20,7 +25,8 @@ import {
 } from '@dipnet/protocol';
 import { startNet, startProxy, devKey, type Proxy, type TestNet } from '../../../light-client/src/testing/devnet.ts';
 import { devCommitteeKey } from '../../../bootstrap-node/src/devnet/genesis.ts';
-import { serveStatic } from './harness.ts';
+import { serveStatic, staticFilesIn, type StaticFiles } from './harness.ts';
+import { buildEmbed, writeWalletConfig, walletHeaders, EMBED_FILES } from '@dipnet/widget/build-embed';
 
 const sha256 = (b: string | Buffer): string => createHash('sha256').update(b).digest('hex');
 const IMAGE = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 120 80"><rect width="120" height="80" fill="#135"/><path d="M40 10h40l15 20-10 5v35H35V35l-10-5z" fill="#2a9"/></svg>`;
@@ -40,13 +46,18 @@ export interface ShopSite {
   readonly flaky: { lying: boolean };
   /** `/frozen` (with `stale-after="2"`) and `/frozen-buy` trust a relay behind this proxy (set `freezeAt` to freeze its head). */
   readonly frozen: Proxy;
+  /** The wallet's origin (embed bundle, wallet frame and window): a site of its own. */
+  readonly embed: string;
+  /** The same site server under two names that are two sites: `localhost` and `127.0.0.1`. */
+  readonly siteA: string;
+  readonly siteB: string;
   /** Submits txs to node 0 (consecutive nonces per signer) and waits until all are committed (TestNet.commitAll). */
   commitAll(txs: [KeyPair, TxBody][]): Promise<void>;
   close(): Promise<void>;
 }
 
 const page = (chainId: string, relay: string, genesis: string, mediaChrome = false, worker = '/lc-worker.js', extra = '') => {
-  const attrs = `src="/props.json" chain-id="${chainId}" checkpoint="${genesis}" relay="${relay}" worker="${worker}" pause-on-open locale="en"${extra}`;
+  const attrs = `src="/props.json" chain-id="${chainId}" checkpoint="${genesis}" relay="${relay}" worker="${worker}" same-origin-wallet pause-on-open locale="en"${extra}`;
   const player = mediaChrome
     ? `<media-controller id="mc">
   <video id="film" slot="media" muted playsinline></video>
@@ -65,9 +76,28 @@ ${player}
 <script type="module" src="/host.js"></script></html>`;
 };
 
+/** The default embedding: one script from the embed origin; the wallet frame comes with it. */
+const walletPage = (chainId: string, relay: string, genesis: string, embed: string, extraScript = '') => `<!doctype html><html lang="en"><meta charset="utf-8"><title>StreamCo — Episode 3</title>
+<link rel="stylesheet" href="/site.css">
+<h1>StreamCo · The Atelier, episode 3</h1>
+<dip-shoppable-video id="player" src="/props.json" chain-id="${chainId}" checkpoint="${genesis}" relay="${relay}" pause-on-open locale="en">
+  <video id="film" muted playsinline></video>
+</dip-shoppable-video>
+<script type="module" src="${embed}/${EMBED_FILES.element}"></script>
+<script type="module" src="/host.js"></script>${extraScript ? `
+<script type="module" src="${extraScript}"></script>` : ''}</html>`;
+
+/**
+ * A strict CSP for the default embedding: scripts from the site and the embed origin, the wallet
+ * frame from the embed origin, and no chain access or workers for the page itself.
+ */
+const walletCsp = (embed: string) => ({
+  'content-security-policy': `default-src 'self'; script-src 'self' ${embed}; style-src 'self'; img-src 'self' blob: data:; media-src 'self' blob:; connect-src 'self'; frame-src ${embed}; worker-src 'none'; object-src 'none'; base-uri 'none'`,
+});
+
 // The host's analytics: every widget event, in order (a module file: the page could run under a strict CSP).
 const HOST_JS = `window.placed = []; window.events = []; window.hints = [];
-for (const t of ['dip-hotspot-click', 'dip-card-open', 'dip-purchase-request', 'dip-purchase-start', 'dip-purchase-hint', 'dip-purchase-finalised', 'dip-purchase-pending', 'dip-purchase-failed', 'dip-order-placed', 'dip-panel-close']) {
+for (const t of ['dip-hotspot-click', 'dip-card-open', 'dip-purchase-request', 'dip-purchase-start', 'dip-purchase-hint', 'dip-purchase-finalised', 'dip-purchase-pending', 'dip-purchase-failed', 'dip-order-placed', 'dip-panel-close', 'dip-wallet-refused']) {
   document.addEventListener(t, (e) => {
     window.events.push(t);
     if (t === 'dip-purchase-hint') window.hints.push(e.detail.hint);
@@ -77,7 +107,16 @@ for (const t of ['dip-hotspot-click', 'dip-card-open', 'dip-purchase-request', '
 
 const props = (id: string) => JSON.stringify({ version: 1, props: [{ id: 'jacket', label: 'Field jacket', product: { contract: id }, track: [{ t: 0, box: { x: 0.3, y: 0.2, w: 0.4, h: 0.6 } }] }] });
 
-export async function startShopSite(chainId: string): Promise<ShopSite> {
+/** The embed bundle as an embed origin serves it: CORS for the element's script, the wallet's headers. */
+async function embedFiles(dir: string, relay: string): Promise<StaticFiles> {
+  const out: Record<string, readonly [string, string | Buffer, Record<string, string>]> = {};
+  for (const [path, [type, body]] of Object.entries(await staticFilesIn(dir))) {
+    out[path] = [type, body, { 'access-control-allow-origin': '*', ...walletHeaders(path, [relay]) }];
+  }
+  return out;
+}
+
+export async function startShopSite(chainId: string, hostileScript = ''): Promise<ShopSite> {
   const net = await startNet({ chainId, validators: 1, relays: 1 });
   const cleanups: (() => Promise<unknown>)[] = [() => net.stop()];
   const close = async () => { for (const c of cleanups.reverse()) await c().catch(() => undefined); };
@@ -137,7 +176,19 @@ export async function startShopSite(chainId: string): Promise<ShopSite> {
     const csp = (relay: string, styles = "'self'") => ({
       'content-security-policy': `default-src 'self'; script-src 'self'; style-src ${styles}; img-src 'self' blob: data:; media-src 'self' blob:; connect-src 'self' data: ${relay}; worker-src 'self'; object-src 'none'; base-uri 'none'`,
     });
+    const embedDir = await mkdtemp(join(tmpdir(), 'dipnet-embed-'));
+    cleanups.push(() => rm(embedDir, { recursive: true, force: true }));
+    await buildEmbed(embedDir);
+    await writeWalletConfig(embedDir, { chains: { [chainId]: { checkpoint: genesis, relays: [net.relayUrls[0]!], multiaddrs: [] } } });
+    const embedSite = await serveStatic(await embedFiles(embedDir, net.relayUrls[0]!), '127.0.0.2');
+    cleanups.push(() => embedSite.close());
+    const embed = embedSite.base;
+    // The site's metadata is fetched by the wallet frame, from the embed origin: CORS, as a CDN would.
+    const cors = { 'access-control-allow-origin': '*' };
     const site = await serveStatic({
+      '/wallet': ['text/html; charset=utf-8', walletPage(chainId, net.relayUrls[0]!, genesis, embed), walletCsp(embed)],
+      '/hostile': ['text/html; charset=utf-8', walletPage(chainId, net.relayUrls[0]!, genesis, embed, '/hostile.js'), walletCsp(embed)],
+      '/hostile.js': [js, hostileScript],
       '/': ['text/html; charset=utf-8', page(chainId, net.relayUrls[0]!, genesis), csp(net.relayUrls[0]!)],
       '/liar': ['text/html; charset=utf-8', page(chainId, proxy.url, genesis), csp(proxy.url)],
       '/flaky': ['text/html; charset=utf-8', page(chainId, flakyProxy.url, genesis), csp(flakyProxy.url)],
@@ -153,13 +204,17 @@ export async function startShopSite(chainId: string): Promise<ShopSite> {
       '/props.json': ['application/json', props(jacket)],
       '/host.js': [js, HOST_JS],
       '/site.css': ['text/css', 'body{margin:16px;font:15px system-ui,sans-serif;background:#111;color:#eee} #film{width:720px;height:405px;background:#000;display:block} media-controller{width:720px;height:405px}'],
-      '/meta/jacket.json': ['application/json', META],
-      '/meta/lining.json': ['application/json', '{}'],
-      '/meta/jacket.svg': ['image/svg+xml', IMAGE],
+      '/meta/jacket.json': ['application/json', META, cors],
+      '/meta/lining.json': ['application/json', '{}', cors],
+      '/meta/jacket.svg': ['image/svg+xml', IMAGE, cors],
       '/axe.js': [js, axe.source],
     });
     cleanups.push(() => site.close());
-    return { net, base: site.base, jacket, lining, liningMaker, viewer, flaky, frozen, commitAll, close };
+    const port = new URL(site.base).port;
+    return {
+      net, base: site.base, jacket, lining, liningMaker, viewer, flaky, frozen, commitAll, close,
+      embed, siteA: `http://localhost:${port}`, siteB: `http://127.0.0.1:${port}`,
+    };
   } catch (e) {
     await close();
     throw e;

@@ -15,6 +15,7 @@
  * @fires dip-purchase-start - `{ product, quantity }`: signing begins.
  * @fires dip-purchase-finalised - `{ product, orderId, txHash, fee }`: the order is proven on chain.
  * @fires dip-purchase-failed - `{ product, message, code? }`.
+ * @fires dip-wallet-refused - `{ code, message }`: a confirm click did not count (wallet-window mode); nothing was signed.
  * @fires dip-order-placed - `{ orderId, txHash, commitment, salt, shipping, product, quantity }`:
  *   the order is on chain; the embedding site forwards `shipping` and `salt` to the producer.
  */
@@ -35,6 +36,20 @@ export interface OrderPlacedDetail extends PlacedOrder {
 const SHIPPING_FIELDS = ['name', 'address', 'postcode', 'country', 'email'] as const;
 type ShippingField = (typeof SHIPPING_FIELDS)[number];
 const MAX_QUANTITY = 10;
+/**
+ * Where the wallet lives in its own window, the confirm step must have been on screen this long
+ * before its button counts: a double click on "Next" (same place as "Pay") cannot pay.
+ */
+const MIN_CONFIRM_MS = 500;
+
+/** What `dip-purchase-request` carries: the order the viewer confirmed, before anything is signed. */
+export interface PurchaseRequestDetail {
+  readonly product: string;
+  readonly quantity: number;
+  readonly total: bigint;
+  readonly maxFee: bigint;
+  readonly commitment: string;
+}
 
 /** A 64-hex secret key as bytes, or null. */
 const keyBytes = (text: string): Uint8Array | null => {
@@ -123,6 +138,11 @@ export class DipProductPanel extends LitElement {
   declare locale: string | null;
   /** The verified chain access (see shop-client.ts). */
   declare client: ShopClient | null;
+  /**
+   * Asks the embedding site whether to go on with a confirmed purchase (the wallet frame asks the
+   * page across origins). Default: the cancelable `dip-purchase-request` event on this element.
+   */
+  hostApproval: ((detail: PurchaseRequestDetail) => Promise<boolean>) | null = null;
 
   #step: Step = 'loading';
   #sync: SyncState | null = null;
@@ -158,6 +178,10 @@ export class DipProductPanel extends LitElement {
   /** Why the tracking view could not verify the latest state (cleared once it does). */
   #trackError = '';
   #placed: PlacedOrder | null = null;
+  /** When the confirm step appeared (performance.now()), and why its last click did not count. */
+  #confirmShownAt = 0;
+  #refusal = '';
+  #authorizing = false;
   #tree: ShopOrderTree | null = null;
   #unwatch: (() => void) | null = null;
   #unsync: (() => void) | null = null;
@@ -207,6 +231,8 @@ export class DipProductPanel extends LitElement {
 
   #set(step: Step): void {
     this.#step = step;
+    if (step === 'confirm') this.#confirmShownAt = performance.now();
+    this.#refusal = '';
     this.#fundsWatch(step === 'confirm');
     this.requestUpdate();
     // A new step is new content: put focus where the viewer acts next.
@@ -418,6 +444,7 @@ export class DipProductPanel extends LitElement {
     const { price, fee, total } = this.#total();
     const w = this.#wallet;
     const short = w && w.balance < total + this.#maxFee;
+    const remote = this.client?.walletInWindow === true;
     return html`
       <h2>${m.confirmTitle}</h2>
       <p>${m.confirmOrder(p.name, this.#quantity)}</p>
@@ -431,14 +458,16 @@ export class DipProductPanel extends LitElement {
         ${w ? nothing : html`<dt>${m.fromWallet}</dt><dd>—</dd>`}
       </dl>
       ${this.#walletRows(m)}
-      ${!w ? html`<p>${m.noWallet}</p>` : nothing}
+      ${remote ? html`<p class="note">${m.walletWindowNote}</p>` : !w ? html`<p>${m.noWallet}</p>` : nothing}
       ${short ? html`<p class="warn" role="alert">${m.insufficient(formatDpn(total + this.#maxFee, loc))}</p>` : nothing}
+      ${this.#refusal ? html`<p class="warn refused" role="alert">${m.notSigned(this.#refusal)}</p>` : nothing}
       <div class="actions">
         <button type="button" @click=${() => this.#set('form')}>${m.back}</button>
-        ${w ? html`<button type="button" class="primary" ?disabled=${short || this.#stale} @click=${this.#pay}>${m.pay}</button>`
+        ${remote ? html`<button type="button" class="primary pay" ?disabled=${short || this.#stale || this.#authorizing} @click=${this.#pay}>${m.payInWallet}</button>`
+          : w ? html`<button type="button" class="primary pay" ?disabled=${short || this.#stale} @click=${this.#pay}>${m.pay}</button>`
           : html`<button type="button" class="primary" @click=${this.#createWallet}>${m.createWallet}</button>`}
       </div>
-      ${w ? nothing : this.#importForm(m)}
+      ${w || remote ? nothing : this.#importForm(m)}
     `;
   }
 
@@ -513,13 +542,35 @@ export class DipProductPanel extends LitElement {
     }
   };
 
-  #pay = async (): Promise<void> => {
+  #pay = async (click: Event): Promise<void> => {
     const client = this.client!;
     const p = this.#item!;
     const shipping = { ...this.#shipping };
     const quantity = this.#quantity;
     const commit0 = this.#commit!;
-    const go = this.#emit('dip-purchase-request', { product: p.id, quantity, total: this.#total().total, maxFee: this.#maxFee, commitment: commit0.commitment }, true);
+    if (client.authorizePayment) {
+      // The click must be the viewer's, on a frame they can see: otherwise nothing goes further.
+      this.#authorizing = true;
+      this.#refusal = '';
+      this.requestUpdate();
+      try {
+        if (performance.now() - this.#confirmShownAt < MIN_CONFIRM_MS) {
+          throw Object.assign(new Error(`the confirm step was on screen less than ${MIN_CONFIRM_MS} ms before the click`), { code: 'WALLET_TOO_SOON' });
+        }
+        await client.authorizePayment(click);
+      } catch (err) {
+        const code = (err as { code?: string })?.code ?? 'WALLET_REFUSED';
+        this.#refusal = errorText(err);
+        console.warn(`[dipnet wallet frame] a confirm click did not count: ${this.#refusal}`);
+        this.#emit('dip-wallet-refused', { code, message: this.#refusal });
+        return;
+      } finally {
+        this.#authorizing = false;
+        this.requestUpdate();
+      }
+    }
+    const request: PurchaseRequestDetail = { product: p.id, quantity, total: this.#total().total, maxFee: this.#maxFee, commitment: commit0.commitment };
+    const go = this.hostApproval ? await this.hostApproval(request) : this.#emit('dip-purchase-request', request, true);
     if (!go) {
       this.#error = this.#m.hostTookOver;
       this.#set('failed');

@@ -25,6 +25,11 @@ export interface ShopConfig {
   readonly metadataBase?: string;
   /** A verified head older than this is stale (default 150 s): the panel says so and buying waits. */
   readonly staleAfterMs?: number;
+  /**
+   * Where the light client keeps headers and the wallet (default IndexedDB). The wallet frame
+   * uses memory: it holds no key, and a cross-site frame gets no storage anyway.
+   */
+  readonly store?: 'memory' | 'indexeddb';
 }
 
 /** Gas an order tx may use; unused gas is refunded, so the allowance only bounds the worst case. */
@@ -150,6 +155,10 @@ export function lightClientShop(lc: Remote<LightClientWorkerApi>, started: Promi
       const address = await lc.walletAddress();
       return address ? walletOf(address) : null;
     },
+    async balanceOf(address) {
+      await started;
+      return (await lc.getAccount(address)).account.balance;
+    },
     async createWallet() {
       await started;
       return walletOf(await lc.createWallet());
@@ -233,7 +242,7 @@ const shops = new Map<string, ShopClient>();
 
 /** The page's light client for this configuration, started once. */
 export function sharedShop(config: ShopConfig): ShopClient {
-  const key = JSON.stringify([config.worker, config.chainId, config.checkpoint, [...config.relays].sort(), [...config.multiaddrs].sort(), config.metadataBase ?? '', config.staleAfterMs ?? 0]);
+  const key = JSON.stringify([config.worker, config.chainId, config.checkpoint, [...config.relays].sort(), [...config.multiaddrs].sort(), config.metadataBase ?? '', config.staleAfterMs ?? 0, config.store ?? 'indexeddb']);
   let shop = shops.get(key);
   if (!shop) {
     const url = new URL(config.worker, document.baseURI);
@@ -249,7 +258,7 @@ export function sharedShop(config: ShopConfig): ShopClient {
     const started = Promise.race([failed, lc.start({
       chainId: config.chainId, trust: trustRootOf(config.checkpoint), ...(config.trustingPeriodMs ? { trustingPeriodMs: config.trustingPeriodMs } : {}),
       ...(config.staleAfterMs ? { staleAfterMs: config.staleAfterMs } : {}),
-      relays: [...config.relays], multiaddrs: [...config.multiaddrs], store: 'indexeddb',
+      relays: [...config.relays], multiaddrs: [...config.multiaddrs], store: config.store ?? 'indexeddb',
     })]);
     shop = lightClientShop(lc, started, config.metadataBase);
     shops.set(key, shop);

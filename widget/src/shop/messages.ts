@@ -81,6 +81,12 @@ export interface Messages {
   tag: (t: string) => string;
   metadataMismatch: string;
   hostTookOver: string;
+  /** The pay button when the wallet lives in its own window. */
+  payInWallet: string;
+  /** Under the confirm step, in the wallet-window mode. */
+  walletWindowNote: string;
+  /** The confirm click did not count (covered frame, no gesture…): nothing was signed. */
+  notSigned: (reason: string) => string;
   days: (n: number) => string;
   hours: (n: number) => string;
   minutes: (n: number) => string;
@@ -170,6 +176,9 @@ export const en: Messages = {
   tag: (t) => TAGS_EN[t] ?? t,
   metadataMismatch: 'the product description does not match its on-chain fingerprint',
   hostTookOver: 'this site handles the purchase itself; nothing was signed',
+  payInWallet: 'Pay with my DIPNET wallet',
+  walletWindowNote: 'Your wallet opens in its own window. Its key never reaches this site, and only your click here can start a payment.',
+  notSigned: (r) => `Nothing was signed: ${r}`,
   days: (n) => `${n} day${n === 1 ? '' : 's'}`,
   hours: (n) => `${n} hour${n === 1 ? '' : 's'}`,
   minutes: (n) => `${n} min`,
@@ -246,6 +255,9 @@ export const ko: Messages = {
   tag: (t) => TAGS_KO[t] ?? t,
   metadataMismatch: '상품 설명이 체인에 기록된 지문과 일치하지 않습니다',
   hostTookOver: '이 사이트가 구매를 직접 처리합니다. 서명된 것은 없습니다',
+  payInWallet: '내 DIPNET 지갑으로 결제',
+  walletWindowNote: '지갑은 별도의 창에서 열립니다. 키는 이 사이트에 전달되지 않으며, 여기서 직접 누른 클릭만 결제를 시작할 수 있습니다.',
+  notSigned: (r) => `서명된 것은 없습니다: ${r}`,
   days: (n) => `${n}일`,
   hours: (n) => `${n}시간`,
   minutes: (n) => `${n}분`,
@@ -330,6 +342,9 @@ export const zh: Messages = {
   tag: (t) => TAGS_ZH[t] ?? t,
   metadataMismatch: '商品描述与链上指纹不符',
   hostTookOver: '本网站自行处理此次购买；未签名任何内容',
+  payInWallet: '用我的 DIPNET 钱包支付',
+  walletWindowNote: '钱包在单独的窗口中打开。私钥不会到达本网站，只有您在这里的点击才能发起支付。',
+  notSigned: (r) => `未签名任何内容：${r}`,
   days: (n) => `${n} 天`,
   hours: (n) => `${n} 小时`,
   minutes: (n) => `${n} 分钟`,

@@ -125,6 +125,17 @@ export interface SyncState {
 }
 
 export interface ShopClient {
+  /**
+   * The viewer's wallet lives in a window of its own (the wallet frame's mode): this client has no
+   * key; `wallet()` is the wallet last seen there (or null), and paying opens that window.
+   */
+  readonly walletInWindow?: boolean;
+  /**
+   * Called first thing on the viewer's confirm click, with that click: rejects (a WalletRefusal
+   * with a code) when the click cannot count as the viewer's — synthetic, without user activation,
+   * or on a frame that is covered, transparent or not visible long enough.
+   */
+  authorizePayment?(click: Event): Promise<void>;
   /** Resolves when the client has a verified head. */
   ready(): Promise<{ height: bigint }>;
   onSync(listener: (s: SyncState) => void): () => void;
@@ -135,6 +146,8 @@ export interface ShopClient {
    */
   cachedProduct?(id: string): ShopProduct | null;
   wallet(): Promise<ShopWallet | null>;
+  /** The verified balance of any address (the wallet frame shows the wallet window's wallet with it). */
+  balanceOf?(address: string): Promise<bigint>;
   createWallet(): Promise<ShopWallet>;
   /**
    * Makes the 32-byte Ed25519 secret key the client's wallet (replacing any). The key goes to the
