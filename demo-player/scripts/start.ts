@@ -441,7 +441,10 @@ async function main(): Promise<void> {
     studio: { devKey: STUDIO_DEV_KEY, pin: '/pin' }, generatedAt: new Date().toISOString(),
   };
   // The wallet's own trust root: the wallet frame and window verify against this, never a page's pin.
-  await writeWalletConfig(join(SITE_DIR, 'embed'), { chains: { [info.chainId]: { checkpoint: info.genesisHash, relays: config.relays, multiaddrs } } });
+  await writeWalletConfig(join(SITE_DIR, 'embed'), {
+    chains: { [info.chainId]: { checkpoint: info.genesisHash, relays: config.relays, multiaddrs } },
+    faucet: { url: '/faucet' }, // devnet only: the wallet window offers it to a wallet short of funds
+  });
   const configBody = Buffer.from(`${JSON.stringify(config, null, 2)}\n`, 'utf8');
   await mkdir(DIR, { recursive: true });
   await writeFile(join(DIR, 'demo-config.json'), configBody);

@@ -5,6 +5,7 @@
  *                            loads lazily, so it is left out), gzip -9, KB
  *   widget.embed_adapter_gzip_kb / widget.embed_worker_gzip_kb   what the embed bundle loads on the first
  *                            product opened: the light-client adapter chunk(s) and the light-client worker, gzip -9, KB
+ *   widget.wallet_pages_gzip_kb  the wallet frame's and the wallet window's scripts (both pages, shared chunks once), gzip -9, KB
  *   widget.first_hotspot_ms  video `loadedmetadata` → the rAF of the first frame that paints a hotspot
  *                            laid out inside the video box (in-page performance.now()), median of 5 loads
  *   widget.long_tasks        main-thread tasks > 50 ms ('longtask' observer, buffered) during 30 s
@@ -77,7 +78,10 @@ bench('widget.bundle_gzip_kb', Math.round((gz / 1024) * 10) / 10, 'KB');
     const adapter = (await Promise.all(chunks.map((f) => gzOf(join('chunks', f))))).reduce((a, b) => a + b, 0);
     const worker = await gzOf(EMBED_FILES.worker);
     const element = await gzOf(EMBED_FILES.element);
-    say(`embed bundle: element ${element} B, adapter chunks ${adapter} B, worker ${worker} B (gzip -9)`);
+    const walletJs = (await readdir(join(dir, 'wallet'), { recursive: true })).filter((f) => f.endsWith('.js'));
+    const wallet = (await Promise.all(walletJs.map((f) => gzOf(join('wallet', f))))).reduce((a, b) => a + b, 0);
+    say(`embed bundle: element ${element} B, adapter chunks ${adapter} B, wallet frame + window ${wallet} B, worker ${worker} B (gzip -9)`);
+    bench('widget.wallet_pages_gzip_kb', Math.round((wallet / 1024) * 10) / 10, 'KB');
     bench('widget.embed_adapter_gzip_kb', Math.round((adapter / 1024) * 10) / 10, 'KB');
     bench('widget.embed_worker_gzip_kb', Math.round((worker / 1024) * 10) / 10, 'KB');
   } finally {

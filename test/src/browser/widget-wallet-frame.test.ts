@@ -146,6 +146,14 @@ test('by mouse on one site: the card in the wallet frame, the key and the signat
   });
   say(`storage in the cross-site wallet frame: ${JSON.stringify(inFrame)}`);
   assert.notEqual(inFrame.indexedDB, 'available', 'Chromium gives a cross-site frame no IndexedDB (so the key cannot live there)');
+  // ✕ in the frame closes the panel on the page; the frame told the page what it verified, so a
+  // hover card now shows the price with its block (and never a price the frame did not prove).
+  await walletFrame(page).locator('dip-product-panel button.close').click();
+  await page.waitForFunction(() => (window as unknown as { events: string[] }).events.includes('dip-panel-close'));
+  await page.locator('dip-shoppable-video button[part~="hotspot"][data-id="jacket"]').hover();
+  const tip = page.locator('dip-shoppable-video [part="hotspot-card"]');
+  await tip.waitFor();
+  assert.match(await tip.innerText(), /120 DPN[\s\S]*Verified at block \d+/);
   noErrors('the mouse purchase');
   await page.close();
 });

@@ -6,7 +6,8 @@
  * name the chain and suggest extra sources (untrusted, like every source).
  *
  * ```json
- * { "chains": { "dipnet-devnet": { "checkpoint": "<64-hex genesis hash>", "relays": ["https://relay…"], "multiaddrs": [] } } }
+ * { "chains": { "dipnet-devnet": { "checkpoint": "<64-hex genesis hash>", "relays": ["https://relay…"], "multiaddrs": [] } },
+ *   "faucet": { "url": "/faucet" } }   ← a devnet's only
  * ```
  */
 import { WalletRefusal, type ChainChoice } from './protocol.ts';
@@ -24,6 +25,8 @@ export interface WalletChain {
 
 export interface WalletConfig {
   readonly chains: Readonly<Record<string, WalletChain>>;
+  /** A devnet's faucet (`POST {"address":"dpn…"}`), offered by the wallet window to a wallet short of funds. */
+  readonly faucet?: { readonly url: string };
 }
 
 const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
@@ -43,7 +46,9 @@ export function parseWalletConfig(data: unknown): WalletConfig {
     if (!isStrings(chain.relays ?? []) || !isStrings(chain.multiaddrs ?? [])) bad(`chains.${id}.relays and .multiaddrs must be lists of strings`);
     out[id] = { checkpoint: chain.checkpoint as string, relays: (chain.relays ?? []) as string[], multiaddrs: (chain.multiaddrs ?? []) as string[] };
   }
-  return { chains: out };
+  const faucet = (data as { faucet?: { url?: unknown } }).faucet;
+  if (faucet !== undefined && typeof faucet?.url !== 'string') bad('"faucet" must be { "url": "…" }');
+  return { chains: out, ...(faucet ? { faucet: { url: faucet.url as string } } : {}) };
 }
 
 let loaded: Promise<WalletConfig> | null = null;

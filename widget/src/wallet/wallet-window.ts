@@ -35,6 +35,9 @@ const state: State = { step: 'waiting', order: null, product: null, wallet: null
 const opener = window.opener as Window | null;
 let shop: ShopClient | null = null;
 let signing = false;
+/** The devnet faucet the wallet's config names, if any, and what it last said. */
+let faucet: string | null = null;
+let faucetNote = '';
 
 const toFrame = (body: WindowToFrame): void => {
   if (opener && !opener.closed) opener.postMessage(msg(body), location.origin);
@@ -72,7 +75,8 @@ function draw(): void {
       ${wallet ? html`<p class="address"><code>${wallet.address}</code></p>` : keyForms()}`; break;
     case 'no-wallet': body = html`<p>You have no DIPNET wallet in this browser yet. Create one (its key stays here) or import a key you have.</p>${keyForms()}`; break;
     case 'confirm': body = html`${!wallet || wallet.balance < total + state.maxFee ? html`<p class="warn" role="alert">This wallet holds less than the order needs
-      (${formatDpn(total + state.maxFee)} with the network fee). Send DPN to <code>${wallet?.address ?? ''}</code>; this page checks the balance again every few seconds.</p>` : nothing}
+      (${formatDpn(total + state.maxFee)} with the network fee). Send DPN to <code>${wallet?.address ?? ''}</code>; this page checks the balance again every few seconds.</p>
+      ${faucet && wallet ? html`<p><button type="button" class="faucet" @click=${askFaucet}>Get test DPN from the devnet faucet</button> <span role="status">${faucetNote}</span></p>` : nothing}` : nothing}
       <div class="actions"><button type="button" @click=${cancel}>Cancel</button>
       <button type="button" class="primary" ?disabled=${!wallet || wallet.balance < total + state.maxFee} @click=${(e: Event) => void sign(e)}>Sign and pay</button></div>`; break;
     case 'signing': body = html`<ol class="stages" role="status">${['signing', 'submitted', 'included', 'verified'].map((s) => html`<li class=${state.stages.includes(s) ? 'done' : ''}>${s}</li>`)}</ol>`; break;
@@ -148,6 +152,22 @@ function watchFunds(): void {
   }, 2000);
 }
 
+const askFaucet = async (): Promise<void> => {
+  const address = state.wallet?.address;
+  if (!faucet || !address) return;
+  faucetNote = 'Asking the faucet…';
+  draw();
+  try {
+    const res = await fetch(faucet, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ address }) });
+    const body = await res.json().catch(() => ({})) as { error?: { message?: string } };
+    // The faucet's word is a hint: the balance shown is only ever the light client's proven one.
+    faucetNote = res.ok ? 'The faucet sent a transfer; waiting for a verified block…' : `The faucet refused: ${body.error?.message ?? `HTTP ${res.status}`}`;
+  } catch (e) {
+    faucetNote = `The faucet could not be reached (${(e as Error).message})`;
+  }
+  draw();
+};
+
 function cancel(): void {
   failWith('WALLET_CANCELLED', 'the viewer cancelled the payment in the wallet window; nothing was signed');
 }
@@ -194,6 +214,7 @@ async function onOrder(m: Extract<FrameToWindow, { type: 'sign-order' }>): Promi
   set({ order: m.order, step: 'connecting' });
   try {
     const config = await loadWalletConfig();
+    faucet = config.faucet ? new URL(config.faucet.url, location.href).href : null;
     shop = sharedShop(chainConfig(config, m.chain, new URL(WALLET_FILES.worker, location.href).href, 'indexeddb'));
     await shop.ready();
     const [product, wallet, maxFee] = await Promise.all([shop.product(m.order.product), shop.wallet(), shop.maxOrderFee()]);
