@@ -110,7 +110,7 @@ async function throughFrame(): Promise<number[]> {
         else requestAnimationFrame(check);
       };
       requestAnimationFrame(check);
-    })`);
+    }); 0`); // (not the promise itself: evaluate would wait for it)
     const popup = context.waitForEvent('page');
     await pay.click();
     const wallet = await popup;

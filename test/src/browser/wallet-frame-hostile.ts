@@ -60,6 +60,16 @@ window.hostile = {
         called.push(n + ':' + String(err && err.name));
       }
     }
+    // The element's class (reachable from the window through customElements): its static members too.
+    const C = customElements.get('dip-shoppable-video');
+    const statics = new Set();
+    for (let K = C; K && K !== HTMLElement; K = Object.getPrototypeOf(K)) for (const n of Object.getOwnPropertyNames(K)) statics.add(n);
+    for (const n of statics) {
+      let v;
+      try { v = C[n]; } catch { continue; }
+      if (typeof v !== 'function' || n === 'prototype') continue;
+      try { v.apply(C, junk); called.push('static ' + n + ':ok'); } catch (err) { called.push('static ' + n + ':' + String(err && err.name)); }
+    }
     const signers = ['placeOrder', 'transfer', 'importWallet', 'createWallet', 'sign'].filter((n) => typeof e[n] === 'function' || typeof window[n] === 'function');
     const shop = e.shop;
     const windowKeys = Object.keys(window).filter((k) => /dipnet|wallet|lightclient/i.test(k) && k !== 'hostile');

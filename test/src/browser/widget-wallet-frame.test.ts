@@ -114,6 +114,7 @@ test('by mouse on one site: the card in the wallet frame, the key and the signat
   assert.ok(wallet.url().startsWith(`${site.embed}/dipnet-wallet.html`), `the wallet window is on the wallet's origin (${wallet.url()})`);
   // First visit: no wallet in this browser. The viewer imports the key they have (funded at seeding).
   await wallet.getByLabel(/Import a secret key/).fill(toHex(site.viewer.secretKey), { timeout: 30_000 });
+  assert.equal(await wallet.locator('dd.site').textContent(), site.siteA, 'the window says which site the order comes from');
   await wallet.getByRole('button', { name: 'Import' }).click();
   await wallet.getByText(viewerAddress().slice(0, 9)).first().waitFor();
   const pay = wallet.getByRole('button', { name: 'Sign and pay' });

@@ -10,7 +10,7 @@ import type { WalletWindowBridge } from './window-bridge.ts';
 
 const notHere = (): Promise<never> => Promise.reject(Object.assign(new Error('the wallet frame holds no key: create or import it in the wallet window'), { code: 'WALLET_NOT_HERE' }));
 
-export function walletFrameShop(reads: ShopClient, bridge: WalletWindowBridge, guard: () => ClickGuard | null, chain: ChainChoice): ShopClient {
+export function walletFrameShop(reads: ShopClient, bridge: WalletWindowBridge, guard: () => ClickGuard | null, chain: ChainChoice, site: () => string): ShopClient {
   const wallet = async (): Promise<ShopWallet | null> => {
     const address = bridge.address;
     if (!address) return null;
@@ -35,7 +35,7 @@ export function walletFrameShop(reads: ShopClient, bridge: WalletWindowBridge, g
       bridge.open();
       const sent = await bridge.placeOrder(chain, {
         product: req.product, quantity: req.quantity, maxTotal: req.maxTotal, shipping: req.shipping, salt: req.salt, commitment: req.commitment,
-      }, onStage, onHint);
+      }, site(), onStage, onHint);
       return sent;
     },
     pendingOrders: async () => bridge.pendingOrders(),

@@ -48,7 +48,7 @@ function shopFor(open: Extract<PageToFrame, { type: 'open' }>): Promise<ShopClie
     let shop = shops.get(key);
     if (!shop) {
       const choice = { chainId: c.chainId, checkpoint: c.checkpoint, relays: c.relays, multiaddrs: c.multiaddrs, ...(c.staleAfterMs ? { staleAfterMs: c.staleAfterMs } : {}) };
-      shop = walletFrameShop(sharedShop(c), bridge, () => guard, choice);
+      shop = walletFrameShop(sharedShop(c), bridge, () => guard, choice, () => pageOrigin ?? 'unknown');
       shops.set(key, shop);
     }
     return shop;

@@ -48,10 +48,11 @@ test('the frame tells the page only documented events and plain summaries', () =
 test('the wallet window signs only a well-formed order, and reports only well-formed progress', () => {
   const order = { product: H('ab'), quantity: 1, maxTotal: 121n, shipping: { name: 'Ada' }, salt: H('01'), commitment: H('02') };
   const chain = { chainId: 'dipnet-devnet', relays: [], multiaddrs: [] };
-  assert.deepEqual(parseFrameToWindow({ dipnet: WALLET_PROTOCOL, type: 'sign-order', chain, order }), { type: 'sign-order', chain, order });
-  refused(() => parseFrameToWindow({ dipnet: WALLET_PROTOCOL, type: 'sign-order', chain, order: { ...order, maxTotal: -1n } }), 'WALLET_MSG_FIELD', /maxTotal/);
-  refused(() => parseFrameToWindow({ dipnet: WALLET_PROTOCOL, type: 'sign-order', chain, order: { ...order, quantity: 0 } }), 'WALLET_MSG_FIELD', /quantity/);
-  refused(() => parseFrameToWindow({ dipnet: WALLET_PROTOCOL, type: 'sign-order', chain, order: { ...order, shipping: { name: 7 } } }), 'WALLET_MSG_FIELD', /shipping.name/);
+  assert.deepEqual(parseFrameToWindow({ dipnet: WALLET_PROTOCOL, type: 'sign-order', chain, order, site: 'https://streamco.example' }), { type: 'sign-order', chain, order, site: 'https://streamco.example' });
+  refused(() => parseFrameToWindow({ dipnet: WALLET_PROTOCOL, type: 'sign-order', chain, order }), 'WALLET_MSG_FIELD', /site must be a string/);
+  refused(() => parseFrameToWindow({ dipnet: WALLET_PROTOCOL, type: 'sign-order', chain, site: 's', order: { ...order, maxTotal: -1n } }), 'WALLET_MSG_FIELD', /maxTotal/);
+  refused(() => parseFrameToWindow({ dipnet: WALLET_PROTOCOL, type: 'sign-order', chain, site: 's', order: { ...order, quantity: 0 } }), 'WALLET_MSG_FIELD', /quantity/);
+  refused(() => parseFrameToWindow({ dipnet: WALLET_PROTOCOL, type: 'sign-order', chain, site: 's', order: { ...order, shipping: { name: 7 } } }), 'WALLET_MSG_FIELD', /shipping.name/);
   refused(() => parseFrameToWindow({ dipnet: WALLET_PROTOCOL, type: 'transfer', to: 'x' }), 'WALLET_MSG_TYPE');
   assert.deepEqual(parseWindowToFrame({ dipnet: WALLET_PROTOCOL, type: 'wallet', address: `dpn${'0'.repeat(40)}` }), { type: 'wallet', address: `dpn${'0'.repeat(40)}` });
   refused(() => parseWindowToFrame({ dipnet: WALLET_PROTOCOL, type: 'stage', stage: 'done' }), 'WALLET_MSG_FIELD', /not a payment stage/);

@@ -200,7 +200,8 @@ export interface OrderToSign {
 }
 
 export type FrameToWindow =
-  | { type: 'sign-order'; chain: ChainChoice; order: OrderToSign }
+  /** `site`: the origin of the page the frame is on, shown to the viewer in the window (the frame learnt it from the page's messages). */
+  | { type: 'sign-order'; chain: ChainChoice; order: OrderToSign; site: string }
   | { type: 'cancel' };
 
 export const FRAME_TO_WINDOW = ['sign-order', 'cancel'] as const;
@@ -223,7 +224,7 @@ export function parseFrameToWindow(data: unknown): FrameToWindow {
   if (typeof o !== 'object' || o === null) return fail('order', 'must be an object');
   const order = o as Json;
   return {
-    type, chain: chainChoice(c as Json),
+    type, chain: chainChoice(c as Json), site: str(m, 'site', 2048),
     order: {
       product: str(order, 'product', 64, HEX64), quantity: int(order, 'quantity', 1, 1000), maxTotal: big(order, 'maxTotal'),
       shipping: record(order, 'shipping', 16, 500), salt: str(order, 'salt', 64, HEX64), commitment: str(order, 'commitment', 64, HEX64),

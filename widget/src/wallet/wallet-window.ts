@@ -21,6 +21,8 @@ type Step = 'waiting' | 'connecting' | 'no-wallet' | 'confirm' | 'signing' | 'pl
 
 interface State {
   step: Step;
+  /** The site the order comes from (as the wallet frame saw it). */
+  site: string;
   order: OrderToSign | null;
   product: ShopProduct | null;
   wallet: ShopWallet | null;
@@ -31,7 +33,7 @@ interface State {
 }
 
 const root = document.getElementById('wallet') ?? document.body;
-const state: State = { step: 'waiting', order: null, product: null, wallet: null, maxFee: 0n, stages: [], message: '', orderId: '' };
+const state: State = { step: 'waiting', site: '', order: null, product: null, wallet: null, maxFee: 0n, stages: [], message: '', orderId: '' };
 const opener = window.opener as Window | null;
 let shop: ShopClient | null = null;
 let signing = false;
@@ -59,6 +61,7 @@ function draw(): void {
   const orderView = order ? html`<section class="order" aria-label="The order to sign">
     <h2>${product ? product.name : shortHex(order.product)} × ${order.quantity}</h2>
     <dl>
+      <dt>Ordered on</dt><dd class="site">${state.site}</dd>
       <dt>Pays at most</dt><dd>${formatDpn(total)}</dd>
       <dt>Network fee at most</dt><dd>${formatDpn(state.maxFee)}</dd>
       <dt>Product contract</dt><dd><code title=${order.product}>${shortHex(order.product)}</code></dd>
@@ -211,7 +214,7 @@ async function sign(click?: Event): Promise<void> {
 
 async function onOrder(m: Extract<FrameToWindow, { type: 'sign-order' }>): Promise<void> {
   if (state.order) return; // one order per window
-  set({ order: m.order, step: 'connecting' });
+  set({ order: m.order, site: m.site, step: 'connecting' });
   try {
     const config = await loadWalletConfig();
     faucet = config.faucet ? new URL(config.faucet.url, location.href).href : null;

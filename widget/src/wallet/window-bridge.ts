@@ -82,7 +82,7 @@ export class WalletWindowBridge {
   }
 
   /** Has the window sign and send `order`; resolves when the order is proven, rejects as the light client would. */
-  placeOrder(chain: ChainChoice, order: OrderToSign, onStage?: (s: PaymentStage) => void, onHint?: (h: ShopTxHint) => void): Promise<SentOrder> {
+  placeOrder(chain: ChainChoice, order: OrderToSign, site: string, onStage?: (s: PaymentStage) => void, onHint?: (h: ShopTxHint) => void): Promise<SentOrder> {
     const win = this.#win;
     if (!win || win.closed) return Promise.reject(new WalletRefusal('WALLET_WINDOW_CLOSED', 'the wallet window is not open'));
     return new Promise<SentOrder>((resolve, reject) => {
@@ -107,7 +107,7 @@ export class WalletWindowBridge {
         switch (m.type) {
           case 'window-ready':
             ready = true;
-            win.postMessage(msg({ type: 'sign-order', chain, order }), location.origin);
+            win.postMessage(msg({ type: 'sign-order', chain, order, site }), location.origin);
             return;
           case 'stage': onStage?.(m.stage); return;
           case 'hint': onHint?.({ source: m.source, says: m.says, code: m.code, ...(m.height !== undefined ? { height: m.height } : {}) }); return;
