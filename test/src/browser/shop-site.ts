@@ -46,6 +46,8 @@ export interface ShopSite {
   readonly flaky: { lying: boolean };
   /** `/frozen` (with `stale-after="2"`) and `/frozen-buy` trust a relay behind this proxy (set `freezeAt` to freeze its head). */
   readonly frozen: Proxy;
+  /** The relay the wallet trusts to reach the chain (its `dipnet-wallet.json`), a proxy a test can freeze. */
+  readonly walletRelay: Proxy;
   /** The wallet's origin (embed bundle, wallet frame and window): a site of its own. */
   readonly embed: string;
   /** The same site server under two names that are two sites: `localhost` and `127.0.0.1`. */
@@ -179,15 +181,17 @@ export async function startShopSite(chainId: string, hostileScript = ''): Promis
     const embedDir = await mkdtemp(join(tmpdir(), 'dipnet-embed-'));
     cleanups.push(() => rm(embedDir, { recursive: true, force: true }));
     await buildEmbed(embedDir);
-    await writeWalletConfig(embedDir, { chains: { [chainId]: { checkpoint: genesis, relays: [net.relayUrls[0]!], multiaddrs: [] } } });
-    const embedSite = await serveStatic(await embedFiles(embedDir, net.relayUrls[0]!), '127.0.0.2');
+    const walletRelay = await startProxy(net.relayUrls[0]!);
+    cleanups.push(() => walletRelay.close());
+    await writeWalletConfig(embedDir, { chains: { [chainId]: { checkpoint: genesis, relays: [walletRelay.url], multiaddrs: [] } } });
+    const embedSite = await serveStatic(await embedFiles(embedDir, walletRelay.url), '127.0.0.2');
     cleanups.push(() => embedSite.close());
     const embed = embedSite.base;
     // The site's metadata is fetched by the wallet frame, from the embed origin: CORS, as a CDN would.
     const cors = { 'access-control-allow-origin': '*' };
     const site = await serveStatic({
-      '/wallet': ['text/html; charset=utf-8', walletPage(chainId, net.relayUrls[0]!, genesis, embed), walletCsp(embed)],
-      '/hostile': ['text/html; charset=utf-8', walletPage(chainId, net.relayUrls[0]!, genesis, embed, '/hostile.js'), walletCsp(embed)],
+      '/wallet': ['text/html; charset=utf-8', walletPage(chainId, walletRelay.url, genesis, embed), walletCsp(embed)],
+      '/hostile': ['text/html; charset=utf-8', walletPage(chainId, walletRelay.url, genesis, embed, '/hostile.js'), walletCsp(embed)],
       '/hostile.js': [js, hostileScript],
       '/': ['text/html; charset=utf-8', page(chainId, net.relayUrls[0]!, genesis), csp(net.relayUrls[0]!)],
       '/liar': ['text/html; charset=utf-8', page(chainId, proxy.url, genesis), csp(proxy.url)],
@@ -213,7 +217,7 @@ export async function startShopSite(chainId: string, hostileScript = ''): Promis
     const port = new URL(site.base).port;
     return {
       net, base: site.base, jacket, lining, liningMaker, viewer, flaky, frozen, commitAll, close,
-      embed, siteA: `http://localhost:${port}`, siteB: `http://127.0.0.1:${port}`,
+      walletRelay, embed, siteA: `http://localhost:${port}`, siteB: `http://127.0.0.1:${port}`,
     };
   } catch (e) {
     await close();

@@ -15,11 +15,15 @@
  *   frame, a faded frame, a click too soon after the confirm step appeared, a trust root of its own.
  *   Nothing signs, each attempt is refused with a logged reason, and the viewer's account on chain
  *   moves only for the viewer's own purchase at the end.
+ * - The wallet's relay hides new blocks while the window pays: the frame says "sent — not confirmed
+ *   yet" (never "failed"); once a block proves the order, the window tells the frame and the site
+ *   gets `dip-order-placed` (`provenLate`) exactly once.
  */
 import { before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, ConsoleMessage, Frame, FrameLocator, Page } from 'playwright-core';
-import { addressOf, formatAddress, toHex, fromHex, ContractKey, decodeOrderRecord } from '@dipnet/protocol';
+import { addressOf, formatAddress, parseAddress, toHex, fromHex, ContractKey, decodeOrderRecord } from '@dipnet/protocol';
+import { devKey } from '../../../light-client/src/testing/devnet.ts';
 import { shippingCommitment } from '../../../light-client/src/contracts.ts';
 import { launchChromium, pauseAt, MAKE_VIDEO } from './harness.ts';
 import { startShopSite, SHIPPING, type ShopSite } from './shop-site.ts';
@@ -294,4 +298,39 @@ test('a hostile host page cannot sign, read the key, or get a click through a co
   await walletFrame(page).locator('dip-product-panel').getByText('Order placed').waitFor({ timeout: 30_000 });
   assert.equal(site.net.nonce(site.viewer), nonceBefore + 1n, 'exactly the viewer\'s purchase was signed');
   noErrors('the hostile page');
+});
+
+test('a payment the wallet window cannot prove in time: pending in the frame, then the proven order reaches the site once', async () => {
+  const page = await openSite(site.siteA, '/wallet');
+  await toConfirm(page);
+  await page.waitForTimeout(700);
+  const panel = walletFrame(page).locator('dip-product-panel');
+  // The wallet's relay now hides every new block (it still forwards the payment); the chain moves on.
+  site.walletRelay.freezeAt = site.net.nodes[0]!.chain.head.height;
+  let wallet: Page;
+  try {
+    const popup = context.waitForEvent('page');
+    await panel.getByRole('button', { name: 'Pay with my DIPNET wallet' }).click();
+    wallet = await popup;
+    await panel.getByText('Payment sent — not confirmed yet').waitFor({ timeout: 60_000 });
+    assert.doesNotMatch(await panelText(page), /did not go through/, 'never reported as failed on a hidden outcome');
+    await wallet.getByText('not proven yet').waitFor();
+    assert.equal((await placedOn(page)).length, 0);
+  } finally {
+    site.walletRelay.freezeAt = null;
+  }
+  // The relay turns honest and a new block arrives: the window proves the order and tells the frame.
+  await site.commitAll([[devKey('sale'), { type: 'transfer', to: parseAddress(`dpn${'23'.repeat(20)}`), amount: 1n, memo: 'a new head' }]]);
+  await panel.getByText('Order placed').waitFor({ timeout: 30_000 });
+  await page.waitForFunction(() => (window as unknown as { placed: unknown[] }).placed.length > 0);
+  await page.waitForTimeout(500);
+  const placed = await placedOn(page);
+  assert.equal(placed.length, 1, 'dip-order-placed fired exactly once');
+  assert.equal(placed[0]!.provenLate, true);
+  checkOnChain(placed[0]!);
+  const events = await page.evaluate(() => (window as unknown as { events: string[] }).events);
+  assert.ok(events.includes('dip-purchase-pending') && !events.includes('dip-purchase-failed'), events.join(' '));
+  await wallet.waitForEvent('close', { timeout: 10_000 });
+  noErrors('the pending payment');
+  await page.close();
 });
