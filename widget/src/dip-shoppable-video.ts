@@ -60,6 +60,7 @@ import type { ShopClient } from './shop/shop-client.ts';
 import { lazyShop } from './shop/lazy-shop.ts';
 import { messagesFor } from './shop/messages.ts';
 import { formatAmount } from './shop/format.ts';
+import { displayText } from './display-text.ts';
 import { WalletFrameHost } from './wallet/frame-host.ts';
 import type { VerifiedProductSummary } from './wallet/protocol.ts';
 
@@ -77,8 +78,11 @@ export interface HotspotClickDetail extends HotspotDetail { via: 'hotspot' | 'li
 export interface AnnotationsLoadedDetail { source: string; count: number }
 export interface DipErrorDetail { source: string; path: string; message: string }
 
-/** A prop in frame at the current time, with its box in overlay CSS pixels. */
-interface Visible { prop: Prop; box: BoxAt; left: number; top: number; width: number; height: number }
+/**
+ * A prop in frame at the current time, with its box in overlay CSS pixels and where its hotspot
+ * goes (inside the box, clear of the player's controls), or null while no such place exists.
+ */
+interface Visible { prop: Prop; box: BoxAt; left: number; top: number; width: number; height: number; spot: { x: number; y: number } | null }
 
 type TipReason = 'hover' | 'focus' | 'card';
 /** How long a card outlives the pointer leaving it or its hotspot, so the pointer can cross between the two. */
@@ -116,6 +120,46 @@ const writeMark = (key: string, on: boolean): void => {
   }
 };
 
+/** How long the element waits for a `<video>` to appear before it says so (`dip-error`, source `video`). */
+const NO_VIDEO_MS = 10_000;
+/** Native `controls`: the height of the browser's control strip at the bottom of the video. */
+const NATIVE_CONTROLS_PX = 48;
+/** The players' own controls, which hotspots keep clear of (video.js, Plyr, media-chrome). */
+const PLAYER_CONTROLS = '.vjs-control-bar, .vjs-big-play-button, .plyr__controls, .plyr__control--overlaid, media-control-bar, [slot="centered-chrome"]';
+/** A player's container the element can find the controls in. */
+const PLAYER_ROOT = '.video-js, .plyr, media-controller';
+
+interface Rect { x: number; y: number; w: number; h: number }
+
+/**
+ * Where a prop's hotspot goes: the centre of the box's visible part when that is clear of every
+ * control zone; else the nearest point of that part just clear of a zone (above a control bar,
+ * beside a big play button); else nowhere while those controls show (the prop stays in the list).
+ */
+function spotFor(v: { left: number; top: number; width: number; height: number }, zones: readonly Rect[], r: number, ew: number, eh: number): { x: number; y: number } | null {
+  const x0 = Math.max(v.left, 0);
+  const x1 = Math.min(v.left + v.width, ew);
+  const y0 = Math.max(v.top, 0);
+  const y1 = Math.min(v.top + v.height, eh);
+  const cx = (x0 + x1) / 2;
+  const cy = (y0 + y1) / 2;
+  const clear = (x: number, y: number): boolean => zones.every((z) => x + r <= z.x || x - r >= z.x + z.w || y + r <= z.y || y - r >= z.y + z.h);
+  if (clear(cx, cy)) return { x: cx, y: cy };
+  let best: { x: number; y: number } | null = null;
+  let bestD = Infinity;
+  for (const z of zones) {
+    for (const [x, y] of [[cx, z.y - r], [cx, z.y + z.h + r], [z.x - r, cy], [z.x + z.w + r, cy]] as const) {
+      if (x < x0 || x > x1 || y < y0 || y > y1 || !clear(x, y)) continue;
+      const d = Math.hypot(x - cx, y - cy);
+      if (d < bestD) {
+        best = { x, y };
+        bestD = d;
+      }
+    }
+  }
+  return best;
+}
+
 const sourceOf = (el: HTMLTrackElement): string => el.getAttribute('src') ?? el.label ?? 'metadata track';
 
 export class DipShoppableVideo extends LitElement {
@@ -138,8 +182,10 @@ export class DipShoppableVideo extends LitElement {
   static override styles = css`
     :host { display: block; position: relative; }
     :host([hidden]) { display: none; }
+    /* Inside a player's container (attachToPlayer): cover it, let clicks through to the player. */
+    :host([in-player]) { position: absolute; inset: 0; pointer-events: none; }
     .overlay {
-      position: absolute; left: 0; top: 0; width: 0; height: 0;
+      position: absolute; left: 0; top: 0; width: 0; height: 0; overflow: hidden;
       pointer-events: none; z-index: var(--dip-overlay-z, 2); contain: layout style;
     }
     .hotspot {
@@ -160,18 +206,23 @@ export class DipShoppableVideo extends LitElement {
       border: 2px solid var(--dip-accent, #ffb400); border-radius: 4px; pointer-events: none;
     }
     .scene {
-      position: absolute; right: 8px; top: 8px; max-width: min(18rem, 60%); pointer-events: auto;
+      position: absolute; right: 8px; top: 8px; max-width: min(18rem, 60%); max-height: calc(100% - 16px); overflow: auto; pointer-events: auto;
       font: 14px/1.3 var(--dip-font, system-ui, sans-serif); color: var(--dip-panel-fg, #fff);
     }
+    .scene.left { right: auto; left: 8px; }
     .scene button {
-      font: inherit; color: inherit; background: var(--dip-panel-bg, rgba(20, 20, 20, .85));
-      border: 0; border-radius: 4px; padding: 6px 10px; min-height: 24px; cursor: pointer; text-align: start;
+      font: inherit; color: inherit; background: var(--dip-panel-bg, rgba(20, 20, 20, .85)); max-width: 100%; box-sizing: border-box;
+      border: 0; border-radius: 4px; padding: 6px 10px; min-height: 24px; cursor: pointer; text-align: start; overflow-wrap: anywhere;
     }
+    /* A label may be 200 characters of anything: two lines at most, ellipsized, isolated from the text around it. */
+    .text { unicode-bidi: isolate; display: -webkit-box; -webkit-box-orient: vertical; -webkit-line-clamp: 2; overflow: hidden; overflow-wrap: anywhere; }
     .scene ul { list-style: none; margin: 4px 0 0; padding: 0; display: grid; gap: 2px; }
     .scene li button { width: 100%; }
     .scene li.earlier { font-size: 12px; opacity: .8; padding: 4px 2px 0; }
     :host(:fullscreen) { background: #000; display: flex; align-items: center; justify-content: center; }
     :host(:fullscreen) ::slotted(video) { width: 100%; height: 100%; max-width: none; max-height: none; object-fit: contain; }
+    /* A wrapped player made fullscreen through this element (Plyr's fullscreen.container, media-chrome) fills the screen. */
+    :host(:fullscreen) ::slotted(:not(video)) { width: 100% !important; height: 100% !important; max-width: none !important; max-height: none !important; }
     .error {
       position: absolute; left: 8px; bottom: 8px; margin: 0; padding: 4px 8px; max-width: 90%;
       font: 12px/1.3 var(--dip-font, system-ui, sans-serif); color: #fff; background: #a00; border-radius: 4px;
@@ -184,6 +235,7 @@ export class DipShoppableVideo extends LitElement {
       font: 13px/1.3 var(--dip-font, system-ui, sans-serif); color: var(--dip-panel-fg, #fff);
       background: var(--dip-panel-bg, rgba(20, 20, 20, .92)); border-radius: 4px; box-shadow: 0 2px 8px rgba(0, 0, 0, .4);
     }
+    .tip .label { unicode-bidi: isolate; overflow-wrap: anywhere; }
     .tip .price { font-weight: 700; font-variant-numeric: tabular-nums; }
     .tip .ok { font-size: 11px; color: #7ee787; }
     .panel { position: absolute; right: 8px; top: 8px; max-height: calc(100% - 16px); max-width: calc(100% - 16px); pointer-events: auto; }
@@ -256,6 +308,8 @@ export class DipShoppableVideo extends LitElement {
   #tipTimers = new Map<TipReason, ReturnType<typeof setTimeout>>();
   /** Props seen so far, newest first: the list for later when no overlay can be drawn (PiP, native fullscreen). */
   #seen = new Map<string, Prop>();
+  /** Something without the overlay (the bare video, a player's container inside us) is fullscreen. */
+  #fullscreenWithout = false;
 
   constructor() {
     super();
@@ -430,7 +484,7 @@ export class DipShoppableVideo extends LitElement {
 
   /** Ids of the props whose hotspots are shown now. */
   get visibleIds(): string[] {
-    return this.#visible.map((v) => v.prop.id);
+    return this.#visible.filter((v) => v.spot).map((v) => v.prop.id);
   }
 
   override connectedCallback(): void {
@@ -452,6 +506,8 @@ export class DipShoppableVideo extends LitElement {
     this.#attach(null);
     this.#waitFor?.disconnect();
     this.#waitFor = null;
+    clearTimeout(this.#noVideoTimer);
+    this.#noVideoTimer = undefined;
     this.#fetch?.abort();
     this.#frameHost?.dispose();
     this.#frameHost = null;
@@ -489,15 +545,15 @@ export class DipShoppableVideo extends LitElement {
       <slot @slotchange=${this.#resolveVideo}></slot>
       <div class="overlay" part="overlay">
         ${this.#paused ? vis.map(() => html`<div class="outline" part="outline"></div>`) : nothing}
-        ${vis.map((v) => html`<button type="button" class="hotspot ${v.box.occluded ? 'occluded' : ''}"
+        ${vis.filter((v) => v.spot).map((v) => html`<button type="button" class="hotspot ${v.box.occluded ? 'occluded' : ''}"
             part=${v.box.occluded ? 'hotspot hotspot-occluded' : 'hotspot'} data-id=${v.prop.id}
             aria-describedby=${tipItem && tipProp?.id === v.prop.id ? 'tip-price' : nothing}
             @pointerenter=${() => this.#tipOn(v.prop.id, 'hover')} @pointerleave=${() => this.#tipOff('hover', TIP_GRACE_MS)}
             @focus=${() => this.#tipOn(v.prop.id, 'focus')} @blur=${() => this.#tipOff('focus', 0)}
-            @click=${(e: Event) => this.#activate(v.prop, 'hotspot', e.currentTarget as HTMLElement)}><span class="sr">${v.prop.label}</span></button>`)}
+            @click=${(e: Event) => this.#activate(v.prop, 'hotspot', e.currentTarget as HTMLElement)}><span class="sr">${displayText(v.prop.label)}</span></button>`)}
         ${tipProp ? html`<div class="tip" part="hotspot-card" role="tooltip" data-id=${tipProp.id}
             @pointerenter=${() => this.#tipOn(tipProp.id, 'card')} @pointerleave=${() => this.#tipOff('card', TIP_GRACE_MS)}>
-            <span class="label">${tipProp.label}</span>
+            <span class="label">${displayText(tipProp.label)}</span>
             ${tipItem ? html`<span class="price" id="tip-price">${formatAmount(tipItem.price, tipItem.currency, this.locale ?? undefined)}</span>
               <span class="ok">${m.verifiedAt(String(tipItem.height), m.ago(Math.max(0, Math.floor((Date.now() - Number(tipItem.time)) / 1000))))}</span>` : nothing}
           </div>` : nothing}
@@ -506,13 +562,13 @@ export class DipShoppableVideo extends LitElement {
             @click=${this.#toggleList}>${m.shopThisScene(vis.length)}</button>
           <ul id="scene-list" part="scene-list" aria-label=${m.productsInScene} ?hidden=${!this.#listOpen}>
             ${vis.map((v) => html`<li><button type="button" part="scene-item" data-id=${v.prop.id}
-                @click=${(e: Event) => this.#activate(v.prop, 'list', e.currentTarget as HTMLElement)}>${v.prop.label}</button></li>`)}
+                @click=${(e: Event) => this.#activate(v.prop, 'list', e.currentTarget as HTMLElement)}><span class="text">${displayText(v.prop.label)}</span></button></li>`)}
             ${earlier.length ? html`<li class="earlier" part="scene-earlier">${m.seenEarlier}</li>` : nothing}
             ${earlier.map((p) => html`<li><button type="button" part="scene-item scene-item-earlier" data-id=${p.id}
-                @click=${(e: Event) => this.#activate(p, 'list', e.currentTarget as HTMLElement)}>${p.label}</button></li>`)}
+                @click=${(e: Event) => this.#activate(p, 'list', e.currentTarget as HTMLElement)}><span class="text">${displayText(p.label)}</span></button></li>`)}
           </ul>
         </div>
-        <p class="error" part="error" role="status" ?hidden=${!err}>${err ? `Annotations not loaded: ${err.message}` : ''}</p>
+        <p class="error" part="error" role="status" ?hidden=${!err}>${err ? (err.source === 'video' ? err.message : `Annotations not loaded: ${err.message}`) : ''}</p>
         ${frame ? html`<div class="panel wallet" ?hidden=${this.#open === null}>${frame}</div>` : nothing}
         ${this.#open && !frame ? html`<dip-product-panel part="panel" class="panel" role="dialog" aria-label=${this.#open.label}
             .client=${this.#shop()} .product=${this.#open.product} .label=${this.#open.label} .locale=${this.locale}
@@ -523,16 +579,13 @@ export class DipShoppableVideo extends LitElement {
 
   // ---- video discovery -------------------------------------------------------------------
 
-  #resolveVideo = (): void => {
+  /** The `<video>` this element should annotate now (the `for` target, or the first one in its content). */
+  #findVideo(): HTMLVideoElement | null {
     let found: Element | null = null;
     if (this.for) {
-      const root = this.getRootNode() as Document | ShadowRoot;
-      found = root.getElementById?.(this.for) ?? null;
-      if (!found && !this.#waitFor && this.isConnected) {
-        // The target may be parsed or inserted after us.
-        this.#waitFor = new MutationObserver(() => this.#resolveVideo());
-        this.#waitFor.observe(root, { childList: true, subtree: true });
-      }
+      found = (this.getRootNode() as Document | ShadowRoot).getElementById?.(this.for) ?? null;
+      // `for` may name a player's element (e.g. <video-js id>) that holds the video.
+      if (found && !(found instanceof HTMLVideoElement)) found = found.querySelector('video');
     } else {
       const slot = this.renderRoot.querySelector('slot');
       for (const el of slot?.assignedElements({ flatten: true }) ?? []) {
@@ -540,13 +593,38 @@ export class DipShoppableVideo extends LitElement {
         if (found) break;
       }
     }
-    const video = found instanceof HTMLVideoElement ? found : null;
-    if (video) {
-      this.#waitFor?.disconnect();
-      this.#waitFor = null;
+    return found instanceof HTMLVideoElement ? found : null;
+  }
+
+  #resolveVideo = (): void => {
+    // Players create their <video> late (videojs() after load) and replace it on source changes:
+    // keep watching the content (or, with `for`, the document) for as long as we are connected.
+    if (!this.#waitFor && this.isConnected) {
+      this.#waitFor = new MutationObserver(() => {
+        const v = this.#video;
+        if (!v || !v.isConnected || this.#findVideo() !== v) this.#resolveVideo();
+      });
+      this.#waitFor.observe(this.for ? this.getRootNode() : this, { childList: true, subtree: true });
     }
+    const video = this.#findVideo();
     if (video !== this.#video) this.#attach(video);
+    if (video) {
+      clearTimeout(this.#noVideoTimer);
+      this.#noVideoTimer = undefined;
+      if (this.#errors.delete('video')) this.requestUpdate();
+    } else if (this.isConnected && !this.#noVideoTimer) {
+      this.#noVideoTimer = setTimeout(() => {
+        if (this.#video || !this.isConnected) return;
+        const where = this.for ? `with id "${this.for}"` : 'inside the element';
+        const detail: DipErrorDetail = { source: 'video', path: '', message: `no <video> element ${where} appeared within ${NO_VIDEO_MS / 1000} s (a player that makes its <video> later is found whenever it does)` };
+        this.#errors.set('video', detail);
+        this.requestUpdate();
+        this.#emit<DipErrorDetail>(DipEvent.error, detail);
+      }, NO_VIDEO_MS);
+    }
   };
+
+  #noVideoTimer: ReturnType<typeof setTimeout> | undefined = undefined;
 
   #attach(video: HTMLVideoElement | null): void {
     this.#detach?.abort();
@@ -567,11 +645,17 @@ export class DipShoppableVideo extends LitElement {
     video.addEventListener('play', () => this.#setPaused(false), opts);
     video.addEventListener('pause', () => this.#setPaused(true), opts);
     video.addEventListener('ended', () => this.#setPaused(true), opts);
-    // Native fullscreen of the <video> would leave the overlay behind: try to move it to this
-    // wrapper. Browsers may refuse (the new request needs a fresh user gesture), so hosts should
-    // wire their fullscreen button to toggleFullscreen(), which always goes through the wrapper.
+    // Fullscreen of the bare <video> (its own button, a double click) or of a player's container
+    // inside this element draws nothing over it. Never take fullscreen away from the viewer: the
+    // props seen meanwhile are kept, and the list of them opens when fullscreen ends.
     document.addEventListener('fullscreenchange', () => {
-      if (document.fullscreenElement === video) document.exitFullscreen().then(() => this.requestFullscreen()).catch(() => undefined);
+      const fs = document.fullscreenElement;
+      if (fs && fs !== this && !fs.contains(this) && (fs === video || fs.contains(video))) this.#fullscreenWithout = true;
+      else if (!fs && this.#fullscreenWithout) {
+        this.#fullscreenWithout = false;
+        this.#listOpen = true;
+        this.requestUpdate();
+      }
       update();
     }, opts);
     // Where no overlay can be drawn (picture-in-picture, iPhone native fullscreen) the list of
@@ -602,6 +686,8 @@ export class DipShoppableVideo extends LitElement {
   #followController(signal: AbortSignal, update: () => void): void {
     const controller = this.#controller();
     if (!controller) return;
+    // Wrapping the controller: its fullscreen button makes this element fullscreen (with the overlay).
+    if (this.contains(controller) && 'fullscreenElement' in controller) (controller as Element & { fullscreenElement: Element }).fullscreenElement = this;
     const sync = (): void => {
       const paused = controller.hasAttribute('mediapaused');
       if (paused !== this.#paused) this.#setPaused(paused);
@@ -741,8 +827,11 @@ export class DipShoppableVideo extends LitElement {
       const cy = top + height / 2;
       if (cx < 0 || cy < 0 || cx > ew || cy > eh) continue; // cropped away by object-fit: cover/none
       seen.add(prop.id);
-      visible.push({ prop, box, left, top, width, height });
+      visible.push({ prop, box, left, top, width, height, spot: null });
     }
+    const zones = this.#controlZones(vr.left + video.clientLeft, vr.top + video.clientTop, ew, eh);
+    const radius = this.#hotspotRadius();
+    for (const v of visible) v.spot = spotFor(v, zones, radius, ew, eh);
     const before = new Set(this.#visible.map((v) => v.prop.id));
     this.#visible = visible;
     // The prop left the frame: its card goes too (and must not linger on a stale pointer state).
@@ -751,7 +840,7 @@ export class DipShoppableVideo extends LitElement {
       this.requestUpdate();
     }
     this.#overlay = { ox, oy, ew, eh };
-    const key = visible.map((v) => `${v.prop.id}${v.box.occluded ? '*' : ''}`).join('\n') + (this.#paused ? '|p' : '');
+    const key = visible.map((v) => `${v.prop.id}${v.box.occluded ? '*' : ''}${v.spot ? '' : '-'}`).join('\n') + (this.#paused ? '|p' : '');
     if (key !== this.#key) {
       this.#key = key;
       this.requestUpdate(); // positions are applied in updated()
@@ -786,9 +875,11 @@ export class DipShoppableVideo extends LitElement {
     }
     const hotspots = overlay.querySelectorAll<HTMLElement>('.hotspot');
     const outlines = overlay.querySelectorAll<HTMLElement>('.outline');
-    this.#visible.forEach((v, i) => {
+    this.#visible.filter((v) => v.spot).forEach((v, i) => {
       const h = hotspots[i];
-      if (h) h.style.transform = `translate(${v.left + v.width / 2}px, ${v.top + v.height / 2}px)`;
+      if (h) h.style.transform = `translate(${v.spot!.x}px, ${v.spot!.y}px)`;
+    });
+    this.#visible.forEach((v, i) => {
       const o = outlines[i];
       if (o) {
         o.style.transform = `translate(${v.left}px, ${v.top}px)`;
@@ -797,15 +888,66 @@ export class DipShoppableVideo extends LitElement {
       }
     });
     this.#placeTip(overlay, ew, eh);
+    this.#placeScene(overlay, ew);
+  }
+
+  /**
+   * The scene list sits top right, unless a hotspot is there (a prop in that corner) and not top
+   * left: then it moves left.
+   */
+  #placeScene(overlay: HTMLElement, ew: number): void {
+    const scene = overlay.querySelector<HTMLElement>('.scene');
+    if (!scene || scene.hidden) return;
+    const w = scene.offsetWidth;
+    const h = scene.offsetHeight;
+    const r = this.#hotspotRadius();
+    const hits = (x: number): boolean => this.#visible.some((v) => v.spot && v.spot.x + r > x && v.spot.x - r < x + w && v.spot.y + r > 8 && v.spot.y - r < 8 + h);
+    const left = hits(ew - 8 - w) && !hits(8);
+    if (scene.classList.contains('left') !== left) scene.classList.toggle('left', left);
+  }
+
+  /**
+   * Where the player draws controls now, in overlay pixels: video.js's control bar and big play
+   * button, Plyr's controls, media-chrome's control bars and centred chrome (each while shown),
+   * and the browser's own strip for native `controls`.
+   */
+  #controlZones(originX: number, originY: number, ew: number, eh: number): Rect[] {
+    const video = this.#video!;
+    const zones: Rect[] = [];
+    const player = video.closest(PLAYER_ROOT) ?? this.closest(PLAYER_ROOT);
+    for (const el of player ? Array.from(player.querySelectorAll(PLAYER_CONTROLS)) : []) {
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 || r.height === 0) continue;
+      const cs = getComputedStyle(el);
+      // Auto-hidden controls (faded out while playing) take no clicks: the hotspots may come back.
+      if (cs.visibility === 'hidden' || Number(cs.opacity) < 0.05 || cs.pointerEvents === 'none') continue;
+      zones.push({ x: r.left - originX, y: r.top - originY, w: r.width, h: r.height });
+    }
+    if (video.controls) zones.push({ x: 0, y: eh - NATIVE_CONTROLS_PX, w: ew, h: NATIVE_CONTROLS_PX });
+    return zones;
+  }
+
+  #radius = 0;
+  #radiusAt = 0;
+
+  /** Half a hotspot's outer size (size + ring) plus a small gap, re-read at most once a second. */
+  #hotspotRadius(): number {
+    const now = performance.now();
+    if (!this.#radius || now - this.#radiusAt > 1000) {
+      const size = parseFloat(getComputedStyle(this).getPropertyValue('--dip-hotspot-size')) || 28;
+      this.#radius = Math.max(24, size) / 2 + 3 + 4;
+      this.#radiusAt = now;
+    }
+    return this.#radius;
   }
 
   /** Puts the card beside its hotspot, overlapping its edge (no gap for the pointer to fall into), flipped to stay in the overlay. */
   #placeTip(overlay: HTMLElement, ew: number, eh: number): void {
     const card = overlay.querySelector<HTMLElement>('.tip');
     const v = card && this.#visible.find((x) => x.prop.id === card.dataset.id);
-    if (!card || !v) return;
-    const cx = v.left + v.width / 2;
-    const cy = v.top + v.height / 2;
+    if (!card || !v?.spot) return;
+    const cx = v.spot.x;
+    const cy = v.spot.y;
     const w = card.offsetWidth;
     const h = card.offsetHeight;
     const x = cx + 8 + w <= ew ? cx + 8 : Math.max(0, cx - 8 - w);

@@ -13,3 +13,5 @@ DipShoppableVideo.defaultWallet ??= new URL(`./${WALLET_FILES.frame}`, import.me
 DipShoppableVideo.defaultWorker ??= new URL(`./${WALLET_FILES.worker}`, import.meta.url).href;
 
 export { DipShoppableVideo };
+// The element inside the players sites use (video.js, Plyr; media-chrome needs none): see players.ts.
+export { attachToPlayer, registerVideojsPlugin, attachToPlyr } from './players.ts';

@@ -2,6 +2,8 @@
  * `<dip-shoppable-video>` where overlays are hard, in real headless Chromium:
  * - fullscreen goes through the element (the wrapper, `toggleFullscreen()`), so the hotspots stay
  *   visible;
+ * - fullscreen of the bare video (the browser's own button) stays fullscreen — the element never
+ *   takes it away — and the props seen meanwhile are in the scene list when it ends;
  * - props seen earlier stay in the scene list after they leave the frame (the list for later, where
  *   no overlay can be drawn: picture-in-picture, iPhone native fullscreen).
  * Any page or console error fails the test. Needs Debian's `chromium` (or CHROMIUM_PATH).
@@ -26,10 +28,12 @@ const PROPS = {
 };
 const PAGE = `<!doctype html><meta charset="utf-8"><title>Fullscreen</title><link rel="stylesheet" href="/site.css">
 <dip-shoppable-video src="/props.json"><video id="film" muted playsinline></video></dip-shoppable-video>
-<button id="wrapper-fs">Fullscreen</button>
+<button id="wrapper-fs">Fullscreen</button><button id="video-fs">Video fullscreen</button>
 <script type="module" src="/widget.js"></script><script type="module" src="/page.js"></script>`;
 const PAGE_JS = `const el = document.querySelector('dip-shoppable-video');
-document.getElementById('wrapper-fs').addEventListener('click', () => el.toggleFullscreen());`;
+document.getElementById('wrapper-fs').addEventListener('click', () => el.toggleFullscreen());
+// What the browser's own fullscreen button (or a double click) on a <video controls> does.
+document.getElementById('video-fs').addEventListener('click', () => document.getElementById('film').requestFullscreen());`;
 
 let site: Awaited<ReturnType<typeof serveStatic>> | undefined;
 let browser: Browser | undefined;
@@ -86,6 +90,20 @@ test('fullscreen goes through the wrapper, so the hotspots stay visible', async 
   await page.evaluate(() => document.exitFullscreen());
   await page.waitForFunction(() => document.fullscreenElement === null);
 
+  assert.deepEqual(pageErrors, []);
+});
+
+test('the video made fullscreen by itself stays fullscreen; the props seen meanwhile are listed after', async () => {
+  await pauseAt(page, 0.5);
+  await page.evaluate(() => { (document.querySelector('dip-shoppable-video')!.shadowRoot!.querySelector('[part~="scene-toggle"]') as HTMLElement).click(); });
+  await page.click('#video-fs');
+  await page.waitForFunction(() => document.fullscreenElement?.localName === 'video');
+  await page.waitForTimeout(1000);
+  assert.equal(await page.evaluate(() => document.fullscreenElement?.localName ?? null), 'video', 'the widget left the viewer\'s fullscreen alone');
+  await page.evaluate(() => document.exitFullscreen());
+  await page.waitForFunction(() => document.fullscreenElement === null);
+  const open = await page.evaluate(() => document.querySelector('dip-shoppable-video')!.shadowRoot!.querySelector('[part~="scene-toggle"]')!.getAttribute('aria-expanded'));
+  assert.equal(open, 'true', 'the list of props seen opens when fullscreen ends');
   assert.deepEqual(pageErrors, []);
 });
 

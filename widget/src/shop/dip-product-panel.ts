@@ -24,6 +24,7 @@ import type { ShopClient, ShopFreshness, ShopOrderOutcome, ShopProduct, ShopOrde
 import { loadVerifiedMetadata, type ProductMetadata } from './metadata.ts';
 import { messagesFor, type Messages } from './messages.ts';
 import { formatAmount, formatDpn, formatDuration, shortAddress, shortHex } from './format.ts';
+import { displayText } from '../display-text.ts';
 
 type Step = 'loading' | 'card' | 'error' | 'form' | 'confirm' | 'paying' | 'pending' | 'tracking' | 'failed';
 
@@ -81,9 +82,12 @@ export class DipProductPanel extends LitElement {
       display: block; box-sizing: border-box; width: min(24rem, 100%); max-height: 100%; overflow: auto;
       font: 14px/1.4 var(--dip-font, system-ui, sans-serif); color: var(--dip-panel-fg, #fff);
       background: var(--dip-panel-bg, rgba(20, 20, 20, .96)); border-radius: 8px; padding: 14px 16px;
-      box-shadow: 0 6px 24px rgba(0, 0, 0, .4);
+      box-shadow: 0 6px 24px rgba(0, 0, 0, .4); overflow-x: hidden;
     }
-    h2 { font-size: 18px; margin: 0 28px 6px 0; }
+    /* Names and descriptions are anyone's text, up to the chain's limits: wrap anywhere, in an isolated run. */
+    h2 { font-size: 18px; margin: 0 36px 6px 0; overflow-wrap: anywhere; unicode-bidi: isolate; }
+    p, li, label { overflow-wrap: anywhere; }
+    .description { unicode-bidi: isolate; max-height: 8.4em; overflow-y: auto; }
     h3 { font-size: 14px; margin: 12px 0 6px; }
     p { margin: 6px 0; }
     .close { position: absolute; right: 10px; top: 8px; }
@@ -97,7 +101,7 @@ export class DipProductPanel extends LitElement {
     img { width: 100%; max-height: 10rem; object-fit: contain; background: rgba(255, 255, 255, .06); border-radius: 6px; }
     dl { display: grid; grid-template-columns: minmax(0, 1fr) auto; gap: 2px 12px; margin: 8px 0; }
     dt { opacity: .75; }
-    dd { margin: 0; text-align: end; font-variant-numeric: tabular-nums; white-space: nowrap; }
+    dd { margin: 0; text-align: end; font-variant-numeric: tabular-nums; white-space: nowrap; min-width: 0; overflow: hidden; text-overflow: ellipsis; }
     .price { font-size: 20px; font-weight: 700; }
     .verified { display: inline-flex; gap: 4px; align-items: center; font-size: 12px; color: #7ee787; }
     .verified::before { content: '✔'; }
@@ -329,7 +333,7 @@ export class DipProductPanel extends LitElement {
   #body(m: Messages): unknown {
     switch (this.#step) {
       case 'loading': return this.#loading(m);
-      case 'error': return html`<h2>${this.label}</h2><p class="warn" role="alert">${m.unverifiable(this.#error)}</p>
+      case 'error': return html`<h2>${displayText(this.label)}</h2><p class="warn" role="alert">${m.unverifiable(this.#error)}</p>
         ${this.#sourceNotes(m)}
         <div class="actions"><button type="button" @click=${() => this.#open()}>${m.tryAgain}</button></div>`;
       case 'card': return this.#card(m);
@@ -338,7 +342,7 @@ export class DipProductPanel extends LitElement {
       case 'paying': return this.#paying(m);
       case 'pending': return this.#pendingView(m);
       case 'tracking': return this.#tracking(m);
-      case 'failed': return html`<h2>${this.#item?.name ?? this.label}</h2><p class="warn" role="alert">${m.failed(this.#error)}</p>
+      case 'failed': return html`<h2>${displayText(this.#item?.name ?? this.label)}</h2><p class="warn" role="alert">${m.failed(this.#error)}</p>
         <div class="actions"><button type="button" @click=${() => this.#set('confirm')}>${m.back}</button></div>`;
     }
   }
@@ -357,7 +361,7 @@ export class DipProductPanel extends LitElement {
   #loading(m: Messages): unknown {
     const s = this.#sync;
     return html`
-      <h2>${this.label}</h2>
+      <h2>${displayText(this.label)}</h2>
       <p role="status">${s && s.target > s.height ? m.syncing(String(s.height), String(s.target)) : s ? m.verifying : m.connecting}</p>
       ${s && s.target > 0n ? html`<progress max=${Number(s.target)} value=${Number(s.height)}></progress>` : html`<progress></progress>`}
     `;
@@ -374,9 +378,9 @@ export class DipProductPanel extends LitElement {
     const p = this.#item!;
     const loc = this.locale ?? undefined;
     return html`
-      <h2>${p.name}</h2>
-      ${this.#meta?.imageUrl ? html`<img src=${this.#meta.imageUrl} alt=${p.name}>` : nothing}
-      ${this.#meta?.description ? html`<p>${this.#meta.description}</p>` : nothing}
+      <h2>${displayText(p.name)}</h2>
+      ${this.#meta?.imageUrl ? html`<img src=${this.#meta.imageUrl} alt=${displayText(p.name)}>` : nothing}
+      ${this.#meta?.description ? html`<p class="description">${displayText(this.#meta.description)}</p>` : nothing}
       ${this.#metaError ? html`<p class="note warn">${this.#metaError}</p>` : nothing}
       <p class="price">${formatAmount(p.price, p.currency, loc)}</p>
       ${this.#verifiedMark(m, p.height, p.time)}
@@ -397,7 +401,7 @@ export class DipProductPanel extends LitElement {
       <label>${m[f]}<input name=${f} type=${type} autocomplete=${autocomplete || nothing} required .value=${this.#shipping[f]}
         @input=${(e: Event) => { this.#shipping[f] = (e.target as HTMLInputElement).value; }}></label>`;
     return html`
-      <h2>${this.#item!.name}</h2>
+      <h2>${displayText(this.#item!.name)}</h2>
       <form @submit=${this.#review}>
         <label>${m.quantity}
           <select name="quantity" @change=${(e: Event) => { this.#quantity = Number((e.target as HTMLSelectElement).value); }}>
@@ -726,7 +730,7 @@ export class DipProductPanel extends LitElement {
     const t = this.#tree;
     const root = t?.nodes.find((n) => n.parent === null);
     return html`
-      <h2>${this.#item!.name}</h2>
+      <h2>${displayText(this.#item!.name)}</h2>
       <p role="status">${m.orderPlaced}</p>
       <p class="note">${m.orderId} <code>${shortHex(placed.orderId)}</code></p>
       ${this.#trackError ? html`<p class="warn track-error" role="alert">${m.trackingPaused(this.#trackError)}</p>` : nothing}
@@ -736,7 +740,7 @@ export class DipProductPanel extends LitElement {
         ${this.#graph(t, m)}
         <ul class="tree sr" aria-label=${m.tracking}>
           ${t.nodes.map((n) => html`<li class="d${Math.min(n.depth, 8)}" data-order=${n.id}>
-            <span>${n.tag ? html`<span class="note">${m.tag(n.tag)} · </span>` : nothing}${n.productName}</span>
+            <span>${n.tag ? html`<span class="note">${m.tag(n.tag)} · </span>` : nothing}${displayText(n.productName)}</span>
             <span class="badge ${n.status}">${n.status === 'active' ? m.state(n.state) : m.status[n.status]}</span></li>`)}
         </ul>` : html`<progress></progress>`}
     `;
@@ -760,7 +764,7 @@ export class DipProductPanel extends LitElement {
       })}
       ${t.nodes.map((n, i) => svg`<g class="node ${n.status}" data-order=${n.id}>
         <circle cx=${x(n.depth)} cy=${y(i)} r="6"></circle>
-        <text x=${x(n.depth) + 12} y=${y(i) + 4}>${n.tag ? `${m.tag(n.tag)} · ` : ''}${n.productName}</text>
+        <text x=${x(n.depth) + 12} y=${y(i) + 4}>${n.tag ? `${m.tag(n.tag)} · ` : ''}${displayText(n.productName)}</text>
         <text class="state" x="336" y=${y(i) + 4} text-anchor="end">${n.status === 'active' ? m.state(n.state) : m.status[n.status]}</text>
       </g>`)}
     </svg>`;
