@@ -31,6 +31,9 @@ import { buildEmbed, writeWalletConfig, walletHeaders, EMBED_FILES } from '@dipn
 const sha256 = (b: string | Buffer): string => createHash('sha256').update(b).digest('hex');
 const IMAGE = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 120 80"><rect width="120" height="80" fill="#135"/><path d="M40 10h40l15 20-10 5v35H35V35l-10-5z" fill="#2a9"/></svg>`;
 const META = JSON.stringify({ description: 'Waxed cotton field jacket, as worn in episode 3.', image: 'jacket.svg', imageSha256: sha256(IMAGE) });
+/** The longest product name the chain takes (64 bytes), unbroken, with a right-to-left override in it. */
+export const LONG_NAME = `W${'\u202E'}${'W'.repeat(60)}`;
+const LONG_META = JSON.stringify({ description: `${'Unbroken'.repeat(375)}` });
 export const SHIPPING = { name: 'Ada Viewer', address: '1 Screen Street', postcode: '10001', country: 'Korea', email: 'ada@example.test' };
 
 export interface ShopSite {
@@ -38,6 +41,8 @@ export interface ShopSite {
   /** The site: `/` trusts the honest relay, `/liar` a relay that alters every product record. */
   readonly base: string;
   readonly jacket: string;
+  /** A product at the limits: a 64-character unbroken name with a bidi override, an unbroken 3,000-character description. */
+  readonly longProduct: string;
   readonly lining: string;
   readonly liningMaker: KeyPair;
   /** A viewer's key funded at seeding (500 DPN), for importing an existing wallet into the panel. */
@@ -159,6 +164,8 @@ export async function startShopSite(chainId: string, hostileScript = ''): Promis
     await commitAll([[liningMaker, product('Lining', dpn(20), direct, '/meta/lining.json', sha256('{}'))]]);
     const jacket = toHex(productId(addressOf(maker.publicKey), net.nonce(maker)));
     await commitAll([[maker, product('Field jacket', dpn(120), { ...direct, parts: [lining] }, '/meta/jacket.json', sha256(META))]]);
+    const longProduct = toHex(productId(addressOf(maker.publicKey), net.nonce(maker)));
+    await commitAll([[maker, product(LONG_NAME, dpn(7), direct, '/meta/long.json', sha256(LONG_META))]]);
 
     const outDir = await mkdtemp(join(tmpdir(), 'dipnet-shop-site-'));
     cleanups.push(() => rm(outDir, { recursive: true, force: true }));
@@ -210,13 +217,14 @@ export async function startShopSite(chainId: string, hostileScript = ''): Promis
       '/site.css': ['text/css', 'body{margin:16px;font:15px system-ui,sans-serif;background:#111;color:#eee} #film{width:720px;height:405px;background:#000;display:block} media-controller{width:720px;height:405px}'],
       '/meta/jacket.json': ['application/json', META, cors],
       '/meta/lining.json': ['application/json', '{}', cors],
+      '/meta/long.json': ['application/json', LONG_META, cors],
       '/meta/jacket.svg': ['image/svg+xml', IMAGE, cors],
       '/axe.js': [js, axe.source],
     });
     cleanups.push(() => site.close());
     const port = new URL(site.base).port;
     return {
-      net, base: site.base, jacket, lining, liningMaker, viewer, flaky, frozen, commitAll, close,
+      net, base: site.base, jacket, longProduct, lining, liningMaker, viewer, flaky, frozen, commitAll, close,
       walletRelay, embed, siteA: `http://localhost:${port}`, siteB: `http://127.0.0.1:${port}`,
     };
   } catch (e) {

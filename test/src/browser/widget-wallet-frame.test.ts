@@ -26,7 +26,7 @@ import { addressOf, formatAddress, parseAddress, toHex, fromHex, ContractKey, de
 import { devKey } from '../../../light-client/src/testing/devnet.ts';
 import { shippingCommitment } from '../../../light-client/src/contracts.ts';
 import { launchChromium, pauseAt, MAKE_VIDEO } from './harness.ts';
-import { startShopSite, SHIPPING, type ShopSite } from './shop-site.ts';
+import { startShopSite, SHIPPING, LONG_NAME, type ShopSite } from './shop-site.ts';
 import { HOSTILE_JS } from './wallet-frame-hostile.ts';
 
 const CHAIN = 'dipnet-wallet-frame';
@@ -332,5 +332,35 @@ test('a payment the wallet window cannot prove in time: pending in the frame, th
   assert.ok(events.includes('dip-purchase-pending') && !events.includes('dip-purchase-failed'), events.join(' '));
   await wallet.waitForEvent('close', { timeout: 10_000 });
   noErrors('the pending payment');
+  await page.close();
+});
+
+test('texts at their limits stay in their boxes: a 200-character label, a 64-character unbroken name with a bidi override, an unbroken description', async () => {
+  const page = await openSite(site.siteA, '/wallet');
+  const label = `${'Label'.repeat(38)}\u202Eabcdefghi`; // 200 characters, the annotation limit
+  await page.evaluate(([id, l]) => (document.querySelector('dip-shoppable-video') as unknown as { openProduct(p: string, l: string): void }).openProduct(id!, l!), [site.longProduct, label]);
+  const panel = walletFrame(page).locator('dip-product-panel');
+  await panel.locator('.price').waitFor({ timeout: 30_000 });
+  await panel.locator('p.description').waitFor({ timeout: 10_000 });
+  const m = await panel.evaluate((el) => {
+    const root = el.shadowRoot!;
+    const h2 = root.querySelector('h2')!.getBoundingClientRect();
+    const close = root.querySelector('button.close')!.getBoundingClientRect();
+    const desc = root.querySelector('p.description') as HTMLElement;
+    return {
+      overlapsClose: h2.right > close.left && h2.top < close.bottom,
+      panelScroll: el.scrollWidth - el.clientWidth,
+      descScroll: desc.scrollWidth - desc.clientWidth,
+      name: root.querySelector('h2')!.textContent ?? '',
+      docScroll: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    };
+  });
+  say(`limits: ${JSON.stringify({ ...m, name: m.name.length })}`);
+  assert.equal(m.overlapsClose, false, 'the name wraps before ✕');
+  assert.equal(m.panelScroll, 0, 'the panel does not scroll sideways');
+  assert.equal(m.descScroll, 0);
+  assert.equal(m.docScroll, 0, 'the frame does not scroll sideways');
+  assert.equal(m.name, LONG_NAME.replace('\u202E', ''), 'the bidi override is dropped from the shown name');
+  noErrors('texts at their limits');
   await page.close();
 });
