@@ -58,7 +58,7 @@ import { contentRect } from './content-rect.ts';
 import { propsFromCues } from './vtt-cues.ts';
 import type { ShopClient } from './shop/shop-client.ts';
 import { lazyShop } from './shop/lazy-shop.ts';
-import { messagesFor } from './shop/messages.ts';
+import { elementMessagesFor } from './element-messages.ts';
 import { formatAmount } from './shop/format.ts';
 import { displayText } from './display-text.ts';
 import { WalletFrameHost } from './wallet/frame-host.ts';
@@ -533,7 +533,7 @@ export class DipShoppableVideo extends LitElement {
   protected override render(): unknown {
     const vis = this.#visible;
     const err = this.error;
-    const m = messagesFor(this.locale ?? document.documentElement.lang);
+    const m = elementMessagesFor(this.locale ?? document.documentElement.lang);
     const now = new Set(vis.map((v) => v.prop.id));
     const earlier = [...this.#seen.values()].filter((p) => !now.has(p.id)).reverse();
     const tip = this.#tipShown();

@@ -1,18 +1,14 @@
 /**
  * The widget's words. Every string a viewer reads comes from here, so a site can choose the
- * locale (`locale` attribute): English, Korean (the whitepaper's language) and Chinese.
+ * locale (`locale` attribute): English, Korean (the whitepaper's language) and Chinese. The
+ * element's own few words are in element-messages.ts (its bundle carries only those).
  */
-export interface Messages {
-  shopThisScene: (n: number) => string;
-  productsInScene: string;
-  seenEarlier: string;
+import { elementEN, elementKO, elementZH, localeOf, type ElementMessages } from '../element-messages.ts';
+export interface Messages extends ElementMessages {
   close: string;
   syncing: (height: string, target: string) => string;
   connecting: string;
   verifying: string;
-  verifiedAt: (height: string, age: string) => string;
-  /** How long ago, from seconds. */
-  ago: (seconds: number) => string;
   /** The verified head is stale: no purchase is offered on it. */
   stale: (height: string, age: string) => string;
   verifiedTitle: string;
@@ -106,15 +102,11 @@ const TAGS_EN: Record<string, string> = { part: 'Part', supplier: 'Supplier', sh
 const TAGS_KO: Record<string, string> = { part: '부품', supplier: '공급자', ship: '배송', inspect: '검사', guarantee: '보증' };
 
 export const en: Messages = {
-  shopThisScene: (n) => `Shop this scene (${n})`,
-  productsInScene: 'Products in this scene',
-  seenEarlier: 'Seen earlier',
+  ...elementEN,
   close: 'Close',
   syncing: (h, t) => `Verifying the chain… block ${h} of ${t}`,
   connecting: 'Connecting to the network…',
   verifying: 'Verifying the product on chain…',
-  verifiedAt: (h, a) => `Verified at block ${h} · ${a}`,
-  ago: (s) => (s < 60 ? `${s} s ago` : s < 3600 ? `${Math.floor(s / 60)} min ago` : `${Math.floor(s / 3600)} h ago`),
   stale: (h, a) => `Last verified block ${h}, ${a} — the network may be unreachable or hiding newer blocks. Buying waits for a newer block.`,
   verifiedTitle: 'Price and availability were checked against validator signatures and a Merkle proof by the light client in your browser.',
   unverifiable: (r) => `This product could not be verified, so nothing about it is shown: ${r}`,
@@ -185,15 +177,11 @@ export const en: Messages = {
 };
 
 export const ko: Messages = {
-  shopThisScene: (n) => `이 장면 쇼핑하기 (${n})`,
-  productsInScene: '이 장면의 상품',
-  seenEarlier: '앞에서 본 상품',
+  ...elementKO,
   close: '닫기',
   syncing: (h, t) => `체인 검증 중… 블록 ${h} / ${t}`,
   connecting: '네트워크에 연결 중…',
   verifying: '상품을 체인에서 검증하는 중…',
-  verifiedAt: (h, a) => `블록 ${h}에서 검증됨 · ${a}`,
-  ago: (s) => (s < 60 ? `${s}초 전` : s < 3600 ? `${Math.floor(s / 60)}분 전` : `${Math.floor(s / 3600)}시간 전`),
   stale: (h, a) => `마지막으로 검증된 블록 ${h}, ${a} — 네트워크에 연결할 수 없거나 새 블록이 숨겨지고 있을 수 있습니다. 새 블록이 검증될 때까지 구매를 기다립니다.`,
   verifiedTitle: '가격과 재고는 브라우저의 라이트 클라이언트가 검증자 서명과 머클 증명으로 확인했습니다.',
   unverifiable: (r) => `이 상품을 검증할 수 없어 아무 정보도 표시하지 않습니다: ${r}`,
@@ -272,15 +260,11 @@ const STATES_ZH: Record<string, string> = {
 const TAGS_ZH: Record<string, string> = { part: '部件', supplier: '供应商', ship: '物流', inspect: '检验', guarantee: '担保' };
 
 export const zh: Messages = {
-  shopThisScene: (n) => `购买本场景商品 (${n})`,
-  productsInScene: '本场景中的商品',
-  seenEarlier: '之前看到的',
+  ...elementZH,
   close: '关闭',
   syncing: (h, t) => `正在验证区块链… 区块 ${h} / ${t}`,
   connecting: '正在连接网络…',
   verifying: '正在链上验证商品…',
-  verifiedAt: (h, a) => `已在区块 ${h} 验证 · ${a}`,
-  ago: (s) => (s < 60 ? `${s} 秒前` : s < 3600 ? `${Math.floor(s / 60)} 分钟前` : `${Math.floor(s / 3600)} 小时前`),
   stale: (h, a) => `最后验证的区块为 ${h}，${a} —— 网络可能无法连接或隐藏了更新的区块。购买将等待新的区块得到验证。`,
   verifiedTitle: '价格和供货情况已由您浏览器中的轻客户端通过验证者签名和默克尔证明核实。',
   unverifiable: (r) => `无法验证此商品，因此不显示任何信息：${r}`,
@@ -350,10 +334,5 @@ export const zh: Messages = {
   minutes: (n) => `${n} 分钟`,
 };
 
-const LOCALES: Record<string, Messages> = { en, ko, zh };
-
 /** Messages for a BCP 47 locale: exact, then language, then English. */
-export function messagesFor(locale: string | null | undefined): Messages {
-  if (!locale) return en;
-  return LOCALES[locale] ?? LOCALES[locale.split('-')[0]!.toLowerCase()] ?? en;
-}
+export const messagesFor = (locale: string | null | undefined): Messages => localeOf({ en, ko, zh }, locale);
