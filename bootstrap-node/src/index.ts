@@ -13,3 +13,7 @@ export {
   type SeedChain, type SeedResult, type DemoActorName, type DemoProductName,
 } from './devnet/seed-contracts.ts';
 export { loadBaseTemplates, loadBaseTemplate, BASE_TEMPLATE_NAMES, type BaseTemplateName } from './contracts/base-templates.ts';
+export { checkLmdbFile, type LmdbFileReport } from './store/store-integrity.ts';
+export { StoreDamagedError, SigningStateError, type StoreDamageKind } from './store/store-errors.ts';
+export { NodeExitCode } from './exit-codes.ts';
+export { SIGNING_STATE_FILE } from './consensus/signing-state.ts';

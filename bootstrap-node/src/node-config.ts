@@ -5,6 +5,7 @@
  *   "genesis": "genesis.json",          // genesis document (see devnet/genesis-file.ts)
  *   "dataDir": "data",                  // LMDB store
  *   "validatorKey": "validator.key",    // optional: hex Ed25519 secret → this node validates
+ *   "signingState": "signing-state.json", // optional: what the validator last signed (default: next to validatorKey)
  *   "peerKey": "peer.key",              // hex 32-byte seed of the libp2p identity
  *   "p2p": { "ws": "/ip4/127.0.0.1/tcp/26656/ws", "webrtcDirect": "/ip4/127.0.0.1/udp/26657/webrtc-direct",
  *            "bootstrap": ["/ip4/127.0.0.1/tcp/26666/ws/p2p/12D3Koo…"] },
@@ -14,14 +15,16 @@
  * }
  */
 import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fromHex, ErrorCode, fail } from '@dipnet/protocol';
 import type { ConsensusTimeouts } from './consensus/engine.ts';
+import { SIGNING_STATE_FILE } from './consensus/signing-state.ts';
 
 export interface NodeConfigFile {
   readonly genesis: string;
   readonly dataDir: string;
   readonly validatorKey?: string;
+  readonly signingState?: string;
   readonly peerKey: string;
   readonly p2p: { readonly ws?: string; readonly webrtcDirect?: string; readonly bootstrap?: readonly string[]; readonly announce?: readonly string[] };
   readonly relay: RelayConfig | null;
@@ -40,6 +43,8 @@ export interface ResolvedNodeConfig {
   readonly genesisPath: string;
   readonly dataDir: string;
   readonly validatorSecret?: Uint8Array;
+  /** Where the validator's signing state lives: apart from dataDir, so a wiped store keeps it. */
+  readonly signingStatePath?: string;
   readonly peerSeed: Uint8Array;
   readonly p2p: NodeConfigFile['p2p'];
   readonly relay: NodeConfigFile['relay'];
@@ -62,7 +67,10 @@ export function loadNodeConfig(path: string): ResolvedNodeConfig {
   return {
     genesisPath: resolve(base, cfg.genesis),
     dataDir: resolve(base, cfg.dataDir),
-    ...(cfg.validatorKey ? { validatorSecret: readKey(resolve(base, cfg.validatorKey)) } : {}),
+    ...(cfg.validatorKey ? {
+      validatorSecret: readKey(resolve(base, cfg.validatorKey)),
+      signingStatePath: cfg.signingState ? resolve(base, cfg.signingState) : join(dirname(resolve(base, cfg.validatorKey)), SIGNING_STATE_FILE),
+    } : {}),
     peerSeed: readKey(resolve(base, cfg.peerKey)),
     p2p: cfg.p2p,
     relay: cfg.relay ?? null,

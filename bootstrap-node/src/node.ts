@@ -12,11 +12,16 @@ import { requiredUpgrade, SOFTWARE_VERSION } from './upgrade.ts';
 import { nativeSigner } from './crypto/native-signer.ts';
 import { governanceDueAt } from './governance/execute.ts';
 import { ChainStore } from './store/chain-store.ts';
+import { checkLmdbFile } from './store/store-integrity.ts';
+import { StoreDamagedError } from './store/store-errors.ts';
+import { SigningState } from './consensus/signing-state.ts';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { Chain } from './chain.ts';
 import { Mempool } from './mempool.ts';
 import { NativeVerifier } from './crypto/native-verifier.ts';
 import { useNativeSha256 } from './crypto/native-hash.ts';
-import { ConsensusEngine, DEFAULT_TIMEOUTS, type ConsensusTimeouts, type ConsensusLogger } from './consensus/engine.ts';
+import { ConsensusEngine, DEFAULT_TIMEOUTS, type ConsensusTimeouts, type ConsensusLogger, type SignerState } from './consensus/engine.ts';
 import { decodeConsensusMessage, encodeConsensusMessage } from './consensus/messages.ts';
 import type { Network, NetworkHandlers, GossipVerdict } from './network.ts';
 import type { FinalizedEvent, NodeApi, NodeStatus, StateProofResult, TxStatus } from './node-api.ts';
@@ -44,7 +49,22 @@ export interface NodeOptions {
   readonly softwareVersion?: string;
   /** The wall clock block times come from and are checked against (default Date.now; tests skew it). */
   readonly clock?: () => number;
+  /**
+   * The validator's signing state file (consensus/signing-state.ts), next to its key. Without it
+   * (embedded nodes in tests) the chain store keeps the record, which a wiped store loses.
+   */
+  readonly signingStatePath?: string;
+  /** Start a lost signing state afresh instead of refusing to sign (`--allow-missing-signing-state`). */
+  readonly allowMissingSigningState?: boolean;
+  /**
+   * Called once if the store turns out damaged while the node runs; consensus has already stopped.
+   * Default: stop the node. `dipnet node` exits with code 3 (exit-codes.ts).
+   */
+  readonly onFatal?: (e: StoreDamagedError) => void;
 }
+
+/** What an operator does about a damaged store (also in the README, "Running a node"). */
+export const STORE_RECOVERY = 'stop the node, move the data directory aside and resync into a fresh one (start with an empty dataDir); keep the validator key and its signing-state.json, which live outside the store';
 
 const SYNC_INTERVAL_MS = 2000;
 const MAX_PENDING_EVIDENCE = 64;
@@ -75,6 +95,9 @@ export class DipnetNode implements NodeApi {
   private readonly validatorKey: { secretKey: Uint8Array; publicKey: Uint8Array } | null;
   private readonly txBatcher = new TxBatcher((batch) => this.net.publish('txs', batch));
   private contractIndex!: ContractIndex;
+  private signing: SigningState | null = null;
+  private fatal: StoreDamagedError | null = null;
+  private readonly onFatal: ((e: StoreDamagedError) => void) | undefined;
 
   private constructor(private readonly store: ChainStore, opts: NodeOptions) {
     this.log = opts.logger ?? silent;
@@ -83,12 +106,37 @@ export class DipnetNode implements NodeApi {
     this.chain = new Chain(store, opts.genesis, this.verifier);
     this.mempool = new Mempool(this.chain, this.verifier);
     this.validatorKey = opts.validatorSecret ? keyPairFromSecret(opts.validatorSecret) : null;
+    this.onFatal = opts.onFatal;
   }
 
+  /**
+   * Opens the store (its files checked first: store-integrity.ts), checks the head against its
+   * block and state tree, opens the signing state, joins the network and starts consensus.
+   * Throws StoreDamagedError for a damaged store and SigningStateError for an unusable signing state.
+   */
   static async start(opts: NodeOptions): Promise<DipnetNode> {
     useNativeSha256();
+    // The contract index is derived data in an LMDB environment of its own: check it before anything maps it.
+    const indexFile = join(opts.dataDir, 'contracts-index', 'data.mdb');
+    if (existsSync(indexFile)) {
+      try {
+        checkLmdbFile(indexFile);
+      } catch (e) {
+        if (e instanceof StoreDamagedError) e.message += ` (the contract index is derived data: delete ${join(opts.dataDir, 'contracts-index')} and it is rebuilt from the chain store)`;
+        throw e;
+      }
+    }
     const store = new ChainStore(opts.dataDir);
-    const node = new DipnetNode(store, opts);
+    let node: DipnetNode;
+    try {
+      store.verifyHead();
+      node = new DipnetNode(store, opts);
+      store.onDamage = (e) => node.storeDamaged(e);
+      if (node.validatorKey && opts.signingStatePath) node.signing = node.openSigningState(opts.signingStatePath, !!opts.allowMissingSigningState);
+    } catch (e) {
+      await store.close();
+      throw e;
+    }
     try {
       // Replays the stored blocks it has not indexed yet (all of them for an older store).
       node.contractIndex = ContractIndex.open(opts.dataDir, { headHeight: () => node.chain.head.height, getBlock: (h) => store.getBlock(h), smt: node.chain.smt });
@@ -105,11 +153,16 @@ export class DipnetNode implements NodeApi {
     }
     node.log.info({ height: node.chain.head.height.toString(), peerId: node.net.peerId }, 'node started');
     if (node.validatorKey) {
+      const signing = node.signing;
+      // What was signed lives in the signing state file; the lock on a block stays in the chain store.
+      const signerStore = signing
+        ? { lastSigned: () => signing.lastSigned(), recordSigned: (s: SignerState) => signing.record(s), lockAt: (h: bigint) => store.lockAt(h), recordLock: (l: { height: bigint; round: number; block: Block }) => store.recordLock(l) }
+        : store;
       node.consensus = new ConsensusEngine(
         node.consensusApp(),
         (m, repeat) => node.net.publish('consensus', encodeConsensusMessage(m), repeat),
         (k, m, s) => node.verifier.verify(k, m, s),
-        { ...node.validatorKey, store, sign: nativeSigner(node.validatorKey.secretKey) },
+        { ...node.validatorKey, store: signerStore, sign: nativeSigner(node.validatorKey.secretKey) },
         { ...DEFAULT_TIMEOUTS, ...opts.timeouts },
         node.log,
       );
@@ -122,6 +175,39 @@ export class DipnetNode implements NodeApi {
 
   get network(): Network {
     return this.net;
+  }
+
+  /** This validator's signing state: whether it signs, and what it signed last (null for a full node or an embedded one). */
+  get signingState(): SigningState | null {
+    return this.signing;
+  }
+
+  /** The damage found while running, if any (the node has stopped consensus). */
+  get storeDamage(): StoreDamagedError | null {
+    return this.fatal;
+  }
+
+  private openSigningState(path: string, allowMissing: boolean): SigningState {
+    const me = addressOf(this.validatorKey!.publicKey);
+    const set = this.chain.validatorSet(this.chain.head.height + 1n);
+    const total = set.validators.reduce((a, v) => a + v.power, 0n);
+    const mine = set.validators.find((v) => equalBytes(addressOf(v.publicKey), me))?.power ?? 0n;
+    return SigningState.open(path, {
+      genesisHash: toHex(this.chain.genesisHash), storeHeight: this.chain.head.height, legacy: this.store.lastSigned(),
+      allowMissing, soleQuorum: mine * 3n > total * 2n, log: this.log,
+    });
+  }
+
+  /** A read or write found the store damaged: stop signing at once, say what to do, and stop (or let the process exit). */
+  private storeDamaged(e: StoreDamagedError): void {
+    if (this.fatal) return;
+    this.fatal = e;
+    this.consensus?.stop();
+    this.consensus = null;
+    if (this.syncTimer) clearInterval(this.syncTimer);
+    this.log.error({ err: e.message, kind: e.kind, path: e.path, code: e.code, recovery: STORE_RECOVERY }, 'store damaged: stopping the node');
+    if (this.onFatal) this.onFatal(e);
+    else void this.stop().catch(() => undefined);
   }
 
   private stopping = false;
@@ -319,6 +405,7 @@ export class DipnetNode implements NodeApi {
         continue;
       }
       if (!equalBytes(status.genesisHash, this.chain.genesisHash)) continue;
+      this.signing?.peerHeight(status.height);
       let fetched = 0;
       while (status.height > this.chain.head.height) {
         const height = this.chain.head.height + 1n;

@@ -1,11 +1,12 @@
 /** Runs one node process: store, consensus, libp2p host and (optionally) the Fastify relay. */
 import pino from 'pino';
 import type { FastifyInstance } from 'fastify';
-import { DipnetNode } from './node.ts';
+import { DipnetNode, STORE_RECOVERY } from './node.ts';
 import { createP2PHost } from './p2p/host.ts';
 import { createRelay } from './relay/relay.ts';
 import { loadNodeConfig } from './node-config.ts';
 import { readGenesisFile } from './devnet/genesis-file.ts';
+import { StoreDamagedError, SigningStateError } from './store/store-errors.ts';
 
 export interface RunningNode {
   readonly node: DipnetNode;
@@ -14,14 +15,34 @@ export interface RunningNode {
   stop(): Promise<void>;
 }
 
-export async function runNode(configPath: string, opts: { logLevel?: string; name?: string } = {}): Promise<RunningNode> {
+export interface RunNodeOptions {
+  readonly logLevel?: string;
+  readonly name?: string;
+  readonly allowMissingSigningState?: boolean;
+  /** The store turned out damaged while running (already logged at error level; consensus stopped). */
+  readonly onFatal?: (e: StoreDamagedError) => void;
+}
+
+export async function runNode(configPath: string, opts: RunNodeOptions = {}): Promise<RunningNode> {
   const cfg = loadNodeConfig(configPath);
   const genesis = readGenesisFile(cfg.genesisPath);
   const logger = pino({ level: opts.logLevel ?? 'info', base: opts.name ? { node: opts.name } : {} });
-  const node = await DipnetNode.start({
+  let node: DipnetNode;
+  try {
+    node = await startNode();
+  } catch (e) {
+    // The node never started: say why in its log, where an operator looks, before the process exits.
+    if (e instanceof StoreDamagedError) logger.error({ err: e.message, kind: e.kind, path: e.path, code: e.code, recovery: STORE_RECOVERY }, 'store damaged: not starting');
+    else if (e instanceof SigningStateError) logger.error({ err: e.message, path: e.path, code: e.code }, 'signing state unusable: not starting');
+    throw e;
+  }
+  async function startNode(): Promise<DipnetNode> { return DipnetNode.start({
     dataDir: cfg.dataDir,
     genesis,
     ...(cfg.validatorSecret ? { validatorSecret: cfg.validatorSecret } : {}),
+    ...(cfg.signingStatePath ? { signingStatePath: cfg.signingStatePath } : {}),
+    ...(opts.allowMissingSigningState ? { allowMissingSigningState: true } : {}),
+    ...(opts.onFatal ? { onFatal: opts.onFatal } : {}),
     ...(cfg.timeouts ? { timeouts: cfg.timeouts } : {}),
     logger,
     network: (handlers) => createP2PHost({
@@ -32,7 +53,7 @@ export async function runNode(configPath: string, opts: { logLevel?: string; nam
       chainId: genesis.chainId,
       logger: logger.child({ component: 'p2p' }),
     }, handlers),
-  });
+  }); }
   let relay: FastifyInstance | null = null;
   let relayUrl: string | null = null;
   if (cfg.relay) {

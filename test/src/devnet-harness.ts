@@ -43,13 +43,20 @@ export class DevnetHarness {
     return this.info.chainId;
   }
 
-  startValidator(i: number): void {
+  /** Starts validator `i`'s process; `extraArgs` go to `dipnet node` (e.g. --allow-missing-signing-state). */
+  startValidator(i: number, extraArgs: readonly string[] = []): ChildProcess {
     const v = this.info.validators[i]!;
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'node', '--config', v.config, '--name', v.name, '--log-level', 'info'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'node', '--config', v.config, '--name', v.name, '--log-level', 'info', ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
     const log = createWriteStream(join(this.dir, v.name, 'node.log'), { flags: 'a' });
     for (const s of [child.stdout!, child.stderr!]) createInterface({ input: s }).on('line', (l) => log.write(l + '\n'));
     child.on('exit', () => log.end());
     this.procs[i] = child;
+    return child;
+  }
+
+  /** The directory of validator `i` (its key, signing state, config, log and data/). */
+  validatorDir(i: number): string {
+    return join(this.dir, this.info.validators[i]!.name);
   }
 
   /** Sends `signal` and waits for the process to exit. */

@@ -16,6 +16,7 @@ import { devnetGenesis, devnetGovParams } from '../devnet/genesis.ts';
 import { devValidatorKey, devPeerSeed } from '../devnet/dev-keys.ts';
 import { writeGenesisFile, readGenesisFile } from '../devnet/genesis-file.ts';
 import type { NodeConfigFile } from '../node-config.ts';
+import { initSigningState, SIGNING_STATE_FILE } from '../consensus/signing-state.ts';
 import type { ConsensusTimeouts } from '../consensus/engine.ts';
 
 export interface DevnetInfo {
@@ -71,11 +72,14 @@ export async function prepareDevnet(o: DevnetOptions): Promise<DevnetInfo> {
     const relayPort = await freePort('tcp');
     nodes.push({ i, peerId, ws: `/ip4/${host}/tcp/${wsPort}/ws`, rtc: `/ip4/${host}/udp/${rtcPort}/webrtc-direct`, relayPort });
   }
+  const hash = toHex(genesisHash(genesis));
   const validators = nodes.map((n) => {
     const nd = join(dir, `validator-${n.i}`);
     mkdirSync(nd, { recursive: true });
     writeFileSync(join(nd, 'validator.key'), toHex(devValidatorKey(n.i).secretKey) + '\n', { mode: 0o600 });
     writeFileSync(join(nd, 'peer.key'), toHex(devPeerSeed(n.i)) + '\n', { mode: 0o600 });
+    // Beside the key, outside the store: a validator that has signed nothing yet (see consensus/signing-state.ts).
+    initSigningState(join(nd, SIGNING_STATE_FILE), hash);
     const cfg: NodeConfigFile = {
       genesis: '../genesis.json',
       dataDir: 'data',
@@ -90,7 +94,7 @@ export async function prepareDevnet(o: DevnetOptions): Promise<DevnetInfo> {
     writeFileSync(config, JSON.stringify(cfg, null, 2) + '\n');
     return { name: `validator-${n.i}`, relayUrl: `http://${host}:${n.relayPort}`, multiaddrs: [`${n.ws}/p2p/${n.peerId}`, `${n.rtc}/p2p/${n.peerId}`], config };
   });
-  const info: DevnetInfo = { chainId: o.chainId, genesisHash: toHex(genesisHash(genesis)), validators };
+  const info: DevnetInfo = { chainId: o.chainId, genesisHash: hash, validators };
   writeFileSync(infoPath, JSON.stringify(info, null, 2) + '\n');
   return info;
 }

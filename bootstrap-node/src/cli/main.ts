@@ -12,6 +12,7 @@ import { devKey } from '../devnet/dev-keys.ts';
 import { CONTRACT_HELPS, templateCommand, productCommand, orderCommand } from './contracts.ts';
 import { TOKEN_HELPS, tokenCommand } from './tokens.ts';
 import { GOV_HELP, govCommand } from './governance.ts';
+import { exitCodeOf } from '../exit-codes.ts';
 
 const DEFAULT_RELAY = process.env.DIPNET_RELAY ?? 'http://127.0.0.1:8545';
 
@@ -46,10 +47,15 @@ Governance (first run only, written into genesis): the genesis board's term (an 
 when it ends), holder voting, representatives' board vote, the coin-age cap and the longest a
 resolution may stay open. --empty-block-ms: an idle chain's block spacing (a block is also
 made when an election phase or a resolution deadline falls due).`,
-  node: `Usage: dipnet node --config <file> [--name <label>] [--log-level info]
+  node: `Usage: dipnet node --config <file> [--name <label>] [--log-level info] [--allow-missing-signing-state]
 
 Runs one full node (a validator if the config names a validator key): LMDB store, BFT consensus,
-libp2p (WebSockets, WebRTC-direct, circuit relay) and the HTTP relay. SIGTERM/SIGINT stop it cleanly.`,
+libp2p (WebSockets, WebRTC-direct, circuit relay) and the HTTP relay. SIGTERM/SIGINT stop it cleanly.
+A validator keeps what it last signed in signing-state.json next to its key; if that file is
+missing on a chain past genesis it follows the chain but signs nothing, unless started with
+--allow-missing-signing-state (only when sure the key signed nothing the chain has not finalised).
+Exit codes: 0 stopped, 1 usage, 2 error, 3 damaged store (resync into a fresh data directory,
+keep the key and signing state), 4 unusable signing state file.`,
   keys: `Usage: dipnet keys <new|show|import|devnet> [--key <file>] [--force]
 
   new              generate a key into --key (default ${defaultKeyFile()})
@@ -171,10 +177,19 @@ async function devnet(args: string[]): Promise<number> {
 }
 
 async function node(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { config: { type: 'string' }, name: { type: 'string' }, 'log-level': { type: 'string', default: 'info' } } });
+  const { values } = parseArgs({ args, options: {
+    config: { type: 'string' }, name: { type: 'string' }, 'log-level': { type: 'string', default: 'info' },
+    'allow-missing-signing-state': { type: 'boolean', default: false },
+  } });
   if (!values.config) throw new DipnetError('INVALID_ARGUMENT', '--config is required');
   const { runNode } = await import('../run-node.ts');
-  const running = await runNode(values.config, { logLevel: values['log-level'], ...(values.name ? { name: values.name } : {}) });
+  const { NodeExitCode } = await import('../exit-codes.ts');
+  const running = await runNode(values.config, {
+    logLevel: values['log-level'], ...(values.name ? { name: values.name } : {}),
+    allowMissingSigningState: values['allow-missing-signing-state'],
+    // Exit at once: not one more read is served or vote signed from a damaged store (the node logged why).
+    onFatal: () => process.exit(NodeExitCode.STORE_DAMAGED),
+  });
   await new Promise<void>((res) => {
     const stop = () => void running.stop().then(res, res);
     process.once('SIGINT', stop);
@@ -243,8 +258,9 @@ async function txStatus(args: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (e: unknown) => {
-    const code = e instanceof DipnetError ? e.code : 'ERROR';
-    process.stderr.write(`error ${code}: ${e instanceof DipnetError ? e.message.replace(/^[A-Z_]+: /, '') : (e as Error).message}\n`);
-    process.exit(2);
+    const own = (e as { code?: unknown }).code;
+    const code = e instanceof DipnetError ? e.code : typeof own === 'string' && /^[A-Z_]+$/.test(own) ? own : 'ERROR';
+    process.stderr.write(`error ${String(code)}: ${(e as Error).message.replace(/^[A-Z_]+( \([a-z-]+\))?: /, '')}\n`);
+    process.exit(exitCodeOf(e));
   },
 );

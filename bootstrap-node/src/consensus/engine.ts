@@ -75,10 +75,14 @@ export interface SignerState {
   readonly blockHash: string;
 }
 
-/** Durable memory of what this validator signed and what it is locked on (survives restarts). */
+/**
+ * Durable memory of what this validator signed and what it is locked on (survives restarts).
+ * A node keeps what it signed in its signing state file (signing-state.ts), apart from the chain store.
+ */
 export interface SignerStore {
   lastSigned(): SignerState | null;
-  recordSigned(s: SignerState): void;
+  /** Makes `s` durable before it is signed; false: sign nothing (signing refused, or the record could not be written). */
+  recordSigned(s: SignerState): boolean;
   lockAt(height: bigint): { height: bigint; round: number; block: Block } | null;
   recordLock(l: { height: bigint; round: number; block: Block }): void;
 }
@@ -481,8 +485,7 @@ export class ConsensusEngine {
       if (cmp < 0) return false;
       if (cmp === 0) return last.blockHash === hash;
     }
-    store.recordSigned({ height, round, step, blockHash: hash });
-    return true;
+    return store.recordSigned({ height, round, step, blockHash: hash });
   }
 
   private async decide(round: number, p: RoundProposal): Promise<void> {
