@@ -830,6 +830,7 @@ export class DipShoppableVideo extends LitElement {
       visible.push({ prop, box, left, top, width, height, spot: null });
     }
     const zones = this.#controlZones(vr.left + video.clientLeft, vr.top + video.clientTop, ew, eh);
+    this.#zones = zones;
     const radius = this.#hotspotRadius();
     for (const v of visible) v.spot = spotFor(v, zones, radius, ew, eh);
     const before = new Set(this.#visible.map((v) => v.prop.id));
@@ -882,9 +883,12 @@ export class DipShoppableVideo extends LitElement {
     this.#visible.forEach((v, i) => {
       const o = outlines[i];
       if (o) {
-        o.style.transform = `translate(${v.left}px, ${v.top}px)`;
-        o.style.width = `${v.width}px`;
-        o.style.height = `${v.height}px`;
+        // Cut to the video's box: with object-fit cover a box runs past what is shown.
+        const x0 = Math.max(0, v.left), y0 = Math.max(0, v.top);
+        const x1 = Math.min(ew, v.left + v.width), y1 = Math.min(eh, v.top + v.height);
+        o.style.transform = `translate(${x0}px, ${y0}px)`;
+        o.style.width = `${Math.max(0, x1 - x0)}px`;
+        o.style.height = `${Math.max(0, y1 - y0)}px`;
       }
     });
     this.#placeTip(overlay, ew, eh);
@@ -904,6 +908,11 @@ export class DipShoppableVideo extends LitElement {
     const hits = (x: number): boolean => this.#visible.some((v) => v.spot && v.spot.x + r > x && v.spot.x - r < x + w && v.spot.y + r > 8 && v.spot.y - r < 8 + h);
     const left = hits(ew - 8 - w) && !hits(8);
     if (scene.classList.contains('left') !== left) scene.classList.toggle('left', left);
+    // The open list stops above the player's controls below it (it scrolls instead of covering them).
+    const x = left ? 8 : ew - 8 - w;
+    const below = this.#zones.filter((z) => z.y > 8 && z.x < x + w && z.x + z.w > x).map((z) => z.y);
+    const max = below.length ? `${Math.max(40, Math.min(...below) - 16)}px` : '';
+    if (scene.style.maxHeight !== max) scene.style.maxHeight = max;
   }
 
   /**
@@ -929,6 +938,8 @@ export class DipShoppableVideo extends LitElement {
 
   #radius = 0;
   #radiusAt = 0;
+  /** The player's control zones at the last tick (overlay pixels). */
+  #zones: Rect[] = [];
 
   /** Half a hotspot's outer size (size + ring) plus a small gap, re-read at most once a second. */
   #hotspotRadius(): number {

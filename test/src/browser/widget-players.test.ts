@@ -5,7 +5,8 @@
  *
  * For each player page:
  * - the element finds the video and the centred prop's hotspot is over its box (centre within 1%
- *   of the video's content box);
+ *   of the video's content box — or, where a player's control such as a big play button covers
+ *   the box's centre, elsewhere inside the box, clear of it);
  * - hotspots never cover the player's controls: at the centre of the play and the fullscreen
  *   button the topmost element (followed down through shadow roots) is the control, and a real
  *   mouse click on play starts playback — with props on the bottom edge (full width, and at both
@@ -253,7 +254,15 @@ async function overBox(page: Page, c: Checks, what = 'the centred prop\'s hotspo
     const dx = Math.abs(spot.x - ex), dy = Math.abs(spot.y - ey);
     const detail = `t=${t.toFixed(2)} hotspot (${spot.x.toFixed(1)}, ${spot.y.toFixed(1)}), expected (${ex.toFixed(1)}, ${ey.toFixed(1)}); frame ${f.w.toFixed(0)}×${f.h.toFixed(0)} ${f.fit} in a ${f.box.w.toFixed(0)}×${f.box.h.toFixed(0)} box`;
     assert.equal(f.position, '50% 50%', 'the video is centred (the expected position assumes it)');
-    assert.ok(dx <= 0.01 * f.w && dy <= 0.01 * f.h, `off by (${dx.toFixed(1)}, ${dy.toFixed(1)}) px: ${detail}`);
+    if (dx > 0.01 * f.w || dy > 0.01 * f.h) {
+      // Off centre is right only when a player's control (a big play button) covers the box's
+      // centre: the hotspot then moves inside the box, clear of it.
+      const atCentre = await ev<{ hit: string | null; isVideo: boolean }>(page, `__pt.at(${ex}, ${ey})`);
+      const inBox = Math.abs(spot.x - ex) <= (b.w / 2) * f.w && Math.abs(spot.y - ey) <= (b.h / 2) * f.h;
+      assert.ok(inBox && !atCentre.isVideo && !/hotspot|dip-shoppable-video/.test(atCentre.hit ?? ''),
+        `off by (${dx.toFixed(1)}, ${dy.toFixed(1)}) px with nothing of the player's at the box centre (${atCentre.hit}): ${detail}`);
+      return `${detail}; moved inside the box, clear of ${atCentre.hit} at its centre`;
+    }
     assert.ok(spot.w >= 24 && spot.h >= 24, `hotspot at least 24×24 (${spot.w}×${spot.h})`);
     return detail;
   });
