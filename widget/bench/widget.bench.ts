@@ -39,7 +39,8 @@ const median = (xs: number[]): number => {
 
 // The light client loads lazily (a dynamic import on first use): with code splitting, the
 // element's own bundle is the entry chunk and what it imports statically.
-const entry = new URL('../src/dip-shoppable-video.ts', import.meta.url).pathname;
+// What a site loads: the embed entry (the element, the wallet frame's host side, the player adapters).
+const entry = new URL('../src/embed.ts', import.meta.url).pathname;
 const sized = await build({
   entryPoints: [entry], bundle: true, minify: true, splitting: true, platform: 'browser', format: 'esm', target: 'chrome120',
   outdir: '/dipnet-widget-size', write: false, metafile: true, logLevel: 'error',
