@@ -6,7 +6,8 @@ export { RelayClient } from './cli/relay-client.ts';
 export { devKey, devValidatorKey } from './devnet/dev-keys.ts';
 export { devnetGenesis, devnetGovParams, devBoardKey, DEVNET_PARAMS, DEVNET_GOV_PARAMS } from './devnet/genesis.ts';
 export { readGenesisFile } from './devnet/genesis-file.ts';
-export type { NodeApi, NodeStatus } from './node-api.ts';
+export type { NodeApi, NodeStatus, NodeHealth, HealthReason, HealthReasonCode } from './node-api.ts';
+export { HealthMonitor, FAILED_WRITE_MSG, DEFAULT_HEAD_STALL_MS, DEFAULT_MAX_WRITE_STALL_MS } from './health-monitor.ts';
 export {
   seedContracts, seedSimpleProducts, relaySeedChain, demoActors, demoKey, DEMO_DESIGNER_FEES, DEMO_ACTOR_NAMES, DEMO_PRODUCT_NAMES,
   type SimpleProductPlan,
@@ -14,6 +15,6 @@ export {
 } from './devnet/seed-contracts.ts';
 export { loadBaseTemplates, loadBaseTemplate, BASE_TEMPLATE_NAMES, type BaseTemplateName } from './contracts/base-templates.ts';
 export { checkLmdbFile, type LmdbFileReport } from './store/store-integrity.ts';
-export { StoreDamagedError, SigningStateError, type StoreDamageKind } from './store/store-errors.ts';
+export { StoreDamagedError, SigningStateError, StoreWriteError, WriteStallError, type StoreDamageKind } from './store/store-errors.ts';
 export { NodeExitCode } from './exit-codes.ts';
 export { SIGNING_STATE_FILE } from './consensus/signing-state.ts';

@@ -21,6 +21,36 @@ export type TxStatus =
   | { readonly status: 'committed'; readonly height: bigint; readonly index: number; readonly code: string }
   | { readonly status: 'unknown' };
 
+/** Why a node says it is stalled (GET /v1/health; relay/ERRORS.md, "Health"). */
+export type HealthReasonCode =
+  /** Store writes (block commits) are failing: full disk, quota, read-only filesystem. */
+  | 'WRITES_FAILING'
+  /** The head has not advanced for the stall window while peers report higher heads. */
+  | 'BEHIND_PEERS';
+
+export interface HealthReason {
+  readonly code: HealthReasonCode;
+  readonly message: string;
+}
+
+/** Whether the node keeps up with its chain, from its own commits and its peers' status (health-monitor.ts). */
+export interface NodeHealth {
+  readonly status: 'ok' | 'stalled';
+  readonly height: bigint;
+  /** Empty when ok. */
+  readonly reasons: readonly HealthReason[];
+  /** Milliseconds since the head last advanced (or since the node started). */
+  readonly headAgeMs: number;
+  /** Highest head a peer reported within the stall window (null: no peer heard from). */
+  readonly peerHeight: bigint | null;
+  /** Store writes that failed since the node started. */
+  readonly commitFailures: number;
+  /** While writes fail: the last error. */
+  readonly lastCommitError?: string;
+  /** While writes fail: when they began to (ms since the Unix epoch). */
+  readonly since?: number;
+}
+
 export interface FinalizedEvent {
   readonly header: Header;
   readonly commit: Commit;
@@ -29,6 +59,8 @@ export interface FinalizedEvent {
 
 export interface NodeApi {
   status(): NodeStatus;
+  /** Whether the node keeps up: its commits succeed and its head moves when its peers' do. */
+  health(): NodeHealth;
   /** What the genesis hash commits to: a light client pinned to that hash learns block 1's signers from it. */
   genesisCommitment(): GenesisCommitment;
   getHeader(height: bigint): Header | undefined;

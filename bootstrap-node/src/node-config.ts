@@ -11,8 +11,10 @@
  *            "bootstrap": ["/ip4/127.0.0.1/tcp/26666/ws/p2p/12D3Koo…"] },
  *   "relay": { "host": "127.0.0.1", "port": 8545,      // null to disable HTTP
  *              "rateLimit": { "max": 600, "timeWindowMs": 60000 } },
- *   "timeouts": { "blockTimeMs": 1000 }                 // optional consensus tuning
- * }
+ *   "timeouts": { "blockTimeMs": 1000 },                // optional consensus tuning
+ *   "health": { "maxWriteStallMs": 600000,              // optional: give up (exit 5) after store writes
+ *               "headStallMs": 30000 }                  //   failed this long (0 = never); stalled when the
+ * }                                                     //   head stays put this long while peers are ahead
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -29,6 +31,15 @@ export interface NodeConfigFile {
   readonly p2p: { readonly ws?: string; readonly webrtcDirect?: string; readonly bootstrap?: readonly string[]; readonly announce?: readonly string[] };
   readonly relay: RelayConfig | null;
   readonly timeouts?: Partial<ConsensusTimeouts>;
+  readonly health?: HealthConfig;
+}
+
+/** When the node reports itself stalled and when it gives up writing (health-monitor.ts). */
+export interface HealthConfig {
+  /** Store writes may fail this long before `dipnet node` exits 5 (default 10 min; 0 = never). */
+  readonly maxWriteStallMs?: number;
+  /** The head may stay put this long while peers are ahead before health says stalled (default 30 s). */
+  readonly headStallMs?: number;
 }
 
 export interface RelayConfig {
@@ -49,6 +60,7 @@ export interface ResolvedNodeConfig {
   readonly p2p: NodeConfigFile['p2p'];
   readonly relay: NodeConfigFile['relay'];
   readonly timeouts?: Partial<ConsensusTimeouts>;
+  readonly health?: HealthConfig;
 }
 
 const readKey = (path: string): Uint8Array => fromHex(readFileSync(path, 'utf8').trim(), 32);
@@ -75,5 +87,14 @@ export function loadNodeConfig(path: string): ResolvedNodeConfig {
     p2p: cfg.p2p,
     relay: cfg.relay ?? null,
     ...(cfg.timeouts ? { timeouts: cfg.timeouts } : {}),
+    ...(cfg.health ? { health: checkHealthConfig(cfg.health, path) } : {}),
   };
+}
+
+function checkHealthConfig(h: HealthConfig, path: string): HealthConfig {
+  for (const k of ['maxWriteStallMs', 'headStallMs'] as const) {
+    const v = h[k];
+    if (v !== undefined && !(Number.isSafeInteger(v) && v >= 0)) fail(ErrorCode.INVALID_ARGUMENT, `node config ${path}: health.${k} must be a whole number of milliseconds, 0 or more`);
+  }
+  return h;
 }

@@ -13,7 +13,8 @@ import { nativeSigner } from './crypto/native-signer.ts';
 import { governanceDueAt } from './governance/execute.ts';
 import { ChainStore } from './store/chain-store.ts';
 import { checkLmdbFile } from './store/store-integrity.ts';
-import { StoreDamagedError } from './store/store-errors.ts';
+import { StoreDamagedError, StoreWriteError, type WriteStallError } from './store/store-errors.ts';
+import { HealthMonitor } from './health-monitor.ts';
 import { SigningState } from './consensus/signing-state.ts';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,7 +25,7 @@ import { useNativeSha256 } from './crypto/native-hash.ts';
 import { ConsensusEngine, DEFAULT_TIMEOUTS, type ConsensusTimeouts, type ConsensusLogger, type SignerState } from './consensus/engine.ts';
 import { decodeConsensusMessage, encodeConsensusMessage } from './consensus/messages.ts';
 import type { Network, NetworkHandlers, GossipVerdict } from './network.ts';
-import type { FinalizedEvent, NodeApi, NodeStatus, StateProofResult, TxStatus } from './node-api.ts';
+import type { FinalizedEvent, NodeApi, NodeHealth, NodeStatus, StateProofResult, TxStatus } from './node-api.ts';
 import { decodeConflictEvidence, verifyConflictEvidence } from './conflict-evidence.ts';
 import { createChainRequestHandler } from './p2p/chain-protocols.ts';
 import { TxBatcher, decodeTxBatch } from './tx-gossip.ts';
@@ -61,6 +62,15 @@ export interface NodeOptions {
    * Default: stop the node. `dipnet node` exits with code 3 (exit-codes.ts).
    */
   readonly onFatal?: (e: StoreDamagedError) => void;
+  /** How long the head may stay put while peers are ahead before health says stalled (default 30 s). */
+  readonly headStallMs?: number;
+  /** How long store writes may fail (full disk) before the node gives up (default 10 min; 0 = never). */
+  readonly maxWriteStallMs?: number;
+  /**
+   * Called once when store writes have failed for maxWriteStallMs (already logged at error level).
+   * Default: stop the node. `dipnet node` exits with code 5 (exit-codes.ts).
+   */
+  readonly onWriteStall?: (e: WriteStallError) => void;
 }
 
 /** What an operator does about a damaged store (also in the README, "Running a node"). */
@@ -98,6 +108,7 @@ export class DipnetNode implements NodeApi {
   private signing: SigningState | null = null;
   private fatal: StoreDamagedError | null = null;
   private readonly onFatal: ((e: StoreDamagedError) => void) | undefined;
+  private readonly monitor: HealthMonitor;
 
   private constructor(private readonly store: ChainStore, opts: NodeOptions) {
     this.log = opts.logger ?? silent;
@@ -107,6 +118,16 @@ export class DipnetNode implements NodeApi {
     this.mempool = new Mempool(this.chain, this.verifier);
     this.validatorKey = opts.validatorSecret ? keyPairFromSecret(opts.validatorSecret) : null;
     this.onFatal = opts.onFatal;
+    this.monitor = new HealthMonitor({
+      now: this.clock, log: this.log, height: this.chain.head.height,
+      ...(opts.headStallMs !== undefined ? { headStallMs: opts.headStallMs } : {}),
+      ...(opts.maxWriteStallMs !== undefined ? { maxWriteStallMs: opts.maxWriteStallMs } : {}),
+      onWriteStall: (e) => {
+        if (opts.onWriteStall) opts.onWriteStall(e);
+        else void this.stop().catch(() => undefined);
+      },
+    });
+    store.onWriteFailure = (e) => this.monitor.writeFailed(e);
   }
 
   /**
@@ -168,7 +189,10 @@ export class DipnetNode implements NodeApi {
       );
       node.consensus.start();
     }
-    node.syncTimer = setInterval(() => node.requestSync(true), SYNC_INTERVAL_MS);
+    node.syncTimer = setInterval(() => {
+      node.requestSync(true);
+      node.monitor.check();
+    }, SYNC_INTERVAL_MS);
     node.syncTimer.unref();
     return node;
   }
@@ -334,6 +358,7 @@ export class DipnetNode implements NodeApi {
       if (block.header.height !== this.chain.head.height + 1n) return;
       if (this.upgradeNeeded && block.header.height >= this.upgradeNeeded.activationHeight) return;
       const exec = this.chain.commit(block, commit);
+      this.monitor.headAdvanced(block.header.height);
       this.checkUpgrade();
       this.mempool.recheck(exec.txIds, exec.senderIds);
       for (const ev of block.evidence) this.evidence.delete(toHex(evidenceHash(ev)));
@@ -391,7 +416,10 @@ export class DipnetNode implements NodeApi {
     const now = Date.now();
     if (this.syncing || (!periodic && now - this.lastSyncRequest < 300)) return;
     this.lastSyncRequest = now;
-    this.syncing = this.sync().catch((e) => this.log.warn({ err: String(e) }, 'sync failed')).finally(() => {
+    this.syncing = this.sync().catch((e) => {
+      // A failed write is already logged, rate-limited, by the health monitor.
+      if (!(e instanceof StoreWriteError)) this.log.warn({ err: String(e) }, 'sync failed');
+    }).finally(() => {
       this.syncing = null;
     });
   }
@@ -406,6 +434,7 @@ export class DipnetNode implements NodeApi {
       }
       if (!equalBytes(status.genesisHash, this.chain.genesisHash)) continue;
       this.signing?.peerHeight(status.height);
+      this.monitor.peerHeight(peer, status.height);
       let fetched = 0;
       while (status.height > this.chain.head.height) {
         const height = this.chain.head.height + 1n;
@@ -449,6 +478,10 @@ export class DipnetNode implements NodeApi {
       mempoolSize: this.mempool.size,
       multiaddrs: this.net.multiaddrs(),
     };
+  }
+
+  health(): NodeHealth {
+    return this.monitor.health();
   }
 
   getHeader(height: bigint): Header | undefined {

@@ -6,7 +6,7 @@ import { createP2PHost } from './p2p/host.ts';
 import { createRelay } from './relay/relay.ts';
 import { loadNodeConfig } from './node-config.ts';
 import { readGenesisFile } from './devnet/genesis-file.ts';
-import { StoreDamagedError, SigningStateError } from './store/store-errors.ts';
+import { StoreDamagedError, SigningStateError, type WriteStallError } from './store/store-errors.ts';
 
 export interface RunningNode {
   readonly node: DipnetNode;
@@ -21,11 +21,16 @@ export interface RunNodeOptions {
   readonly allowMissingSigningState?: boolean;
   /** The store turned out damaged while running (already logged at error level; consensus stopped). */
   readonly onFatal?: (e: StoreDamagedError) => void;
+  /** Overrides the config's health.maxWriteStallMs (`--max-write-stall`). */
+  readonly maxWriteStallMs?: number;
+  /** Store writes failed for maxWriteStallMs (already logged at error level). */
+  readonly onWriteStall?: (e: WriteStallError) => void;
 }
 
 export async function runNode(configPath: string, opts: RunNodeOptions = {}): Promise<RunningNode> {
   const cfg = loadNodeConfig(configPath);
   const genesis = readGenesisFile(cfg.genesisPath);
+  const maxWriteStallMs = opts.maxWriteStallMs ?? cfg.health?.maxWriteStallMs;
   const logger = pino({ level: opts.logLevel ?? 'info', base: opts.name ? { node: opts.name } : {} });
   let node: DipnetNode;
   try {
@@ -43,6 +48,9 @@ export async function runNode(configPath: string, opts: RunNodeOptions = {}): Pr
     ...(cfg.signingStatePath ? { signingStatePath: cfg.signingStatePath } : {}),
     ...(opts.allowMissingSigningState ? { allowMissingSigningState: true } : {}),
     ...(opts.onFatal ? { onFatal: opts.onFatal } : {}),
+    ...(opts.onWriteStall ? { onWriteStall: opts.onWriteStall } : {}),
+    ...(cfg.health?.headStallMs !== undefined ? { headStallMs: cfg.health.headStallMs } : {}),
+    ...(maxWriteStallMs !== undefined ? { maxWriteStallMs } : {}),
     ...(cfg.timeouts ? { timeouts: cfg.timeouts } : {}),
     logger,
     network: (handlers) => createP2PHost({

@@ -9,7 +9,7 @@ import {
 import { RelayClient } from './relay-client.ts';
 import { defaultKeyFile, loadKey, saveKey, newKey } from './wallet.ts';
 import { devKey } from '../devnet/dev-keys.ts';
-import { CONTRACT_HELPS, templateCommand, productCommand, orderCommand } from './contracts.ts';
+import { CONTRACT_HELPS, templateCommand, productCommand, orderCommand, parseDuration } from './contracts.ts';
 import { TOKEN_HELPS, tokenCommand } from './tokens.ts';
 import { GOV_HELP, govCommand } from './governance.ts';
 import { exitCodeOf } from '../exit-codes.ts';
@@ -48,14 +48,19 @@ when it ends), holder voting, representatives' board vote, the coin-age cap and 
 resolution may stay open. --empty-block-ms: an idle chain's block spacing (a block is also
 made when an election phase or a resolution deadline falls due).`,
   node: `Usage: dipnet node --config <file> [--name <label>] [--log-level info] [--allow-missing-signing-state]
+                   [--max-write-stall 10m]
 
 Runs one full node (a validator if the config names a validator key): LMDB store, BFT consensus,
 libp2p (WebSockets, WebRTC-direct, circuit relay) and the HTTP relay. SIGTERM/SIGINT stop it cleanly.
 A validator keeps what it last signed in signing-state.json next to its key; if that file is
 missing on a chain past genesis it follows the chain but signs nothing, unless started with
 --allow-missing-signing-state (only when sure the key signed nothing the chain has not finalised).
+A store it cannot write (full disk) makes GET /v1/health answer 503 "stalled"; the node retries
+and, once writes have failed for --max-write-stall (default 10m, config health.maxWriteStallMs;
+0 = never), exits 5.
 Exit codes: 0 stopped, 1 usage, 2 error, 3 damaged store (resync into a fresh data directory,
-keep the key and signing state), 4 unusable signing state file.`,
+keep the key and signing state), 4 unusable signing state file, 5 store not writable for
+--max-write-stall (free space, then restart).`,
   keys: `Usage: dipnet keys <new|show|import|devnet> [--key <file>] [--force]
 
   new              generate a key into --key (default ${defaultKeyFile()})
@@ -180,8 +185,10 @@ async function node(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: {
     config: { type: 'string' }, name: { type: 'string' }, 'log-level': { type: 'string', default: 'info' },
     'allow-missing-signing-state': { type: 'boolean', default: false },
+    'max-write-stall': { type: 'string' },
   } });
   if (!values.config) throw new DipnetError('INVALID_ARGUMENT', '--config is required');
+  const maxWriteStall = values['max-write-stall'];
   const { runNode } = await import('../run-node.ts');
   const { NodeExitCode } = await import('../exit-codes.ts');
   const running = await runNode(values.config, {
@@ -189,6 +196,9 @@ async function node(args: string[]): Promise<number> {
     allowMissingSigningState: values['allow-missing-signing-state'],
     // Exit at once: not one more read is served or vote signed from a damaged store (the node logged why).
     onFatal: () => process.exit(NodeExitCode.STORE_DAMAGED),
+    ...(maxWriteStall !== undefined ? { maxWriteStallMs: Number(parseDuration(maxWriteStall)) } : {}),
+    // A node that cannot write is no use to anyone: exit so a supervisor sees it (the node logged why).
+    onWriteStall: () => process.exit(NodeExitCode.CANNOT_WRITE),
   });
   await new Promise<void>((res) => {
     const stop = () => void running.stop().then(res, res);

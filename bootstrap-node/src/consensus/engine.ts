@@ -13,6 +13,7 @@ import {
 } from '@dipnet/protocol';
 import { VoteSet } from './vote-set.ts';
 import type { ConsensusMessage, ProposalMessage } from './messages.ts';
+import { StoreWriteError } from '../store/store-errors.ts';
 
 /** This validator's keys and its double-sign guard; `sign` (optional) is a faster signer of the same key. */
 export interface ConsensusSigner {
@@ -500,7 +501,8 @@ export class ConsensusEngine {
       if (this.app.headHeight() + 1n === this.height) await this.app.commitBlock(p.block, commit);
       this.log.info({ height: this.height.toString(), round, txs: p.block.txs.length, hash: toHex(p.hash).slice(0, 16) }, 'finalised');
     } catch (e) {
-      this.log.warn({ err: String(e) }, 'commit failed');
+      // A store that cannot be written is reported by the node (error level, rate-limited): a full disk fails every retry.
+      if (!(e instanceof StoreWriteError)) this.log.warn({ err: String(e) }, 'commit failed');
     } finally {
       this.deciding = false;
     }

@@ -26,6 +26,7 @@ const fake: NodeApi = {
     chainId: 'c', genesisHash: h32(9), height: HEAD, headHash: h32(10), headTime: 5n, stateRoot: h32(11), earliestStateHeight: 3n,
     validator: null, peers: 2, mempoolSize: 0, multiaddrs: ['/ip4/127.0.0.1/tcp/1/ws', 'x'.repeat(600)],
   }),
+  health: () => ({ status: 'ok', height: HEAD, reasons: [], headAgeMs: 0, peerHeight: null, commitFailures: 0 }),
   genesisCommitment: () => ({ chainId: 'c', genesisTime: 5n, validatorsHash: h32(14), documentHash: h32(15) }),
   getHeader: (h) => (available(h) ? header(h) : undefined),
   getBlock: (h) => (available(h) ? block(h) : undefined),

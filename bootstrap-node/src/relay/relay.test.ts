@@ -55,6 +55,38 @@ test('GET /v1/status', async (t) => {
   assert.equal(s.peers, 3);
   assert.equal(s.mempoolSize, 0);
   assert.deepEqual(s.multiaddrs, ['/ip4/127.0.0.1/tcp/4001/ws']);
+  assert.deepEqual(s.health, { status: 'ok', height: '3', reasons: [], headAgeSeconds: 1.2, peerHeight: '3', commitFailures: 0 });
+});
+
+test('GET /v1/health answers 200 ok, and 503 stalled with reasons, the last write error and since when', async (t) => {
+  const node = new TestNode();
+  const app = await relay(t, node);
+  const ok = await app.inject('/v1/health');
+  assert.equal(ok.statusCode, 200);
+  assert.deepEqual(ok.json(), { status: 'ok', height: '3', reasons: [], headAgeSeconds: 1.2, peerHeight: '3', commitFailures: 0 });
+
+  const reasons = [
+    { code: 'WRITES_FAILING' as const, message: '4 store write(s) failed in the last 9 s: no space' },
+    { code: 'BEHIND_PEERS' as const, message: 'the head has stayed at height 3 for 40 s while peers are at 9' },
+  ];
+  node.healthState = { status: 'stalled', reasons, headAgeMs: 40_000, peerHeight: 9n, commitFailures: 4, lastCommitError: 'STORE_WRITE_FAILED (ENOSPC): no space', since: 1_750_000_000_000 };
+  const stalled = await app.inject('/v1/health');
+  assert.equal(stalled.statusCode, 503);
+  assert.deepEqual(stalled.json(), {
+    status: 'stalled', height: '3', reasons, headAgeSeconds: 40, peerHeight: '9', commitFailures: 4,
+    lastCommitError: 'STORE_WRITE_FAILED (ENOSPC): no space', since: '1750000000000',
+  });
+  // /v1/status stays 200 (it describes the head) and carries the same health object.
+  const status = await app.inject('/v1/status');
+  assert.equal(status.statusCode, 200);
+  assert.deepEqual(status.json().health, stalled.json());
+
+  const metrics = (await app.inject('/metrics')).body;
+  assert.match(metrics, /^dipnet_node_stalled 1$/m);
+  assert.match(metrics, /^dipnet_commit_failures_total 4$/m);
+  assert.match(metrics, /^dipnet_head_age_seconds 40$/m);
+  assert.match(metrics, /^dipnet_peer_height 9$/m);
+  assert.match(metrics, /^# TYPE dipnet_commit_failures_total counter$/m);
 });
 
 test('GET /v1/headers/:height returns the canonical header and decoded fields', async (t) => {
@@ -460,6 +492,7 @@ test('CORS: open for reads and for the posts browsers make (txs, evidence), clos
 
 const ROUTES: ReadonlyArray<readonly [string, string]> = [
   ['get', '/v1/status'],
+  ['get', '/v1/health'],
   ['get', '/v1/genesis'],
   ['get', '/v1/headers/{height}'],
   ['get', '/v1/headers'],
@@ -517,6 +550,8 @@ test('/metrics exposes dipnet_height, request counters by route and caller metri
   assert.equal(res.statusCode, 200);
   assert.match(res.headers['content-type'] ?? '', /^text\/plain/);
   assert.match(res.body, /^dipnet_height 3$/m);
+  assert.match(res.body, /^dipnet_node_stalled 0$/m);
+  assert.match(res.body, /^dipnet_commit_failures_total 0$/m);
   assert.match(res.body, /^dipnet_test_custom 42$/m);
   assert.match(res.body, /^dipnet_relay_http_requests_total\{method="GET",route="\/v1\/status",status="200"\} 1$/m);
   assert.match(res.body, /^dipnet_relay_http_requests_total\{method="GET",route="\/v1\/headers\/:height",status="404"\} 1$/m);

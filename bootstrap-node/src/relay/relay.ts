@@ -4,7 +4,7 @@
  * verifies itself (headers, commits, validator sets, state proofs), tx and evidence submission,
  * and a Server-Sent Events stream of finalised heads.
  *
- * One plugin per area (routes/): chain, state, txs, events, evidence, contracts, docs, metrics. Cross-cutting
+ * One plugin per area (routes/): chain, health, state, txs, events, evidence, contracts, docs, metrics. Cross-cutting
  * policy lives here: error shape (errors.ts; early-errors.ts for errors before routing; schema
  * messages in validation-messages.ts), body limit, content types, CORS and rate limits.
  *
@@ -22,6 +22,7 @@ import { RelayError, RelayErrorCode, mapError } from './errors.ts';
 import { MAX_STATE_KEY_BYTES } from './schemas.ts';
 import { RULE_KEYWORD, formatSchemaErrors } from './validation-messages.ts';
 import { chainRoutes } from './routes/chain.ts';
+import { healthRoutes } from './routes/health.ts';
 import { stateRoutes } from './routes/state.ts';
 import { txRoutes } from './routes/txs.ts';
 import { eventRoutes } from './routes/events.ts';
@@ -199,6 +200,7 @@ export async function createRelay(node: NodeApi, opts: RelayOptions = {}): Promi
   await app.register(metricsPlugin, { metrics });
 
   await app.register(chainRoutes, { node });
+  await app.register(healthRoutes, { node });
   await app.register(stateRoutes, { node });
   await app.register(txRoutes, { node, rateLimit: writeLimit });
   await app.register(evidenceRoutes, { node, rateLimit: writeLimit });

@@ -13,7 +13,7 @@ import {
 } from '@dipnet/protocol';
 import type { SignerStore } from '../consensus/engine.ts';
 import { checkLmdbFile } from './store-integrity.ts';
-import { StoreDamagedError, isLmdbDamage } from './store-errors.ts';
+import { StoreDamagedError, StoreWriteError, isLmdbDamage, writeFailureOf } from './store-errors.ts';
 
 export interface Head {
   readonly height: bigint;
@@ -51,6 +51,8 @@ export interface SignGuard {
 }
 
 const LOCK_KEY = Buffer.from('lock');
+const READ = false;
+const WRITE = true;
 
 const heightKey = (h: bigint): Buffer => {
   const b = Buffer.alloc(8);
@@ -75,6 +77,11 @@ export class ChainStore implements SmtNodeReader, SignerStore {
    * error). A node stops on it: serving or signing from a damaged store is never right.
    */
   onDamage: ((e: StoreDamagedError) => void) | null = null;
+  /**
+   * Called for every write that failed for want of room (the call then throws the same
+   * StoreWriteError). The transaction was aborted whole, so the store is as before the write.
+   */
+  onWriteFailure: ((e: StoreWriteError) => void) | null = null;
 
   /**
    * Opens the store at `path`, first checking its data file page by page (store-integrity.ts):
@@ -96,7 +103,7 @@ export class ChainStore implements SmtNodeReader, SignerStore {
   }
 
   head(): Head | null {
-    return this.guarded('read the head', () => this.readHead());
+    return this.guarded('read the head', READ, () => this.readHead());
   }
 
   private readHead(): Head | null {
@@ -108,7 +115,7 @@ export class ChainStore implements SmtNodeReader, SignerStore {
 
   /** Genesis-derived state, written once before block 1. */
   writeGenesis(genesisBytesHex: string, head: Head, stateNodes: ReadonlyMap<string, Uint8Array>, stateWrites: ReadonlyMap<string, Uint8Array | undefined>, sets: ReadonlyArray<readonly [bigint, ValidatorSet]>): void {
-    this.guarded('write genesis', () => this.root.transactionSync(() => {
+    this.guarded('write genesis', WRITE, () => this.root.transactionSync(() => {
       this.meta.putSync('genesis', genesisBytesHex);
       this.putState(stateNodes, stateWrites);
       for (const [h, s] of sets) this.valsets.putSync(heightKey(h), Buffer.from(encodeValidatorSet(s)));
@@ -117,12 +124,12 @@ export class ChainStore implements SmtNodeReader, SignerStore {
   }
 
   genesisHex(): string | undefined {
-    return this.guarded('read genesis', () => this.meta.get('genesis'));
+    return this.guarded('read genesis', READ, () => this.meta.get('genesis'));
   }
 
   commitBlock(w: BlockWrite): void {
     const h = w.block.header.height;
-    this.guarded(`commit block ${h}`, () => this.root.transactionSync(() => {
+    this.guarded(`commit block ${h}`, WRITE, () => this.root.transactionSync(() => {
       this.blocks.putSync(heightKey(h), Buffer.from(encodeBlock(w.block)));
       this.commits.putSync(heightKey(h), Buffer.from(encodeCommit(w.commit)));
       this.putState(w.stateNodes, w.stateWrites);
@@ -150,21 +157,21 @@ export class ChainStore implements SmtNodeReader, SignerStore {
   getBlock(height: bigint): Block | undefined {
     const cached = this.headerCache.get(height);
     if (cached) return cached;
-    return this.guarded(`read block ${height}`, () => {
+    return this.guarded(`read block ${height}`, READ, () => {
       const raw = this.blocks.getBinary(heightKey(height));
       return raw ? decodeBlock(new Uint8Array(raw)) : undefined;
     });
   }
 
   getCommit(height: bigint): Commit | undefined {
-    return this.guarded(`read commit ${height}`, () => {
+    return this.guarded(`read commit ${height}`, READ, () => {
       const raw = this.commits.getBinary(heightKey(height));
       return raw ? decodeCommit(new Uint8Array(raw)) : undefined;
     });
   }
 
   getValidatorSet(height: bigint): ValidatorSet | undefined {
-    return this.guarded(`read validator set ${height}`, () => {
+    return this.guarded(`read validator set ${height}`, READ, () => {
       const raw = this.valsets.getBinary(heightKey(height));
       return raw ? decodeValidatorSet(new Uint8Array(raw)) : undefined;
     });
@@ -172,21 +179,21 @@ export class ChainStore implements SmtNodeReader, SignerStore {
 
   /** Latest committed value of a raw state key. */
   getValue(rawKey: Uint8Array): Uint8Array | undefined {
-    return this.guarded('read a state value', () => {
+    return this.guarded('read a state value', READ, () => {
       const raw = this.values.getBinary(Buffer.from(rawKey));
       return raw ? new Uint8Array(raw) : undefined;
     });
   }
 
   getNode(hash: Uint8Array): Uint8Array | undefined {
-    return this.guarded('read a state tree node', () => {
+    return this.guarded('read a state tree node', READ, () => {
       const raw = this.nodes.getBinary(Buffer.from(hash));
       return raw ? new Uint8Array(raw) : undefined;
     });
   }
 
   getTx(hash: Uint8Array): TxLocation | undefined {
-    return this.guarded('read the tx index', () => {
+    return this.guarded('read the tx index', READ, () => {
       const raw = this.txIndex.getBinary(Buffer.from(hash));
       if (!raw) return undefined;
       return { height: raw.readBigUInt64BE(0), index: raw.readUInt32BE(8), code: raw.subarray(12).toString() };
@@ -199,7 +206,7 @@ export class ChainStore implements SmtNodeReader, SignerStore {
    * (tests) still keep their record here.
    */
   lastSigned(): SignGuard | null {
-    const raw = this.guarded('read the signing record', () => this.meta.get('sign-guard'));
+    const raw = this.guarded('read the signing record', READ, () => this.meta.get('sign-guard'));
     if (!raw) return null;
     const j = JSON.parse(raw) as { height: string; round: number; step: number; blockHash: string };
     return { ...j, height: BigInt(j.height) };
@@ -207,13 +214,13 @@ export class ChainStore implements SmtNodeReader, SignerStore {
 
   /** Durably records a signature about to be sent. */
   recordSigned(g: SignGuard): boolean {
-    this.guarded('write the signing record', () => this.root.transactionSync(() => this.meta.putSync('sign-guard', JSON.stringify({ ...g, height: g.height.toString() }))));
+    this.guarded('write the signing record', WRITE, () => this.root.transactionSync(() => this.meta.putSync('sign-guard', JSON.stringify({ ...g, height: g.height.toString() }))));
     return true;
   }
 
   /** The lock recorded at `height`, if any (a lock from an earlier height is not decoded: it is usually a whole block). */
   lockAt(height: bigint): { height: bigint; round: number; block: Block } | null {
-    return this.guarded('read the consensus lock', () => {
+    return this.guarded('read the consensus lock', READ, () => {
       const raw = this.locks.getBinary(LOCK_KEY);
       if (!raw || raw.readBigUInt64BE(0) !== height) return null;
       return { height, round: raw.readUInt32BE(8), block: decodeBlock(new Uint8Array(raw.subarray(12))) };
@@ -224,7 +231,7 @@ export class ChainStore implements SmtNodeReader, SignerStore {
     const head = Buffer.alloc(12);
     head.writeBigUInt64BE(l.height);
     head.writeUInt32BE(l.round, 8);
-    this.guarded('write the consensus lock', () => this.root.transactionSync(() => this.locks.putSync(LOCK_KEY, Buffer.concat([head, encodeBlock(l.block)]))));
+    this.guarded('write the consensus lock', WRITE, () => this.root.transactionSync(() => this.locks.putSync(LOCK_KEY, Buffer.concat([head, encodeBlock(l.block)]))));
   }
 
   /**
@@ -245,13 +252,23 @@ export class ChainStore implements SmtNodeReader, SignerStore {
     if (!equalBytes(smtNodeHash(node) ?? new Uint8Array(0), head.stateRoot)) fail(`the state tree's root node does not hash to the head's state root ${toHex(head.stateRoot)} (height ${head.height})`);
   }
 
-  /** Runs a store operation; an LMDB damage error or undecodable stored bytes become StoreDamagedError. */
-  private guarded<T>(what: string, fn: () => T): T {
+  /**
+   * Runs a store operation; an LMDB damage error or undecodable stored bytes become
+   * StoreDamagedError, and a write that failed for want of room becomes StoreWriteError.
+   */
+  private guarded<T>(what: string, write: boolean, fn: () => T): T {
     if (this.damaged) throw this.damaged;
     try {
       return fn();
     } catch (e) {
       if (e instanceof StoreDamagedError) throw e;
+      // Checked before damage: LMDB reports a disk that filled up mid-write as EIO.
+      const errno = write ? writeFailureOf(e, this.path) : null;
+      if (errno) {
+        const failure = new StoreWriteError(errno, this.path, `could not ${what}: ${(e as Error).message}`, { cause: e });
+        this.onWriteFailure?.(failure);
+        throw failure;
+      }
       // Stored bytes were encoded by this node: failing to decode them means they changed on disk.
       const undecodable = e instanceof DipnetError && e.code.startsWith('DECODE_');
       if (!isLmdbDamage(e) && !undecodable) throw e;

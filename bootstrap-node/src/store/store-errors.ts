@@ -1,8 +1,14 @@
 /**
  * Errors of the node's own files: the LMDB chain store and the validator's signing state.
- * Both are fatal to a node (it must not serve or sign from them), so the `dipnet node` process
- * maps each to its own exit code (see ../exit-codes.ts and the README, "Running a node").
+ * Damage to either is fatal to a node (it must not serve or sign from them), so the `dipnet node`
+ * process maps each to its own exit code (see ../exit-codes.ts and the README, "Running a node").
+ * A store that cannot be written (full disk) is not damage: the node retries, and gives up with
+ * its own exit code only after `--max-write-stall`.
  */
+import { statfsSync } from 'node:fs';
+import { constants } from 'node:os';
+
+const osErrno = constants.errno;
 
 /** What is wrong with a store, in words an operator can act on. */
 export type StoreDamageKind =
@@ -55,4 +61,70 @@ const LMDB_DAMAGE = /MDB_(CORRUPTED|PAGE_NOTFOUND|INVALID|VERSION_MISMATCH|PANIC
 /** True for an error that means the store's files are damaged (not a caller's mistake). */
 export function isLmdbDamage(e: unknown): boolean {
   return e instanceof Error && LMDB_DAMAGE.test(`${e.message} ${(e as { code?: unknown }).code ?? ''}`);
+}
+
+/** Why a store write failed without the store being damaged; the node keeps retrying. */
+export type StoreWriteErrno = 'ENOSPC' | 'EDQUOT' | 'EFBIG' | 'EROFS' | 'EIO' | 'MDB_MAP_FULL';
+
+/**
+ * A write to the store failed for want of room (full disk, quota, map full) or a read-only
+ * filesystem. Not damage: what is stored stays consistent (the LMDB transaction is aborted whole),
+ * and the node commits again once it can write (see ../health-monitor.ts).
+ */
+export class StoreWriteError extends Error {
+  override readonly name = 'StoreWriteError';
+  readonly code = 'STORE_WRITE_FAILED';
+  constructor(readonly errno: StoreWriteErrno, readonly path: string, message: string, options?: { cause?: unknown }) {
+    super(`STORE_WRITE_FAILED (${errno}): ${message}`, options);
+  }
+}
+
+/**
+ * The node could not write its store for longer than its limit (`--max-write-stall`): `dipnet node`
+ * exits with code 5 (../exit-codes.ts) so a supervisor sees it.
+ */
+export class WriteStallError extends Error {
+  override readonly name = 'WriteStallError';
+  readonly code = 'STORE_WRITE_STALLED';
+  constructor(readonly failingForMs: number, readonly lastError: StoreWriteError) {
+    super(`STORE_WRITE_STALLED: the store could not be written for ${Math.round(failingForMs / 1000)} s (last: ${lastError.message})`, { cause: lastError });
+  }
+}
+
+/**
+ * Below this much free space an EIO from a write is taken for a full disk: LMDB turns a short
+ * pwrite (the disk filled up mid-write) into EIO, not ENOSPC. A commit writes far less than this.
+ */
+export const LOW_SPACE_BYTES = 64 * 1024 ** 2;
+
+const errnoNames = new Map<number, StoreWriteErrno>(
+  (['ENOSPC', 'EDQUOT', 'EFBIG', 'EROFS', 'EIO'] as const).map((n) => [osErrno[n], n]),
+);
+const WRITE_MESSAGES: readonly [RegExp, StoreWriteErrno][] = [
+  [/No space left on device|\bENOSPC\b/, 'ENOSPC'],
+  [/Disk quota exceeded|\bEDQUOT\b/, 'EDQUOT'],
+  [/File too large|\bEFBIG\b/, 'EFBIG'],
+  [/Read-only file system|\bEROFS\b/, 'EROFS'],
+  [/MDB_MAP_FULL/, 'MDB_MAP_FULL'],
+  [/Input\/output error|\bEIO\b/, 'EIO'],
+];
+
+/**
+ * The errno of a write that failed for want of room (or a read-only filesystem), or null for any
+ * other error. EIO counts only when the store's filesystem is (nearly) full; otherwise it is damage.
+ */
+export function writeFailureOf(e: unknown, storeDir: string): StoreWriteErrno | null {
+  if (!(e instanceof Error)) return null;
+  const code = (e as { code?: unknown }).code;
+  const errno = (typeof code === 'number' ? errnoNames.get(Math.abs(code)) : undefined)
+    ?? (typeof code === 'string' ? WRITE_MESSAGES.find(([re]) => re.test(code))?.[1] : undefined)
+    ?? WRITE_MESSAGES.find(([re]) => re.test(e.message))?.[1]
+    ?? null;
+  if (errno !== 'EIO') return errno;
+  try {
+    const fs = statfsSync(storeDir);
+    return fs.bavail * fs.bsize < LOW_SPACE_BYTES ? 'EIO' : null;
+  } catch {
+    return null;
+  }
 }

@@ -46,7 +46,7 @@ import {
   type ValidatorSet,
   EMPTY_ACCOUNT,
 } from '@dipnet/protocol';
-import type { FinalizedEvent, NodeApi, NodeStatus, StateProofResult, TxStatus } from '../node-api.ts';
+import type { FinalizedEvent, NodeApi, NodeHealth, NodeStatus, StateProofResult, TxStatus } from '../node-api.ts';
 import type { ContractsApi } from '../contracts-index/api.ts';
 import { createRelay, type RelayOptions } from '../relay/relay.ts';
 
@@ -138,6 +138,8 @@ export const EMPTY_CONTRACTS: ContractsApi = {
 export class TestNode implements NodeApi {
   readonly listeners = new Set<(e: FinalizedEvent) => void>();
   readonly evidence: Uint8Array[] = [];
+  /** What health() answers beside the height; tests replace it to play a stalled node. */
+  healthState: Omit<NodeHealth, 'height'> = { status: 'ok', reasons: [], headAgeMs: 1200, peerHeight: 3n, commitFailures: 0 };
   constructor(
     readonly chain: Chain = buildChain(),
     readonly contracts?: ContractsApi,
@@ -165,6 +167,9 @@ export class TestNode implements NodeApi {
       mempoolSize: this.chain.pending.size,
       multiaddrs: ['/ip4/127.0.0.1/tcp/4001/ws'],
     };
+  }
+  health(): NodeHealth {
+    return { ...this.healthState, height: this.height };
   }
   getHeader(height: bigint): Header | undefined {
     return height >= 1n ? this.chain.headers[Number(height) - 1] : undefined;

@@ -22,6 +22,7 @@ import type { NodeApi } from '../../node-api.ts';
 import { headerJson, headerSchema, heightString, objectOf, parseHeight, withErrors } from '../schemas.ts';
 import { RelayError, RelayErrorCode } from '../errors.ts';
 import { RULE_KEYWORD } from '../validation-messages.ts';
+import { healthJson, healthSchema } from './health.ts';
 
 export interface ChainRoutesOptions {
   readonly node: NodeApi;
@@ -163,6 +164,7 @@ export const chainRoutes: FastifyPluginAsync<ChainRoutesOptions> = async (app, {
           peers: { type: 'integer' },
           mempoolSize: { type: 'integer' },
           multiaddrs: { type: 'array', items: { type: 'string' } },
+          health: { ...healthSchema, description: 'What GET /v1/health answers (this route stays 200 either way).' },
         }),
       }),
     },
@@ -180,6 +182,7 @@ export const chainRoutes: FastifyPluginAsync<ChainRoutesOptions> = async (app, {
       peers: s.peers,
       mempoolSize: s.mempoolSize,
       multiaddrs: [...s.multiaddrs],
+      health: healthJson(node.health()),
     };
   });
 

@@ -34,6 +34,7 @@ const docsPluginImpl: FastifyPluginAsync<DocsOptions> = async (app, { version })
       security: [],
       tags: [
         { name: 'chain', description: 'Headers, commits, blocks, validator sets' },
+        { name: 'health', description: 'Whether this node keeps up with its chain' },
         { name: 'state', description: 'State values with Merkle proofs' },
         { name: 'txs', description: 'Submit txs and query their status' },
         { name: 'events', description: 'Server-Sent Events' },

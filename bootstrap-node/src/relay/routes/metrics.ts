@@ -2,8 +2,8 @@
  * Prometheus metrics via prom-client, on a registry private to this relay (several relays in one
  * process never collide). Counts every response by route template and status (early errors, which
  * no Fastify hook sees, are counted by early-errors.ts through countResponse), times routed
- * requests, and reads chain gauges from node.status() at scrape time. Registered without
- * encapsulation so its onResponse hook sees every route.
+ * requests, and reads chain and health gauges from node.status() and node.health() at scrape
+ * time. Registered without encapsulation so its onResponse hook sees every route.
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
@@ -62,6 +62,42 @@ export function createRelayMetrics(node: NodeApi): RelayMetrics {
     registers: [register],
     collect() {
       this.set(node.status().mempoolSize);
+    },
+  });
+  new Gauge({
+    name: 'dipnet_node_stalled',
+    help: '1 while the node is stalled (GET /v1/health answers 503: store writes failing, or the head stays put while peers are ahead), else 0',
+    registers: [register],
+    collect() {
+      this.set(node.health().status === 'stalled' ? 1 : 0);
+    },
+  });
+  new Counter({
+    name: 'dipnet_commit_failures_total',
+    help: 'Store writes (block commits) that failed for want of room (full disk, quota, read-only filesystem) since the node started',
+    registers: [register],
+    collect() {
+      // The node keeps the count; a counter cannot be set, so it is rebuilt from it at each scrape.
+      this.reset();
+      this.inc(node.health().commitFailures);
+    },
+  });
+  new Gauge({
+    name: 'dipnet_head_age_seconds',
+    help: 'Seconds since this node\'s head last advanced (or since it started)',
+    registers: [register],
+    collect() {
+      this.set(node.health().headAgeMs / 1000);
+    },
+  });
+  new Gauge({
+    name: 'dipnet_peer_height',
+    help: 'Highest head height a peer reported recently (0 when no peer was heard from)',
+    registers: [register],
+    collect() {
+      const h = node.health().peerHeight;
+      if (h === null) this.reset();
+      else this.set(Number(h));
     },
   });
   const sseClients = new Gauge({ name: 'dipnet_relay_sse_clients', help: 'Open Server-Sent Events streams', registers: [register] });
