@@ -102,8 +102,9 @@ test('the video made fullscreen by itself stays fullscreen; the props seen meanw
   assert.equal(await page.evaluate(() => document.fullscreenElement?.localName ?? null), 'video', 'the widget left the viewer\'s fullscreen alone');
   await page.evaluate(() => document.exitFullscreen());
   await page.waitForFunction(() => document.fullscreenElement === null);
-  const open = await page.evaluate(() => document.querySelector('dip-shoppable-video')!.shadowRoot!.querySelector('[part~="scene-toggle"]')!.getAttribute('aria-expanded'));
-  assert.equal(open, 'true', 'the list of props seen opens when fullscreen ends');
+  // The element re-renders on the fullscreenchange event, which may come after the state the page sees.
+  await assert.doesNotReject(() => page.waitForFunction(() => document.querySelector('dip-shoppable-video')!.shadowRoot!.querySelector('[part~="scene-toggle"]')!.getAttribute('aria-expanded') === 'true', undefined, { timeout: 3000 }),
+    'the list of props seen opens when fullscreen ends');
   assert.deepEqual(pageErrors, []);
 });
 
