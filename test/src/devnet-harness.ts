@@ -4,7 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -57,6 +57,19 @@ export class DevnetHarness {
   /** The directory of validator `i` (its key, signing state, config, log and data/). */
   validatorDir(i: number): string {
     return join(this.dir, this.info.validators[i]!.name);
+  }
+
+  /** Validator `i`'s node.log as JSON lines (pino), skipping any line that is not JSON. */
+  logLines<T extends { level: number; msg: string }>(i: number): T[] {
+    const file = join(this.validatorDir(i), 'node.log');
+    if (!existsSync(file)) return [];
+    return readFileSync(file, 'utf8').split('\n').flatMap((l) => {
+      try {
+        return [JSON.parse(l) as T];
+      } catch {
+        return [];
+      }
+    });
   }
 
   /** Sends `signal` and waits for the process to exit. */

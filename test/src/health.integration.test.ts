@@ -11,7 +11,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync, cpSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync, cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { FAILED_WRITE_MSG, NodeExitCode } from '@dipnet/bootstrap-node';
 import { DevnetHarness } from './devnet-harness.ts';
@@ -23,17 +23,6 @@ const HEAD_STALL_MS = 4000;
 interface LogLine { level: number; msg: string; errno?: string; failures?: number }
 interface Health { status: string; height: string; reasons: { code: string; message: string }[]; peerHeight: string | null; commitFailures: number; lastCommitError?: string; since?: string }
 
-function logLines(net: DevnetHarness, i: number): LogLine[] {
-  const file = join(net.validatorDir(i), 'node.log');
-  if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8').split('\n').flatMap((l) => {
-    try {
-      return [JSON.parse(l) as LogLine];
-    } catch {
-      return [];
-    }
-  });
-}
 
 async function health(net: DevnetHarness, i: number): Promise<{ code: number; body: Health }> {
   const res = await fetch(new URL('/v1/health', net.info.validators[i]!.relayUrl), { signal: AbortSignal.timeout(5000) });
@@ -107,7 +96,7 @@ test('a full disk: health says stalled (503), metric and error line; recovery on
 
   // ---------------------------------------------------------------- 1. disk full
   const filler = join(data, 'filler');
-  const logBefore = logLines(net, V).length;
+  const logBefore = net.logLines<LogLine>(V).length;
   fill(filler);
   const filledAt = Date.now();
   let stalled: { code: number; body: Health } | undefined;
@@ -128,11 +117,11 @@ test('a full disk: health says stalled (503), metric and error line; recovery on
   assert.equal(await metric(net, V, 'dipnet_node_stalled'), 1);
   assert.ok(await metric(net, V, 'dipnet_commit_failures_total') >= 1);
   assert.ok(await metric(net, V, 'dipnet_head_age_seconds') >= HEAD_STALL_MS / 1000);
-  const failedLines = logLines(net, V).slice(logBefore).filter((l) => l.msg === FAILED_WRITE_MSG);
+  const failedLines = net.logLines<LogLine>(V).slice(logBefore).filter((l) => l.msg === FAILED_WRITE_MSG);
   assert.equal(failedLines.length, 1, 'one error line for the first failure; the retries only counted');
   assert.equal(failedLines[0]!.level, 50, 'error level');
-  assert.equal(logLines(net, V).slice(logBefore).filter((l) => l.msg === 'commit failed' || l.msg === 'sync failed').length, 0, 'no warning per retry');
-  assert.equal(logLines(net, V).filter((l) => /store damaged/.test(l.msg)).length, 0, 'a full disk is not damage');
+  assert.equal(net.logLines<LogLine>(V).slice(logBefore).filter((l) => l.msg === 'commit failed' || l.msg === 'sync failed').length, 0, 'no warning per retry');
+  assert.equal(net.logLines<LogLine>(V).filter((l) => /store damaged/.test(l.msg)).length, 0, 'a full disk is not damage');
 
   // ---------------------------------------------------------------- 2. space returns
   rmSync(filler);
@@ -140,12 +129,12 @@ test('a full disk: health says stalled (503), metric and error line; recovery on
   const top = await net.height(0);
   await net.waitUntil(async () => (await net.height(V)) >= top, 30_000, 'validator 3 to catch up');
   assert.equal(await metric(net, V, 'dipnet_node_stalled'), 0);
-  assert.ok(logLines(net, V).some((l) => l.msg === 'store writes recovered'));
+  assert.ok(net.logLines<LogLine>(V).some((l) => l.msg === 'store writes recovered'));
   assert.equal(child.exitCode, null, 'the node recovered without a restart');
 
   // ---------------------------------------------------------------- 3. full for good: exit 5
   fill(filler);
   const code = await Promise.race([exited, new Promise<'hung'>((r) => setTimeout(() => r('hung'), (MAX_WRITE_STALL_S + 45) * 1000))]);
   assert.equal(code, NodeExitCode.CANNOT_WRITE, 'exit code after --max-write-stall');
-  assert.ok(logLines(net, V).some((l) => l.level === 50 && l.msg === 'cannot write the store: giving up'));
+  assert.ok(net.logLines<LogLine>(V).some((l) => l.level === 50 && l.msg === 'cannot write the store: giving up'));
 });

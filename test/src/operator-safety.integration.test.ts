@@ -21,17 +21,6 @@ const V = 3;
 
 interface LogLine { level: number; msg: string; kind?: string; err?: string; recovery?: string }
 
-function logLines(net: DevnetHarness, i: number): LogLine[] {
-  const file = join(net.validatorDir(i), 'node.log');
-  if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8').split('\n').flatMap((l) => {
-    try {
-      return [JSON.parse(l) as LogLine];
-    } catch {
-      return [];
-    }
-  });
-}
 
 /** Validator indexes whose precommits are in the commit of `height`. */
 async function signersAt(net: DevnetHarness, height: bigint): Promise<Set<number>> {
@@ -107,10 +96,10 @@ test('a damaged store stops the node every time; the signing state outlives the 
     cpSync(pristine, data, { recursive: true });
     damage();
     for (let start = 1; start <= 2; start++) {
-      const before = logLines(net, V).length;
+      const before = net.logLines<LogLine>(V).length;
       const code = await startExpectingExit(net, `${what} (start ${start})`);
       assert.equal(code, NodeExitCode.STORE_DAMAGED, `${what} (start ${start}): exit code`);
-      const errors = logLines(net, V).slice(before).filter((l) => l.level >= 50);
+      const errors = net.logLines<LogLine>(V).slice(before).filter((l) => l.level >= 50);
       const line = errors.find((l) => l.msg === 'store damaged: not starting');
       assert.ok(line, `${what} (start ${start}): no error line in ${JSON.stringify(errors)}`);
       assert.equal(line.kind, kind, `${what}: ${line.err}`);
@@ -133,15 +122,15 @@ test('a damaged store stops the node every time; the signing state outlives the 
   }, 60_000, 'a commit with validator 3\'s precommit after the resync');
   assert.ok(BigInt(readState().height) > recorded, 'the signing state moved on from its record');
   for (let i = 0; i < 4; i++) {
-    assert.equal(logLines(net, i).filter((l) => l.msg === 'double sign detected').length, 0, `validator ${i} saw a double sign`);
+    assert.equal(net.logLines<LogLine>(i).filter((l) => l.msg === 'double sign detected').length, 0, `validator ${i} saw a double sign`);
   }
 
   // ---------------------------------------------------------------- 3. wiped signing state, store kept
   await net.kill(V, 'SIGTERM');
   rmSync(statePath);
-  const beforeRefusal = logLines(net, V).length;
+  const beforeRefusal = net.logLines<LogLine>(V).length;
   net.startValidator(V);
-  await net.waitUntil(async () => logLines(net, V).slice(beforeRefusal).some((l) => l.level >= 50 && /signing state missing on a chain past genesis/.test(l.msg)), 60_000, 'the refusal to sign in the log');
+  await net.waitUntil(async () => net.logLines<LogLine>(V).slice(beforeRefusal).some((l) => l.level >= 50 && /signing state missing on a chain past genesis/.test(l.msg)), 60_000, 'the refusal to sign in the log');
   const from = (await net.height(0)) + 1n;
   // It follows the chain (its relay answers and its height moves) but signs nothing.
   await net.waitUntil(async () => (await net.height(V)) >= from + 8n, 60_000, 'validator 3 to follow 8 more blocks');
@@ -158,6 +147,6 @@ test('a damaged store stops the node every time; the signing state outlives the 
     return false;
   }, 60_000, 'validator 3 to sign again with --allow-missing-signing-state');
   for (let i = 0; i < 4; i++) {
-    assert.equal(logLines(net, i).filter((l) => l.msg === 'double sign detected').length, 0, `validator ${i} saw a double sign`);
+    assert.equal(net.logLines<LogLine>(i).filter((l) => l.msg === 'double sign detected').length, 0, `validator ${i} saw a double sign`);
   }
 });
