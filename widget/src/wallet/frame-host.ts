@@ -5,7 +5,7 @@
  * iframe's window and the wallet's origin; the frame's shipping details arrive only after the
  * viewer paid, and never a key (the frame has none).
  */
-import { FORWARDED_EVENTS, logRefusal, msg, parseFrameToPage, type FrameToPage, type PageToFrame, type VerifiedProductSummary } from './protocol.ts';
+import { FORWARDED_EVENTS, accept, logRefusal, msg, parseFrameToPage, type PageToFrame, type VerifiedProductSummary } from './protocol.ts';
 
 export interface FrameHostOptions {
   /** URL of `dipnet-wallet-frame.html`. */
@@ -67,13 +67,8 @@ export class WalletFrameHost {
       logRefusal('element', new Error(`the wallet frame's window now shows another origin (expected ${this.origin})`), e.origin);
       return;
     }
-    let m: FrameToPage;
-    try {
-      m = parseFrameToPage(e.data);
-    } catch (err) {
-      logRefusal('element', err, e.origin);
-      return;
-    }
+    const m = accept('element', e, parseFrameToPage);
+    if (!m) return;
     const { target } = this.options;
     switch (m.type) {
       case 'ready': {

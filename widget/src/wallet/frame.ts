@@ -16,7 +16,7 @@ import { ClickGuard } from './click-guard.ts';
 import { chainConfig, loadWalletConfig } from './config.ts';
 import { walletFrameShop } from './frame-shop.ts';
 import {
-  FORWARDED_EVENTS, WalletRefusal, logRefusal, msg, parsePageToFrame, type FrameToPage, type PageToFrame, type VerifiedProductSummary,
+  FORWARDED_EVENTS, WalletRefusal, accept, logRefusal, msg, parsePageToFrame, type FrameToPage, type PageToFrame, type VerifiedProductSummary,
 } from './protocol.ts';
 import { WalletWindowBridge } from './window-bridge.ts';
 import { WALLET_FILES } from './files.ts';
@@ -159,13 +159,8 @@ window.addEventListener('message', (e) => {
     logRefusal('wallet frame', new WalletRefusal('WALLET_MSG_ORIGIN', `the page's origin was ${pageOrigin}`), e.origin);
     return;
   }
-  let m: PageToFrame;
-  try {
-    m = parsePageToFrame(e.data);
-  } catch (err) {
-    logRefusal('wallet frame', err, e.origin);
-    return;
-  }
+  const m = accept('wallet frame', e, parsePageToFrame);
+  if (!m) return;
   pageOrigin ??= e.origin;
   switch (m.type) {
     case 'open': wireOutcomes(); void open(m); return;

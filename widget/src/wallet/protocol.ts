@@ -274,6 +274,16 @@ export function parseWindowToFrame(data: unknown): WindowToFrame {
 /** A message of this protocol, ready to post. */
 export const msg = <T extends { type: string }>(body: T): T & { dipnet: typeof WALLET_PROTOCOL } => ({ dipnet: WALLET_PROTOCOL, ...body });
 
+/** `parse(e.data)`, or null once the refusal is logged where the message arrived (the caller then ignores it). */
+export function accept<T>(side: string, e: MessageEvent, parse: (data: unknown) => T): T | null {
+  try {
+    return parse(e.data);
+  } catch (err) {
+    logRefusal(side, err, e.origin);
+    return null;
+  }
+}
+
 /** Logs a refused message where it arrived: the reason is the point (a hostile page's attempts show up here). */
 export function logRefusal(side: string, e: unknown, origin: string): void {
   const r = e instanceof WalletRefusal ? e : new WalletRefusal('WALLET_MSG_FIELD', String((e as Error)?.message ?? e));

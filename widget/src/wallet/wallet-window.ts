@@ -14,7 +14,7 @@ import { sharedShop } from '../shop/light-client-shop.ts';
 import type { ShopClient, ShopProduct, ShopWallet } from '../shop/shop-client.ts';
 import { formatDpn, shortAddress, shortHex } from '../shop/format.ts';
 import { chainConfig, loadWalletConfig } from './config.ts';
-import { WalletRefusal, logRefusal, msg, parseFrameToWindow, type FrameToWindow, type OrderToSign, type WindowToFrame } from './protocol.ts';
+import { WalletRefusal, accept, logRefusal, msg, parseFrameToWindow, type FrameToWindow, type OrderToSign, type WindowToFrame } from './protocol.ts';
 import { WALLET_FILES } from './files.ts';
 
 type Step = 'waiting' | 'connecting' | 'no-wallet' | 'confirm' | 'signing' | 'placed' | 'pending' | 'failed' | 'home';
@@ -270,13 +270,8 @@ if (window.top !== window) {
       logRefusal('wallet window', new WalletRefusal('WALLET_MSG_SOURCE', 'only the frame that opened this window may write to it'), e.origin);
       return;
     }
-    let m: FrameToWindow;
-    try {
-      m = parseFrameToWindow(e.data);
-    } catch (err) {
-      logRefusal('wallet window', err, e.origin);
-      return;
-    }
+    const m = accept('wallet window', e, parseFrameToWindow);
+    if (!m) return;
     if (m.type === 'cancel') {
       if (!signing && state.step !== 'pending') window.close();
       return;

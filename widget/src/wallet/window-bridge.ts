@@ -3,7 +3,7 @@
  * origin, where the key lives in first-party storage), hands it the order the viewer confirmed,
  * and relays its progress. Messages count only from that window and from the wallet's origin.
  */
-import { WalletRefusal, logRefusal, msg, parseWindowToFrame, type ChainChoice, type OrderToSign, type WindowToFrame } from './protocol.ts';
+import { WalletRefusal, accept, logRefusal, msg, parseWindowToFrame, type ChainChoice, type OrderToSign, type WindowToFrame } from './protocol.ts';
 import { WALLET_FILES } from './files.ts';
 import type { PaymentStage, ShopOrderOutcome, ShopTxHint } from '../shop/shop-client.ts';
 
@@ -49,13 +49,8 @@ export class WalletWindowBridge {
       logRefusal('wallet frame', new WalletRefusal('WALLET_MSG_ORIGIN', 'the wallet window is on another origin'), e.origin);
       return;
     }
-    let m: WindowToFrame;
-    try {
-      m = parseWindowToFrame(e.data);
-    } catch (err) {
-      logRefusal('wallet frame', err, e.origin);
-      return;
-    }
+    const m = accept('wallet frame', e, parseWindowToFrame);
+    if (!m) return;
     if (m.type === 'wallet') this.address = m.address;
     if (m.type === 'outcome') this.#outcome(m);
     this.#listener?.(m);
