@@ -399,6 +399,9 @@ test('a lie in an order\'s state while it is tracked: the tracking view says so,
     await commitAll([[devKey('sale'), { type: 'transfer', to: parseAddress(`dpn${'44'.repeat(20)}`), amount: 1n, memo: 'another head' }]]);
     await p.waitForTimeout(3_000);
   }
+  // A lie after the order was proven is about tracking, never a failed payment.
+  const events = await p.evaluate(() => (window as unknown as { events: string[] }).events);
+  assert.ok(!events.includes('dip-purchase-failed'), events.join(' '));
   noErrors('the lie while tracking');
 });
 

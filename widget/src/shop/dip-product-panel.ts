@@ -600,7 +600,8 @@ export class DipProductPanel extends LitElement {
       const placed: PlacedOrder = { ...sent, ...commit };
       this.#emit<OrderPlacedDetail>('dip-order-placed', { ...placed, product: p.id, quantity, shipping });
       this.#emit('dip-purchase-finalised', { product: p.id, orderId: placed.orderId, txHash: placed.txHash, fee: placed.fee });
-      await this.#track(placed);
+      // Past this point the order is proven: nothing that goes wrong while tracking it is a failed payment.
+      void this.#track(placed);
     } catch (e) {
       const err = e as { code?: string; details?: { order?: { orderId: string } } };
       if (err?.code === 'LC_TX_PENDING' && err.details?.order) {
@@ -621,8 +622,14 @@ export class DipProductPanel extends LitElement {
     const client = this.client!;
     this.#placed = placed;
     this.#set('tracking');
-    this.#tree = await client.orderTree(placed.orderId);
+    try {
+      this.#tree = await client.orderTree(placed.orderId);
+    } catch (e) {
+      // The watch below keeps trying on every new head; until then the view says why it has no tree.
+      this.#trackError = errorText(e);
+    }
     this.requestUpdate();
+    if (this.#placed !== placed) return; // closed or moved on meanwhile
     this.#unwatch = client.watchOrder(placed.orderId, (t) => {
       this.#tree = t;
       this.#trackError = '';
