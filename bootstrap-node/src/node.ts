@@ -6,7 +6,7 @@
 import {
   ErrorCode, fail, DipnetError, toHex, headerHash, verifyCommit, equalBytes, decodeStatusResponse, encodeStatusRequest,
   encodeBlockRequest, decodeBlockResponse, evidenceHash, conflictEvidenceHash, isLunatic, commitVote, makeEvidence, type ConflictEvidence, addressOf, keyPairFromSecret, WireMethod, stateKeyHash, MAX_BLOCK_TXS,
-  MAX_BLOCK_TIME_AHEAD_MS, type Block, type Commit, type DuplicateVoteEvidence, type Genesis, type GenesisCommitment, type Header, type ValidatorSet, type UpgradePlan,
+  type Block, type Commit, type DuplicateVoteEvidence, type Genesis, type GenesisCommitment, type Header, type ValidatorSet, type UpgradePlan,
 } from '@dipnet/protocol';
 import { requiredUpgrade, SOFTWARE_VERSION } from './upgrade.ts';
 import { nativeSigner } from './crypto/native-signer.ts';
@@ -19,6 +19,7 @@ import { SigningState } from './consensus/signing-state.ts';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Chain } from './chain.ts';
+import { getParams } from './state/accounts.ts';
 import { Mempool } from './mempool.ts';
 import { NativeVerifier } from './crypto/native-verifier.ts';
 import { useNativeSha256 } from './crypto/native-hash.ts';
@@ -33,9 +34,7 @@ import { ContractIndex } from './contracts-index/contract-index.ts';
 import { simulateTx } from './contracts-index/simulate.ts';
 import type { ContractsApi } from './contracts-index/api.ts';
 
-export interface NodeLogger extends ConsensusLogger {
-  error(obj: object, msg: string): void;
-}
+export type NodeLogger = ConsensusLogger;
 
 export interface NodeOptions {
   readonly dataDir: string;
@@ -339,9 +338,9 @@ export class DipnetNode implements NodeApi {
         for (const ev of unusableAttacks) this.attacks.delete(toHex(conflictEvidenceHash(ev)));
         return block;
       },
+      synchrony: () => getParams(this.chain.committedView()),
+      // Its time is judged by consensus on arrival (block-time.ts), not here: a re-proposed block keeps its first round's time.
       validateBlock: async (block: Block): Promise<void> => {
-        const maxFuture = BigInt(this.clock() + MAX_BLOCK_TIME_AHEAD_MS);
-        if (block.header.time > maxFuture) fail(ErrorCode.BLOCK_INVALID, 'block time is too far in the future');
         await this.chain.validateBlock(block, null, this.mempool);
       },
       commitBlock: (block: Block, commit: Commit) => this.applyCommitted(block, commit),

@@ -25,6 +25,8 @@ export interface RunNodeOptions {
   readonly maxWriteStallMs?: number;
   /** Store writes failed for maxWriteStallMs (already logged at error level). */
   readonly onWriteStall?: (e: WriteStallError) => void;
+  /** Fault drills only: this node's consensus clock runs this many ms off the machine's (`--clock-offset-ms`). */
+  readonly clockOffsetMs?: number;
 }
 
 export async function runNode(configPath: string, opts: RunNodeOptions = {}): Promise<RunningNode> {
@@ -52,6 +54,7 @@ export async function runNode(configPath: string, opts: RunNodeOptions = {}): Pr
     ...(cfg.health?.headStallMs !== undefined ? { headStallMs: cfg.health.headStallMs } : {}),
     ...(maxWriteStallMs !== undefined ? { maxWriteStallMs } : {}),
     ...(cfg.timeouts ? { timeouts: cfg.timeouts } : {}),
+    ...(opts.clockOffsetMs ? { clock: ((offset: number) => () => Date.now() + offset)(opts.clockOffsetMs) } : {}),
     logger,
     network: (handlers) => createP2PHost({
       privateKeySeed: cfg.peerSeed,

@@ -80,7 +80,8 @@ export function describeGovAction(a: GovAction): string {
     case 'setParams': {
       const p = a.params;
       return `Chain parameters: fee ${dpnText(p.feeBase)} + ${dpnText(p.feePerByte)}/byte, gas price ${p.gasPrice}, review fee ${dpnText(p.reviewFee)}, `
-        + `unbonding ${span(p.unbondingPeriodMs)}, min. stake ${dpnText(p.minValidatorStake)}, ${p.maxValidators} validators max, slash ${p.slashBps / 100}%`;
+        + `unbonding ${span(p.unbondingPeriodMs)}, min. stake ${dpnText(p.minValidatorStake)}, ${p.maxValidators} validators max, slash ${p.slashBps / 100}%, `
+        + `block times within ${span(BigInt(p.timePrecisionMs))} ahead / ${span(BigInt(p.timePrecisionMs + p.messageDelayMs))} behind validators' clocks`;
     }
     case 'setGovParams': {
       const g = a.gov;

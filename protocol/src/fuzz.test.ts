@@ -41,7 +41,7 @@ const stx = signTx({ chainId: CHAIN, signer: k0.publicKey, nonce: 1n, fee: 1000n
 const voteBase = { type: VoteType.prevote, height: 9n, round: 0, validator: addressOf(k0.publicKey) };
 const voteA = signVote(CHAIN, { ...voteBase, blockHash: new Uint8Array(32).fill(1) }, k0.secretKey);
 const voteB = signVote(CHAIN, { ...voteBase, blockHash: new Uint8Array(32).fill(2) }, k0.secretKey);
-const params = { feePerByte: 10n, feeBase: 1000n, gasPrice: 1n, unbondingPeriodMs: 60_000n, minValidatorStake: 10n, maxValidators: 100, slashBps: 500, reviewFee: 7n };
+const params = { feePerByte: 10n, feeBase: 1000n, gasPrice: 1n, unbondingPeriodMs: 60_000n, minValidatorStake: 10n, maxValidators: 100, slashBps: 500, reviewFee: 7n, timePrecisionMs: 10_000, messageDelayMs: 5_000 };
 const smtEntries = Array.from({ length: 64 }, (_, i): [Uint8Array, Uint8Array] => [stateKeyHash(utf8(`k${i}`)), utf8(`v${i}`)]);
 const smt = buildSmt(smtEntries);
 const tree = new SparseMerkleTree({ getNode: (h) => smt.nodes.get(toHex(h)) });

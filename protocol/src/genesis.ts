@@ -8,6 +8,7 @@
  * source, checks that it hashes to the pin, and then requires block 1 to be signed by the set it
  * names — without downloading the document (which may hold 100,000 accounts).
  */
+import { checkSynchronyParams } from './block-time.ts';
 import { Reader, Writer, decodeExact, encodeWith } from './codec.ts';
 import { taggedHash } from './hash.ts';
 import { ADDRESS_LENGTH, PUBLIC_KEY_LENGTH } from './keys.ts';
@@ -77,6 +78,7 @@ export function readGenesis(r: Reader): Genesis {
 }
 
 export function checkGenesis(g: Genesis): void {
+  checkSynchronyParams(g.params);
   let sum = 0n;
   for (const a of g.accounts) {
     if (a.locks.reduce((s, t) => s + t.amount, 0n) > a.balance) fail(ErrorCode.INVALID_ARGUMENT, `genesis account ${a.label}: locked exceeds balance`);

@@ -3,16 +3,14 @@ import { Reader, Writer, decodeExact } from './codec.ts';
 import { taggedHash, HashTag, HASH_LENGTH } from './hash.ts';
 import { ADDRESS_LENGTH } from './keys.ts';
 import { CHAIN_ID_MAX } from './signing.ts';
-
-/** A validator refuses a proposal whose time is more than this ahead of its own clock. */
-export const MAX_BLOCK_TIME_AHEAD_MS = 10_000;
+import { DEFAULT_SYNCHRONY } from './block-time.ts';
 
 /**
  * How far ahead of its own clock a light client accepts a header's time by default: a block may
- * be MAX_BLOCK_TIME_AHEAD_MS ahead of honest validators' clocks, and a viewer's clock as far
- * behind theirs. Beyond that a header is not a lie but early: the client asks again later.
+ * be the default time precision ahead of honest validators' clocks (block-time.ts), and a viewer's
+ * clock as far behind theirs. Beyond that a header is not a lie but early: the client asks again later.
  */
-export const DEFAULT_CLIENT_CLOCK_DRIFT_MS = 2 * MAX_BLOCK_TIME_AHEAD_MS;
+export const DEFAULT_CLIENT_CLOCK_DRIFT_MS = 2 * DEFAULT_SYNCHRONY.timePrecisionMs;
 
 export interface Header {
   readonly chainId: string;

@@ -12,6 +12,7 @@ export * from './merkle.ts';
 export * from './validator-set.ts';
 export * from './tx.ts';
 export * from './header.ts';
+export * from './block-time.ts';
 export * from './vote.ts';
 export * from './block.ts';
 export * from './verify.ts';

@@ -21,6 +21,7 @@ import { stateKey } from './bytes.ts';
 import { ErrorCode, fail } from './errors.ts';
 import { MONIKER_MAX } from './tx.ts';
 import { moduleAddress } from './module-address.ts';
+import { checkSynchronyParams } from './block-time.ts';
 import { readLockTranches, writeLockTranches, type LockTranche } from './governance/coin-age.ts';
 import { MAX_VALIDATORS, readValidatorSet, writeValidatorSet, type ValidatorSet } from './validator-set.ts';
 
@@ -123,14 +124,20 @@ export interface Params {
   readonly slashBps: number;
   /** Paid into the review pool with every template submitted for review. */
   readonly reviewFee: bigint;
+  /** Block time bounds (block-time.ts): how far apart honest clocks may be, in ms. */
+  readonly timePrecisionMs: number;
+  /** Block time bounds: how long a proposal may take to arrive, in ms. */
+  readonly messageDelayMs: number;
 }
 
 export function writeParams(w: Writer, p: Params): void {
-  w.u128(p.feePerByte).u128(p.feeBase).u128(p.gasPrice).u64(p.unbondingPeriodMs).u128(p.minValidatorStake).u16(p.maxValidators).u16(p.slashBps).u128(p.reviewFee);
+  w.u128(p.feePerByte).u128(p.feeBase).u128(p.gasPrice).u64(p.unbondingPeriodMs).u128(p.minValidatorStake).u16(p.maxValidators).u16(p.slashBps).u128(p.reviewFee)
+    .u32(p.timePrecisionMs).u32(p.messageDelayMs);
 }
 export function readParams(r: Reader): Params {
-  const p = { feePerByte: r.u128('feePerByte'), feeBase: r.u128('feeBase'), gasPrice: r.u128('gasPrice'), unbondingPeriodMs: r.u64('unbondingPeriodMs'), minValidatorStake: r.u128('minValidatorStake'), maxValidators: r.u16('maxValidators'), slashBps: r.u16('slashBps'), reviewFee: r.u128('reviewFee') };
+  const p = { feePerByte: r.u128('feePerByte'), feeBase: r.u128('feeBase'), gasPrice: r.u128('gasPrice'), unbondingPeriodMs: r.u64('unbondingPeriodMs'), minValidatorStake: r.u128('minValidatorStake'), maxValidators: r.u16('maxValidators'), slashBps: r.u16('slashBps'), reviewFee: r.u128('reviewFee'), timePrecisionMs: r.u32('timePrecisionMs'), messageDelayMs: r.u32('messageDelayMs') };
   if (p.maxValidators < 1 || p.maxValidators > MAX_VALIDATORS || p.slashBps > 10_000) fail(ErrorCode.DECODE_NON_CANONICAL, 'params out of range');
+  checkSynchronyParams(p);
   return p;
 }
 export const encodeParams = (p: Params): Uint8Array => encodeWith(p, writeParams, 128);

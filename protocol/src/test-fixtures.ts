@@ -77,6 +77,7 @@ export function mutateBytes(input: Uint8Array, rand: () => number): Uint8Array {
 export const TEST_PARAMS: Params = {
   feePerByte: 10_000n, feeBase: 1_000_000n, gasPrice: 1n, unbondingPeriodMs: 21n * 86_400_000n,
   minValidatorStake: 10_000n * 10n ** 9n, maxValidators: 100, slashBps: 500, reviewFee: 100n * 10n ** 9n,
+  timePrecisionMs: 10_000, messageDelayMs: 5_000,
 };
 
 /**

@@ -65,7 +65,7 @@ test('conflict evidence whose validator set names a weak key does not decode', (
 
 test('genesis refuses a validator key that is small-order, non-canonical or not a curve point', () => {
   const { keys } = testValidators(2);
-  const params = { feePerByte: 10n, feeBase: 1000n, gasPrice: 1n, unbondingPeriodMs: 60_000n, minValidatorStake: 10n, maxValidators: 100, slashBps: 500, reviewFee: 7n };
+  const params = { feePerByte: 10n, feeBase: 1000n, gasPrice: 1n, unbondingPeriodMs: 60_000n, minValidatorStake: 10n, maxValidators: 100, slashBps: 500, reviewFee: 7n, timePrecisionMs: 10_000, messageDelayMs: 5_000 };
   const genesisWith = (keyOfSecond: Uint8Array): Genesis => ({
     chainId: CHAIN, genesisTime: 1n, params,
     accounts: [{ address: new Uint8Array(20).fill(1), balance: TOTAL_SUPPLY - 20n, locks: [], label: 'sale' }],

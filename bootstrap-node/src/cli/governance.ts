@@ -34,7 +34,8 @@ export const GOV_HELP = `Usage: dipnet gov <status|candidate|vote|board-vote|pro
                                       a representative's one vote for the board (among representatives)
   propose <action> --deadline <30s|10m|ms> --activation <height|+blocks> [--body board|committee]
       setParams --set name=value …      chain parameters (feePerByte, feeBase, gasPrice, unbondingPeriodMs,
-                                        minValidatorStake, maxValidators, slashBps, reviewFee; units, not DPN);
+                                        minValidatorStake, maxValidators, slashBps, reviewFee,
+                                        timePrecisionMs, messageDelayMs; units, not DPN);
                                         unnamed ones keep their current (verified) value
       setGovParams --set name=value …   boardTermMs, votingPeriodMs, boardVotePeriodMs, coinAgeCapMs, maxResolutionMs
       setCommittee --members dpn…,dpn… --threshold <n>
@@ -143,7 +144,7 @@ async function electionJson(reader: ProvenReader, e: Election) {
 
 const PARAM_FIELDS: Record<keyof Params, 'bigint' | 'number'> = {
   feePerByte: 'bigint', feeBase: 'bigint', gasPrice: 'bigint', unbondingPeriodMs: 'bigint', minValidatorStake: 'bigint',
-  maxValidators: 'number', slashBps: 'number', reviewFee: 'bigint',
+  maxValidators: 'number', slashBps: 'number', reviewFee: 'bigint', timePrecisionMs: 'number', messageDelayMs: 'number',
 };
 const GOV_FIELDS: readonly (keyof GovParams)[] = ['boardTermMs', 'votingPeriodMs', 'boardVotePeriodMs', 'coinAgeCapMs', 'maxResolutionMs'];
 

@@ -48,7 +48,7 @@ when it ends), holder voting, representatives' board vote, the coin-age cap and 
 resolution may stay open. --empty-block-ms: an idle chain's block spacing (a block is also
 made when an election phase or a resolution deadline falls due).`,
   node: `Usage: dipnet node --config <file> [--name <label>] [--log-level info] [--allow-missing-signing-state]
-                   [--max-write-stall 10m]
+                   [--max-write-stall 10m] [--clock-offset-ms=N]
 
 Runs one full node (a validator if the config names a validator key): LMDB store, BFT consensus,
 libp2p (WebSockets, WebRTC-direct, circuit relay) and the HTTP relay. SIGTERM/SIGINT stop it cleanly.
@@ -60,7 +60,12 @@ and, once writes have failed for --max-write-stall (default 10m, config health.m
 0 = never), exits 5.
 Exit codes: 0 stopped, 1 usage, 2 error, 3 damaged store (resync into a fresh data directory,
 keep the key and signing state), 4 unusable signing state file, 5 store not writable for
---max-write-stall (free space, then restart).`,
+--max-write-stall (free space, then restart).
+Block times: a validator prevotes nil on a proposal whose time is more than the chain's
+timePrecisionMs ahead of its clock, or more than messageDelayMs + timePrecisionMs behind it, and
+does not propose while its own clock is that far behind the chain (logged at error level): keep
+validators' clocks synchronised (NTP). --clock-offset-ms=N runs this node's consensus clock N ms
+off the machine's, for fault drills only.`,
   keys: `Usage: dipnet keys <new|show|import|devnet> [--key <file>] [--force]
 
   new              generate a key into --key (default ${defaultKeyFile()})
@@ -186,9 +191,12 @@ async function node(args: string[]): Promise<number> {
     config: { type: 'string' }, name: { type: 'string' }, 'log-level': { type: 'string', default: 'info' },
     'allow-missing-signing-state': { type: 'boolean', default: false },
     'max-write-stall': { type: 'string' },
+    'clock-offset-ms': { type: 'string' },
   } });
   if (!values.config) throw new DipnetError('INVALID_ARGUMENT', '--config is required');
   const maxWriteStall = values['max-write-stall'];
+  const clockOffset = values['clock-offset-ms'];
+  if (clockOffset !== undefined && !/^-?\d{1,9}$/.test(clockOffset)) throw new DipnetError('INVALID_ARGUMENT', `--clock-offset-ms must be a whole number of ms (e.g. --clock-offset-ms=-30000), not ${clockOffset}`);
   const { runNode } = await import('../run-node.ts');
   const { NodeExitCode } = await import('../exit-codes.ts');
   const running = await runNode(values.config, {
@@ -197,6 +205,7 @@ async function node(args: string[]): Promise<number> {
     // Exit at once: not one more read is served or vote signed from a damaged store (the node logged why).
     onFatal: () => process.exit(NodeExitCode.STORE_DAMAGED),
     ...(maxWriteStall !== undefined ? { maxWriteStallMs: Number(parseDuration(maxWriteStall)) } : {}),
+    ...(clockOffset !== undefined ? { clockOffsetMs: Number(clockOffset) } : {}),
     // A node that cannot write is no use to anyone: exit so a supervisor sees it (the node logged why).
     onWriteStall: () => process.exit(NodeExitCode.CANNOT_WRITE),
   });

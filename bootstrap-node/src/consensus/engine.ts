@@ -8,8 +8,8 @@
  */
 import {
   addressOf, proposerIndex, totalPower, headerHash, toHex, NIL_HASH, VoteType, voteSignBytes,
-  proposalSignBytes, sign, equalBytes,
-  type Block, type Commit, type DuplicateVoteEvidence, type SignedVote, type ValidatorSet,
+  proposalSignBytes, sign, equalBytes, untimelyReason,
+  type SynchronyParams, type Block, type Commit, type DuplicateVoteEvidence, type SignedVote, type ValidatorSet,
 } from '@dipnet/protocol';
 import { VoteSet } from './vote-set.ts';
 import type { ConsensusMessage, ProposalMessage } from './messages.ts';
@@ -50,6 +50,8 @@ export interface ConsensusApp {
   headTime(): bigint;
   /** The node's wall clock, ms since the epoch (block times come from it). */
   now(): number;
+  /** The chain's block time bounds for the next block (params at the head). */
+  synchrony(): SynchronyParams;
   validatorSet(height: bigint): ValidatorSet;
   /** Txs or evidence wait to be included. */
   hasPendingWork(): boolean;
@@ -91,6 +93,7 @@ export interface SignerStore {
 export interface ConsensusLogger {
   info(obj: object, msg: string): void;
   warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
 }
 
 const Step = { newHeight: 0, propose: 1, prevote: 2, precommit: 3 } as const;
@@ -101,6 +104,8 @@ interface RoundProposal {
   readonly hash: Uint8Array;
   readonly polRound: number;
   validity: 'pending' | 'valid' | 'invalid';
+  /** A fresh proposal's time was within this validator's window when it arrived (block-time.ts). */
+  readonly timely: boolean;
 }
 
 interface RoundState {
@@ -148,7 +153,7 @@ export class ConsensusEngine {
     private readonly verify: (publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array) => boolean,
     private readonly signer: ConsensusSigner | null,
     private readonly timeouts: ConsensusTimeouts = DEFAULT_TIMEOUTS,
-    private readonly log: ConsensusLogger = { info() {}, warn() {} },
+    private readonly log: ConsensusLogger = { info() {}, warn() {}, error() {} },
   ) {
     this.myAddress = signer ? addressOf(signer.publicKey) : null;
     const secretKey = signer?.secretKey;
@@ -266,6 +271,14 @@ export class ConsensusEngine {
     if (!block) {
       const now = BigInt(this.app.now());
       const time = now > this.app.headTime() ? now : this.app.headTime() + 1n;
+      // Behind the last block's time by more than the precision, this clock would stamp a time
+      // honest validators see in the past: say so instead of proposing (the round moves on).
+      const untimely = untimelyReason(this.app.synchrony(), time, now, round);
+      if (untimely) {
+        this.log.error({ height: height.toString(), round, lastBlockTime: this.app.headTime().toString(), clock: now.toString(), reason: untimely },
+          'not proposing: this validator\'s clock is behind the chain (check its time sync)');
+        return;
+      }
       try {
         block = await this.app.buildBlock(time, this.myAddress!);
       } catch (e) {
@@ -311,7 +324,10 @@ export class ConsensusEngine {
     // A fresh block names this round's proposer (it is paid the fee remainder); a re-proposed one
     // keeps the proposer of the round it was first made in.
     if (m.polRound === -1 && !equalBytes(m.block.header.proposer, addressOf(proposer.publicKey))) return false;
-    const p: RoundProposal = { block: m.block, hash, polRound: m.polRound, validity: 'pending' };
+    // Timeliness is judged on arrival, by this validator's clock; a re-proposal with a proof-of-lock was judged in its first round.
+    const untimely = m.polRound === -1 ? untimelyReason(this.app.synchrony(), m.block.header.time, BigInt(this.app.now()), m.round) : null;
+    if (untimely) this.log.warn({ height: m.height.toString(), round: m.round, proposer: proposerIndex(this.set, this.height, m.round), reason: untimely }, 'untimely proposal: prevoting nil');
+    const p: RoundProposal = { block: m.block, hash, polRound: m.polRound, validity: 'pending', timely: untimely === null };
     rs.proposal = p;
     if (this.lockedBlock && equalBytes(headerHash(this.lockedBlock.header), hash) || this.validBlock && equalBytes(headerHash(this.validBlock.header), hash)) {
       p.validity = 'valid';
@@ -372,7 +388,7 @@ export class ConsensusEngine {
     const p = rs.proposal;
     // 22: a fresh proposal.
     if (this.step === Step.propose && p && p.polRound === -1 && p.validity !== 'pending') {
-      const ok = p.validity === 'valid' && (this.lockedRound === -1 || this.isLocked(p.hash));
+      const ok = p.validity === 'valid' && p.timely && (this.lockedRound === -1 || this.isLocked(p.hash));
       this.vote(VoteType.prevote, ok ? p.hash : NIL_HASH);
       this.step = Step.prevote;
       return true;

@@ -3,7 +3,7 @@
  * converted to the canonical binary form whose hash every node and client pins.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { fromHex, toHex, checkGenesis, encodeGovParams, decodeGovParams, type Genesis } from '@dipnet/protocol';
+import { fromHex, toHex, checkGenesis, encodeGovParams, decodeGovParams, DEFAULT_SYNCHRONY, type Genesis } from '@dipnet/protocol';
 
 interface GenesisJson {
   chainId: string;
@@ -23,6 +23,7 @@ export function genesisToJson(g: Genesis): GenesisJson {
       feePerByte: g.params.feePerByte.toString(), feeBase: g.params.feeBase.toString(), gasPrice: g.params.gasPrice.toString(),
       unbondingPeriodMs: g.params.unbondingPeriodMs.toString(), minValidatorStake: g.params.minValidatorStake.toString(),
       maxValidators: g.params.maxValidators, slashBps: g.params.slashBps, reviewFee: g.params.reviewFee.toString(),
+      timePrecisionMs: g.params.timePrecisionMs, messageDelayMs: g.params.messageDelayMs,
     },
     accounts: g.accounts.map((a) => ({ address: toHex(a.address), balance: a.balance.toString(), locks: a.locks.map((t) => ({ amount: t.amount.toString(), unlockAt: t.unlockAt.toString() })), label: a.label })),
     validators: g.validators.map((v) => ({ publicKey: toHex(v.publicKey), moniker: v.moniker, stake: v.stake.toString() })),
@@ -43,6 +44,9 @@ export function genesisFromJson(j: GenesisJson): Genesis {
       feePerByte: BigInt(p.feePerByte!), feeBase: BigInt(p.feeBase!), gasPrice: BigInt(p.gasPrice!),
       unbondingPeriodMs: BigInt(p.unbondingPeriodMs!), minValidatorStake: BigInt(p.minValidatorStake!),
       maxValidators: Number(p.maxValidators), slashBps: Number(p.slashBps), reviewFee: BigInt(p.reviewFee!),
+      // A genesis file written before block time bounds were chain params gets the defaults.
+      timePrecisionMs: p.timePrecisionMs === undefined ? DEFAULT_SYNCHRONY.timePrecisionMs : Number(p.timePrecisionMs),
+      messageDelayMs: p.messageDelayMs === undefined ? DEFAULT_SYNCHRONY.messageDelayMs : Number(p.messageDelayMs),
     },
     accounts: j.accounts.map((a) => ({ address: fromHex(a.address, 20), balance: BigInt(a.balance), locks: a.locks.map((t) => ({ amount: BigInt(t.amount), unlockAt: BigInt(t.unlockAt) })), label: a.label })),
     validators: j.validators.map((v) => ({ publicKey: fromHex(v.publicKey, 32), moniker: v.moniker, stake: BigInt(v.stake) })),

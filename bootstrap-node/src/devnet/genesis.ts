@@ -3,7 +3,7 @@
  * 50% sale, 10% founding members (locked for one year of chain time), 40% foundation —
  * the genesis validators' stake is bonded out of the foundation's share.
  */
-import { addressOf, dpn, decodeGovParams, encodeGovParams, TOTAL_SUPPLY, UNITS_PER_DPN, BOARD_SIZE, type Genesis, type GenesisAccount, type Params, type GovParams } from '@dipnet/protocol';
+import { addressOf, dpn, decodeGovParams, encodeGovParams, TOTAL_SUPPLY, UNITS_PER_DPN, BOARD_SIZE, DEFAULT_SYNCHRONY, type Genesis, type GenesisAccount, type Params, type GovParams } from '@dipnet/protocol';
 import { devKey, devValidatorKey } from './dev-keys.ts';
 
 export const YEAR_MS = 365n * 24n * 3600n * 1000n;
@@ -21,6 +21,7 @@ export const DEVNET_PARAMS: Params = {
   maxValidators: 100,
   slashBps: 500,
   reviewFee: dpn(100),
+  ...DEFAULT_SYNCHRONY,
 };
 
 /**

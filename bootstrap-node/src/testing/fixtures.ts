@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { addressOf, encodeSignedTx, signTx, dpn, type Genesis, type KeyPair, type TxBody } from '@dipnet/protocol';
-import { DipnetNode } from '../node.ts';
+import { DipnetNode, type NodeLogger } from '../node.ts';
 import { MemoryHub } from './memory-network.ts';
 import { devValidatorKey } from '../devnet/dev-keys.ts';
 import type { ConsensusTimeouts } from '../consensus/engine.ts';
@@ -38,7 +38,13 @@ export const FAST_TIMEOUTS = { proposeMs: 400, prevoteMs: 200, precommitMs: 200,
  * `n` real validator nodes of `genesis` in this process, linked by a MemoryHub, each on its own
  * LMDB store in a temp dir. `stop()` stops them and removes the dirs.
  */
-export async function startMemoryValidators(genesis: Genesis, opts: { timeouts?: Partial<ConsensusTimeouts>; dirPrefix?: string; softwareVersions?: readonly string[] } = {}): Promise<{ hub: MemoryHub; nodes: DipnetNode[]; stop: () => Promise<void> }> {
+export async function startMemoryValidators(genesis: Genesis, opts: {
+  timeouts?: Partial<ConsensusTimeouts>; dirPrefix?: string; softwareVersions?: readonly string[];
+  /** Per validator (by index), how far its wall clock runs ahead (+) or behind (−), in ms. */
+  clockOffsetsMs?: readonly number[];
+  /** Per validator (by index), where its log goes (default: nowhere). */
+  loggers?: readonly (NodeLogger | undefined)[];
+} = {}): Promise<{ hub: MemoryHub; nodes: DipnetNode[]; stop: () => Promise<void> }> {
   const n = genesis.validators.length;
   const hub = new MemoryHub();
   const dirs = await Promise.all(Array.from({ length: n }, () => tempDir(opts.dirPrefix)));
@@ -53,6 +59,8 @@ export async function startMemoryValidators(genesis: Genesis, opts: { timeouts?:
         dataDir: dirs[i]!.path, genesis, validatorSecret: devValidatorKey(i).secretKey, timeouts: { ...FAST_TIMEOUTS, ...opts.timeouts },
         network: async (h) => hub.join(`node-${i}`, h),
         ...(opts.softwareVersions?.[i] ? { softwareVersion: opts.softwareVersions[i] } : {}),
+        ...(opts.clockOffsetsMs?.[i] ? { clock: ((offset: number) => () => Date.now() + offset)(opts.clockOffsetsMs[i]!) } : {}),
+        ...(opts.loggers?.[i] ? { logger: opts.loggers[i] } : {}),
       }));
     }
   } catch (e) {
