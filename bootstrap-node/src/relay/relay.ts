@@ -6,7 +6,8 @@
  *
  * One plugin per area (routes/): chain, health, state, txs, events, evidence, contracts, docs, metrics. Cross-cutting
  * policy lives here: error shape (errors.ts; early-errors.ts for errors before routing; schema
- * messages in validation-messages.ts), body limit, content types, CORS and rate limits.
+ * messages in validation-messages.ts), body limit, content types, CORS, rate limits and HTTP
+ * caching (http-cache.ts: which answers caches keep, ETags, 304s).
  *
  * `createRelay` returns an app that is not listening; the caller runs `.listen({ port, host })`
  * and `.close()`.
@@ -31,6 +32,7 @@ import { contractRoutes } from './routes/contracts.ts';
 import { docsPlugin } from './routes/docs.ts';
 import { createRelayMetrics, metricsPlugin } from './routes/metrics.ts';
 import { earlyErrors } from './early-errors.ts';
+import { installHttpCache } from './http-cache.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -89,10 +91,13 @@ export const MAX_PARAM_LENGTH = 2 * MAX_STATE_KEY_BYTES + 64;
 export const CROSS_ORIGIN_POSTS: ReadonlySet<string> = new Set(['/v1/txs', '/v1/txs/batch', '/v1/evidence', '/v1/txs/simulate']);
 
 const RATE_LIMIT_HEADERS = ['x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset', 'retry-after'];
+/** Scripts on other origins may read a validator and the pinned URL a moving state read stands for (http-cache.ts). */
+const CACHE_HEADERS = ['etag', 'content-location'];
 const CORS_READ: FastifyCorsOptions = {
+  // '*' (never a reflected Origin) keeps answers the same for every origin: no Vary, one cache entry.
   origin: '*',
   methods: ['GET', 'HEAD'],
-  exposedHeaders: RATE_LIMIT_HEADERS,
+  exposedHeaders: [...RATE_LIMIT_HEADERS, ...CACHE_HEADERS],
   maxAge: 600,
   strictPreflight: false,
 };
@@ -193,6 +198,8 @@ export async function createRelay(node: NodeApi, opts: RelayOptions = {}): Promi
     const m = mapError(new RelayError(RelayErrorCode.RELAY_NOT_FOUND, `no route ${target}`));
     return reply.code(m.status).send(m.body);
   });
+
+  installHttpCache(app);
 
   // Docs first: @fastify/swagger collects every route registered after it.
   await app.register(docsPlugin, { version: RELAY_API_VERSION });

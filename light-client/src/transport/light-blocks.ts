@@ -1,8 +1,9 @@
 /**
  * Coalesces a relay source's reads of headers, commits and validator sets into light-block
- * requests (GET /v1/light-blocks): what the client asks for in one turn of the microtask queue —
- * a pivot's header, commit and set, or several bisection pivots fetched ahead — goes out as one
- * request instead of three per height. A response also carries the next height's set when the
+ * requests (GET /v1/light-blocks/:height): what the client asks for in one turn of the microtask
+ * queue — a pivot's header, commit and set, or several bisection pivots fetched ahead — goes out as
+ * one request per height instead of three, each at the one URL of its height so HTTP caches share
+ * it between clients (relay-http.ts). A response also carries the next height's set when the
  * header announces a change, so the set a skip from that header needs is already here.
  *
  * Only the number of requests changes, never what is trusted: every header, commit and set is

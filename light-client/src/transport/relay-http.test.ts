@@ -1,14 +1,15 @@
 /**
- * The relay transport's light-block reads (GET /v1/light-blocks) against the bench's signed chain
- * (validator set changing every 100 heights, served with the relay's semantics): fewer requests,
- * the same checks and the same result as the separate routes, a fallback for relays without the
- * route, and lies told inside a light block caught with their own errors.
+ * The relay transport's light-block reads (GET /v1/light-blocks/:height) against the bench's signed
+ * chain (validator set changing every 100 heights, served with the relay's semantics): fewer
+ * requests, one shared URL per height, the same checks and the same result as the separate routes,
+ * a fallback for relays without the route, and lies told inside a light block caught with their
+ * own errors.
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { LightErrorCode, decodeCommit, encodeCommit, encodeValidatorSet, fromHex, isLightError, toHex } from '@dipnet/protocol';
+import { LightErrorCode, decodeCommit, encodeCommit, encodeHeader, encodeValidatorSet, fromHex, isLightError, toHex } from '@dipnet/protocol';
 import { SyntheticChain } from '../../bench/chain.ts';
 import { createLightClient, type LightClientOptions } from '../index.ts';
 import { RelayHttpSource } from './relay-http.ts';
@@ -75,7 +76,9 @@ test('a skipping sync over light blocks: same head and the same checks as the se
     assert.deepEqual([sb.headersVerified, sb.signaturesVerified, sb.bisections], [sa.headersVerified, sa.signaturesVerified, sa.bisections]);
     assert.ok(sb.bisections > 0, 'the set changes too fast for one skip');
     assert.ok(!combined.paths.some((p) => /^\/v1\/(headers|commits|validators)\//.test(p)), combined.paths.join(' '));
-    assert.ok(combined.paths.some((p) => p.startsWith('/v1/light-blocks?heights=')), 'pivots fetched ahead go out as one batch');
+    // One URL per height, the same for every client (what an HTTP cache can share).
+    const lb = combined.paths.filter((p) => p.startsWith('/v1/light-blocks'));
+    assert.ok(lb.length > 0 && lb.every((p) => /^\/v1\/light-blocks\/\d+\?validators=both$/.test(p)), lb.join(' '));
     assert.ok(combined.paths.length * 3 <= separate.paths.length + 3, `${combined.paths.length} vs ${separate.paths.length} requests`);
     // Without the route: asked for once (or once per batch already on its way), then the separate routes.
     assert.ok(separate.paths.filter((p) => p.startsWith('/v1/light-blocks')).length <= 2, separate.paths.slice(0, 5).join(' '));
@@ -86,36 +89,37 @@ test('a skipping sync over light blocks: same head and the same checks as the se
   }
 });
 
-test('reads in one tick share a request; a next set comes with its header; a missing height fails alone', async () => {
+test('reads in one tick share a request per height; a next set comes with its header; a missing height fails alone', async () => {
   const { fetch: f, paths } = logging();
   const src = new RelayHttpSource(withLb.url, { fetch: f });
   const [s100, s250, set100] = await Promise.all([src.signedHeader(100n), src.signedHeader(250n), src.validatorSet(100n)]);
-  assert.deepEqual(paths, ['/v1/light-blocks?heights=100,250&validators=both']);
+  assert.deepEqual(paths, ['/v1/light-blocks/100?validators=both', '/v1/light-blocks/250?validators=both']);
   assert.equal(toHex(encodeCommit(s250.commit)), toHex(encodeCommit(withLb.chain.commit(250))));
   assert.equal(s100.header.height, 100n);
   assert.deepEqual(set100, withLb.chain.setAt(100).set);
   // Header 100 announces a new set for 101: it came with it, no request.
   assert.deepEqual(await src.validatorSet(101n), withLb.chain.setAt(101).set);
-  assert.equal(paths.length, 1);
+  assert.equal(paths.length, 2);
   const [ok, missing] = await Promise.allSettled([src.signedHeader(7n), src.signedHeader(BigInt(HEIGHT + 5))]);
   assert.equal(ok.status === 'fulfilled' && ok.value.header.height, 7n);
   assert.ok(missing.status === 'rejected' && code(LightErrorCode.LC_NOT_AVAILABLE)(missing.reason));
-  // A set alone goes to the set route, and a header alone asks for no sets.
+  // A set alone goes to the set route; a header alone asks for the height's one URL all the same.
   await src.validatorSet(1500n);
   await src.signedHeader(1700n);
-  assert.deepEqual(paths.slice(-2), ['/v1/validators/1500', '/v1/light-blocks/1700?validators=none']);
+  assert.deepEqual(paths.slice(-2), ['/v1/validators/1500', '/v1/light-blocks/1700?validators=both']);
 });
 
 test('lies inside light blocks are caught with their own errors, blamed on the relay', async () => {
   const { chain, url } = withLb;
   const otherSetHex = toHex(encodeValidatorSet(chain.setAt(2_901).set));
   const blocks = (body: any): any[] => body.blocks ?? [body];
-  const cases: [string, (p: string, body: any) => any][] = [
+  // (trust height: where the first skip starts, so the next set of a boundary header is trusted at once)
+  const cases: [string, (p: string, body: any) => any, number?][] = [
     // the next set a skip will trust: another epoch's set
     [LightErrorCode.LC_VALIDATOR_SET_MISMATCH, (_p, body) => {
       for (const b of blocks(body)) if (b.nextValidatorSet) b.nextValidatorSet = otherSetHex;
       return body;
-    }],
+    }, 100],
     // the signing set
     [LightErrorCode.LC_VALIDATOR_SET_MISMATCH, (_p, body) => {
       for (const b of blocks(body)) if (b.validatorSet && b.height !== '1') b.validatorSet = otherSetHex;
@@ -131,15 +135,25 @@ test('lies inside light blocks are caught with their own errors, blamed on the r
       }
       return body;
     }],
-    // a batch answered out of order
-    [LightErrorCode.LC_HEADER_INVALID, (_p, body) => (body.blocks ? { blocks: [...body.blocks].reverse() } : body)],
-    // a batch missing a block
-    [LightErrorCode.LC_RESPONSE_MALFORMED, (_p, body) => (body.blocks ? { blocks: body.blocks.slice(1) } : body)],
+    // another height's light block (a stale or misfiled cache entry)
+    [LightErrorCode.LC_HEADER_INVALID, (_p, body) => {
+      for (const b of blocks(body)) {
+        const other = Number(b.height) > 1 ? Number(b.height) - 1 : 2;
+        Object.assign(b, { height: String(other), header: toHex(encodeHeader(chain.header(other))), commit: toHex(encodeCommit(chain.commit(other))) });
+      }
+      return body;
+    }],
+    // an answer missing its commit
+    [LightErrorCode.LC_RESPONSE_MALFORMED, (_p, body) => {
+      for (const b of blocks(body)) delete b.commit;
+      return body;
+    }],
   ];
-  for (const [expected, rewrite] of cases) {
+  for (const [expected, rewrite, trustHeight = 1] of cases) {
     let client: Awaited<ReturnType<typeof createLightClient>> | null = null;
     const { fetch: f } = logging(rewrite);
-    await assert.rejects((async () => { client = await createLightClient(options(url, chain, f)); })(), (e: unknown) => {
+    const trust = { height: trustHeight, hash: toHex(chain.hashAt(trustHeight)) };
+    await assert.rejects((async () => { client = await createLightClient({ ...options(url, chain, f), trust }); })(), (e: unknown) => {
       code(expected)(e);
       assert.equal((e as { details: { source?: string } }).details.source, url);
       return true;

@@ -2,8 +2,8 @@
  * The node's Fastify relay over HTTP(S): the fallback when libp2p cannot connect, and the one
  * transport with a push stream of heads (Server-Sent Events) and evidence submission.
  * Binary values arrive as hex of canonical encodings; everything is decoded strictly here and
- * verified by the client. Headers, commits and sets go through GET /v1/light-blocks where the relay
- * has it (light-blocks.ts: one request per height or per batch of heights instead of three).
+ * verified by the client. Headers, commits and sets go through GET /v1/light-blocks/:height where the
+ * relay has it (light-blocks.ts: one request per height instead of three, at a URL any HTTP cache shares).
  */
 import {
   LightError, LightErrorCode, decodeBlock, decodeCommit, decodeGenesisCommitment, decodeHeader, decodeSmtProof, decodeValidatorSet, toHex,
@@ -120,15 +120,17 @@ export class RelayHttpSource implements LightSource {
     return { header, commit };
   }
 
-  /** GET /v1/light-blocks[/:height]: one answer per height, in the order asked. */
+  /**
+   * GET /v1/light-blocks/:height, one request per height, all at once: one answer per height, in
+   * the order asked. Always the same URL for a height (`validators=both`, no per-client batch of
+   * heights) so every client's request for it is one object to an HTTP cache (immutable at the
+   * relay); sets not wanted are just not decoded.
+   */
   private async lightBlocks(heights: readonly bigint[], sets: SetsWanted): Promise<LightBlockAnswer[]> {
-    const one = heights.length === 1;
-    const path = one ? `/v1/light-blocks/${heights[0]}?validators=${sets}` : `/v1/light-blocks?heights=${heights.join(',')}&validators=${sets}`;
-    const r = await this.request<{ blocks?: unknown }>('light-blocks', path, undefined, true);
+    type Answer = { header?: unknown; commit?: unknown; validatorSet?: unknown; nextValidatorSet?: unknown };
+    const answers = await Promise.all(heights.map((h) => this.request<Answer>('light-blocks', `/v1/light-blocks/${h}?validators=both`, undefined, true)));
     const items = decodeAs(LightErrorCode.LC_RESPONSE_MALFORMED, 'light blocks', this.id, () => {
-      const a = one ? [r] : r.blocks;
-      if (!Array.isArray(a) || a.length !== heights.length) throw new TypeError(`expected ${heights.length} light blocks`);
-      return a.map((x: { header?: unknown; commit?: unknown; validatorSet?: unknown; nextValidatorSet?: unknown }) => {
+      return answers.map((x) => {
         const set = (v: unknown, what: string) => (sets === 'none' || v === null || v === undefined ? null : decodeValidatorSet(hexField(v, what)));
         return {
           header: decodeHeader(hexField(x?.header, 'header')),

@@ -79,6 +79,31 @@ export async function verifyStep(ctx: VerifyContext, src: LightSource, trusted: 
 }
 
 /**
+ * The bisection pivot between `from` and `to`: of the heights in the middle half of the span, the
+ * one that is a multiple of the largest power of two (the nearest to the middle among those). Every
+ * client bisecting over similar spans then asks for the same few heights — a cold start from the
+ * same trust root lands on the same pivots whatever its exact head — so HTTP caches in front of
+ * relays serve them (bootstrap-node/src/relay/http-cache.ts). Still a split within the middle half,
+ * so a bisection takes as many steps as halving would, give or take one. Spans under 2: `from`.
+ */
+export function alignedPivot(from: bigint, to: bigint): bigint {
+  const span = to - from;
+  if (span < 2n) return from;
+  const quarter = span / 4n > 0n ? span / 4n : 1n;
+  const lo = from + quarter;
+  const hi = to - quarter;
+  const mid = from + span / 2n;
+  for (let step = 1n << BigInt(hi.toString(2).length); step > 1n; step >>= 1n) {
+    const first = ((lo + step - 1n) / step) * step;
+    if (first > hi) continue;
+    const last = (hi / step) * step;
+    const near = ((mid + step / 2n) / step) * step;
+    return near < first ? first : near > last ? last : near;
+  }
+  return mid;
+}
+
+/**
  * Bisection from `trusted` to `target`; returns the new trusted header (target's).
  *
  * Every check is CometBFT's; only the fetching is ahead of time, because round trips, not
@@ -103,7 +128,6 @@ export async function verifySkipping(
     }
     return p;
   };
-  const midpoint = (from: bigint, to: bigint): bigint => from + (to - from) / 2n;
   const stack: bigint[] = [target.header.height];
   let current = trusted;
   let longest = 0n;
@@ -112,7 +136,7 @@ export async function verifySkipping(
     const base = current.header.height;
     if (longest > 0n) {
       for (let h = topHeight; h - base > longest; ) {
-        h = midpoint(base, h);
+        h = alignedPivot(base, h);
         if (h <= base + 1n) break;
         void get(h);
       }
@@ -122,13 +146,13 @@ export async function verifySkipping(
       await verifyStep(ctx, src, current, top);
     } catch (e) {
       if (!isLightError(e, LightErrorCode.LC_TRUST_INSUFFICIENT)) throw e;
-      const mid = midpoint(base, topHeight);
+      const mid = alignedPivot(base, topHeight);
       if (mid <= base) throw e;
       ctx.stats.bisections++;
       stack.push(mid);
       // Before any skip has verified there is nothing to guess from; a failed jump is likely
       // followed by another while descending, so fetch the next midpoint down as well.
-      if (longest === 0n && midpoint(base, mid) > base + 1n) void get(midpoint(base, mid));
+      if (longest === 0n && alignedPivot(base, mid) > base + 1n) void get(alignedPivot(base, mid));
       await get(mid);
       continue;
     }

@@ -23,6 +23,7 @@ import { headerJson, headerSchema, heightString, objectOf, parseHeight, withErro
 import { RelayError, RelayErrorCode } from '../errors.ts';
 import { RULE_KEYWORD } from '../validation-messages.ts';
 import { healthJson, healthSchema } from './health.ts';
+import { cacheAs } from '../http-cache.ts';
 
 export interface ChainRoutesOptions {
   readonly node: NodeApi;
@@ -218,7 +219,7 @@ export const chainRoutes: FastifyPluginAsync<ChainRoutesOptions> = async (app, {
         200: objectOf({ headers: { type: 'array', items: headerSchema } }),
       }),
     },
-  }, async (req) => {
+  }, async (req, reply) => {
     const latest = node.status().height;
     const limit = BigInt(req.query.limit);
     let from = req.query.from !== undefined ? parseHeight(req.query.from) : latest - limit + 1n;
@@ -229,6 +230,8 @@ export const chainRoutes: FastifyPluginAsync<ChainRoutesOptions> = async (app, {
       if (!header) break;
       headers.push(headerJson(header));
     }
+    // A full page from a given height is finalised for good; the latest page, or a short one, grows.
+    if (req.query.from !== undefined && BigInt(headers.length) === limit) cacheAs(reply, 'immutable');
     return { headers };
   });
 

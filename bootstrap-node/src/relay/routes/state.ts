@@ -2,6 +2,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { encodeSmtProof, toHex } from '@dipnet/protocol';
 import type { NodeApi } from '../../node-api.ts';
+import { cacheAs } from '../http-cache.ts';
 import { MAX_STATE_KEY_BYTES, heightString, objectOf, parseHeight, parseHex, varHex, withErrors } from '../schemas.ts';
 
 export interface StateRoutesOptions {
@@ -14,6 +15,8 @@ export const stateRoutes: FastifyPluginAsync<StateRoutesOptions> = async (app, {
       tags: ['state'],
       operationId: 'getStateValue',
       summary: 'A state value with its proof against the state root of the header at `height`',
+      description: 'With `height`: immutable (cached for a year by any HTTP cache). Without: the head\'s state, cached about one block ' +
+        'time, with `Content-Location` naming the height-pinned URL of the same answer (the form to cache and share).',
       params: {
         type: 'object',
         required: ['key'],
@@ -35,10 +38,14 @@ export const stateRoutes: FastifyPluginAsync<StateRoutesOptions> = async (app, {
         }),
       }),
     },
-  }, async (req) => {
+  }, async (req, reply) => {
     const key = parseHex(req.params.key);
-    const height = req.query.height !== undefined ? parseHeight(req.query.height) : node.status().height;
+    const pinned = req.query.height !== undefined;
+    const height = pinned ? parseHeight(req.query.height!) : node.status().height;
     const r = node.getStateProof(key, height);
+    // Answered at all means `height` is committed, hence final (a later one throws HEIGHT_NOT_AVAILABLE).
+    if (pinned) cacheAs(reply, 'immutable');
+    else reply.header('content-location', `/v1/state/${toHex(r.key)}?height=${r.height}`);
     return {
       height: r.height.toString(),
       key: toHex(r.key),

@@ -5,6 +5,7 @@ import { decodeTxBatch } from '../../tx-gossip.ts';
 import type { NodeApi } from '../../node-api.ts';
 import { RelayError, RelayErrorCode } from '../errors.ts';
 import { fixedHex, objectOf, parseHex, varHex, withErrors } from '../schemas.ts';
+import { cacheAs } from '../http-cache.ts';
 
 export interface TxRoutesOptions {
   readonly node: NodeApi;
@@ -167,9 +168,13 @@ export const txRoutes: FastifyPluginAsync<TxRoutesOptions> = async (app, { node,
         }, ['height', 'index', 'code']),
       }),
     },
-  }, async (req) => {
+  }, async (req, reply) => {
     const s = node.txStatus(parseHex(req.params.hash));
-    if (s.status === 'committed') return { status: s.status, height: s.height.toString(), index: s.index, code: s.code };
+    // Inclusion in a finalised block never changes; pending or unknown may, any moment.
+    if (s.status === 'committed') {
+      cacheAs(reply, 'immutable');
+      return { status: s.status, height: s.height.toString(), index: s.index, code: s.code };
+    }
     return { status: s.status };
   });
 };
