@@ -1,7 +1,7 @@
 /**
  * Benchmark fixture (not product code): a synthetic but correctly signed chain behind the relay
  * HTTP API the light client uses (/v1/status, /v1/headers/:h, /v1/commits/:h, /v1/validators/:h,
- * and /v1/light-blocks/:h and /v1/light-blocks?heights=… with the relay's semantics, see
+ * /v1/light-blocks/:h, /v1/light-blocks?heights=… and /v1/light-blocks/path/:from/:to with the relay's semantics, see
  * bootstrap-node/src/relay/routes/chain.ts; `lightBlocks: false` emulates a relay without them).
  *
  * Heights 1..N; the validator set changes every `epoch` heights. Epoch e's set is keys
@@ -18,7 +18,7 @@
 import { createPrivateKey, sign as nodeSign, type KeyObject } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
-  addressOf, encodeCommit, encodeHeader, encodeSmtProof, encodeValidatorSet, fromHex, headerHash, keyPairFromSecret, makeValidatorSet, sha256, toHex, utf8,
+  addressOf, planLightPath, encodeCommit, encodeHeader, encodeSmtProof, encodeValidatorSet, fromHex, headerHash, keyPairFromSecret, makeValidatorSet, sha256, toHex, utf8,
   validatorSetHash, voteSignBytes, VoteType, type Commit, type Header, type KeyPair, type ValidatorSet,
 } from '@dipnet/protocol';
 import { paramsOnlyState } from '@dipnet/protocol/test-fixtures';
@@ -191,6 +191,23 @@ export class SyntheticChain {
     const bad = (message: string) => json(400, { error: { code: 'RELAY_BAD_REQUEST', message } });
     const sets = q.get('validators') ?? 'both';
     if (sets !== 'none' && sets !== 'signing' && sets !== 'both') return bad('validators must be none, signing or both');
+    const path = /^\/v1\/light-blocks\/path\/(\d{1,20})\/(\d{1,20})$/.exec(url);
+    if (path) {
+      // The relay's plan (protocol's planLightPath, as routes/chain.ts answers it), over who signs each height.
+      const [from, to] = [Number(path[1]), Number(path[2])];
+      if (from < 1 || to <= from) return bad('a path goes from a height of at least 1 up to a higher one');
+      if (to > this.height) return json(404, { error: { code: 'NOT_FOUND', message: `no commit at height ${to}` } });
+      const signedBy = (h: bigint): Commit => {
+        const s = this.setAt(Number(h));
+        const signatures = s.signers.map((i) => ({ validatorIndex: s.set.validators.findIndex((v) => toHex(v.publicKey) === toHex(this.key(i).pair.publicKey)), signature: new Uint8Array(64) }));
+        return { height: h, round: 0, blockHash: this.hashAt(Number(h)), signatures };
+      };
+      const heights = planLightPath({ validatorSet: (h) => (h >= 1n && h <= BigInt(this.height) + 1n ? this.setAt(Number(h)).set : undefined), commit: (h) => (h >= 1n && h <= BigInt(this.height) ? signedBy(h) : undefined) }, BigInt(from), BigInt(to));
+      this.requests.lightBlocks++;
+      this.requests.lightBlockHeights += heights.length;
+      resp.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(`{"to":"${to}","blocks":[${heights.map((h) => this.body('lb-both', Number(h))).join(',')}]}`);
+      return true;
+    }
     const one = /^\/v1\/light-blocks\/(\d{1,20})$/.exec(url);
     const list = one ? one[1]! : url === '/v1/light-blocks' ? q.get('heights') ?? '' : '';
     if (!/^\d{1,20}(,\d{1,20}){0,15}$/.test(list)) return bad('heights: up to 16 comma-separated heights');

@@ -23,7 +23,7 @@ import { ContractReader, createProduct, fireTransition, idBytes, placeOrder, typ
 import { GovernanceReader, addressBytes, decideResolution, vote } from './governance.ts';
 import { ValidatorSetCache } from './verify/validator-cache.ts';
 import { createEd25519Verifier } from './verify/ed25519.ts';
-import { fetchLightBlock, toTrusted, verifySequential, verifySkipping, type TrustedHeader, type VerifyContext } from './verify/engine.ts';
+import { fetchLightBlock, pathTarget, toTrusted, verifyAlongPath, verifySequential, verifySkipping, type TrustedHeader, type VerifyContext } from './verify/engine.ts';
 import { SourcePool, attribute } from './transport/pool.ts';
 import { RelayHttpSource } from './transport/relay-http.ts';
 import { Libp2pConnector, Libp2pSource } from './transport/libp2p.ts';
@@ -462,7 +462,10 @@ class Client implements LightClient {
       // Far behind (a client coming back online), the head's set has most likely changed: fetch
       // it with the header. Near the head it is most likely cached, so do not ask twice.
       lastBlock = await fetchLightBlock(this.ctx, src, goal, target, goal - this.latest.header.height > SPECULATE_SET_GAP);
-      await verifySkipping(this.ctx, src, this.latest, lastBlock, onAccept);
+      // Far behind: most of the way along the relay's planned path (one shared, cacheable request), then bisect.
+      const along = pathTarget(this.latest.header.height, goal);
+      const from = along === null ? this.latest : await verifyAlongPath(this.ctx, src, this.latest, along, onAccept);
+      await verifySkipping(this.ctx, src, from, lastBlock, onAccept);
     }
     await this.crossCheck(src, lastBlock!, before, null);
     for (const t of verified) this.acceptTrusted(t);

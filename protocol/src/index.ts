@@ -13,6 +13,7 @@ export * from './validator-set.ts';
 export * from './tx.ts';
 export * from './header.ts';
 export * from './block-time.ts';
+export * from './light-path.ts';
 export * from './vote.ts';
 export * from './block.ts';
 export * from './verify.ts';

@@ -47,6 +47,7 @@ export const ROUTE_CACHE: Readonly<Record<string, CacheKind>> = {
   '/v1/validators/:height': 'immutable',
   '/v1/light-blocks/:height': 'immutable',
   '/v1/light-blocks': 'immutable',
+  '/v1/light-blocks/path/:from/:to': 'immutable',
   '/v1/blocks/:height': 'immutable',
   // `?height=` pinned: immutable; unpinned: moving, pointing at the pinned URL (state.ts).
   '/v1/state/:key': 'moving',
@@ -113,21 +114,87 @@ function dropVaryOrigin(reply: FastifyReply): void {
   else reply.header('vary', rest.join(', '));
 }
 
-/** Installs the policy on every route of `app` (call before routes are registered, at the root). */
-export function installHttpCache(app: FastifyInstance): void {
+interface Encoded { readonly body: string | Buffer; readonly etag: string; readonly contentType: string; readonly size: number }
+
+/**
+ * The relay's own cache of immutable answers, by URL: the encoded body and its ETag, kept in
+ * least-recently-used order within `maxBytes`. A cold start without a CDN asks for the same
+ * finalised objects as every other viewer's; answering them from here skips reading the store,
+ * encoding and hashing (the cost of a request drops to HTTP and routing).
+ */
+export class ImmutableAnswers {
+  private readonly byUrl = new Map<string, Encoded>();
+  private bytes = 0;
+  hits = 0;
+
+  constructor(readonly maxBytes: number) {}
+
+  get(url: string): Encoded | undefined {
+    const e = this.byUrl.get(url);
+    if (!e) return undefined;
+    this.byUrl.delete(url);
+    this.byUrl.set(url, e);
+    this.hits++;
+    return e;
+  }
+
+  put(url: string, e: Encoded): void {
+    if (e.size > this.maxBytes / 16 || this.byUrl.has(url)) return;
+    this.byUrl.set(url, e);
+    this.bytes += e.size;
+    for (const [oldest, old] of this.byUrl) {
+      if (this.bytes <= this.maxBytes) break;
+      this.byUrl.delete(oldest);
+      this.bytes -= old.size;
+    }
+  }
+
+  get size(): number {
+    return this.byUrl.size;
+  }
+}
+
+/** Default memory for the relay's immutable answers (RelayOptions.immutableCacheBytes). */
+export const DEFAULT_IMMUTABLE_CACHE_BYTES = 64 * 1024 * 1024;
+
+/** Answers 304 when the request already holds these bytes; returns the payload to send. */
+function withValidator(req: FastifyRequest, reply: FastifyReply, etag: string, payload: string | Buffer): string | Buffer | null {
+  reply.header('etag', etag);
+  if (!matchesIfNoneMatch(req.headers['if-none-match'], etag)) return payload;
+  // 304: the validators and caching headers of the 200, no body (Node drops it for 304 anyway).
+  reply.code(304);
+  reply.removeHeader('content-length');
+  reply.removeHeader('content-type');
+  return null;
+}
+
+/**
+ * Installs the policy on every route of `app` (call before routes are registered, at the root,
+ * after CORS and rate limits: a remembered answer still passes both).
+ */
+export function installHttpCache(app: FastifyInstance, memo: ImmutableAnswers | null = new ImmutableAnswers(DEFAULT_IMMUTABLE_CACHE_BYTES)): void {
+  const served = new WeakSet<FastifyReply>();
+  if (memo) {
+    app.addHook('onRequest', async (req, reply) => {
+      if (req.method !== 'GET' && req.method !== 'HEAD') return;
+      const e = memo.get(req.url);
+      if (!e) return;
+      served.add(reply);
+      reply.header('cache-control', CACHE_CONTROL.immutable).header('content-type', e.contentType);
+      dropVaryOrigin(reply);
+      return reply.send(withValidator(req, reply, e.etag, e.body));
+    });
+  }
   app.addHook('onSend', async (req, reply, payload) => {
-    if (reply.hasHeader('cache-control')) return payload;
+    if (served.has(reply) || reply.hasHeader('cache-control')) return payload;
     const kind = kindOf(req, reply);
     reply.header('cache-control', CACHE_CONTROL[kind]);
     if (kind === 'no-store' || (typeof payload !== 'string' && !Buffer.isBuffer(payload))) return payload;
     dropVaryOrigin(reply);
     const etag = etagOf(payload);
-    reply.header('etag', etag);
-    if (!matchesIfNoneMatch(req.headers['if-none-match'], etag)) return payload;
-    // 304: the validators and caching headers of the 200, no body (Node drops it for 304 anyway).
-    reply.code(304);
-    reply.removeHeader('content-length');
-    reply.removeHeader('content-type');
-    return null;
+    if (memo && kind === 'immutable' && req.method === 'GET') {
+      memo.put(req.url, { body: payload, etag, contentType: String(reply.getHeader('content-type') ?? 'application/json; charset=utf-8'), size: payload.length + req.url.length + 64 });
+    }
+    return withValidator(req, reply, etag, payload);
   });
 }

@@ -217,6 +217,17 @@ test('GET /v1/light-blocks?heights= batches heights in the order asked; bad or m
   }
 });
 
+test('GET /v1/light-blocks/path/:from/:to: the light blocks a skipping client verifies in turn, immutable; bad ranges refused', async (t) => {
+  const app = await relay(t);
+  const res = await app.inject('/v1/light-blocks/path/1/3');
+  assert.equal(res.statusCode, 200);
+  assert.match(String(res.headers['cache-control']), /immutable/);
+  // One set signs every height of the test chain: straight to the target.
+  assert.deepEqual(res.json(), { to: '3', blocks: [(await app.inject('/v1/light-blocks/3')).json()] });
+  assertError(await app.inject('/v1/light-blocks/path/1/9'), 404, 'NOT_FOUND');
+  for (const url of ['/v1/light-blocks/path/0/3', '/v1/light-blocks/path/3/3', '/v1/light-blocks/path/3/2', '/v1/light-blocks/path/1/x']) assertError(await app.inject(url), 400, 'RELAY_BAD_REQUEST');
+});
+
 // ---------------------------------------------------------------------------------------------
 // State
 
@@ -501,6 +512,7 @@ const ROUTES: ReadonlyArray<readonly [string, string]> = [
   ['get', '/v1/validators/{height}'],
   ['get', '/v1/light-blocks/{height}'],
   ['get', '/v1/light-blocks'],
+  ['get', '/v1/light-blocks/path/{from}/{to}'],
   ['get', '/v1/state/{key}'],
   ['post', '/v1/txs'],
   ['post', '/v1/txs/batch'],

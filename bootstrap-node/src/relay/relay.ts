@@ -32,7 +32,7 @@ import { contractRoutes } from './routes/contracts.ts';
 import { docsPlugin } from './routes/docs.ts';
 import { createRelayMetrics, metricsPlugin } from './routes/metrics.ts';
 import { earlyErrors } from './early-errors.ts';
-import { installHttpCache } from './http-cache.ts';
+import { installHttpCache, ImmutableAnswers, DEFAULT_IMMUTABLE_CACHE_BYTES } from './http-cache.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -52,6 +52,8 @@ export interface RelayRateLimit {
 export interface RelayOptions {
   /** Fastify's pino logger: false (default), true, or pino options. Logs are JSON lines. */
   readonly logger?: boolean | object;
+  /** Memory for encoded immutable answers the relay keeps (http-cache.ts; default 64 MiB, 0 = none). */
+  readonly immutableCacheBytes?: number;
   /** Log every request (default: only errors). */
   readonly logRequests?: boolean;
   /** Largest accepted request body in bytes (default 64 KiB); larger → 413 RELAY_BODY_TOO_LARGE. */
@@ -199,7 +201,8 @@ export async function createRelay(node: NodeApi, opts: RelayOptions = {}): Promi
     return reply.code(m.status).send(m.body);
   });
 
-  installHttpCache(app);
+  const memoBytes = opts.immutableCacheBytes ?? DEFAULT_IMMUTABLE_CACHE_BYTES;
+  installHttpCache(app, memoBytes > 0 ? new ImmutableAnswers(memoBytes) : null);
 
   // Docs first: @fastify/swagger collects every route registered after it.
   await app.register(docsPlugin, { version: RELAY_API_VERSION });

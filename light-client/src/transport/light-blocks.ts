@@ -12,17 +12,10 @@
  * the route (404/405 that is not "no such height") is served through the separate routes from
  * then on.
  */
-import { LightError, LightErrorCode, equalBytes, type Commit, type Header, type ValidatorSet } from '@dipnet/protocol';
-import type { SignedHeader } from './types.ts';
+import { LightError, LightErrorCode, equalBytes, type ValidatorSet } from '@dipnet/protocol';
+import type { LightBlockAnswer, SignedHeader } from './types.ts';
 
-export interface LightBlockAnswer {
-  readonly header: Header;
-  readonly commit: Commit;
-  /** The set that signs `header` (null when not asked for or not given). */
-  readonly validatorSet: ValidatorSet | null;
-  /** The next height's set, given only when `header` announces a different one. */
-  readonly nextValidatorSet: ValidatorSet | null;
-}
+export type { LightBlockAnswer };
 
 /** Which sets a light-block request asks for (the relay's `validators` query parameter). */
 export type SetsWanted = 'none' | 'both';

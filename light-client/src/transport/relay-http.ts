@@ -6,7 +6,7 @@
  * relay has it (light-blocks.ts: one request per height instead of three, at a URL any HTTP cache shares).
  */
 import {
-  LightError, LightErrorCode, decodeBlock, decodeCommit, decodeGenesisCommitment, decodeHeader, decodeSmtProof, decodeValidatorSet, toHex,
+  LightError, LightErrorCode, isLightError, decodeBlock, decodeCommit, decodeGenesisCommitment, decodeHeader, decodeSmtProof, decodeValidatorSet, toHex,
   type Block, type GenesisCommitment, type StateProofAnswer, type ValidatorSet,
 } from '@dipnet/protocol';
 import type { HeadSubscription, LightSource, SignedHeader, SourceStatus, TxStatusHint } from './types.ts';
@@ -127,24 +127,32 @@ export class RelayHttpSource implements LightSource {
    * relay); sets not wanted are just not decoded.
    */
   private async lightBlocks(heights: readonly bigint[], sets: SetsWanted): Promise<LightBlockAnswer[]> {
-    type Answer = { header?: unknown; commit?: unknown; validatorSet?: unknown; nextValidatorSet?: unknown };
-    const answers = await Promise.all(heights.map((h) => this.request<Answer>('light-blocks', `/v1/light-blocks/${h}?validators=both`, undefined, true)));
-    const items = decodeAs(LightErrorCode.LC_RESPONSE_MALFORMED, 'light blocks', this.id, () => {
-      return answers.map((x) => {
-        const set = (v: unknown, what: string) => (sets === 'none' || v === null || v === undefined ? null : decodeValidatorSet(hexField(v, what)));
-        return {
-          header: decodeHeader(hexField(x?.header, 'header')),
-          commit: decodeCommit(hexField(x?.commit, 'commit')),
-          validatorSet: set(x?.validatorSet, 'validatorSet'),
-          nextValidatorSet: set(x?.nextValidatorSet, 'nextValidatorSet'),
-        };
-      });
-    });
+    const answers = await Promise.all(heights.map((h) => this.request<LightBlockJson>('light-blocks', `/v1/light-blocks/${h}?validators=both`, undefined, true)));
+    const items = decodeAs(LightErrorCode.LC_RESPONSE_MALFORMED, 'light blocks', this.id, () => answers.map((x) => decodeLightBlockJson(x, sets)));
     items.forEach((b, i) => {
       // Answers are matched to heights by position: one out of place is a lie about every set it would serve.
       if (b.header.height !== heights[i]) throw new LightError(LightErrorCode.LC_HEADER_INVALID, `asked for light block ${heights[i]}, got header ${b.header.height}`, { source: this.id });
     });
     return items;
+  }
+
+  /**
+   * GET /v1/light-blocks/path/:from/:to: the relay's plan of which heights to verify; null when the
+   * relay has no such route. The heights are the relay's word: the engine checks each step.
+   */
+  async lightBlockPath(from: bigint, to: bigint): Promise<LightBlockAnswer[] | null> {
+    let r: { blocks?: unknown };
+    try {
+      r = await this.request<{ blocks?: unknown }>('light-block-path', `/v1/light-blocks/path/${from}/${to}`, undefined, true);
+    } catch (e) {
+      // The path only saves requests: a relay without it, or refusing this one, leaves the bisection to do it all.
+      if (e instanceof RouteMissing || (isLightError(e) && (e.code === LightErrorCode.LC_NOT_AVAILABLE || 'remoteCode' in (e.details ?? {})))) return null;
+      throw e;
+    }
+    return decodeAs(LightErrorCode.LC_RESPONSE_MALFORMED, 'light block path', this.id, () => {
+      if (!Array.isArray(r.blocks)) throw new TypeError('blocks is not an array');
+      return r.blocks.map((x: LightBlockJson) => decodeLightBlockJson(x, 'both'));
+    });
   }
 
   async signedHeaders(from: bigint, count: number): Promise<SignedHeader[]> {
@@ -233,4 +241,17 @@ export class RelayHttpSource implements LightSource {
   async close(): Promise<void> {
     for (const s of [...this.subs]) s.close();
   }
+}
+
+type LightBlockJson = { header?: unknown; commit?: unknown; validatorSet?: unknown; nextValidatorSet?: unknown } | null | undefined;
+
+/** One light block of the relay's JSON (`sets: 'none'` skips decoding the sets). */
+function decodeLightBlockJson(x: LightBlockJson, sets: SetsWanted): LightBlockAnswer {
+  const set = (v: unknown, what: string) => (sets === 'none' || v === null || v === undefined ? null : decodeValidatorSet(hexField(v, what)));
+  return {
+    header: decodeHeader(hexField(x?.header, 'header')),
+    commit: decodeCommit(hexField(x?.commit, 'commit')),
+    validatorSet: set(x?.validatorSet, 'validatorSet'),
+    nextValidatorSet: set(x?.nextValidatorSet, 'nextValidatorSet'),
+  };
 }

@@ -13,6 +13,15 @@ export interface SignedHeader {
   readonly commit: Commit;
 }
 
+export interface LightBlockAnswer {
+  readonly header: Header;
+  readonly commit: Commit;
+  /** The set that signs `header` (null when not asked for or not given). */
+  readonly validatorSet: ValidatorSet | null;
+  /** The next height's set, given only when `header` announces a different one. */
+  readonly nextValidatorSet: ValidatorSet | null;
+}
+
 export interface SourceStatus {
   readonly chainId: string;
   readonly genesisHash: Uint8Array;
@@ -47,6 +56,11 @@ export interface LightSource {
   validatorSet(height: bigint): Promise<ValidatorSet>;
   /** A state value with its proof against the state root of the header at `height`. */
   stateProof(rawKey: Uint8Array, height: bigint): Promise<StateProofAnswer>;
+  /**
+   * Light blocks from after `from` up to `to` that the source says verify one after another
+   * (relay route /v1/light-blocks/path); null when it has no such route. Unverified.
+   */
+  lightBlockPath?(from: bigint, to: bigint): Promise<LightBlockAnswer[] | null>;
   /** The block at `height` (unverified: the client checks it against the verified header). */
   block?(height: bigint): Promise<Block>;
   /** Submits a signed tx; resolves with the node's tx hash. */

@@ -165,6 +165,57 @@ export async function verifySkipping(
   return current;
 }
 
+/**
+ * Targets of a path request are multiples of this: every client syncing from the same trust root
+ * within the same window asks for the same URL (an HTTP cache serves it), and bisects the last
+ * stretch (under this many heights) itself.
+ */
+export const PATH_ALIGN = 1024n;
+
+/** The aligned target of a path request for a sync to `goal`, or null when the stretch is short. */
+export function pathTarget(trustedHeight: bigint, goal: bigint): bigint | null {
+  const aligned = ((goal - 1n) / PATH_ALIGN) * PATH_ALIGN;
+  return aligned > trustedHeight + 1n ? aligned : null;
+}
+
+/**
+ * Verifies along the source's planned path (LightSource.lightBlockPath) towards `to`, step by step
+ * with the same checks as a bisection; returns the last header it could trust. The plan is only a
+ * hint: where a step is not signed by enough of the trusted set (LC_TRUST_INSUFFICIENT) it stops
+ * there and the caller bisects on; any other failure is the source's lie, as with any answer.
+ */
+export async function verifyAlongPath(
+  ctx: VerifyContext, src: LightSource, trusted: TrustedHeader, to: bigint, onAccept: (lb: LightBlock, t: TrustedHeader) => void,
+): Promise<TrustedHeader> {
+  let current = trusted;
+  while (src.lightBlockPath && current.header.height < to) {
+    const path = await src.lightBlockPath(current.header.height, to);
+    if (path === null) return current;
+    if (path.length === 0) throw new LightError(LightErrorCode.LC_RESPONSE_MALFORMED, `empty path from ${current.header.height} to ${to}`, { source: src.id });
+    for (const b of path) {
+      const h = b.header;
+      if (h.height <= current.header.height || h.height > to) {
+        throw new LightError(LightErrorCode.LC_HEADER_INVALID, `a path from ${current.header.height} to ${to} named header ${h.height}`, { source: src.id });
+      }
+      // Sets are checked against the header's hashes as they are cached (a wrong one is a lie).
+      if (b.nextValidatorSet) ctx.sets.add(b.nextValidatorSet, h.nextValidatorsHash);
+      const validators = b.validatorSet
+        ? ctx.sets.add(b.validatorSet, h.validatorsHash)
+        : await ctx.sets.getOrFetch(toHex(h.validatorsHash), h.validatorsHash, src.id, () => src.validatorSet(h.height));
+      const lb: LightBlock = { header: h, commit: b.commit, validators };
+      try {
+        await verifyStep(ctx, src, current, lb);
+      } catch (e) {
+        if (isLightError(e, LightErrorCode.LC_TRUST_INSUFFICIENT)) return current;
+        throw e;
+      }
+      current = toTrusted(h);
+      onAccept(lb, current);
+    }
+  }
+  return current;
+}
+
 /** Every header from trusted+1 to `targetHeight`, in batches. */
 export async function verifySequential(
   ctx: VerifyContext, src: LightSource, trusted: TrustedHeader, targetHeight: bigint, onAccept: (lb: LightBlock, t: TrustedHeader) => void,

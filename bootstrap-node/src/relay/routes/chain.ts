@@ -17,6 +17,8 @@ import {
   txHash,
   addressOf,
   validatorSetHash,
+  MAX_PATH_BLOCKS,
+  planLightPath,
 } from '@dipnet/protocol';
 import type { NodeApi } from '../../node-api.ts';
 import { headerJson, headerSchema, heightString, objectOf, parseHeight, withErrors } from '../schemas.ts';
@@ -125,6 +127,27 @@ export const chainRoutes: FastifyPluginAsync<ChainRoutesOptions> = async (app, {
     const heights = req.query.heights.split(',').map((h) => parseHeight(h));
     if (new Set(heights).size !== heights.length) throw new RelayError(RelayErrorCode.RELAY_BAD_REQUEST, 'heights must be distinct');
     return { blocks: heights.map((h) => lightBlock(h, req.query.validators)) };
+  });
+
+  app.get<{ Params: { from: string; to: string } }>('/v1/light-blocks/path/:from/:to', {
+    schema: {
+      tags: ['chain'],
+      operationId: 'getLightBlockPath',
+      summary: 'A verification path from a trusted height to a target: the light blocks a skipping client verifies one after another',
+      description: `Heights after \`from\` up to \`to\` (finalised), each signed by more than 1/3 of the power the previous one announced, ` +
+        `the furthest each step can reach (light-path.ts); at most ${MAX_PATH_BLOCKS} light blocks, with both validator sets — ask again from the last ` +
+        'when it stops short of `to`. Unverified like every answer: a client checks each step and bisects where the path stops holding. ' +
+        'Immutable, so a client starting from a shared trust root and an aligned target shares the URL with every other.',
+      params: { type: 'object', required: ['from', 'to'], properties: { from: heightString, to: heightString }, additionalProperties: false },
+      response: withErrors({ 200: objectOf({ to: u64, blocks: { type: 'array', items: lightBlockSchema } }) }),
+    },
+  }, async (req) => {
+    const from = parseHeight(req.params.from);
+    const to = parseHeight(req.params.to);
+    if (from < 1n || to <= from) throw new RelayError(RelayErrorCode.RELAY_BAD_REQUEST, `a path goes from a height of at least 1 up to a higher one (from ${from} to ${to})`);
+    if (!node.getCommit(to)) throw notFound('commit', to);
+    const heights = planLightPath({ validatorSet: (h) => node.getValidatorSet(h), commit: (h) => node.getCommit(h) }, from, to);
+    return { to: to.toString(), blocks: heights.map((h) => lightBlock(h, 'both')) };
   });
 
   app.get('/v1/genesis', {
