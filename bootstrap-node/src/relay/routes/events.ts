@@ -66,6 +66,10 @@ export const eventRoutes: FastifyPluginAsync<EventRoutesOptions> = async (app, {
     reply.hijack();
     const res = reply.raw;
     for (const [name, value] of Object.entries({ ...reply.getHeaders(), ...headers })) if (value !== undefined) res.setHeader(name, value);
+    // No chunked framing: the body is the event stream itself, ended by closing the connection
+    // (which an endless stream does anyway), so every subscriber's socket gets the frame's bytes as
+    // they are, with no per-connection chunk header.
+    res.useChunkedEncodingByDefault = false;
     res.writeHead(200);
     // Flushes the headers at once and tells EventSource how long to wait before reconnecting.
     res.write(`retry: ${retryMs}\n\n`);
