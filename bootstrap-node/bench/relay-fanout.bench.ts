@@ -16,7 +16,8 @@
  * requests, not EventSource objects, so 10,000 of them are cheap). Each child is started by
  * `bash -c 'ulimit -n <hard limit>; exec node …'`, raising its soft descriptor limit to the hard one
  * (20,000 here), which bounds N per process. Everything is on 127.0.0.1 and stops by itself.
- * The relay's rate limit is lifted for the run (all subscribers share one IP) and so are its caps.
+ * The relay's rate limit is lifted for the run (all subscribers share one IP) and so are its caps;
+ * heartbeats are off during the steps.
  * The load processes share the machine's 2 cores with the relay, so the latency is pessimistic.
  *
  * Run: npm run bench -w bootstrap-node; BENCH_SSE_STEPS=1000,5000,10000 and BENCH_SSE_HEADS=10 set the
@@ -50,6 +51,9 @@ async function relayMain(): Promise<void> {
     sseMaxStreams: 1_000_000,
     sseMaxStreamsPerIp: 1_000_000,
     rateLimit: { max: 1e9, timeWindowMs: 60_000 },
+    // No heartbeat inside a step: the CPU figure is per head event (a heartbeat costs about as much
+    // as one event per subscriber, every 15 s by default).
+    sseHeartbeatMs: 600_000,
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const port = (app.server.address() as { port: number }).port;
