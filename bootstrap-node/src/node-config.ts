@@ -10,7 +10,8 @@
  *   "p2p": { "ws": "/ip4/127.0.0.1/tcp/26656/ws", "webrtcDirect": "/ip4/127.0.0.1/udp/26657/webrtc-direct",
  *            "bootstrap": ["/ip4/127.0.0.1/tcp/26666/ws/p2p/12D3Koo…"] },
  *   "relay": { "host": "127.0.0.1", "port": 8545,      // null to disable HTTP
- *              "rateLimit": { "max": 600, "timeWindowMs": 60000 } },
+ *              "rateLimit": { "max": 600, "timeWindowMs": 60000 },
+ *              "sse": { "maxStreams": 10000, "maxStreamsPerIp": 16 } },  // optional: head stream caps
  *   "timeouts": { "blockTimeMs": 1000 },                // optional consensus tuning
  *   "health": { "maxWriteStallMs": 600000,              // optional: give up (exit 5) after store writes
  *               "headStallMs": 30000 }                  //   failed this long (0 = never); stalled when the
@@ -48,6 +49,19 @@ export interface RelayConfig {
   /** Per-IP limit on transaction and evidence posts (reads get 10x). */
   readonly rateLimit?: { readonly max: number; readonly timeWindowMs: number };
   readonly bodyLimit?: number;
+  /** Server-Sent Events head streams (GET /v1/events/heads): caps and slow-client policy. */
+  readonly sse?: SseConfig;
+}
+
+export interface SseConfig {
+  /** Concurrent streams of the relay (default 10,000); more → 503 RELAY_SSE_FULL. `--sse-max-streams`. */
+  readonly maxStreams?: number;
+  /** Concurrent streams per client IP (default 16); more → 429 RELAY_SSE_PER_IP. `--sse-max-streams-per-ip`. */
+  readonly maxStreamsPerIp?: number;
+  /** Most missed heads replayed after a reconnect (default 128). */
+  readonly replayLimit?: number;
+  /** A client whose connection accepts nothing this long is dropped (default 10 s). */
+  readonly slowMs?: number;
 }
 
 export interface ResolvedNodeConfig {
@@ -85,7 +99,7 @@ export function loadNodeConfig(path: string): ResolvedNodeConfig {
     } : {}),
     peerSeed: readKey(resolve(base, cfg.peerKey)),
     p2p: cfg.p2p,
-    relay: cfg.relay ?? null,
+    relay: cfg.relay ? checkRelayConfig(cfg.relay, path) : null,
     ...(cfg.timeouts ? { timeouts: cfg.timeouts } : {}),
     ...(cfg.health ? { health: checkHealthConfig(cfg.health, path) } : {}),
   };
@@ -97,4 +111,12 @@ function checkHealthConfig(h: HealthConfig, path: string): HealthConfig {
     if (v !== undefined && !(Number.isSafeInteger(v) && v >= 0)) fail(ErrorCode.INVALID_ARGUMENT, `node config ${path}: health.${k} must be a whole number of milliseconds, 0 or more`);
   }
   return h;
+}
+
+function checkRelayConfig(r: RelayConfig, path: string): RelayConfig {
+  for (const k of ['maxStreams', 'maxStreamsPerIp', 'replayLimit', 'slowMs'] as const) {
+    const v = r.sse?.[k];
+    if (v !== undefined && !(Number.isSafeInteger(v) && v >= 1)) fail(ErrorCode.INVALID_ARGUMENT, `node config ${path}: relay.sse.${k} must be a whole number, 1 or more`);
+  }
+  return r;
 }

@@ -3,8 +3,8 @@ import pino from 'pino';
 import type { FastifyInstance } from 'fastify';
 import { DipnetNode, STORE_RECOVERY } from './node.ts';
 import { createP2PHost } from './p2p/host.ts';
-import { createRelay } from './relay/relay.ts';
-import { loadNodeConfig } from './node-config.ts';
+import { createRelay, type RelayOptions } from './relay/relay.ts';
+import { loadNodeConfig, type SseConfig } from './node-config.ts';
 import { readGenesisFile } from './devnet/genesis-file.ts';
 import { StoreDamagedError, SigningStateError, type WriteStallError } from './store/store-errors.ts';
 
@@ -23,10 +23,22 @@ export interface RunNodeOptions {
   readonly onFatal?: (e: StoreDamagedError) => void;
   /** Overrides the config's health.maxWriteStallMs (`--max-write-stall`). */
   readonly maxWriteStallMs?: number;
+  /** Override the config's relay.sse caps (`--sse-max-streams`, `--sse-max-streams-per-ip`). */
+  readonly sse?: SseConfig;
   /** Store writes failed for maxWriteStallMs (already logged at error level). */
   readonly onWriteStall?: (e: WriteStallError) => void;
   /** Fault drills only: this node's consensus clock runs this many ms off the machine's (`--clock-offset-ms`). */
   readonly clockOffsetMs?: number;
+}
+
+/** The relay's SSE options from the config (and CLI overrides); unset ones keep the relay's defaults. */
+function sseOptions(c: SseConfig): RelayOptions {
+  return {
+    ...(c.maxStreams !== undefined ? { sseMaxStreams: c.maxStreams } : {}),
+    ...(c.maxStreamsPerIp !== undefined ? { sseMaxStreamsPerIp: c.maxStreamsPerIp } : {}),
+    ...(c.replayLimit !== undefined ? { sseReplayLimit: c.replayLimit } : {}),
+    ...(c.slowMs !== undefined ? { sseSlowMs: c.slowMs } : {}),
+  };
 }
 
 export async function runNode(configPath: string, opts: RunNodeOptions = {}): Promise<RunningNode> {
@@ -72,6 +84,7 @@ export async function runNode(configPath: string, opts: RunNodeOptions = {}): Pr
     relay = await createRelay(node, {
       ...(cfg.relay.rateLimit ? { rateLimit: cfg.relay.rateLimit } : {}),
       ...(cfg.relay.bodyLimit ? { bodyLimit: cfg.relay.bodyLimit } : {}),
+      ...sseOptions({ ...cfg.relay.sse, ...opts.sse }),
       logger: { level: opts.logLevel ?? 'info', base: { ...(opts.name ? { node: opts.name } : {}), component: 'relay' } } });
     relayUrl = await relay.listen({ host: cfg.relay.host, port: cfg.relay.port });
     logger.info({ relayUrl, multiaddrs: node.network.multiaddrs() }, 'relay listening');

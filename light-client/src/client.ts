@@ -565,6 +565,8 @@ class Client implements LightClient {
         // retries it after a backoff), rather than waited for while the chain moves on.
         if (isLightError(e) && (LYING_CODES.has(e.code) || e.code === LightErrorCode.LC_SOURCE_UNAVAILABLE)) this.dropSubscription(src, e);
       },
+      // Resume above the verified head: a new subscription after a drop gets the heads it missed.
+      this.latest.header.height,
     );
     this.subscription = { source: src, sub };
     this.lastHeadAt = Date.now();

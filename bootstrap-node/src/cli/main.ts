@@ -48,7 +48,8 @@ when it ends), holder voting, representatives' board vote, the coin-age cap and 
 resolution may stay open. --empty-block-ms: an idle chain's block spacing (a block is also
 made when an election phase or a resolution deadline falls due).`,
   node: `Usage: dipnet node --config <file> [--name <label>] [--log-level info] [--allow-missing-signing-state]
-                   [--max-write-stall 10m] [--clock-offset-ms=N]
+                   [--max-write-stall 10m] [--clock-offset-ms=N] [--sse-max-streams 10000]
+                   [--sse-max-streams-per-ip 16]
 
 Runs one full node (a validator if the config names a validator key): LMDB store, BFT consensus,
 libp2p (WebSockets, WebRTC-direct, circuit relay) and the HTTP relay. SIGTERM/SIGINT stop it cleanly.
@@ -65,7 +66,10 @@ Block times: a validator prevotes nil on a proposal whose time is more than the 
 timePrecisionMs ahead of its clock, or more than messageDelayMs + timePrecisionMs behind it, and
 does not propose while its own clock is that far behind the chain (logged at error level): keep
 validators' clocks synchronised (NTP). --clock-offset-ms=N runs this node's consensus clock N ms
-off the machine's, for fault drills only.`,
+off the machine's, for fault drills only.
+--sse-max-streams / --sse-max-streams-per-ip (config relay.sse.maxStreams / maxStreamsPerIp): open
+head event streams (GET /v1/events/heads) the relay holds in all / per client IP; beyond, it answers
+503 RELAY_SSE_FULL / 429 RELAY_SSE_PER_IP. Each stream holds a socket: keep ulimit -n above the cap.`,
   keys: `Usage: dipnet keys <new|show|import|devnet> [--key <file>] [--force]
 
   new              generate a key into --key (default ${defaultKeyFile()})
@@ -186,12 +190,20 @@ async function devnet(args: string[]): Promise<number> {
   return 0;
 }
 
+function positiveInt(text: string, flag: string): number {
+  const n = Number(text);
+  if (!(Number.isSafeInteger(n) && n >= 1)) throw new DipnetError('INVALID_ARGUMENT', `${flag} must be a whole number, 1 or more`);
+  return n;
+}
+
 async function node(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: {
     config: { type: 'string' }, name: { type: 'string' }, 'log-level': { type: 'string', default: 'info' },
     'allow-missing-signing-state': { type: 'boolean', default: false },
     'max-write-stall': { type: 'string' },
     'clock-offset-ms': { type: 'string' },
+    'sse-max-streams': { type: 'string' },
+    'sse-max-streams-per-ip': { type: 'string' },
   } });
   if (!values.config) throw new DipnetError('INVALID_ARGUMENT', '--config is required');
   const maxWriteStall = values['max-write-stall'];
@@ -206,6 +218,10 @@ async function node(args: string[]): Promise<number> {
     onFatal: () => process.exit(NodeExitCode.STORE_DAMAGED),
     ...(maxWriteStall !== undefined ? { maxWriteStallMs: Number(parseDuration(maxWriteStall)) } : {}),
     ...(clockOffset !== undefined ? { clockOffsetMs: Number(clockOffset) } : {}),
+    sse: {
+      ...(values['sse-max-streams'] !== undefined ? { maxStreams: positiveInt(values['sse-max-streams'], '--sse-max-streams') } : {}),
+      ...(values['sse-max-streams-per-ip'] !== undefined ? { maxStreamsPerIp: positiveInt(values['sse-max-streams-per-ip'], '--sse-max-streams-per-ip') } : {}),
+    },
     // A node that cannot write is no use to anyone: exit so a supervisor sees it (the node logged why).
     onWriteStall: () => process.exit(NodeExitCode.CANNOT_WRITE),
   });

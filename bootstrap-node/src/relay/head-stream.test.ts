@@ -5,6 +5,7 @@ import type { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EventSource, type FetchLike } from 'eventsource';
 import { TestNode, assertError, buildChain, listeningRelay, relay } from '../testing/relay-fixture.ts';
+import { HeadFrames } from './head-frames.ts';
 import { HeadStream } from './head-stream.ts';
 
 interface Frame {
@@ -158,8 +159,12 @@ function slowReader(): { out: Writable; frames: string[]; drainAll: () => Promis
 test('a slow reader is not buffered: heads are read from the store as it drains, and it skips ahead with a resync when too far behind', async () => {
   const node = new TestNode(buildChain(3));
   const { out, frames, drainAll } = slowReader();
-  const heads = new HeadStream({ node, out, replayLimit: 2, onFailure: (err) => assert.fail(String(err)) }, undefined);
-  node.onFinalized((e) => heads.onFinalized(e));
+  const shared = new HeadFrames(node, 2);
+  const heads = new HeadStream({ node, frames: shared, out, replayLimit: 2, onFailure: (err) => assert.fail(String(err)) }, undefined);
+  node.onFinalized((e) => {
+    shared.add(e);
+    heads.advance(e.header.height);
+  });
   for (let i = 0; i < 7; i++) node.produceBlock(); // 4-10 while the reader holds the first frame
   assert.ok(out.writableLength < 4096, `nothing piles up in memory (${out.writableLength} bytes buffered)`);
   assert.equal(heads.idle, false, 'no heartbeat while frames wait');
@@ -176,7 +181,7 @@ test('heights missing from the store are announced as one resync, and the stream
   node.getHeader = (h) => (missing(h) ? undefined : store.getHeader(h));
   const frames: string[] = [];
   const out = new Writable({ write: (chunk: Buffer, _enc, cb) => (frames.push(chunk.toString()), cb()) });
-  new HeadStream({ node, out, replayLimit: 100, onFailure: (err) => assert.fail(String(err)) }, 3n);
+  new HeadStream({ node, frames: new HeadFrames(node, 100), out, replayLimit: 100, onFailure: (err) => assert.fail(String(err)) }, 3n);
   await new Promise((resolve) => setImmediate(resolve));
   assert.deepEqual(frames.flatMap(framesOf).map(describe), ['head 4', 'resync 5-6 (id 6)', 'head 7', 'head 8']);
 });

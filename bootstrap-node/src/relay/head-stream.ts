@@ -1,42 +1,34 @@
 /**
- * One Server-Sent Events connection's delivery of finalised heads: every height once, in order,
+ * One Server-Sent Events subscriber's cursor over finalised heads: every height once, in order,
  * from where the client left off (its Last-Event-ID) to the chain head, then each new one.
  *
- * Heads are read from the node's store as the connection drains, not queued in memory, so a
- * reconnect replays what it missed and a slow reader costs no buffer. A stream is never more than
- * `replayLimit` heads behind the head: a client further behind (after a long disconnect, or
- * because it reads slowly) gets one `resync` event naming the heights it skipped, which it
- * fetches itself (GET /v1/light-blocks), then the last `replayLimit` heads.
+ * It writes the shared frames of HeadFrames (encoded once per relay, never per connection) and
+ * owes the client at most `replayLimit` heads: a client further behind (after a long disconnect,
+ * or because it reads slowly) gets one `resync` event naming the heights it skipped, which it
+ * fetches itself (GET /v1/light-blocks), then the last `replayLimit` heads. Nothing is queued per
+ * connection: while the socket refuses more (write() returned false) the cursor just stays put and
+ * catches up on 'drain'; how long it may stay blocked is the fan-out's business (head-fanout.ts).
  */
-import type { Writable } from 'node:stream';
-import { encodeCommit, encodeHeader, headerHash, toHex } from '@dipnet/protocol';
-import type { FinalizedEvent, NodeApi } from '../node-api.ts';
+import type { NodeApi } from '../node-api.ts';
+import { formatResyncEvent, type HeadFrames } from './head-frames.ts';
 
-/** An `event: head` frame; its `id` is the height, which the client echoes as Last-Event-ID on reconnect. */
-export function formatHeadEvent(e: FinalizedEvent): string {
-  const data = {
-    height: e.header.height.toString(),
-    hash: toHex(headerHash(e.header)),
-    header: toHex(encodeHeader(e.header)),
-    commit: toHex(encodeCommit(e.commit)),
-    txCount: e.txCount,
-  };
-  return `id: ${data.height}\nevent: head\ndata: ${JSON.stringify(data)}\n\n`;
-}
-
-/** An `event: resync` frame for heights `from`..`to` that the stream skips; its `id` is `to`, so a reconnect resumes after them. */
-export function formatResyncEvent(from: bigint, to: bigint): string {
-  return `id: ${to}\nevent: resync\ndata: ${JSON.stringify({ from: from.toString(), to: to.toString() })}\n\n`;
+/** Where frames go: a ServerResponse or any Writable; its backpressure paces the cursor. */
+export interface FrameSink {
+  write(chunk: Buffer | string): boolean;
+  once(event: 'drain', listener: () => void): unknown;
+  readonly writableLength: number;
 }
 
 export interface HeadStreamOptions {
-  readonly node: NodeApi;
-  /** Where frames go; its backpressure paces the reads from the store. */
-  readonly out: Writable;
+  readonly node: Pick<NodeApi, 'status' | 'getHeader'>;
+  readonly frames: HeadFrames;
+  readonly out: FrameSink;
   /** Most heads the stream ever owes the client; beyond, a resync event. */
   readonly replayLimit: number;
   /** Called when a head cannot be read or encoded; the stream then ends (the client reconnects). */
   readonly onFailure: (err: unknown) => void;
+  /** Called once per head frame written (metrics). */
+  readonly onSent?: () => void;
 }
 
 export class HeadStream {
@@ -44,9 +36,8 @@ export class HeadStream {
   private sent: bigint;
   /** The highest finalised height known to this stream. */
   private target: bigint;
-  /** The newest finalised event, kept so a live head is not read back from the store. */
-  private latest: FinalizedEvent | undefined;
-  private waitingForDrain = false;
+  /** Date.now() when write() last returned false, until 'drain'; undefined while the socket takes frames. */
+  blockedSince: number | undefined;
 
   /** Starts after `lastEventId` (a reconnect) or at the current head (a new client: only new heads). */
   constructor(private readonly opts: HeadStreamOptions, lastEventId: bigint | undefined) {
@@ -56,28 +47,26 @@ export class HeadStream {
     this.pump();
   }
 
-  /** A newly finalised block (the node's onFinalized). */
-  onFinalized(e: FinalizedEvent): void {
-    const height = e.header.height;
-    if (height <= this.sent) return; // already replayed from the store
-    this.latest = e;
-    if (height > this.target) this.target = height;
+  /** A newly finalised height (its frame is in HeadFrames). */
+  advance(height: bigint): void {
+    if (height <= this.target) return;
+    this.target = height;
     this.pump();
   }
 
   /** Whether a heartbeat may be written now (not while frames wait for the client to read). */
   get idle(): boolean {
-    return !this.waitingForDrain;
+    return this.blockedSince === undefined;
   }
 
   private pump(): void {
-    if (this.waitingForDrain) return;
+    if (this.blockedSince !== undefined) return;
     try {
       while (this.sent < this.target) {
         if (!this.opts.out.write(this.nextFrame())) {
-          this.waitingForDrain = true;
+          this.blockedSince = Date.now();
           this.opts.out.once('drain', () => {
-            this.waitingForDrain = false;
+            this.blockedSince = undefined;
             this.pump();
           });
           return;
@@ -89,30 +78,25 @@ export class HeadStream {
   }
 
   /** The frame for the next owed height (or the skipped ones before it); advances `sent`. */
-  private nextFrame(): string {
-    const { replayLimit, node } = this.opts;
+  private nextFrame(): Buffer | string {
+    const { replayLimit, node, frames } = this.opts;
     if (this.target - this.sent > BigInt(replayLimit)) return this.skipTo(this.target - BigInt(replayLimit));
     const height = this.sent + 1n;
-    const event = this.latest?.header.height === height ? this.latest : this.stored(height);
-    if (!event) {
+    const frame = frames.get(height);
+    if (!frame) {
       // Not in this node's store: say so as a resync for the whole missing run.
       let last = height;
       while (last < this.target && !node.getHeader(last + 1n)) last++;
       return this.skipTo(last);
     }
     this.sent = height;
-    return formatHeadEvent(event);
+    this.opts.onSent?.();
+    return frame;
   }
 
   private skipTo(to: bigint): string {
     const frame = formatResyncEvent(this.sent + 1n, to);
     this.sent = to;
     return frame;
-  }
-
-  private stored(height: bigint): FinalizedEvent | undefined {
-    const block = this.opts.node.getBlock(height);
-    const commit = this.opts.node.getCommit(height);
-    return block && commit ? { header: block.header, commit, txCount: block.txs.length } : undefined;
   }
 }

@@ -453,7 +453,7 @@ test('SSE: per-IP stream cap → 429; HEAD does not leak a subscription', async 
   assert.equal(first.status, 200);
   const second = await fetch(`${address}/v1/events/heads`);
   assert.equal(second.status, 429);
-  assert.equal(((await second.json()) as { error: { code: string } }).error.code, 'RELAY_RATE_LIMITED');
+  assert.equal(((await second.json()) as { error: { code: string } }).error.code, 'RELAY_SSE_PER_IP');
   ac.abort();
   await first.body?.cancel().catch(() => {});
   await until(() => node.listeners.size === 0, 'first stream cleaned up');

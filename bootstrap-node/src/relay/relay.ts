@@ -33,6 +33,7 @@ import { docsPlugin } from './routes/docs.ts';
 import { createRelayMetrics, metricsPlugin } from './routes/metrics.ts';
 import { earlyErrors } from './early-errors.ts';
 import { installHttpCache, ImmutableAnswers, DEFAULT_IMMUTABLE_CACHE_BYTES } from './http-cache.ts';
+import { HeadFanout } from './head-fanout.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -63,8 +64,14 @@ export interface RelayOptions {
   readonly metrics?: (register: Registry) => void;
   /** Interval of SSE comment heartbeats (default 15 s). */
   readonly sseHeartbeatMs?: number;
-  /** Concurrent SSE streams per client IP (default 16). */
+  /** Concurrent SSE streams per client IP (default 16); more → 429 RELAY_SSE_PER_IP. */
   readonly sseMaxStreamsPerIp?: number;
+  /** Concurrent SSE streams of the whole relay (default 10,000); more → 503 RELAY_SSE_FULL. */
+  readonly sseMaxStreams?: number;
+  /** An SSE client whose connection accepts nothing for this long is dropped (default 10 s). */
+  readonly sseSlowMs?: number;
+  /** An SSE client with more unsent bytes than this is dropped at once (default 1 MiB). */
+  readonly sseMaxBufferedBytes?: number;
   /** Most missed heads an SSE client is replayed after a reconnect (default 128); further behind → a resync event. */
   readonly sseReplayLimit?: number;
   /** The reconnect delay SSE streams announce to EventSource (`retry:`, default 3 s). */
@@ -81,6 +88,9 @@ export const DEFAULT_RATE_LIMIT: RelayRateLimit = { max: 60, timeWindowMs: 60_00
 export const READ_LIMIT_FACTOR = 10;
 export const DEFAULT_SSE_HEARTBEAT_MS = 15_000;
 export const DEFAULT_SSE_MAX_STREAMS_PER_IP = 16;
+export const DEFAULT_SSE_MAX_STREAMS = 10_000;
+export const DEFAULT_SSE_SLOW_MS = 10_000;
+export const DEFAULT_SSE_MAX_BUFFERED_BYTES = 1024 * 1024;
 export const DEFAULT_SSE_REPLAY_LIMIT = 128;
 export const DEFAULT_SSE_RETRY_MS = 3_000;
 export const DEFAULT_HEADERS_TIMEOUT_MS = 60_000;
@@ -141,7 +151,17 @@ export async function createRelay(node: NodeApi, opts: RelayOptions = {}): Promi
   const writeLimit = { max: rl.max, timeWindow: rl.timeWindowMs };
   const readLimit = { max: rl.readMax ?? rl.max * READ_LIMIT_FACTOR, timeWindow: rl.timeWindowMs };
 
-  const metrics = createRelayMetrics(node);
+  const replayLimit = opts.sseReplayLimit ?? DEFAULT_SSE_REPLAY_LIMIT;
+  const fanout = new HeadFanout({
+    node,
+    replayLimit,
+    maxSubscribers: opts.sseMaxStreams ?? DEFAULT_SSE_MAX_STREAMS,
+    maxPerIp: opts.sseMaxStreamsPerIp ?? DEFAULT_SSE_MAX_STREAMS_PER_IP,
+    heartbeatMs: opts.sseHeartbeatMs ?? DEFAULT_SSE_HEARTBEAT_MS,
+    slowMs: opts.sseSlowMs ?? DEFAULT_SSE_SLOW_MS,
+    maxBufferedBytes: opts.sseMaxBufferedBytes ?? DEFAULT_SSE_MAX_BUFFERED_BYTES,
+  });
+  const metrics = createRelayMetrics(node, () => fanout.stats());
   opts.metrics?.(metrics.register);
   const early = earlyErrors({ countResponse: metrics.countResponse, maxParamLength: MAX_PARAM_LENGTH, headersTimeoutMs: headersTimeout });
 
@@ -216,14 +236,7 @@ export async function createRelay(node: NodeApi, opts: RelayOptions = {}): Promi
   await app.register(evidenceRoutes, { node, rateLimit: writeLimit });
   // Only nodes that keep the contract index serve (and document) the contract routes.
   if (node.contracts) await app.register(contractRoutes, { node, contracts: node.contracts, rateLimit: writeLimit });
-  await app.register(eventRoutes, {
-    node,
-    heartbeatMs: opts.sseHeartbeatMs ?? DEFAULT_SSE_HEARTBEAT_MS,
-    maxStreamsPerIp: opts.sseMaxStreamsPerIp ?? DEFAULT_SSE_MAX_STREAMS_PER_IP,
-    replayLimit: opts.sseReplayLimit ?? DEFAULT_SSE_REPLAY_LIMIT,
-    retryMs: opts.sseRetryMs ?? DEFAULT_SSE_RETRY_MS,
-    onClientCount: (d) => metrics.sseClients.inc(d),
-  });
+  await app.register(eventRoutes, { fanout, replayLimit, retryMs: opts.sseRetryMs ?? DEFAULT_SSE_RETRY_MS });
 
   return app;
 }

@@ -216,9 +216,11 @@ export class RelayHttpSource implements LightSource {
     });
   }
 
-  subscribeHeads(onHead: (h: SignedHeader) => void, onError?: (e: unknown) => void): HeadSubscription {
+  subscribeHeads(onHead: (h: SignedHeader) => void, onError?: (e: unknown) => void, after?: bigint): HeadSubscription {
     const sub = subscribeSse(this.base + '/v1/events/heads', {
       fetch: this.fetchFn,
+      // The relay replays the heads above it (ids are heights), or says `resync` when too far behind.
+      ...(after !== undefined ? { lastEventId: after.toString() } : {}),
       onEvent: (event, data) => {
         if (event !== 'head') return;
         let h: SignedHeader;

@@ -7,6 +7,8 @@ import { backoffMs, sleep } from './util.ts';
 
 export interface SseOptions {
   readonly fetch?: typeof fetch;
+  /** Sent as Last-Event-ID on the first request too: resume a stream a previous subscription read. */
+  readonly lastEventId?: string;
   onEvent(event: string, data: string, id: string | undefined): void;
   onError?(e: unknown): void;
   onOpen?(): void;
@@ -15,7 +17,7 @@ export interface SseOptions {
 export function subscribeSse(url: string, opts: SseOptions): { close(): void } {
   const ac = new AbortController();
   const fetchFn = opts.fetch ?? ((...a) => fetch(...a));
-  let lastId: string | undefined;
+  let lastId: string | undefined = opts.lastEventId;
   let retryFloor = 1000;
 
   const run = async (): Promise<void> => {

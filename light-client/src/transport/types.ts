@@ -70,8 +70,10 @@ export interface LightSource {
   submitEvidence?(evidence: Uint8Array): Promise<void>;
   /**
    * Pushes newly finalised signed headers as the node announces them (SSE, or a timer-paced
-   * status poll where the transport has no push), reconnecting with backoff.
+   * status poll where the transport has no push), reconnecting with backoff. `after`: the height the
+   * client already trusts; a transport that can resume (SSE's Last-Event-ID) first delivers the heads
+   * above it that it missed, so a dropped subscription does not cost a re-sync.
    */
-  subscribeHeads?(onHead: (h: SignedHeader) => void, onError?: (e: unknown) => void): HeadSubscription;
+  subscribeHeads?(onHead: (h: SignedHeader) => void, onError?: (e: unknown) => void, after?: bigint): HeadSubscription;
   close(): Promise<void>;
 }

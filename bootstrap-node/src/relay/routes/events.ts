@@ -1,35 +1,24 @@
 /**
- * Server-Sent Events: one `event: head` per finalised block (head-stream.ts delivers them, with
- * replay after a reconnect). Each connection subscribes to the node, sends a comment heartbeat
- * every `heartbeatMs`, and unsubscribes when the client goes away or when the relay closes.
+ * Server-Sent Events: one `event: head` per finalised block. The route only admits and wires a
+ * connection; head-fanout.ts delivers (one encoding per head for all subscribers, replay after a
+ * reconnect, caps, slow subscribers dropped, heartbeats).
  */
-import { PassThrough } from 'node:stream';
 import type { FastifyPluginAsync } from 'fastify';
-import type { NodeApi } from '../../node-api.ts';
-import { RelayError, RelayErrorCode } from '../errors.ts';
-import { HeadStream } from '../head-stream.ts';
+import type { HeadFanout } from '../head-fanout.ts';
 import { heightString, parseHeight, withErrors } from '../schemas.ts';
 
 export interface EventRoutesOptions {
-  readonly node: NodeApi;
-  readonly heartbeatMs: number;
-  /** Concurrent streams one client IP may hold; more → 429 RELAY_RATE_LIMITED. */
-  readonly maxStreamsPerIp: number;
-  /** Most missed heads replayed to a reconnecting client (HeadStream's replayLimit). */
+  readonly fanout: HeadFanout;
+  /** Most missed heads replayed to a reconnecting client (documented in the route). */
   readonly replayLimit: number;
   /** The `retry:` the stream announces: how long EventSource waits before reconnecting. */
   readonly retryMs: number;
-  /** Called with +1 / -1 as SSE clients connect and leave (metrics). */
-  readonly onClientCount?: (delta: number) => void;
 }
 
-export const eventRoutes: FastifyPluginAsync<EventRoutesOptions> = async (app, { node, heartbeatMs, maxStreamsPerIp, replayLimit, retryMs, onClientCount }) => {
-  const open = new Set<() => void>();
-  const perIp = new Map<string, number>();
-
+export const eventRoutes: FastifyPluginAsync<EventRoutesOptions> = async (app, { fanout, replayLimit, retryMs }) => {
   // End every stream before the server stops accepting, so close() does not wait on them.
   app.addHook('preClose', (done) => {
-    for (const end of [...open]) end();
+    fanout.closeAll();
     done();
   });
 
@@ -46,7 +35,9 @@ export const eventRoutes: FastifyPluginAsync<EventRoutesOptions> = async (app, {
         `each height exactly once, in order. At most ${replayLimit} heads are owed at a time: a client further behind ` +
         '(a long disconnect, or reading too slowly) gets one `event: resync` with data {from, to} (decimal heights it skipped; ' +
         'fetch them with GET /v1/light-blocks) and `id` = to, then the last heads. Without Last-Event-ID the stream starts at the next head. ' +
-        'Comment heartbeats keep proxies from closing the stream.',
+        'Comment heartbeats keep proxies from closing the stream. Each relay holds a bounded number of streams (503 RELAY_SSE_FULL) ' +
+        'and of streams per client IP (429 RELAY_SSE_PER_IP); a client whose connection accepts nothing for a while is disconnected ' +
+        'and resumes with Last-Event-ID.',
       headers: {
         type: 'object',
         properties: { 'last-event-id': { ...heightString, description: 'The `id` of the last event received: the stream resumes after that height.' } },
@@ -58,64 +49,41 @@ export const eventRoutes: FastifyPluginAsync<EventRoutesOptions> = async (app, {
   }, async (req, reply) => {
     const lastEventId = req.headers['last-event-id'];
     const resumeAfter = lastEventId === undefined ? undefined : parseHeight(lastEventId, 'header last-event-id');
-    const ip = req.ip;
-    const held = perIp.get(ip) ?? 0;
-    if (held >= maxStreamsPerIp) {
-      throw new RelayError(RelayErrorCode.RELAY_RATE_LIMITED, `at most ${maxStreamsPerIp} open event streams per client`);
+    const headers = {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      'x-accel-buffering': 'no',
+    };
+    if (req.method === 'HEAD') return reply.headers(headers).send();
+    try {
+      fanout.admit(req.ip); // the typed refusal, before anything is written
+    } catch (err) {
+      reply.header('retry-after', String(Math.max(1, Math.ceil(retryMs / 1000))));
+      throw err;
     }
-    perIp.set(ip, held + 1);
-    const stream = new PassThrough();
-    let closed = false;
-    let heartbeat: NodeJS.Timeout | undefined;
-    let unsubscribe: (() => void) | undefined;
 
-    const cleanup = (): void => {
-      if (closed) return;
-      closed = true;
-      clearInterval(heartbeat);
-      unsubscribe?.();
-      open.delete(end);
-      const n = (perIp.get(ip) ?? 1) - 1;
-      if (n > 0) perIp.set(ip, n);
-      else perIp.delete(ip);
-      onClientCount?.(-1);
-    };
-    const end = (): void => {
-      cleanup();
-      stream.end();
-    };
-
-    open.add(end);
-    onClientCount?.(1);
+    // The fan-out writes the shared frames straight to the response: no stream per connection.
+    reply.hijack();
+    const res = reply.raw;
+    for (const [name, value] of Object.entries({ ...reply.getHeaders(), ...headers })) if (value !== undefined) res.setHeader(name, value);
+    // No chunked framing: the body is the event stream itself, ended by closing the connection
+    // (which an endless stream does anyway), so every subscriber's socket gets the frame's bytes as
+    // they are, with no per-connection chunk header.
+    res.useChunkedEncodingByDefault = false;
+    res.writeHead(200);
     // Flushes the headers at once and tells EventSource how long to wait before reconnecting.
-    stream.write(`retry: ${retryMs}\n\n`);
-    const heads = new HeadStream({
-      node,
-      out: stream,
-      replayLimit,
-      onFailure: (err) => {
-        req.log.error({ err }, 'sse: cannot read or encode a finalised head; ending the stream');
-        cleanup();
-        stream.destroy();
+    res.write(`retry: ${retryMs}\n\n`);
+    const unsubscribe = fanout.subscribe({
+      ip: req.ip,
+      out: res,
+      resumeAfter,
+      end: (why, err) => {
+        if (why === 'failed') req.log.error({ err }, 'sse: cannot read or encode a finalised head; ending the stream');
+        // A dropped slow subscriber's unsent bytes are of no use: close the socket now.
+        if (why === 'closing') res.end();
+        else res.destroy();
       },
-    }, resumeAfter);
-    if (!closed) {
-      // No await since HeadStream read the head, so no block can be finalised unseen in between.
-      unsubscribe = node.onFinalized((e) => heads.onFinalized(e));
-      heartbeat = setInterval(() => {
-        if (heads.idle) stream.write(': heartbeat\n\n');
-      }, heartbeatMs);
-      heartbeat.unref();
-    }
-
-    // Fastify destroys the payload stream when the response closes; either side closing cleans up.
-    stream.on('close', cleanup);
-    reply.raw.on('close', cleanup);
-
-    reply
-      .header('content-type', 'text/event-stream; charset=utf-8')
-      .header('cache-control', 'no-cache, no-transform')
-      .header('x-accel-buffering', 'no');
-    return reply.send(stream);
+    });
+    res.on('close', unsubscribe);
   });
 };

@@ -8,6 +8,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { NodeApi } from '../../node-api.ts';
+import type { FanoutStats } from '../head-fanout.ts';
 import { withErrors } from '../schemas.ts';
 
 export interface MetricsOptions {
@@ -27,7 +28,6 @@ export const UNMATCHED_ROUTE = 'unmatched';
 
 export interface RelayMetrics {
   readonly register: Registry;
-  readonly sseClients: Gauge;
   /** Counts one response in dipnet_relay_http_requests_total. */
   countResponse(labels: ResponseLabels): void;
   /** Records a routed request's duration (dipnet_relay_http_request_duration_seconds). */
@@ -37,8 +37,8 @@ export interface RelayMetrics {
 const LABEL_NAMES = ['method', 'route', 'status'] as const;
 const asLabels = (l: ResponseLabels) => ({ method: l.method, route: l.route, status: String(l.status) });
 
-/** Builds the relay's registry: chain gauges, the SSE client gauge and the request metrics. */
-export function createRelayMetrics(node: NodeApi): RelayMetrics {
+/** Builds the relay's registry: chain gauges, the SSE fan-out's figures and the request metrics. */
+export function createRelayMetrics(node: NodeApi, sse: () => FanoutStats): RelayMetrics {
   const register = new Registry();
   new Gauge({
     name: 'dipnet_height',
@@ -100,7 +100,7 @@ export function createRelayMetrics(node: NodeApi): RelayMetrics {
       else this.set(Number(h));
     },
   });
-  const sseClients = new Gauge({ name: 'dipnet_relay_sse_clients', help: 'Open Server-Sent Events streams', registers: [register] });
+  sseMetrics(register, sse);
   const requests = new Counter({
     name: 'dipnet_relay_http_requests_total',
     help: 'HTTP responses of the relay, early errors (bad URL, headers too large, timeouts) included',
@@ -116,10 +116,50 @@ export function createRelayMetrics(node: NodeApi): RelayMetrics {
   });
   return {
     register,
-    sseClients,
     countResponse: (l) => requests.inc(asLabels(l)),
     observeDuration: (l, seconds) => duration.observe(asLabels(l), seconds),
   };
+}
+
+/** The SSE fan-out's counts, read at scrape time: the fan-out loop itself makes no metric calls. */
+function sseMetrics(register: Registry, sse: () => FanoutStats): void {
+  // prom-client counters cannot be set: rebuilt from the fan-out's totals at each scrape.
+  const total = (c: Counter, n: number, labels?: Record<string, string>): void => {
+    if (labels) c.remove(labels);
+    else c.reset();
+    if (labels) c.inc(labels, n);
+    else c.inc(n);
+  };
+  new Gauge({ name: 'dipnet_relay_sse_clients', help: 'Open Server-Sent Events streams', registers: [register], collect() { this.set(sse().subscribers); } });
+  new Counter({
+    name: 'dipnet_relay_sse_refused_total',
+    help: 'SSE streams refused: reason="full" (the relay\'s cap, 503 RELAY_SSE_FULL) or "per_ip" (429 RELAY_SSE_PER_IP)',
+    labelNames: ['reason'],
+    registers: [register],
+    collect() {
+      const s = sse();
+      total(this, s.refusedFull, { reason: 'full' });
+      total(this, s.refusedPerIp, { reason: 'per_ip' });
+    },
+  });
+  new Counter({
+    name: 'dipnet_relay_sse_dropped_slow_total',
+    help: 'SSE subscribers disconnected because their connection accepted nothing for too long or held too many unsent bytes',
+    registers: [register],
+    collect() { total(this, sse().droppedSlow); },
+  });
+  new Counter({
+    name: 'dipnet_relay_sse_events_sent_total',
+    help: 'Head events written to SSE subscribers (one per head per subscriber)',
+    registers: [register],
+    collect() { total(this, sse().eventsSent); },
+  });
+  new Counter({
+    name: 'dipnet_relay_sse_events_encoded_total',
+    help: 'Head events encoded for SSE: once per height, shared by every subscriber',
+    registers: [register],
+    collect() { total(this, sse().eventsEncoded); },
+  });
 }
 
 const metricsPluginImpl: FastifyPluginAsync<MetricsOptions> = async (app, { metrics }) => {
