@@ -36,6 +36,7 @@ import { encodeTxBatch } from '../src/tx-gossip.ts';
 import { devKey } from '../src/devnet/dev-keys.ts';
 import { NativeVerifier } from '../src/crypto/native-verifier.ts';
 import { nativeSigner } from '../src/crypto/native-signer.ts';
+import { emit } from './bench-record.ts';
 
 const VALIDATORS = 4;
 const SENDERS = Number(process.env.BENCH_SENDERS ?? 200);
@@ -57,7 +58,6 @@ const SATURATION_TXS = Number(process.env.BENCH_TXS ?? 60_000);
 const WARMUP_TXS = Number(process.env.BENCH_WARMUP_TXS ?? 40_000);
 const FINALITY_SECONDS = Number(process.env.BENCH_FINALITY_S ?? 20);
 
-const emit = (o: Record<string, unknown>) => console.log(`BENCH ${JSON.stringify(o)}`);
 const log = (s: string) => console.error(`[bench] ${s}`);
 const round = (x: number, d = 1) => Number(x.toFixed(d));
 

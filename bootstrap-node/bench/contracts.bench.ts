@@ -38,13 +38,13 @@ import { useNativeSha256 } from '../src/crypto/native-hash.ts';
 import { devnetGenesis, devCommitteeKey } from '../src/devnet/genesis.ts';
 import { devKey, devValidatorKey } from '../src/devnet/dev-keys.ts';
 import { loadBaseTemplates } from '../src/contracts/base-templates.ts';
+import { emit } from './bench-record.ts';
 
 const ROOTS = Number(process.env.BENCH_CONTRACT_ROOTS ?? 200);
 const TRANSFERS = Number(process.env.BENCH_TRANSFERS ?? 6000);
 const ORDERS_PER_ROOT = 21;
 const FEE = dpn(1) / 100n; // generous; unused gas is refunded
 
-const emit = (o: Record<string, unknown>) => console.log(`BENCH ${JSON.stringify(o)}`);
 const log = (s: string) => console.error(`[bench] ${s}`);
 const round = (x: number, d = 1) => Number(x.toFixed(d));
 

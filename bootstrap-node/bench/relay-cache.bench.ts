@@ -31,6 +31,7 @@ import { alignedPivot, pathTarget } from '../../light-client/src/verify/engine.t
 import type { NodeApi } from '../src/node-api.ts';
 import { createRelay } from '../src/relay/relay.ts';
 import { startNginxCache } from '../src/testing/nginx-cache.ts';
+import { emit as record } from './bench-record.ts';
 
 const CHAIN = 'dipnet-relay-bench';
 const HEIGHT = 100_000;
@@ -90,7 +91,7 @@ if (process.argv.includes('--serve')) {
 // ---------------------------------------------------------------------------------------------
 
 function emit(name: string, value: number, unit: string, extra: Record<string, number> = {}): void {
-  console.log(`BENCH ${JSON.stringify({ name, value, unit, ...extra })}`);
+  record({ name, value, unit, ...extra });
 }
 function log(s: string): void {
   console.error(`# ${s}`);

@@ -30,8 +30,8 @@ import { once } from 'node:events';
 import { execSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { emit } from './bench-record.ts';
 
-const emit = (o: Record<string, unknown>) => console.log(`BENCH ${JSON.stringify(o)}`);
 const log = (msg: string) => process.stderr.write(`[relay-fanout] ${msg}\n`);
 const now = (): number => performance.timeOrigin + performance.now();
 const LOADS = 2;

@@ -21,13 +21,13 @@ import { useNativeSha256 } from '../src/crypto/native-hash.ts';
 import { encodeTxBatch, decodeTxBatch } from '../src/tx-gossip.ts';
 import { devnetGenesis } from '../src/devnet/genesis.ts';
 import { devKey } from '../src/devnet/dev-keys.ts';
+import { emit } from './bench-record.ts';
 
 const SENDERS = 200;
 const PER_SENDER = Number(process.env.BENCH_PATH_PER_SENDER ?? 75);
 const BLOCK_TXS = 1500;
 const BATCH = 64;
 
-const emit = (o: Record<string, unknown>) => console.log(`BENCH ${JSON.stringify(o)}`);
 const log = (s: string) => console.error(`[bench] ${s}`);
 const round = (x: number, d = 1) => Number(x.toFixed(d));
 const cpuUs = (): number => {

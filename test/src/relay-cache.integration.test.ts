@@ -8,7 +8,8 @@
  *  3. through nginx, every immutable route answers immutable + ETag, a cache HIT and a 304 on
  *     If-None-Match; moving routes are short-lived or not cached;
  *  4. a tampering cache (altered body, or another height's body, under the same cache headers) is
- *     caught by the light client with its usual errors.
+ *     caught by the light client with its usual errors;
+ *  5. the head stream goes through unbuffered and uncached (last: it makes a block).
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -96,7 +97,7 @@ test('a light client syncs through nginx; the relay sees each immutable object o
 test('through nginx: immutable routes are cached with ETag and 304; moving ones are short-lived or not kept', { skip }, async () => {
   const key = toHex(StateKey.account(addressOf(sale.publicKey)));
   const immutable = ['/v1/genesis', '/v1/headers/2', '/v1/commits/2', '/v1/validators/2', '/v1/blocks/2', '/v1/light-blocks/3?validators=both',
-    '/v1/light-blocks?heights=1,2', `/v1/state/${key}?height=2`, '/v1/headers?from=1&limit=2'];
+    '/v1/light-blocks?heights=1,2', '/v1/light-blocks/path/1/3', `/v1/state/${key}?height=2`, '/v1/headers?from=1&limit=2'];
   for (const path of immutable) {
     const first = await fetch(nginx!.url + path);
     assert.equal(first.status, 200, path);
@@ -169,5 +170,32 @@ test('a cache serving altered or misfiled objects is caught like any lying relay
       assert.ok(codes.includes(e.code), `${e.code}: ${e.message}`);
       return true;
     });
+  }
+});
+
+test('the head stream passes through nginx unbuffered and uncached: a new head arrives as it is final', { skip }, async () => {
+  const ac = new AbortController();
+  const res = await fetch(`${nginx!.url}/v1/events/heads`, { signal: ac.signal, headers: { accept: 'text/event-stream' } });
+  try {
+    assert.equal(res.status, 200);
+    assert.notEqual(res.headers.get('x-cache-status'), 'HIT');
+    const reader = res.body!.getReader();
+    const target = net.nodes[0]!.status().height + 1n;
+    let text = '';
+    const seen = (async () => {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error(`stream ended before head ${target}: ${text.slice(-200)}`);
+        text += new TextDecoder().decode(value);
+        const ids = [...text.matchAll(/^id: (\d+)$/gm)].map((m) => BigInt(m[1]!));
+        if (ids.some((h) => h >= target)) return;
+      }
+    })();
+    await net.commit(sale, { type: 'transfer', to: addressOf(devKey('cache/sse').publicKey), amount: dpn(1), memo: '' });
+    const committedAt = Date.now();
+    await Promise.race([seen, new Promise((_, rej) => setTimeout(() => rej(new Error(`no head ${target} through nginx within 5 s: ${text.slice(-300)}`)), 5_000))]);
+    assert.ok(Date.now() - committedAt < 5_000);
+  } finally {
+    ac.abort();
   }
 });
