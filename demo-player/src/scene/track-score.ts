@@ -4,7 +4,18 @@
  */
 import { boxAtFrame } from '../studio/model.ts';
 import type { Box, StudioTrack } from '../studio/formats/track.ts';
-import { iou, ON_SCREEN, type PropTruth } from './truth.ts';
+import { frameIndexAt, type EncodedFrame } from '../studio/tracking/webm-demux.ts';
+import { iou, ON_SCREEN, type PropTruth, type SceneTruth } from './truth.ts';
+
+/**
+ * The truth of what the studio shows on each frame of a video: the sample scene was recorded in
+ * real time and its frame timestamps jitter, so studio frame f can show recorded frame f − 1.
+ * Recorded frame i is drawn frame i, which needs exactly one recorded frame per drawn one.
+ */
+export function shownTruth(t: SceneTruth, frames: readonly EncodedFrame[]): SceneTruth {
+  if (frames.length !== t.frames) throw new Error(`${t.name}: the video has ${frames.length} frames, its truth ${t.frames}`);
+  return { ...t, props: t.props.map((p) => ({ ...p, frames: p.frames.map((_, f) => ({ ...p.frames[frameIndexAt(frames, f, t.fps)]!, frame: f })) })) };
+}
 
 /** IoU of the track's box with the truth on each frame of [first, last] (0 where the track shows none). */
 export function spanIous(track: StudioTrack, truth: PropTruth, first: number, last: number): number[] {

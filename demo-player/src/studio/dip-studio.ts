@@ -15,6 +15,11 @@
  * @slot chain - under the track card: the chain panel (`<dip-studio-chain>`), which links the selected
  *   track to a product contract or makes one.
  * @fires studio-selection - when the selected track or its fields change (`detail: { index, track }`).
+ * @fires studio-tracked - when a tracking run ends (`detail: TrackRun`, or `{ error }`).
+ *
+ * Tracking (T / Shift+T): the selected track's box on this frame is followed forwards or backwards
+ * by a Web Worker (tracking/), up to the track's next keyframe that way, and written back as
+ * keyframes where the motion changes — one undoable command per run.
  */
 import { LitElement, css, html, nothing, type TemplateResult } from 'lit';
 import { parseAnnotationText } from '@dipnet/widget/annotations';
@@ -33,6 +38,9 @@ import type { FrameSize } from './formats/pixels.ts';
 import { uniqueId, type Box, type ImportResult, type StudioTrack } from './formats/track.ts';
 import { ensureDuration, ensureSeekable } from '../media.ts';
 import { saveForViewer, VIEWER_FROM_STUDIO } from './handoff.ts';
+import { TrackerClient } from './tracking/client.ts';
+import { applyRun } from './tracking/apply.ts';
+import type { TrackRun } from './tracking/protocol.ts';
 
 export const TAG = 'dip-studio';
 
@@ -69,7 +77,7 @@ export function sniffFormat(name: string, text: string): ImportFormat {
 const SHORTCUTS: readonly (readonly [string, string])[] = [
   ['Space', 'Play / pause'], ['F / D', 'Next / previous frame'], ['R / E', 'Next / previous keyframe'],
   ['K', 'Keyframe on / off'], ['O', 'Outside on / off'], ['Q', 'Occluded on / off'], ['C', 'Copy previous box here'],
-  ['Drag', 'Draw a new track'], ['Shift+drag', 'Redraw selected box'], ['Del', 'Delete selected track'],
+  ['T / Shift+T', 'Track forward / backward'], ['Esc', 'Stop tracking'], ['Drag', 'Draw a new track'], ['Shift+drag', 'Redraw selected box'], ['Del', 'Delete selected track'],
   ['Ctrl+Z', 'Undo'], ['Ctrl+Shift+Z', 'Redo'],
 ];
 
@@ -105,6 +113,9 @@ export class DipStudio extends LitElement {
   #productCheck = 0;
   #checking = false;
   #loadedAnnotations: string | null = null;
+  #tracker = new TrackerClient();
+  #tracking: { track: number; dir: 1 | -1; frame: number } | null = null;
+  #lastRun: TrackRun | undefined;
 
   constructor() {
     super();
@@ -142,6 +153,7 @@ export class DipStudio extends LitElement {
 
   override disconnectedCallback(): void {
     window.removeEventListener('keydown', this.#onKey);
+    this.#tracker.dispose();
     super.disconnectedCallback();
   }
 
@@ -267,6 +279,70 @@ export class DipStudio extends LitElement {
     this.requestUpdate();
   }
 
+  /** Whether a tracking run is going. */
+  get tracking(): boolean { return this.#tracking !== null; }
+  /** The last tracking run's outcome (how it ended, its boxes, frames per second). */
+  get lastTrackRun(): TrackRun | undefined { return this.#lastRun; }
+
+  /**
+   * Sets track `i`'s box on `frame` (an undoable edit, like a drag): for scripts and tests that
+   * place exact boxes.
+   */
+  setBoxAt(i: number, frame: number, box: Box): void {
+    this.#editTrack(i, 'Set box', (t) => setBox(t, frame, box));
+  }
+
+  /**
+   * Track forward (dir 1) or backward (-1) from this frame: follows the selected track's box until
+   * its next keyframe that way, the end of the video, a stop, or the frame where the prop is lost,
+   * which then gets an `outside` keyframe. Resolves with the run (null when it could not start).
+   */
+  async track(dir: 1 | -1): Promise<TrackRun | null> {
+    const i = this.#selected;
+    const t = this.tracks[i];
+    const from = this.#frame;
+    const shown = t && boxAtFrame(t, from);
+    if (this.#tracking) { this.#say('Tracking is already running (Esc stops it)'); return null; }
+    if (!t || !shown) { this.#say('Select a track with a box on this frame to track it'); return null; }
+    if (!this.#size.w) { this.#say('Wait for the video to load'); return null; }
+    const next = adjacentKeyframe([t], from, dir);
+    const to = next === undefined ? (dir > 0 ? this.lastFrame : 0) : next - dir;
+    if ((to - from) * dir <= 0) { this.#say(`Nothing to track: the next keyframe is on frame ${next}`); return null; }
+    if (this.#playing) this.#videoEl?.pause();
+    this.#tracking = { track: i, dir, frame: from };
+    this.#say(`Tracking ${t.id} ${dir > 0 ? 'forward' : 'backward'} from frame ${from}…`);
+    const box = { x: shown.x, y: shown.y, w: shown.w, h: shown.h };
+    try {
+      const run = await this.#tracker.run({ url: new URL(this.video, location.href).href, fps: this.fps, from, to, box }, (frame, b) => {
+        this.#tracking = { track: i, dir, frame };
+        this.#preview = { track: i, box: b };
+        this.#frame = frame;
+        this.requestUpdate();
+      });
+      this.#lastRun = run;
+      this.#preview = null;
+      this.#tracking = null;
+      const current = this.tracks[i]!;
+      const n = run.boxes.length - 1;
+      this.#commit(`Track ${dir > 0 ? 'forward' : 'backward'} ${current.id} (${n} frames)`, this.tracks.map((x, j) => (j === i ? applyRun(x, run, { width: this.#size.w, height: this.#size.h }) : x)));
+      const why = { end: `reached frame ${run.endFrame}`, stopped: `stopped at frame ${run.endFrame}`, lost: `lost it at frame ${run.endFrame} (hidden or changed): marked outside there`, outside: `it left the picture at frame ${run.endFrame}: marked outside there` }[run.end];
+      this.seekFrame(run.endFrame);
+      this.#say(`Tracked ${current.id} over ${n} frames (${run.fps.toFixed(0)} frames/s): ${why}`);
+      this.dispatchEvent(new CustomEvent('studio-tracked', { detail: run, bubbles: true, composed: true }));
+      return run;
+    } catch (e) {
+      this.#preview = null;
+      this.#tracking = null;
+      this.seekFrame(from);
+      this.#note('error', [`Tracking failed: ${(e as Error).message}`]);
+      this.dispatchEvent(new CustomEvent('studio-tracked', { detail: { error: e }, bubbles: true, composed: true }));
+      return null;
+    }
+  }
+
+  /** Stops a tracking run; what it tracked so far is kept. */
+  stopTracking(): void { this.#tracker.stop(); }
+
   undo(): void {
     const l = this.#history.undo();
     this.#say(l ? `Undone: ${l}` : 'Nothing to undo');
@@ -340,7 +416,7 @@ export class DipStudio extends LitElement {
   }
 
   #onPointerDown = (e: PointerEvent): void => {
-    if (e.button !== 0) return;
+    if (e.button !== 0 || this.#tracking) return;
     const target = e.composedPath()[0] as HTMLElement;
     if (this.#playing) this.#videoEl?.pause();
     const p = this.#point(e);
@@ -437,6 +513,10 @@ export class DipStudio extends LitElement {
     if (origin instanceof HTMLElement && (origin.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(origin.tagName))) return;
     const mod = e.ctrlKey || e.metaKey;
     const k = e.key.toLowerCase();
+    if (this.#tracking) {
+      if (k === 'escape') { e.preventDefault(); this.stopTracking(); }
+      return; // edits wait until the run is written
+    }
     if (mod && k === 'z') { e.preventDefault(); if (e.shiftKey) this.redo(); else this.undo(); return; }
     if (mod && k === 'y') { e.preventDefault(); this.redo(); return; }
     if (mod || e.altKey) return;
@@ -450,6 +530,7 @@ export class DipStudio extends LitElement {
       o: () => this.toggleOutside(),
       q: () => this.toggleOccluded(),
       c: () => this.copyForward(),
+      t: () => void this.track(e.shiftKey ? -1 : 1),
       delete: () => this.deleteTrack(),
       escape: () => { this.#selected = -1; this.#drag = null; this.#preview = null; this.requestUpdate(); },
     };
@@ -712,6 +793,12 @@ export class DipStudio extends LitElement {
         <button aria-pressed=${Boolean(kf?.outside)} aria-keyshortcuts="O" title="Outside on/off (O)" @click=${() => this.toggleOutside()}>Outside <kbd>O</kbd></button>
         <button aria-pressed=${Boolean(kf ? kf.occluded : shown?.occluded)} aria-keyshortcuts="Q" title="Occluded on/off (Q)" @click=${() => this.toggleOccluded()}>Occluded <kbd>Q</kbd></button>
         <button aria-keyshortcuts="C" title="Copy the previous keyframe's box to this frame (C)" @click=${() => this.copyForward()}>Copy box here <kbd>C</kbd></button>
+      </div>
+      <div class="row" role="group" aria-label="Tracking" style="margin-top:.4rem">
+        ${this.#tracking ? html`<button class="primary" aria-keyshortcuts="Escape" @click=${() => this.stopTracking()}>■ Stop tracking <kbd>Esc</kbd></button>
+          <span class="hint" role="status">tracking… frame ${this.#tracking.frame}</span>` : html`
+        <button ?disabled=${!shown} aria-keyshortcuts="Shift+T" title="Track this box backward (Shift+T)" @click=${() => void this.track(-1)}>◀ Track backward <kbd>⇧T</kbd></button>
+        <button ?disabled=${!shown} aria-keyshortcuts="T" title="Track this box forward (T)" @click=${() => void this.track(1)}>Track forward ▶ <kbd>T</kbd></button>`}
       </div>
       <div class="row" style="margin-top:.4rem">
         <button class="danger" ?disabled=${!kf} @click=${() => this.deleteKeyframe()}>Delete keyframe</button>
