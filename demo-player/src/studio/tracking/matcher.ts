@@ -34,9 +34,9 @@ const LEARN = 0.1;
 export const LOST_RATIO = 0.4;
 export const LOST_FLOOR = 0.2;
 /** Below this share of the box inside the picture the object is taken as having left it. */
-export const MIN_IN_FRAME = 0.5;
+export const MIN_IN_FRAME = 0.4;
 const MAX_SAMPLES = 900;
-const SCALES = [0.96, 0.98, 1, 1.02, 1.04];
+const SCALES = [0.96, 0.98, 0.99, 1, 1.01, 1.02, 1.04];
 
 export type StepResult =
   | { kind: 'ok'; box: PxBox; score: number }
@@ -163,7 +163,7 @@ export class BoxTracker {
     // Damped motion model: a prop that stops should not be thrown past its stop.
     this.#vx = 0.7 * (best.cx - this.#cx);
     this.#vy = 0.7 * (best.cy - this.#cy);
-    this.#vs = 1 + 0.7 * (best.s / this.#scale - 1);
+    this.#vs = 1 + 0.5 * (best.s / this.#scale - 1);
     this.#cx = best.cx;
     this.#cy = best.cy;
     this.#scale = best.s;
