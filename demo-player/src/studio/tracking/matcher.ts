@@ -1,7 +1,11 @@
 /**
- * Follows one box from frame to frame: a hand-written template tracker, measured against OpenCV.js
- * (see the README's "Tracking"): the template is the first box plus a thin ring of its
- * surroundings, sampled on a grid of at most ~900 points; each frame it is matched around the
+ * Follows one box from frame to frame: a hand-written template tracker. Why not OpenCV.js
+ * (`@techstark/opencv-js` 4.12, measured in this Chromium, see the README's "Tracking"): 10.9 MB
+ * and 2.0 s to initialise, no tracking module in its build, and its `matchTemplate` over the same
+ * search took 12.8–55 ms a frame against 6–8 ms here.
+ *
+ * How it works: the template is the first box plus a thin ring of its surroundings, sampled on a
+ * grid of at most ~900 points; each frame it is matched around the
  * position predicted from the last motion, then over scales, with a *truncated* colour difference
  * (each point costs at most TAU). Truncation is what makes it stop instead of drifting: points
  * hidden by something in front cost the same wherever the box goes, so the visible part keeps the
