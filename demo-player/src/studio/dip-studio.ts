@@ -20,6 +20,9 @@
  * Tracking (T / Shift+T): the selected track's box on this frame is followed forwards or backwards
  * by a Web Worker (tracking/), up to the track's next keyframe that way, and written back as
  * keyframes where the motion changes — one undoable command per run.
+ *
+ * "Find props in this frame": a COCO object detector (detect/) proposes boxes with class names on
+ * the shown frame; clicking one starts a track there.
  */
 import { LitElement, css, html, nothing, type TemplateResult } from 'lit';
 import { parseAnnotationText } from '@dipnet/widget/annotations';
@@ -35,12 +38,14 @@ import { exportWebVtt, importWebVtt } from './formats/webvtt.ts';
 import { exportCvatXml, importCvatXml } from './formats/cvat.ts';
 import { exportMot, importMot } from './formats/mot.ts';
 import type { FrameSize } from './formats/pixels.ts';
-import { uniqueId, type Box, type ImportResult, type StudioTrack } from './formats/track.ts';
+import { slug, uniqueId, type Box, type ImportResult, type StudioTrack } from './formats/track.ts';
 import { ensureDuration, ensureSeekable } from '../media.ts';
 import { saveForViewer, VIEWER_FROM_STUDIO } from './handoff.ts';
 import { TrackerClient } from './tracking/client.ts';
 import { applyRun } from './tracking/apply.ts';
 import type { TrackRun } from './tracking/protocol.ts';
+import { DetectorClient } from './detect/client.ts';
+import type { Proposal } from './detect/protocol.ts';
 
 export const TAG = 'dip-studio';
 
@@ -116,6 +121,9 @@ export class DipStudio extends LitElement {
   #tracker = new TrackerClient();
   #tracking: { track: number; dir: 1 | -1; frame: number } | null = null;
   #lastRun: TrackRun | undefined;
+  #detector = new DetectorClient();
+  #proposals: { frame: number; list: Proposal[] } | null = null;
+  #finding = false;
 
   constructor() {
     super();
@@ -154,6 +162,7 @@ export class DipStudio extends LitElement {
   override disconnectedCallback(): void {
     window.removeEventListener('keydown', this.#onKey);
     this.#tracker.dispose();
+    this.#detector.dispose();
     super.disconnectedCallback();
   }
 
@@ -340,6 +349,46 @@ export class DipStudio extends LitElement {
     }
   }
 
+  /** The detector's proposals on the frame they were found on (shown while the editor is there). */
+  get proposals(): readonly Proposal[] { return this.#proposals?.frame === this.#frame ? this.#proposals.list : []; }
+
+  /**
+   * "Find props in this frame": the detector's proposals for the shown frame (the first use loads
+   * its 4 MB model). Resolves with them, or null when it failed (the reason is shown).
+   */
+  async findProps(): Promise<Proposal[] | null> {
+    const v = this.#videoEl;
+    if (!v || this.#finding || this.#tracking) return null;
+    if (this.#playing) v.pause();
+    if (v.seeking) await new Promise((r) => v.addEventListener('seeked', r, { once: true }));
+    const frame = this.#frame;
+    this.#finding = true;
+    this.#say(`Looking for props on frame ${frame}…`);
+    try {
+      const list = await this.#detector.find(new URL(this.video, location.href).href, frame, this.fps, v);
+      this.#proposals = { frame, list };
+      this.#say(list.length ? `${list.length} proposal(s) on frame ${frame}: click one to start a track` : `No props found on frame ${frame}: draw a box`);
+      return list;
+    } catch (e) {
+      this.#note('error', [(e as Error).message]);
+      return null;
+    } finally {
+      this.#finding = false;
+      this.requestUpdate();
+    }
+  }
+
+  /** Starts a track from proposal `k` of this frame (an undoable command). */
+  acceptProposal(k: number): void {
+    const p = this.proposals[k];
+    if (!p) return;
+    const id = uniqueId(slug(p.label), new Set(this.tracks.map((t) => t.id)));
+    const label = p.label.charAt(0).toUpperCase() + p.label.slice(1);
+    const track = clipTrack({ id, label, product: '', keyframes: [{ frame: this.#frame, box: p.box }] });
+    this.#proposals = null;
+    this.#commit(`New track ${id} from a proposal`, [...this.tracks, track], this.tracks.length);
+  }
+
   /** Stops a tracking run; what it tracked so far is kept. */
   stopTracking(): void { this.#tracker.stop(); }
 
@@ -418,6 +467,8 @@ export class DipStudio extends LitElement {
   #onPointerDown = (e: PointerEvent): void => {
     if (e.button !== 0 || this.#tracking) return;
     const target = e.composedPath()[0] as HTMLElement;
+    const proposal = target.closest<HTMLElement>('[data-proposal]');
+    if (proposal) { e.preventDefault(); this.acceptProposal(Number(proposal.dataset.proposal)); return; }
     if (this.#playing) this.#videoEl?.pause();
     const p = this.#point(e);
     const handle = target.dataset.handle as Handle | undefined;
@@ -672,6 +723,10 @@ export class DipStudio extends LitElement {
     .box { position: absolute; border: 2px solid var(--c); background: color-mix(in srgb, var(--c) 12%, transparent); cursor: move; }
     .box.occluded { border-style: dashed; background: transparent; }
     .box.selected { box-shadow: 0 0 0 1px #000, 0 0 0 3px color-mix(in srgb, var(--c) 45%, transparent); }
+    .proposal {
+      position: absolute; border: 2px dashed #fff; background: rgba(255,255,255,.06); padding: 0; min-height: 0; border-radius: 0; cursor: pointer;
+    }
+    .proposal span { position: absolute; left: -2px; top: 100%; font-size: 11px; background: #fff; color: #111; padding: 0 .3rem; white-space: nowrap; }
     .box.drawing { border-style: dashed; border-color: #fff; background: rgba(255,255,255,.08); }
     .tag {
       position: absolute; left: -2px; bottom: 100%; margin-bottom: 2px; padding: 0 .35rem; font-size: 11px; font-weight: 600;
@@ -827,6 +882,8 @@ export class DipStudio extends LitElement {
           <div class="overlay" role="application" aria-label="Video frame: drag to draw a box, drag a box to move it, drag its handles to resize"
             @pointerdown=${this.#onPointerDown} @pointermove=${this.#onPointerMove} @pointerup=${this.#onPointerUp} @pointercancel=${this.#onPointerUp}>
             ${this.tracks.map((t, i) => this.#renderBox(t, i))}
+            ${this.#playing ? nothing : this.proposals.map((p, k) => html`<button class="proposal" data-proposal=${k} title="Start a track on this ${p.label}"
+              style="left:${p.box.x * 100}%;top:${p.box.y * 100}%;width:${p.box.w * 100}%;height:${p.box.h * 100}%"><span>${p.label} ${Math.round(p.score * 100)}%</span></button>`)}
             ${this.#preview?.track === -1 ? html`<div class="box drawing" style="left:${this.#preview.box.x * 100}%;top:${this.#preview.box.y * 100}%;width:${this.#preview.box.w * 100}%;height:${this.#preview.box.h * 100}%"></div>` : nothing}
           </div>
         </div>
@@ -849,6 +906,8 @@ export class DipStudio extends LitElement {
       <div>
         <section class="card" aria-labelledby="tracks-h">
           <h2 id="tracks-h">Tracks (${this.tracks.length})</h2>
+          <div class="row" style="margin-bottom:.5rem"><button ?disabled=${this.#finding || Boolean(this.#tracking)} title="A COCO object detector proposes boxes on this frame"
+            @click=${() => void this.findProps()}>${this.#finding ? 'Looking for props…' : 'Find props in this frame'}</button></div>
           ${this.tracks.length ? html`<ul class="tracks">${this.tracks.map((t, i) => html`<li>
             <button style="--c:${color(i)}" aria-current=${i === this.#selected} @click=${() => { this.#selected = i; this.requestUpdate(); }}>
               <span class="dot"></span><span>${t.label} <small style="color:var(--muted,#9aa3b2)">${t.id}</small></span>
