@@ -6,10 +6,16 @@
  * recording against the ground truth by sampling each prop's colour, and writes the annotations
  * from the same motion.
  *
- *   node --import tsx scripts/make-scene.ts [--annotations-only]     (npm run make-scene -w demo-player)
+ *   node --import tsx scripts/make-scene.ts [--annotations-only] [--hard]     (npm run make-scene -w demo-player)
  *
  * --annotations-only rewrites the annotations (after a change to the scene's motion or to the
  * exporters) without re-recording. Needs Debian's chromium (or CHROMIUM_PATH) for the video.
+ * --hard makes the harder clip the tracker is measured on instead (`src/scene/scene-hard.ts`:
+ * camera pan and zoom, a prop that grows, one hidden for a while, one that leaves and comes back):
+ * `public/scene-hard.webm` and its per-frame ground truth `public/scene-hard.truth.json`. Its
+ * frames are drawn one by one and encoded by ffmpeg (the static binary of the optional dependency
+ * `@ffmpeg-installer/linux-x64`) at exact timestamps, so video frame n *is* truth frame n — a
+ * real-time MediaRecorder take can be a frame off, which would blur a tracker's measurement.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -17,8 +23,12 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { chromium, type Page } from 'playwright-core';
 import { PROPS, SCENE, rectAt } from '../src/scene/scene.ts';
-import { SCENE_DURATION_S, sceneAnnotations, shippedProducts } from '../src/scene/scene-annotations.ts';
+import { HARD_PROPS, HARD_SCENE, hardTruth, toScreen } from '../src/scene/scene-hard.ts';
+import { sceneAnnotations, shippedProducts } from '../src/scene/scene-annotations.ts';
 import { setWebmDuration } from './webm-duration.ts';
+import { spawn } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { ffmpegBinary } from '../../test/src/browser/players-site.ts';
 
 export const PUBLIC_DIR = fileURLToPath(new URL('../public/', import.meta.url));
 export const SCENE_FILES = {
@@ -26,6 +36,23 @@ export const SCENE_FILES = {
   json: `${PUBLIC_DIR}scene.annotations.json`,
   vtt: `${PUBLIC_DIR}scene.vtt`,
 } as const;
+
+export const HARD_FILES = {
+  video: `${PUBLIC_DIR}scene-hard.webm`,
+  truth: `${PUBLIC_DIR}scene-hard.truth.json`,
+} as const;
+
+/** The harder clip's per-frame ground truth as shipped (one line per prop keeps diffs readable). */
+export function hardTruthJson(): string {
+  const t = hardTruth();
+  const round = (v: number): number => Math.round(v * 1e6) / 1e6;
+  const props = t.props.map((p) => JSON.stringify({
+    ...p,
+    frames: p.frames.map((f) => ({ ...f, visibility: round(f.visibility), box: f.box && { x: round(f.box.x), y: round(f.box.y), w: round(f.box.w), h: round(f.box.h) } })),
+  }));
+  const { props: _p, ...head } = t;
+  return `${JSON.stringify(head).slice(0, -1)},"props":[\n${props.join(',\n')}\n]}\n`;
+}
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -104,17 +131,77 @@ export async function checkSceneVideo(page: Page, webm: Uint8Array): Promise<Sce
     const r = rectAt(p, t * SCENE.fps);
     return { id, t, x: Math.round(r.x + p.probe.dx), y: Math.round(r.y + p.probe.dy), want: p.probe.rgb };
   });
-  const arg = { webm: Buffer.from(webm).toString('base64'), width: SCENE.width, height: SCENE.height, probes };
+  return probeVideo(page, webm, SCENE, probes);
+}
+
+/** The harder clip's probes: a point of each prop's flat colour (world offset in its rectangle) at a moment it is fully seen. */
+export async function checkHardVideo(page: Page, webm: Uint8Array): Promise<SceneVideoCheck> {
+  const spec = [['book', 1.2, 3, 25, [0xc0, 0x39, 0x2b]], ['vase', 8.0, 23, 20, [0x2e, 0x8b, 0x57]], ['car', 0.8, 5, 12, [0x8e, 0x44, 0xad]], ['car', 8.5, 5, 12, [0x8e, 0x44, 0xad]]] as const;
+  const probes = spec.map(([id, t, dx, dy, rgb]) => {
+    const f = Math.round(t * HARD_SCENE.fps);
+    const r = HARD_PROPS.find((q) => q.id === id)!.rect(f);
+    const s = toScreen({ x: r.x + dx, y: r.y + dy, w: 0, h: 0 }, f);
+    return { id, t, x: Math.round(s.x), y: Math.round(s.y), want: rgb };
+  });
+  return probeVideo(page, webm, HARD_SCENE, probes);
+}
+
+type Probe = { id: string; t: number; x: number; y: number; want: readonly number[] };
+
+async function probeVideo(page: Page, webm: Uint8Array, size: { width: number; height: number }, probes: Probe[]): Promise<SceneVideoCheck> {
+  const arg = { webm: Buffer.from(webm).toString('base64'), width: size.width, height: size.height, probes };
   type Seen = { id: string; t: number; want: readonly number[]; got: number[] };
   const r = await page.evaluate(`(${PROBE})(${JSON.stringify(arg)})`) as { duration: number; w: number; h: number; seen: Seen[] };
   return { duration: r.duration, w: r.w, h: r.h, probes: r.seen.length, mismatches: r.seen.filter((s) => s.want.some((c, i) => Math.abs(c - s.got[i]!) > 40)) };
 }
 
-/** Records the scene video in Chromium (about SCENE.frames / fps seconds of real time). */
-export async function recordVideo(log: (m: string) => void = console.log): Promise<void> {
+interface Clip {
+  entry: string;
+  out: string;
+  scene: { width: number; height: number; fps: number; frames: number };
+  check: (page: Page, webm: Uint8Array) => Promise<SceneVideoCheck>;
+  /** Drawn frame by frame and encoded by ffmpeg, instead of recorded in real time. */
+  exact?: boolean;
+}
+
+// Runs in the page: draws frames [from, to) and returns each as a PNG data URL.
+const FRAMES = `({ scene, from, to }) => {
+  const c = document.createElement('canvas'); c.width = scene.width; c.height = scene.height;
+  const g = c.getContext('2d');
+  const out = [];
+  for (let f = from; f < to; f++) { g.setTransform(1, 0, 0, 1, 0, 0); window.dipScene.drawScene(g, f); out.push(c.toDataURL('image/png')); }
+  return out;
+}`;
+
+/** Draws every frame in the page and encodes them with ffmpeg (VP8, a key frame every 2 s). */
+async function encodeFrames(page: Page, scene: Clip['scene']): Promise<Uint8Array> {
+  const ffmpeg = await ffmpegBinary(tmpdir());
+  const proc = spawn(ffmpeg, ['-hide_banner', '-loglevel', 'error', '-f', 'image2pipe', '-framerate', String(scene.fps), '-i', '-',
+    '-c:v', 'libvpx', '-b:v', '900k', '-g', String(scene.fps * 2), '-auto-alt-ref', '0', '-pix_fmt', 'yuv420p', '-f', 'webm', '-'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const chunks: Buffer[] = [];
+  proc.stdout.on('data', (d: Buffer) => chunks.push(d));
+  const exited = new Promise<number | null>((r) => proc.on('close', r));
+  for (let from = 0; from < scene.frames; from += 25) {
+    const urls = await page.evaluate(`(${FRAMES})(${JSON.stringify({ scene, from, to: Math.min(scene.frames, from + 25) })})`) as string[];
+    for (const u of urls) if (!proc.stdin.write(Buffer.from(u.slice(u.indexOf(',') + 1), 'base64'))) await new Promise((r) => proc.stdin.once('drain', r));
+  }
+  proc.stdin.end();
+  const code = await exited;
+  if (code !== 0) throw new Error(`ffmpeg failed (exit ${code})`);
+  return new Uint8Array(Buffer.concat(chunks));
+}
+
+const CLIPS = {
+  scene: { entry: '../src/scene/scene.ts', out: SCENE_FILES.video, scene: SCENE, check: checkSceneVideo },
+  hard: { entry: '../src/scene/scene-hard.ts', out: HARD_FILES.video, scene: HARD_SCENE, check: checkHardVideo, exact: true },
+} satisfies Record<string, Clip>;
+
+/** Records a clip's video in Chromium (about frames / fps seconds of real time). */
+export async function recordVideo(log: (m: string) => void = console.log, which: keyof typeof CLIPS = 'scene'): Promise<void> {
+  const clip: Clip = CLIPS[which];
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium, or set CHROMIUM_PATH`);
   const bundle = await build({
-    entryPoints: [fileURLToPath(new URL('../src/scene/scene.ts', import.meta.url))],
+    entryPoints: [fileURLToPath(new URL(clip.entry, import.meta.url))],
     bundle: true, format: 'iife', globalName: 'dipScene', platform: 'browser', target: 'chrome120', write: false, logLevel: 'error',
   });
   const browser = await chromium.launch({
@@ -128,9 +215,10 @@ export async function recordVideo(log: (m: string) => void = console.log): Promi
     // Recording runs in real time: on a loaded machine a frame can be late, and a probe then sees
     // the wrong frame. Such a take is discarded and recorded again; three bad takes fail.
     for (let take = 1; ; take++) {
-      log(`recording ${SCENE_DURATION_S} s of the scene in Chromium${take > 1 ? ` (take ${take})` : ''}…`);
-      const raw = new Uint8Array(Buffer.from(await page.evaluate(`(${RECORD})(${JSON.stringify({ scene: SCENE })})`) as string, 'base64'));
-      const check = await checkSceneVideo(page, raw);
+      log(`${clip.exact ? 'drawing and encoding' : 'recording'} ${clip.scene.frames / clip.scene.fps} s of ${which} in Chromium${take > 1 ? ` (take ${take})` : ''}…`);
+      const raw = clip.exact ? await encodeFrames(page, clip.scene)
+        : new Uint8Array(Buffer.from(await page.evaluate(`(${RECORD})(${JSON.stringify({ scene: clip.scene })})`) as string, 'base64'));
+      const check = await clip.check(page, raw);
       if (check.mismatches.length) {
         if (take >= 3) throw new Error(`the recording does not match the ground truth: ${JSON.stringify(check.mismatches)}`);
         log(`take ${take} does not match the ground truth (${JSON.stringify(check.mismatches)}); recording again`);
@@ -138,8 +226,8 @@ export async function recordVideo(log: (m: string) => void = console.log): Promi
       }
       const webm = setWebmDuration(raw, check.duration);
       await mkdir(PUBLIC_DIR, { recursive: true });
-      await writeFile(SCENE_FILES.video, webm);
-      log(`wrote ${SCENE_FILES.video}: ${check.w}×${check.h}, ${check.duration.toFixed(2)} s, ${(webm.length / 1024).toFixed(0)} KiB; ${check.probes} probe colours match the ground truth`);
+      await writeFile(clip.out, webm);
+      log(`wrote ${clip.out}: ${check.w}×${check.h}, ${check.duration.toFixed(2)} s, ${(webm.length / 1024).toFixed(0)} KiB; ${check.probes} probe colours match the ground truth`);
       return;
     }
   } finally {
@@ -148,7 +236,14 @@ export async function recordVideo(log: (m: string) => void = console.log): Promi
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  await writeAnnotations();
-  console.log(`wrote ${SCENE_FILES.json} and ${SCENE_FILES.vtt}`);
-  if (!process.argv.includes('--annotations-only')) await recordVideo();
+  if (process.argv.includes('--hard')) {
+    await mkdir(PUBLIC_DIR, { recursive: true });
+    await writeFile(HARD_FILES.truth, hardTruthJson());
+    console.log(`wrote ${HARD_FILES.truth}`);
+    if (!process.argv.includes('--annotations-only')) await recordVideo(console.log, 'hard');
+  } else {
+    await writeAnnotations();
+    console.log(`wrote ${SCENE_FILES.json} and ${SCENE_FILES.vtt}`);
+    if (!process.argv.includes('--annotations-only')) await recordVideo();
+  }
 }

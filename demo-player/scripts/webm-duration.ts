@@ -3,33 +3,13 @@
  * Duration, so players show no length until they have scanned the file. This inserts the Duration
  * element into Info — the only size that changes is Info's own, since the Segment's is unknown.
  */
+import { readId, readSize } from '../src/studio/tracking/ebml.ts';
+
 const SEGMENT = 0x18538067;
 const INFO = 0x1549a966;
 const SEEK_HEAD = 0x114d9b74;
 const DURATION = 0x4489;
 const TIMECODE_SCALE = 0x2ad7b1;
-
-function readId(b: Uint8Array, p: number): { id: number; len: number } {
-  const first = b[p]!;
-  const len = first >= 0x80 ? 1 : first >= 0x40 ? 2 : first >= 0x20 ? 3 : 4;
-  let id = 0;
-  for (let i = 0; i < len; i++) id = id * 256 + b[p + i]!;
-  return { id, len };
-}
-
-function readSize(b: Uint8Array, p: number): { size: number; len: number; unknown: boolean } {
-  const first = b[p]!;
-  let len = 1;
-  while (len <= 8 && !(first & (0x80 >> (len - 1)))) len++;
-  if (len > 8) throw new Error(`WebM: bad element size at byte ${p}`);
-  let size = first & (0xff >> len);
-  let unknown = size === (0xff >> len);
-  for (let i = 1; i < len; i++) {
-    size = size * 256 + b[p + i]!;
-    if (b[p + i] !== 0xff) unknown = false;
-  }
-  return { size, len, unknown };
-}
 
 /** Returns the WebM with Info's Duration set to `durationSeconds`; unchanged if it already has one or has a SeekHead. */
 export function setWebmDuration(webm: Uint8Array, durationSeconds: number): Uint8Array {

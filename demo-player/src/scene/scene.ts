@@ -67,16 +67,20 @@ export function rectAt(p: SceneProp, frame: number): Rect {
   return { x: s.x, y: s.y, w: p.w, h: p.h };
 }
 
-/** The part of `r` inside the picture, or null. */
-export function visible(r: Rect): Rect | null {
+/** The part of `r` inside a width × height picture, or null. */
+export function clipRect(r: Rect, width: number, height: number): Rect | null {
   const x0 = Math.max(0, r.x);
   const y0 = Math.max(0, r.y);
-  const x1 = Math.min(SCENE.width, r.x + r.w);
-  const y1 = Math.min(SCENE.height, r.y + r.h);
+  const x1 = Math.min(width, r.x + r.w);
+  const y1 = Math.min(height, r.y + r.h);
   return x1 > x0 && y1 > y0 ? { x: x0, y: y0, w: x1 - x0, h: y1 - y0 } : null;
 }
 
-const overlap = (a: Rect, b: Rect): number =>
+/** The part of `r` inside the picture, or null. */
+export const visible = (r: Rect): Rect | null => clipRect(r, SCENE.width, SCENE.height);
+
+/** The area two rectangles share. */
+export const overlap = (a: Rect, b: Rect): number =>
   Math.max(0, Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x)) * Math.max(0, Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y));
 
 /** Occluded: props in front cover more than a quarter of what is visible of it. */
@@ -115,7 +119,8 @@ export function groundTruth(products: Readonly<Record<ScenePropId, string>>): St
 
 type Ctx = CanvasRenderingContext2D;
 
-function label(g: Ctx, text: string, x: number, y: number, color = '#fff', size = 10): void {
+/** Centred bold text (the props' printed names). */
+export function label(g: Ctx, text: string, x: number, y: number, color = '#fff', size = 10): void {
   g.fillStyle = color;
   g.font = `bold ${size}px sans-serif`;
   g.textAlign = 'center';

@@ -15,6 +15,14 @@
  * @slot chain - under the track card: the chain panel (`<dip-studio-chain>`), which links the selected
  *   track to a product contract or makes one.
  * @fires studio-selection - when the selected track or its fields change (`detail: { index, track }`).
+ * @fires studio-tracked - when a tracking run ends (`detail: TrackRun`, or `{ error }`).
+ *
+ * Tracking (T / Shift+T): the selected track's box on this frame is followed forwards or backwards
+ * by a Web Worker (tracking/), up to the track's next keyframe that way, and written back as
+ * keyframes where the motion changes — one undoable command per run.
+ *
+ * "Find props in this frame": a COCO object detector (detect/) proposes boxes with class names on
+ * the shown frame; clicking one starts a track there.
  */
 import { LitElement, css, html, nothing, type TemplateResult } from 'lit';
 import { parseAnnotationText } from '@dipnet/widget/annotations';
@@ -30,9 +38,14 @@ import { exportWebVtt, importWebVtt } from './formats/webvtt.ts';
 import { exportCvatXml, importCvatXml } from './formats/cvat.ts';
 import { exportMot, importMot } from './formats/mot.ts';
 import type { FrameSize } from './formats/pixels.ts';
-import { uniqueId, type Box, type ImportResult, type StudioTrack } from './formats/track.ts';
+import { slug, uniqueId, type Box, type ImportResult, type StudioTrack } from './formats/track.ts';
 import { ensureDuration, ensureSeekable } from '../media.ts';
 import { saveForViewer, VIEWER_FROM_STUDIO } from './handoff.ts';
+import { TrackerClient } from './tracking/client.ts';
+import { applyRun } from './tracking/apply.ts';
+import type { TrackRun } from './tracking/protocol.ts';
+import { DetectorClient } from './detect/client.ts';
+import type { Proposal } from './detect/protocol.ts';
 
 export const TAG = 'dip-studio';
 
@@ -69,7 +82,7 @@ export function sniffFormat(name: string, text: string): ImportFormat {
 const SHORTCUTS: readonly (readonly [string, string])[] = [
   ['Space', 'Play / pause'], ['F / D', 'Next / previous frame'], ['R / E', 'Next / previous keyframe'],
   ['K', 'Keyframe on / off'], ['O', 'Outside on / off'], ['Q', 'Occluded on / off'], ['C', 'Copy previous box here'],
-  ['Drag', 'Draw a new track'], ['Shift+drag', 'Redraw selected box'], ['Del', 'Delete selected track'],
+  ['T / Shift+T', 'Track forward / backward'], ['Esc', 'Stop tracking'], ['Drag', 'Draw a new track'], ['Shift+drag', 'Redraw selected box'], ['Del', 'Delete selected track'],
   ['Ctrl+Z', 'Undo'], ['Ctrl+Shift+Z', 'Redo'],
 ];
 
@@ -105,6 +118,12 @@ export class DipStudio extends LitElement {
   #productCheck = 0;
   #checking = false;
   #loadedAnnotations: string | null = null;
+  #tracker = new TrackerClient();
+  #tracking: { track: number; dir: 1 | -1; frame: number } | null = null;
+  #lastRun: TrackRun | undefined;
+  #detector = new DetectorClient();
+  #proposals: { frame: number; list: Proposal[] } | null = null;
+  #finding = false;
 
   constructor() {
     super();
@@ -142,6 +161,8 @@ export class DipStudio extends LitElement {
 
   override disconnectedCallback(): void {
     window.removeEventListener('keydown', this.#onKey);
+    this.#tracker.dispose();
+    this.#detector.dispose();
     super.disconnectedCallback();
   }
 
@@ -267,6 +288,110 @@ export class DipStudio extends LitElement {
     this.requestUpdate();
   }
 
+  /** Whether a tracking run is going. */
+  get tracking(): boolean { return this.#tracking !== null; }
+  /** The last tracking run's outcome (how it ended, its boxes, frames per second). */
+  get lastTrackRun(): TrackRun | undefined { return this.#lastRun; }
+
+  /**
+   * Sets track `i`'s box on `frame` (an undoable edit, like a drag): for scripts and tests that
+   * place exact boxes.
+   */
+  setBoxAt(i: number, frame: number, box: Box): void {
+    this.#editTrack(i, 'Set box', (t) => setBox(t, frame, box));
+  }
+
+  /**
+   * Track forward (dir 1) or backward (-1) from this frame: follows the selected track's box until
+   * its next keyframe that way, the end of the video, a stop, or the frame where the prop is lost,
+   * which then gets an `outside` keyframe. Resolves with the run (null when it could not start).
+   */
+  async track(dir: 1 | -1): Promise<TrackRun | null> {
+    const i = this.#selected;
+    const t = this.tracks[i];
+    const from = this.#frame;
+    const shown = t && boxAtFrame(t, from);
+    if (this.#tracking) { this.#say('Tracking is already running (Esc stops it)'); return null; }
+    if (!t || !shown) { this.#say('Select a track with a box on this frame to track it'); return null; }
+    if (!this.#size.w) { this.#say('Wait for the video to load'); return null; }
+    const next = adjacentKeyframe([t], from, dir);
+    const to = next === undefined ? (dir > 0 ? this.lastFrame : 0) : next - dir;
+    if ((to - from) * dir <= 0) { this.#say(`Nothing to track: the next keyframe is on frame ${next}`); return null; }
+    if (this.#playing) this.#videoEl?.pause();
+    this.#tracking = { track: i, dir, frame: from };
+    this.#say(`Tracking ${t.id} ${dir > 0 ? 'forward' : 'backward'} from frame ${from}…`);
+    const box = { x: shown.x, y: shown.y, w: shown.w, h: shown.h };
+    try {
+      const run = await this.#tracker.run({ url: new URL(this.video, location.href).href, fps: this.fps, from, to, box }, (frame, b) => {
+        this.#tracking = { track: i, dir, frame };
+        this.#preview = { track: i, box: b };
+        this.#frame = frame;
+        this.requestUpdate();
+      });
+      this.#lastRun = run;
+      this.#preview = null;
+      this.#tracking = null;
+      const current = this.tracks[i]!;
+      const n = run.boxes.length - 1;
+      this.#commit(`Track ${dir > 0 ? 'forward' : 'backward'} ${current.id} (${n} frames)`, this.tracks.map((x, j) => (j === i ? applyRun(x, run, { width: this.#size.w, height: this.#size.h }) : x)));
+      const why = { end: `reached frame ${run.endFrame}`, stopped: `stopped at frame ${run.endFrame}`, lost: `lost it at frame ${run.endFrame} (hidden or changed): marked outside there`, outside: `it left the picture at frame ${run.endFrame}: marked outside there` }[run.end];
+      this.seekFrame(run.endFrame);
+      this.#say(`Tracked ${current.id} over ${n} frames (${run.fps.toFixed(0)} frames/s${this.#tracker.decoder === 'seeking' ? ', seeking the video' : ''}): ${why}`);
+      this.dispatchEvent(new CustomEvent('studio-tracked', { detail: run, bubbles: true, composed: true }));
+      return run;
+    } catch (e) {
+      this.#preview = null;
+      this.#tracking = null;
+      this.seekFrame(from);
+      this.#note('error', [`Tracking failed: ${(e as Error).message}`]);
+      this.dispatchEvent(new CustomEvent('studio-tracked', { detail: { error: e }, bubbles: true, composed: true }));
+      return null;
+    }
+  }
+
+  /** The detector's proposals on the frame they were found on (shown while the editor is there). */
+  get proposals(): readonly Proposal[] { return this.#proposals?.frame === this.#frame ? this.#proposals.list : []; }
+
+  /**
+   * "Find props in this frame": the detector's proposals for the shown frame (the first use loads
+   * its 4 MB model). Resolves with them, or null when it failed (the reason is shown).
+   */
+  async findProps(): Promise<Proposal[] | null> {
+    const v = this.#videoEl;
+    if (!v || this.#finding || this.#tracking) return null;
+    if (this.#playing) v.pause();
+    if (v.seeking) await new Promise((r) => v.addEventListener('seeked', r, { once: true }));
+    const frame = this.#frame;
+    this.#finding = true;
+    this.#say(`Looking for props on frame ${frame}…`);
+    try {
+      const list = await this.#detector.find(new URL(this.video, location.href).href, frame, this.fps, v);
+      this.#proposals = { frame, list };
+      this.#say(list.length ? `${list.length} proposal(s) on frame ${frame}: click one to start a track` : `No props found on frame ${frame}: draw a box`);
+      return list;
+    } catch (e) {
+      this.#note('error', [(e as Error).message]);
+      return null;
+    } finally {
+      this.#finding = false;
+      this.requestUpdate();
+    }
+  }
+
+  /** Starts a track from proposal `k` of this frame (an undoable command). */
+  acceptProposal(k: number): void {
+    const p = this.proposals[k];
+    if (!p) return;
+    const id = uniqueId(slug(p.label), new Set(this.tracks.map((t) => t.id)));
+    const label = p.label.charAt(0).toUpperCase() + p.label.slice(1);
+    const track = clipTrack({ id, label, product: '', keyframes: [{ frame: this.#frame, box: p.box }] });
+    this.#proposals = null;
+    this.#commit(`New track ${id} from a proposal`, [...this.tracks, track], this.tracks.length);
+  }
+
+  /** Stops a tracking run; what it tracked so far is kept. */
+  stopTracking(): void { this.#tracker.stop(); }
+
   undo(): void {
     const l = this.#history.undo();
     this.#say(l ? `Undone: ${l}` : 'Nothing to undo');
@@ -340,8 +465,10 @@ export class DipStudio extends LitElement {
   }
 
   #onPointerDown = (e: PointerEvent): void => {
-    if (e.button !== 0) return;
+    if (e.button !== 0 || this.#tracking) return;
     const target = e.composedPath()[0] as HTMLElement;
+    const proposal = target.closest<HTMLElement>('[data-proposal]');
+    if (proposal) { e.preventDefault(); this.acceptProposal(Number(proposal.dataset.proposal)); return; }
     if (this.#playing) this.#videoEl?.pause();
     const p = this.#point(e);
     const handle = target.dataset.handle as Handle | undefined;
@@ -437,6 +564,10 @@ export class DipStudio extends LitElement {
     if (origin instanceof HTMLElement && (origin.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(origin.tagName))) return;
     const mod = e.ctrlKey || e.metaKey;
     const k = e.key.toLowerCase();
+    if (this.#tracking) {
+      if (k === 'escape') { e.preventDefault(); this.stopTracking(); }
+      return; // edits wait until the run is written
+    }
     if (mod && k === 'z') { e.preventDefault(); if (e.shiftKey) this.redo(); else this.undo(); return; }
     if (mod && k === 'y') { e.preventDefault(); this.redo(); return; }
     if (mod || e.altKey) return;
@@ -450,6 +581,7 @@ export class DipStudio extends LitElement {
       o: () => this.toggleOutside(),
       q: () => this.toggleOccluded(),
       c: () => this.copyForward(),
+      t: () => void this.track(e.shiftKey ? -1 : 1),
       delete: () => this.deleteTrack(),
       escape: () => { this.#selected = -1; this.#drag = null; this.#preview = null; this.requestUpdate(); },
     };
@@ -591,6 +723,10 @@ export class DipStudio extends LitElement {
     .box { position: absolute; border: 2px solid var(--c); background: color-mix(in srgb, var(--c) 12%, transparent); cursor: move; }
     .box.occluded { border-style: dashed; background: transparent; }
     .box.selected { box-shadow: 0 0 0 1px #000, 0 0 0 3px color-mix(in srgb, var(--c) 45%, transparent); }
+    .proposal {
+      position: absolute; border: 2px dashed #fff; background: rgba(255,255,255,.06); padding: 0; min-height: 0; border-radius: 0; cursor: pointer;
+    }
+    .proposal span { position: absolute; left: -2px; top: 100%; font-size: 11px; background: #fff; color: #111; padding: 0 .3rem; white-space: nowrap; }
     .box.drawing { border-style: dashed; border-color: #fff; background: rgba(255,255,255,.08); }
     .tag {
       position: absolute; left: -2px; bottom: 100%; margin-bottom: 2px; padding: 0 .35rem; font-size: 11px; font-weight: 600;
@@ -713,6 +849,12 @@ export class DipStudio extends LitElement {
         <button aria-pressed=${Boolean(kf ? kf.occluded : shown?.occluded)} aria-keyshortcuts="Q" title="Occluded on/off (Q)" @click=${() => this.toggleOccluded()}>Occluded <kbd>Q</kbd></button>
         <button aria-keyshortcuts="C" title="Copy the previous keyframe's box to this frame (C)" @click=${() => this.copyForward()}>Copy box here <kbd>C</kbd></button>
       </div>
+      <div class="row" role="group" aria-label="Tracking" style="margin-top:.4rem">
+        ${this.#tracking ? html`<button class="primary" aria-keyshortcuts="Escape" @click=${() => this.stopTracking()}>■ Stop tracking <kbd>Esc</kbd></button>
+          <span class="hint" role="status">tracking… frame ${this.#tracking.frame}</span>` : html`
+        <button ?disabled=${!shown} aria-keyshortcuts="Shift+T" title="Track this box backward (Shift+T)" @click=${() => void this.track(-1)}>◀ Track backward <kbd>⇧T</kbd></button>
+        <button ?disabled=${!shown} aria-keyshortcuts="T" title="Track this box forward (T)" @click=${() => void this.track(1)}>Track forward ▶ <kbd>T</kbd></button>`}
+      </div>
       <div class="row" style="margin-top:.4rem">
         <button class="danger" ?disabled=${!kf} @click=${() => this.deleteKeyframe()}>Delete keyframe</button>
         <button class="danger" aria-keyshortcuts="Delete" @click=${() => this.deleteTrack()}>Delete track</button>
@@ -740,6 +882,8 @@ export class DipStudio extends LitElement {
           <div class="overlay" role="application" aria-label="Video frame: drag to draw a box, drag a box to move it, drag its handles to resize"
             @pointerdown=${this.#onPointerDown} @pointermove=${this.#onPointerMove} @pointerup=${this.#onPointerUp} @pointercancel=${this.#onPointerUp}>
             ${this.tracks.map((t, i) => this.#renderBox(t, i))}
+            ${this.#playing ? nothing : this.proposals.map((p, k) => html`<button class="proposal" data-proposal=${k} title="Start a track on this ${p.label}"
+              style="left:${p.box.x * 100}%;top:${p.box.y * 100}%;width:${p.box.w * 100}%;height:${p.box.h * 100}%"><span>${p.label} ${Math.round(p.score * 100)}%</span></button>`)}
             ${this.#preview?.track === -1 ? html`<div class="box drawing" style="left:${this.#preview.box.x * 100}%;top:${this.#preview.box.y * 100}%;width:${this.#preview.box.w * 100}%;height:${this.#preview.box.h * 100}%"></div>` : nothing}
           </div>
         </div>
@@ -762,6 +906,8 @@ export class DipStudio extends LitElement {
       <div>
         <section class="card" aria-labelledby="tracks-h">
           <h2 id="tracks-h">Tracks (${this.tracks.length})</h2>
+          <div class="row" style="margin-bottom:.5rem"><button ?disabled=${this.#finding || Boolean(this.#tracking)} title="A COCO object detector proposes boxes on this frame"
+            @click=${() => void this.findProps()}>${this.#finding ? 'Looking for props…' : 'Find props in this frame'}</button></div>
           ${this.tracks.length ? html`<ul class="tracks">${this.tracks.map((t, i) => html`<li>
             <button style="--c:${color(i)}" aria-current=${i === this.#selected} @click=${() => { this.#selected = i; this.requestUpdate(); }}>
               <span class="dot"></span><span>${t.label} <small style="color:var(--muted,#9aa3b2)">${t.id}</small></span>
