@@ -23,8 +23,8 @@ import {
   addressOf, dpn, genesisHash, toHex, fromHex, templateId, parseTemplate, encodeProductParams, paramsFromJson, productId,
   ContractKey, type KeyPair, type TxBody,
 } from '@dipnet/protocol';
-import { startNet, startProxy, devKey, type Proxy, type TestNet } from '../../../light-client/src/testing/devnet.ts';
-import { devCommitteeKey } from '../../../bootstrap-node/src/devnet/genesis.ts';
+import { startNet, startProxy, type Proxy, type TestNet } from '@dipnet/light-client/testing/devnet';
+import { devKey, devCommitteeKey } from '@dipnet/bootstrap-node';
 import { serveStatic, staticFilesIn, type StaticFiles } from './harness.ts';
 import { buildEmbed, writeWalletConfig, walletHeaders, EMBED_FILES } from '@dipnet/widget/build-embed';
 
