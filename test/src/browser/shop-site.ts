@@ -171,8 +171,8 @@ export async function startShopSite(chainId: string, hostileScript = ''): Promis
     cleanups.push(() => rm(outDir, { recursive: true, force: true }));
     await build({
       entryPoints: {
-        widget: new URL('../../../widget/src/dip-shoppable-video.ts', import.meta.url).pathname,
-        'lc-worker': new URL('../../../light-client/src/worker-entry.ts', import.meta.url).pathname,
+        widget: new URL(import.meta.resolve('@dipnet/widget/dip-shoppable-video')).pathname,
+        'lc-worker': new URL(import.meta.resolve('@dipnet/light-client/worker-entry')).pathname,
         'media-chrome': new URL(import.meta.resolve('media-chrome')).pathname,
       },
       outdir: outDir, bundle: true, platform: 'browser', format: 'esm', target: 'chrome120', minify: true, logLevel: 'error', write: true,
