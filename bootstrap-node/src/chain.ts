@@ -13,7 +13,8 @@ import {
 import { ChainStore, type Head } from './store/chain-store.ts';
 import { signedTxSignBytes } from './crypto/tx-sign-bytes.ts';
 import { StateView } from './state/state-view.ts';
-import { applyTx, applyEvidence, applyAttack, beginBlock, endBlock, type BlockContext } from './state/executor.ts';
+import { applyTx, applyEvidence, applyAttack, beginBlock, endBlock } from './state/executor.ts';
+import type { BlockContext } from './state/block-context.ts';
 import { BLOCK_GAS_LIMIT } from './contracts/gas.ts';
 import { applyGenesis } from './state/genesis-state.ts';
 import { getParams, getSchedule } from './state/accounts.ts';

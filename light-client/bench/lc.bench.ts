@@ -20,7 +20,7 @@ import {
   voteSignBytes, VoteType, type Hash,
 } from '@dipnet/protocol';
 import { testCommit, testHeader, testValidators, seededRandom } from '@dipnet/protocol/test-fixtures';
-import { launchChromium } from '../../test/src/browser/harness.ts';
+import { launchChromium } from '@dipnet/test/browser/harness';
 import { SyntheticChain } from './chain.ts';
 import type { BenchWorkerApi, RawItem, SyncDiag } from './worker-entry.ts';
 

@@ -7,10 +7,12 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   addressOf, formatAddress, genesisHash, toHex, fromHex, headerHash, decodeCommit, encodeCommit, encodeValidatorSet,
-  makeValidatorSet, keyPairFromSecret, sha256, utf8, StateKey, decodeAccount, LightErrorCode, isLightError,
+  makeValidatorSet, keyPairFromSecret, sha256, utf8, StateKey, decodeAccount, LightErrorCode, isLightError, dpn,
 } from '@dipnet/protocol';
 import { createLightClient, type LightClient, type LightClientOptions, type TransferStage } from './index.ts';
-import { startNet, startProxy, devKey, dpn, waitFor } from './testing/devnet.ts';
+import { startNet, startProxy } from './testing/devnet.ts';
+import { devKey } from '@dipnet/bootstrap-node';
+import { waitFor } from '@dipnet/bootstrap-node/testing';
 
 const CHAIN = 'dipnet-lc-test';
 const DAY = 86_400_000;

@@ -6,9 +6,11 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { addressOf, genesisHash, toHex, LightErrorCode, isLightError } from '@dipnet/protocol';
+import { addressOf, genesisHash, toHex, LightErrorCode, isLightError, dpn } from '@dipnet/protocol';
 import { createLightClient, type LightClient } from './index.ts';
-import { startNet, devKey, dpn, waitFor } from './testing/devnet.ts';
+import { startNet } from './testing/devnet.ts';
+import { devKey } from '@dipnet/bootstrap-node';
+import { waitFor } from '@dipnet/bootstrap-node/testing';
 
 const CHAIN = 'dipnet-lc-clock-test';
 // Validator 0's clock runs 9 s ahead (the most its peers accept is 10 s): every block it proposes,

@@ -12,7 +12,9 @@ import assert from 'node:assert/strict';
 import { addressOf, genesisHash, toHex, encodeHeader, encodeCommit, headerHash, dpn, StateKey, decodeValidatorRecord, type Header } from '@dipnet/protocol';
 import { testCommit } from '@dipnet/protocol/test-fixtures';
 import { createLightClient, LightErrorCode, isLightError, type ConflictReport, type LightClient } from './index.ts';
-import { startNet, startProxy, devKey, devValidatorKey, devnetGenesis, waitFor } from './testing/devnet.ts';
+import { startNet, startProxy } from './testing/devnet.ts';
+import { devKey, devValidatorKey, devnetGenesis } from '@dipnet/bootstrap-node';
+import { waitFor } from '@dipnet/bootstrap-node/testing';
 
 const CHAIN = 'dipnet-lc-conflict-test';
 const genesis = devnetGenesis({ chainId: CHAIN, validators: 4 });

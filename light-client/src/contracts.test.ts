@@ -13,14 +13,15 @@ import {
   addressOf, formatAddress, headerHash, toHex, fromHex, utf8, templateId, parseTemplate, encodeProductParams, paramsFromJson, productId,
   rootOrderId, encodeSignedTx, signTx, decodeSignedTx, txHash, ContractKey, decodeProductRecord, encodeProductRecord, decodeOrderRecord,
   encodeOrderRecord, decodeTxReceipt, StateKey, decodeAccount, LightErrorCode, ErrorCode,
-  type KeyPair, type TxBody,
+  type KeyPair, type TxBody, dpn,
 } from '@dipnet/protocol';
 import { shippingCommitment, checkShippingCommitment, type ContractTxStage, type VerifiedOrderTree } from './index.ts';
 import { proxy as comlinkProxy } from './worker.ts';
-import { startNet, startProxy, devKey, dpn, waitFor } from './testing/devnet.ts';
+import { startNet, startProxy } from './testing/devnet.ts';
+import { devKey, devCommitteeKey } from '@dipnet/bootstrap-node';
+import { waitFor } from '@dipnet/bootstrap-node/testing';
 import { testClients } from './testing/clients.ts';
 import { chainCode, lightCode } from './testing/errors.ts';
-import { devCommitteeKey } from '../../bootstrap-node/src/devnet/genesis.ts';
 
 const CHAIN = 'dipnet-lc-contracts';
 const net = await startNet({ chainId: CHAIN, validators: 3, relays: 2 });

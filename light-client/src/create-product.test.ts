@@ -12,13 +12,13 @@ import { readFileSync } from 'node:fs';
 import {
   addressOf, formatAddress, toHex, fromHex, templateId, parseTemplate, encodeProductParams, paramsFromJson, productId,
   ContractKey, decodeProductRecord, StateKey, decodeAccount, LightErrorCode, ErrorCode, sha256,
-  utf8, type KeyPair, type TxBody,
+  utf8, type KeyPair, type TxBody, dpn,
 } from '@dipnet/protocol';
 import type { ContractTxStage } from './index.ts';
-import { startNet, devKey, dpn } from './testing/devnet.ts';
+import { startNet } from './testing/devnet.ts';
+import { devKey, devCommitteeKey } from '@dipnet/bootstrap-node';
 import { testClients } from './testing/clients.ts';
 import { chainCode, lightCode, refusedWith } from './testing/errors.ts';
-import { devCommitteeKey } from '../../bootstrap-node/src/devnet/genesis.ts';
 
 const CHAIN = 'dipnet-lc-create-product';
 const DAY = 86_400_000;

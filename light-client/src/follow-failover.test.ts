@@ -12,9 +12,11 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { addressOf, formatAddress, genesisHash, toHex, headerHash, StateKey, decodeAccount } from '@dipnet/protocol';
+import { addressOf, formatAddress, genesisHash, toHex, headerHash, StateKey, decodeAccount, dpn } from '@dipnet/protocol';
 import { createLightClient, type LightClient } from './index.ts';
-import { startNet, startProxy, devKey, dpn, waitFor } from './testing/devnet.ts';
+import { startNet, startProxy } from './testing/devnet.ts';
+import { devKey } from '@dipnet/bootstrap-node';
+import { waitFor } from '@dipnet/bootstrap-node/testing';
 
 const CHAIN = 'dipnet-lc-follow-failover';
 const net = await startNet({ chainId: CHAIN, validators: 4, relays: 3 });

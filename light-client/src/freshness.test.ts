@@ -12,7 +12,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { addressOf, formatAddress, genesisHash, toHex, LightErrorCode, isLightError, dpn } from '@dipnet/protocol';
 import { createLightClient, type Freshness, type LightClient, type LightClientOptions } from './index.ts';
-import { netBehindProxy, devKey, waitFor } from './testing/devnet.ts';
+import { netBehindProxy } from './testing/devnet.ts';
+import { devKey } from '@dipnet/bootstrap-node';
+import { waitFor } from '@dipnet/bootstrap-node/testing';
 
 const CHAIN = 'dipnet-lc-freshness-test';
 const { net, proxy, track } = await netBehindProxy({ chainId: CHAIN, validators: 4, relays: 2 });

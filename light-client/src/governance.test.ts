@@ -14,14 +14,14 @@ import {
   addressOf, formatAddress, toHex, fromHex, compareBytes, resolutionId, tokenId, GovKey, TokenKey,
   decodeBody, encodeBody, decodeResolution, encodeResolution, decodeElection, decodeCandidateTally, decodeHolderBallot, decodeTokenBalance,
   encodeTokenBalance, decodeParams, StateKey, LightErrorCode, ErrorCode,
-  type KeyPair, type TxBody, type GovParams, type ElectionClock,
+  type KeyPair, type TxBody, type GovParams, type ElectionClock, dpn,
 } from '@dipnet/protocol';
 import type { LightClient } from './index.ts';
-import { startNet, startProxy, devKey, dpn } from './testing/devnet.ts';
+import { startNet, startProxy } from './testing/devnet.ts';
+import { devKey, DEVNET_PARAMS, devBoardKey, devCommitteeKey, devnetGenesis } from '@dipnet/bootstrap-node';
 import { testClients } from './testing/clients.ts';
 import { chainCode, lightCode, refusedWith } from './testing/errors.ts';
 import { electionClock, freshElection, tick as tickOn, untilChainTime } from './testing/governance.ts';
-import { DEVNET_PARAMS, devBoardKey, devCommitteeKey, devnetGenesis } from '../../bootstrap-node/src/devnet/genesis.ts';
 
 const CHAIN = 'dipnet-lc-governance';
 /** Short terms so an election runs inside the test: the board's term ends 20 s after genesis. */

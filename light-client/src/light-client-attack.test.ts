@@ -14,7 +14,9 @@ import {
 } from '@dipnet/protocol';
 import { testCommit } from '@dipnet/protocol/test-fixtures';
 import { createLightClient, LightErrorCode, isLightError, type ConflictReport } from './index.ts';
-import { netBehindProxy, devKey, devValidatorKey, waitFor } from './testing/devnet.ts';
+import { netBehindProxy } from './testing/devnet.ts';
+import { devKey, devValidatorKey } from '@dipnet/bootstrap-node';
+import { waitFor } from '@dipnet/bootstrap-node/testing';
 
 const CHAIN = 'dipnet-lc-attack-test';
 // The proxy stands in front of relay 0: the lying witness; relay 1 is the honest primary.

@@ -6,9 +6,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { addressOf, genesisHash, toHex, LightErrorCode, isLightError } from '@dipnet/protocol';
+import { addressOf, genesisHash, toHex, LightErrorCode, isLightError, dpn } from '@dipnet/protocol';
 import { createLightClient, type LightClient } from './index.ts';
-import { netBehindProxy, devKey, dpn } from './testing/devnet.ts';
+import { netBehindProxy } from './testing/devnet.ts';
+import { devKey } from '@dipnet/bootstrap-node';
 
 const CHAIN = 'dipnet-lc-recovery-test';
 const { net, proxy, track } = await netBehindProxy({ chainId: CHAIN, validators: 4, relays: 1 });

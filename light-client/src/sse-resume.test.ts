@@ -7,9 +7,11 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Socket } from 'node:net';
-import { addressOf, genesisHash, toHex } from '@dipnet/protocol';
+import { addressOf, genesisHash, toHex, dpn } from '@dipnet/protocol';
 import { createLightClient, RelayHttpSource, type LightClient } from './index.ts';
-import { startNet, devKey, dpn, waitFor } from './testing/devnet.ts';
+import { startNet } from './testing/devnet.ts';
+import { devKey } from '@dipnet/bootstrap-node';
+import { waitFor } from '@dipnet/bootstrap-node/testing';
 
 const CHAIN = 'dipnet-lc-sse-resume';
 const net = await startNet({ chainId: CHAIN, validators: 1, relays: 1 });

@@ -13,11 +13,12 @@ import assert from 'node:assert/strict';
 import {
   LightError, LightErrorCode, StateKey, addressOf, buildSmt, encodeAccount, genesisCommitment, genesisHash, headerHash,
   isLightError, makeValidatorSet, SparseMerkleTree, stateKeyHash, toHex, validatorSetHash, EMPTY_ACCOUNT,
-  type GenesisCommitment, type Header, type StateProofAnswer, type ValidatorSet,
+  type GenesisCommitment, type Header, type StateProofAnswer, type ValidatorSet, dpn,
 } from '@dipnet/protocol';
 import { testCommit } from '@dipnet/protocol/test-fixtures';
 import { createLightClient, type LightClient, type LightClientOptions, type LightSource, type SignedHeader, type SourceStatus } from './index.ts';
-import { startNet, devKey, dpn } from './testing/devnet.ts';
+import { startNet } from './testing/devnet.ts';
+import { devKey } from '@dipnet/bootstrap-node';
 
 const CHAIN = 'dipnet-lc-trust-root-test';
 const net = await startNet({ chainId: CHAIN, validators: 4, relays: 1 });

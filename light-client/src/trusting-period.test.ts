@@ -6,9 +6,10 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { addressOf, genesisHash, toHex, LightErrorCode, isLightError } from '@dipnet/protocol';
+import { addressOf, genesisHash, toHex, LightErrorCode, isLightError, dpn } from '@dipnet/protocol';
 import { createLightClient, type LightClient } from './index.ts';
-import { startNet, devKey, devnetGenesis, dpn } from './testing/devnet.ts';
+import { startNet } from './testing/devnet.ts';
+import { devKey, devnetGenesis } from '@dipnet/bootstrap-node';
 
 const CHAIN = 'dipnet-lc-trusting-test';
 const base = devnetGenesis({ chainId: CHAIN, validators: 4 });

@@ -11,7 +11,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { addressOf, formatAddress, genesisHash, toHex, LightErrorCode, isLightError, dpn, ErrorCode } from '@dipnet/protocol';
 import { createLightClient, MemoryStore, type ContractTxStage, type TransferStage, type TxOutcome } from './index.ts';
-import { netBehindProxy, devKey, waitFor, seedContracts, relaySeedChain, RelayClient } from './testing/devnet.ts';
+import { netBehindProxy } from './testing/devnet.ts';
+import { devKey, seedContracts, relaySeedChain, RelayClient } from '@dipnet/bootstrap-node';
+import { waitFor } from '@dipnet/bootstrap-node/testing';
 
 const CHAIN = 'dipnet-lc-tx-fate-test';
 const { net, proxy, track } = await netBehindProxy({ chainId: CHAIN, validators: 4, relays: 2 });

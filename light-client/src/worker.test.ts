@@ -9,7 +9,9 @@ import { Worker } from 'node:worker_threads';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { addressOf, genesisHash, toHex, headerHash, dpn, LightErrorCode, isLightError } from '@dipnet/protocol';
 import { connectLightClientWorker, proxy } from './worker.ts';
-import { startNet, devKey, waitFor } from './testing/devnet.ts';
+import { startNet } from './testing/devnet.ts';
+import { devKey } from '@dipnet/bootstrap-node';
+import { waitFor } from '@dipnet/bootstrap-node/testing';
 
 const CHAIN = 'dipnet-lc-worker-test';
 const net = await startNet({ chainId: CHAIN, validators: 4 });

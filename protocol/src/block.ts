@@ -7,7 +7,8 @@ import { HashTag, ZERO_HASH } from './hash.ts';
 import { merkleRoot } from './merkle.ts';
 import { readHeader, writeHeader, headerHash, type Header } from './header.ts';
 import { readCommit, writeCommit, readEvidence, writeEvidence, evidenceHash, commitHash, type Commit, type DuplicateVoteEvidence } from './vote.ts';
-import { MAX_TX_BYTES, txHash } from './tx.ts';
+import { MAX_TX_BYTES } from './limits.ts';
+import { txHash } from './tx.ts';
 import { MAX_BLOCK_ATTACKS, conflictEvidenceHash, readConflictEvidence, writeConflictEvidence, type ConflictEvidence } from './conflict-evidence.ts';
 
 export const MAX_BLOCK_TXS = 5000;

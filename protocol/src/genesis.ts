@@ -14,7 +14,7 @@ import { taggedHash } from './hash.ts';
 import { ADDRESS_LENGTH, PUBLIC_KEY_LENGTH } from './keys.ts';
 import { checkPublicKey } from './public-key-check.ts';
 import { CHAIN_ID_MAX } from './signing.ts';
-import { MONIKER_MAX } from './tx.ts';
+import { MONIKER_MAX } from './limits.ts';
 import { readParams, writeParams, type Params } from './state-schema.ts';
 import { TOTAL_SUPPLY, UNITS_PER_DPN } from './amount.ts';
 import { HASH_LENGTH } from './hash.ts';

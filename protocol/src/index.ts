@@ -10,6 +10,8 @@ export * from './amount.ts';
 export * from './signing.ts';
 export * from './merkle.ts';
 export * from './validator-set.ts';
+export * from './limits.ts';
+export * from './module-address.ts';
 export * from './tx.ts';
 export * from './header.ts';
 export * from './block-time.ts';

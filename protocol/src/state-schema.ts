@@ -19,8 +19,7 @@ import { Reader, Writer, decodeExact, encodeWith } from './codec.ts';
 import { ADDRESS_LENGTH, PUBLIC_KEY_LENGTH } from './keys.ts';
 import { stateKey } from './bytes.ts';
 import { ErrorCode, fail } from './errors.ts';
-import { MONIKER_MAX } from './tx.ts';
-import { moduleAddress } from './module-address.ts';
+import { MONIKER_MAX } from './limits.ts';
 import { checkSynchronyParams } from './block-time.ts';
 import { readLockTranches, writeLockTranches, type LockTranche } from './governance/coin-age.ts';
 import { MAX_VALIDATORS, readValidatorSet, writeValidatorSet, type ValidatorSet } from './validator-set.ts';
@@ -157,6 +156,3 @@ export interface ValidatorSchedule {
 export const encodeValidatorSchedule = (s: ValidatorSchedule): Uint8Array => encodeWith(s, (w, s) => { writeValidatorSet(w, s.current); writeValidatorSet(w, s.next); }, 512);
 export const decodeValidatorSchedule = (b: Uint8Array): ValidatorSchedule => decodeExact(b, (r) => ({ current: readValidatorSet(r), next: readValidatorSet(r) }), 'validator schedule');
 
-export { moduleAddress } from './module-address.ts';
-/** Slashed stake goes here (kept in supply, spent only by governance). */
-export const COMMUNITY_POOL = moduleAddress('community-pool');

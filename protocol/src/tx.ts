@@ -11,14 +11,11 @@ import { sign, addressOf, PUBLIC_KEY_LENGTH, SIGNATURE_LENGTH, ADDRESS_LENGTH, t
 import { signBytes, SignDomain, CHAIN_ID_MAX } from './signing.ts';
 import { checkPublicKey } from './public-key-check.ts';
 import { ErrorCode, fail } from './errors.ts';
+import { MAX_TX_BYTES, MEMO_MAX, MONIKER_MAX, TOKEN_SYMBOL_MAX, TOKEN_NAME_MAX, TOKEN_DECIMALS_MAX, MAX_ARGS_BYTES, METADATA_URI_MAX } from './limits.ts';
 import { MAX_TEMPLATE_BYTES, MAX_NAME } from './contracts/template.ts';
 import { ID_LENGTH } from './contracts/values.ts';
 import { GovBody, readGovAction, writeGovAction, type GovAction } from './governance/records.ts';
 import { MAX_PARAMS_BYTES, PRODUCT_NAME_MAX, MAX_QUANTITY, readCommitteeAction, writeCommitteeAction, type CommitteeAction } from './contracts/records.ts';
-
-export const MAX_TX_BYTES = 16 * 1024;
-export const MEMO_MAX = 256;
-export const MONIKER_MAX = 64;
 
 /** Tx kinds; numbers are part of the encoding and never reused. */
 export const TxKind = {
@@ -42,14 +39,8 @@ export const TxKind = {
   tokenMint: 18,
 } as const;
 
-export const TOKEN_SYMBOL_MAX = 12;
-export const TOKEN_NAME_MAX = 64;
-export const TOKEN_DECIMALS_MAX = 18;
 /** The currency id of DPN itself in product records and createProduct: 32 zero bytes. */
 export const DPN_CURRENCY = new Uint8Array(32);
-
-export const MAX_ARGS_BYTES = 1024;
-export const METADATA_URI_MAX = 256;
 
 /** Tx kinds that run contract code: they are metered in gas and, once included, may fail and still pay. */
 export const CONTRACT_TX_TYPES = new Set<TxBody['type']>(['submitTemplate', 'reviewTemplate', 'committeeVote', 'createProduct', 'placeOrder', 'fireTransition']);

@@ -21,7 +21,7 @@ import { readCommit, writeCommit, type Commit } from './vote.ts';
 import { readBlock, writeBlock, MAX_BLOCK_BYTES, type Block } from './block.ts';
 import { readValidatorSet, writeValidatorSet, type ValidatorSet } from './validator-set.ts';
 import { decodeSmtProof, encodeSmtProof, SMT_MAX_VALUE_BYTES, SMT_MAX_DEPTH, type SmtProof } from './smt.ts';
-import { MAX_TX_BYTES } from './tx.ts';
+import { MAX_TX_BYTES } from './limits.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Methods and protocol ids

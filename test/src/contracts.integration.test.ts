@@ -14,11 +14,10 @@ import {
   decodeHeader, StateKey, ContractKey, REVIEW_POOL,
   type KeyPair, type TxBody, type TxReceipt, type OrderRecord, type Value,
 } from '@dipnet/protocol';
-import { DEVNET_PARAMS, devKey } from '@dipnet/bootstrap-node';
+import { DEVNET_PARAMS, devKey, loadBaseTemplates, type BaseTemplateName } from '@dipnet/bootstrap-node';
 import {
   seedContracts, relaySeedChain, DEMO_ACTOR_NAMES, DEMO_DESIGNER_FEES, type DemoActorName, type SeedResult,
 } from '@dipnet/bootstrap-node';
-import { loadBaseTemplates, type BaseTemplateName } from '../../bootstrap-node/src/contracts/base-templates.ts';
 import { DevnetHarness } from './devnet-harness.ts';
 import { testAccount } from './load.ts';
 

@@ -23,7 +23,7 @@ import {
 } from '@dipnet/protocol';
 import { devKey, DEVNET_PARAMS, type RelayClient } from '@dipnet/bootstrap-node';
 import { DevnetHarness } from './devnet-harness.ts';
-import { runDipnet } from '../../bootstrap-node/src/testing/cli-harness.ts';
+import { runDipnet } from '@dipnet/bootstrap-node/testing';
 
 /**
  * The board's term ends 110 s after genesis: time for four processes to start (~25 s here; up to

@@ -15,10 +15,11 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { LightErrorCode, StateKey, decodeCommit, encodeCommit, fromHex, genesisHash, isLightError, toHex, addressOf } from '@dipnet/protocol';
+import { LightErrorCode, StateKey, decodeCommit, encodeCommit, fromHex, genesisHash, isLightError, toHex, addressOf, dpn } from '@dipnet/protocol';
 import { createLightClient, type LightClient, type LightClientOptions } from '@dipnet/light-client';
-import { startNet, devKey, dpn } from '../../light-client/src/testing/devnet.ts';
-import { startNginxCache, nginxBinary } from '../../bootstrap-node/src/testing/nginx-cache.ts';
+import { startNet } from '@dipnet/light-client/testing/devnet';
+import { devKey } from '@dipnet/bootstrap-node';
+import { startNginxCache, nginxBinary } from '@dipnet/bootstrap-node/testing';
 
 const CHAIN = 'dipnet-relay-cache-test';
 const IMMUTABLE = 'public, max-age=31536000, immutable';

@@ -15,9 +15,9 @@
  */
 import type { Page } from 'playwright-core';
 import { dpn, parseAddress } from '@dipnet/protocol';
-import { devKey } from '../../light-client/src/testing/devnet.ts';
-import { launchChromium, MAKE_VIDEO, pauseAt } from '../../test/src/browser/harness.ts';
-import { startShopSite, SHIPPING } from '../../test/src/browser/shop-site.ts';
+import { devKey } from '@dipnet/bootstrap-node';
+import { launchChromium, MAKE_VIDEO, pauseAt } from '@dipnet/test/browser/harness';
+import { startShopSite, SHIPPING } from '@dipnet/test/browser/shop-site';
 
 const ORDERS = 5;
 const T0 = Date.now();

@@ -21,7 +21,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { buildEmbed, EMBED_FILES } from '../scripts/build-embed.ts';
-import { launchChromium, serveStatic, MAKE_VIDEO, SCAN_DURATION } from '../../test/src/browser/harness.ts';
+import { launchChromium, serveStatic, MAKE_VIDEO, SCAN_DURATION } from '@dipnet/test/browser/harness';
 
 const LOADS = 5;
 const PLAY_MS = 30_000;

@@ -63,7 +63,7 @@ export async function buildEmbed(outDir: string): Promise<string[]> {
       ...common, outdir: join(outDir, 'wallet'), splitting: true, chunkNames: 'chunks/[name]-[hash]',
       entryPoints: { frame: source('../src/wallet/frame.ts'), window: source('../src/wallet/wallet-window.ts') },
     }),
-    build({ ...common, entryPoints: { 'dipnet-light-client.worker': source('../../light-client/src/worker-entry.ts') } }),
+    build({ ...common, entryPoints: { 'dipnet-light-client.worker': fileURLToPath(import.meta.resolve('@dipnet/light-client/worker-entry')) } }),
   ]);
   await writeFile(join(outDir, WALLET_FILES.frame), walletPage('DIPNET checkout', 'frame.js'));
   await writeFile(join(outDir, WALLET_FILES.window), walletPage('DIPNET wallet', 'window.js').replace('<body>', '<body class="window">'));

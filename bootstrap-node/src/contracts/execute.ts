@@ -10,7 +10,7 @@ import {
 } from '@dipnet/protocol';
 import type { StateView } from '../state/state-view.ts';
 import { getAccount, getParams } from '../state/accounts.ts';
-import type { BlockContext } from '../state/executor.ts';
+import type { BlockContext } from '../state/block-context.ts';
 import { Session } from './session.ts';
 import { OrderMachine } from './order-machine.ts';
 import { Gas, GasMeter, TIMER_GAS } from './gas.ts';

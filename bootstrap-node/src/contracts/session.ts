@@ -15,7 +15,7 @@ import {
 } from '@dipnet/protocol';
 import type { StateView } from '../state/state-view.ts';
 import { getAccount, putAccount, creditAccount, afterOutflow } from '../state/accounts.ts';
-import type { BlockContext } from '../state/executor.ts';
+import type { BlockContext } from '../state/block-context.ts';
 import { creditToken, debitToken } from '../tokens/ledger.ts';
 import { Gas, type GasMeter } from './gas.ts';
 

@@ -14,7 +14,7 @@ import {
   MAX_HISTORY, MAX_NAME, type Timer,
 } from '@dipnet/protocol';
 import type { StateView } from '../state/state-view.ts';
-import type { BlockContext } from '../state/executor.ts';
+import type { BlockContext } from '../state/block-context.ts';
 
 export const MAX_SECONDS_PER_BLOCK = 10_000;
 export const MAX_TIMERS_PER_BLOCK = 5_000;

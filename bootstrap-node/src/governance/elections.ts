@@ -13,7 +13,7 @@ import {
   REPRESENTATIVES, BOARD_SIZE, MAX_CANDIDATES, type Election,
 } from '@dipnet/protocol';
 import type { StateView } from '../state/state-view.ts';
-import type { BlockContext } from '../state/executor.ts';
+import type { BlockContext } from '../state/block-context.ts';
 import { getAccount, getGovParams } from '../state/accounts.ts';
 import {
   getBoard, putBoard, getClock, putClock, getElection, putElection, getTally, putTally, putRepresentatives,

@@ -1,7 +1,7 @@
 /** Governance txs and the per-block governance steps, dispatched from the state machine. */
 import type { TxBody } from '@dipnet/protocol';
 import type { StateView } from '../state/state-view.ts';
-import type { BlockContext } from '../state/executor.ts';
+import type { BlockContext } from '../state/block-context.ts';
 import { registerCandidate, holderVote, boardVote, electionsEndBlock } from './elections.ts';
 import { proposeResolution, decideResolution, resolutionsBeginBlock } from './resolutions.ts';
 import { getBoard, getClock, getElection, getResolution, getResolutionIndex } from './bodies.ts';

@@ -16,7 +16,7 @@ import {
   type GovAction, type GovBody, type Resolution,
 } from '@dipnet/protocol';
 import type { StateView } from '../state/state-view.ts';
-import type { BlockContext } from '../state/executor.ts';
+import type { BlockContext } from '../state/block-context.ts';
 import { getAccount, putAccount, putParams, getGovParams } from '../state/accounts.ts';
 import { getBoard, getCommittee, getResolution, putResolution, getResolutionIndex, putResolutionIndex, isMember } from './bodies.ts';
 

@@ -14,6 +14,7 @@ import {
   type SignedTx, type DuplicateVoteEvidence, type ConflictEvidence, type ValidatorSet, type Validator, type Params,
 } from '@dipnet/protocol';
 import { StateView } from './state-view.ts';
+import type { BlockContext } from './block-context.ts';
 import {
   getAccount, putAccount, getValidator, putValidator, getShares, putShares, getParams,
   getSchedule, putSchedule, getRoster, putRoster, getUnbondings, putUnbondings, creditAccount, afterOutflow,
@@ -22,13 +23,6 @@ import { applyGovernanceTx, governanceBeginBlock, governanceEndBlock } from '../
 import { applyTokenTx } from '../tokens/execute.ts';
 import { runContractTx, runOrderTimers } from '../contracts/execute.ts';
 import { GasMeter, MAX_TX_GAS } from '../contracts/gas.ts';
-
-export interface BlockContext {
-  readonly chainId: string;
-  readonly height: bigint;
-  readonly time: bigint;
-  readonly proposer: Uint8Array;
-}
 
 export const MAX_UNBONDINGS_PER_BLOCK = 10_000;
 

@@ -7,7 +7,7 @@ import {
   ErrorCode, fail, equalBytes, toHex, ContractKey, TokenKey, tokenId, MAX_TOKEN_SUPPLY, type TxBody,
 } from '@dipnet/protocol';
 import type { StateView } from '../state/state-view.ts';
-import type { BlockContext } from '../state/executor.ts';
+import type { BlockContext } from '../state/block-context.ts';
 import { creditToken, debitToken, putToken, requireToken } from './ledger.ts';
 
 type TokenTx = Extract<TxBody, { type: 'issueToken' | 'tokenTransfer' | 'tokenMint' }>;

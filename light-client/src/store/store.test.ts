@@ -9,10 +9,11 @@ import 'fake-indexeddb/auto';
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { openDB } from 'idb';
-import { addressOf, genesisHash, toHex, headerHash, StateKey, decodeAccount, parseAddress } from '@dipnet/protocol';
+import { addressOf, genesisHash, toHex, headerHash, StateKey, decodeAccount, parseAddress, dpn } from '@dipnet/protocol';
 import { createLightClient, MemoryStore, IndexedDbStore, defaultDatabaseNames, type IndexedDbDatabaseNames, type LightClientOptions, type LightStore } from '../index.ts';
 import { simulateNewerBuild } from '../testing/newer-build.ts';
-import { startNet, startProxy, devKey, dpn } from '../testing/devnet.ts';
+import { startNet, startProxy } from '../testing/devnet.ts';
+import { devKey } from '@dipnet/bootstrap-node';
 
 const CHAIN = 'dipnet-lc-store-test';
 const net = await startNet({ chainId: CHAIN, validators: 4 });

@@ -1,6 +1,8 @@
 /**
- * Test helpers (not part of the package API): real in-process validator nodes on a MemoryHub,
- * each with a real Fastify relay on 127.0.0.1, and a tampering HTTP proxy in front of a relay.
+ * Test helpers (`@dipnet/light-client/testing/devnet`, Node-only, not part of the client's API): real
+ * in-process validator nodes on a MemoryHub, each with a real Fastify relay on 127.0.0.1, and a
+ * tampering HTTP proxy in front of a relay. Node keys, seeding and RelayClient come from
+ * `@dipnet/bootstrap-node`, which owns them.
  */
 import { after } from 'node:test';
 import { createServer, type Server, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -10,17 +12,8 @@ import assert from 'node:assert/strict';
 import {
   addressOf, dpn, signTx, encodeSignedTx, toHex, fromHex, txHash, StateKey, ContractKey, decodeAccount, decodeTxReceipt, type Genesis, type KeyPair, type TxBody,
 } from '@dipnet/protocol';
-import { DipnetNode } from '../../../bootstrap-node/src/node.ts';
-import { MemoryHub } from '../../../bootstrap-node/src/testing/memory-network.ts';
-import { devnetGenesis } from '../../../bootstrap-node/src/devnet/genesis.ts';
-import { devKey, devValidatorKey } from '../../../bootstrap-node/src/devnet/dev-keys.ts';
-import { tempDir, waitFor } from '../../../bootstrap-node/src/testing/fixtures.ts';
-import { createRelay } from '../../../bootstrap-node/src/relay/relay.ts';
-
-export { devKey, devValidatorKey, waitFor, devnetGenesis, DipnetNode };
-/** The demo's contract seeding (templates, the jacket's production graph) through a relay, for tests that order. */
-export { seedContracts, relaySeedChain } from '../../../bootstrap-node/src/devnet/seed-contracts.ts';
-export { RelayClient } from '../../../bootstrap-node/src/cli/relay-client.ts';
+import { DipnetNode, devnetGenesis, devKey, devValidatorKey, createRelay } from '@dipnet/bootstrap-node';
+import { MemoryHub, tempDir, waitFor } from '@dipnet/bootstrap-node/testing';
 
 /** Blocks only when there is work (txs), so tests control the chain's height. */
 export const FAST = { proposeMs: 400, prevoteMs: 200, precommitMs: 200, deltaMs: 100, maxMs: 2000, blockTimeMs: 50, emptyBlockIntervalMs: 60_000 };
@@ -321,7 +314,6 @@ export async function startProxy(target: string): Promise<Proxy> {
 }
 
 export const sale = (): KeyPair => devKey('sale');
-export { dpn };
 
 /**
  * A test net of `validators` in-process validators (relays on the first `relays`), a proxy in front

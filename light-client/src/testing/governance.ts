@@ -4,7 +4,8 @@
  * txs), waiting for chain time, and an election in a voting window with time left.
  */
 import { addressOf, GovKey, decodeElection, decodeElectionClock, type Election, type ElectionClock } from '@dipnet/protocol';
-import { devKey, type TestNet } from './devnet.ts';
+import type { TestNet } from './devnet.ts';
+import { devKey } from '@dipnet/bootstrap-node';
 
 /** One more block: a tiny transfer from the devnet's sale key. */
 export const tick = (net: TestNet): Promise<bigint> =>

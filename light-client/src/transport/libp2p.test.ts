@@ -7,12 +7,10 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { addressOf, formatAddress, genesisHash, toHex, headerHash, dpn, StateKey, decodeAccount } from '@dipnet/protocol';
-import { createP2PHost } from '../../../bootstrap-node/src/p2p/host.ts';
-import { createRelay } from '../../../bootstrap-node/src/relay/relay.ts';
-import { tempDir } from '../../../bootstrap-node/src/testing/fixtures.ts';
-import { transfer } from '../../../bootstrap-node/src/testing/fixtures.ts';
+import { createP2PHost, createRelay, DipnetNode, devKey, devValidatorKey, devnetGenesis } from '@dipnet/bootstrap-node';
+import { tempDir, transfer, waitFor } from '@dipnet/bootstrap-node/testing';
 import { createLightClient, type LightClient, type LightClientOptions } from '../index.ts';
-import { DipnetNode, devKey, devValidatorKey, devnetGenesis, FAST, waitFor } from '../testing/devnet.ts';
+import { FAST } from '../testing/devnet.ts';
 
 const CHAIN = 'dipnet-lc-p2p-test';
 const genesis = devnetGenesis({ chainId: CHAIN, validators: 1 });

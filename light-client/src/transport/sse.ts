@@ -35,14 +35,21 @@ export function subscribeSse(url: string, opts: SseOptions): { close(): void } {
         let event = 'message';
         let data: string[] = [];
         let id: string | undefined;
+        // The last chunk ended with '\r': a '\n' starting the next one is the rest of that line end.
+        let pendingCr = false;
         for (;;) {
           const { value, done } = await reader.read();
           if (done) break;
           attempt = 0;
           buf += value;
+          if (pendingCr && buf.length > 0) {
+            if (buf[0] === '\n') buf = buf.slice(1);
+            pendingCr = false;
+          }
           let nl: number;
           while ((nl = buf.search(/\r\n|\r|\n/)) >= 0) {
             const line = buf.slice(0, nl);
+            if (buf[nl] === '\r' && nl === buf.length - 1) pendingCr = true;
             buf = buf.slice(nl + (buf[nl] === '\r' && buf[nl + 1] === '\n' ? 2 : 1));
             if (line === '') {
               if (data.length > 0) {

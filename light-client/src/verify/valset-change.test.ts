@@ -9,7 +9,8 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { addressOf, genesisHash, toHex, headerHash, validatorSetHash, equalBytes, dpn, StateKey, decodeAccount } from '@dipnet/protocol';
 import { createLightClient, type LightClientOptions } from '../index.ts';
-import { startNet, devKey, devValidatorKey, waitHeight } from '../testing/devnet.ts';
+import { startNet, waitHeight } from '../testing/devnet.ts';
+import { devKey, devValidatorKey } from '@dipnet/bootstrap-node';
 
 const CHAIN = 'dipnet-lc-valset-test';
 const net = await startNet({ chainId: CHAIN, validators: 3, relays: 0 });

@@ -24,7 +24,6 @@ import { ADDRESS_LENGTH } from '../keys.ts';
 import { concatBytes, utf8, stateKey, u64be } from '../bytes.ts';
 import { taggedHash } from '../hash.ts';
 import { ErrorCode, fail } from '../errors.ts';
-import { moduleAddress } from '../module-address.ts';
 import { MAX_NAME, MAX_TEMPLATE_BYTES, MAX_TEXT, type ScalarType } from './template.ts';
 import { ID_LENGTH, SCALAR_TAGS, readScalar, writeScalar, type Value } from './values.ts';
 
@@ -54,9 +53,6 @@ export const ContractKey = {
   contractAccount: (address: Uint8Array) => key(ContractNs.contractAccount, address),
   committee: () => key(ContractNs.committee),
 };
-
-/** Review fees go here; the committee pays bug bounties from it. */
-export const REVIEW_POOL = moduleAddress('review-pool');
 
 export const productId = (producer: Uint8Array, nonce: bigint): Uint8Array => taggedHash('dipnet/product/v1', concatBytes(producer, u64be(nonce)));
 export const rootOrderId = (consumer: Uint8Array, nonce: bigint): Uint8Array => taggedHash('dipnet/order/v1', concatBytes(consumer, u64be(nonce)));

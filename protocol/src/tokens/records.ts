@@ -17,7 +17,8 @@ import { ADDRESS_LENGTH } from '../keys.ts';
 import { concatBytes, utf8, stateKey, u64be } from '../bytes.ts';
 import { taggedHash } from '../hash.ts';
 import { ErrorCode, fail } from '../errors.ts';
-import { DPN_CURRENCY, TOKEN_NAME_MAX, TOKEN_SYMBOL_MAX } from '../tx.ts';
+import { DPN_CURRENCY } from '../tx.ts';
+import { TOKEN_NAME_MAX, TOKEN_SYMBOL_MAX } from '../limits.ts';
 
 export const TokenNs = { token: 0x30, balance: 0x31, issuerSymbol: 0x32 } as const;
 

@@ -4,7 +4,7 @@
  * portable fallback, all as bundled for the browser. Exposed on `window.ed25519Vectors` for
  * Playwright; vectors cross as hex.
  */
-import { createEd25519Verifier } from '../../../light-client/src/verify/ed25519.ts';
+import { createEd25519Verifier } from '@dipnet/light-client/verify/ed25519';
 
 export interface HexVector {
   readonly publicKey: string;

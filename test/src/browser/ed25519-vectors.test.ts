@@ -12,7 +12,7 @@ import { build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import { toHex } from '@dipnet/protocol';
 import { allEd25519Vectors } from '@dipnet/protocol/ed25519-vectors';
-import { NativeVerifier } from '../../../bootstrap-node/src/crypto/native-verifier.ts';
+import { NativeVerifier } from '@dipnet/bootstrap-node';
 import { launchChromium, serveStatic, PageErrors } from './harness.ts';
 import type { HexVector, PageAnswers } from './ed25519-page.ts';
 

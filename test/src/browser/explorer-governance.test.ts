@@ -19,9 +19,9 @@ import {
   addressOf, genesisHash, toHex, dpn, formatAddress, resolutionId, compareBytes, GovKey, decodeCandidateTally, decodeElection, decodeResolution, fromHex,
   type GovParams, type KeyPair, type TxBody,
 } from '@dipnet/protocol';
-import { startNet, devKey, type TestNet } from '../../../light-client/src/testing/devnet.ts';
-import { freshElection, tick, untilChainTime } from '../../../light-client/src/testing/governance.ts';
-import { DEVNET_PARAMS, devBoardKey, devCommitteeKey, devnetGenesis } from '../../../bootstrap-node/src/devnet/genesis.ts';
+import { startNet, type TestNet } from '@dipnet/light-client/testing/devnet';
+import { devKey, DEVNET_PARAMS, devBoardKey, devCommitteeKey, devnetGenesis } from '@dipnet/bootstrap-node';
+import { freshElection, tick, untilChainTime } from '@dipnet/light-client/testing/governance';
 import { ExplorerSession } from './explorer-site.ts';
 
 const T0 = Date.now();

@@ -21,9 +21,8 @@ import {
   addressOf, genesisHash, toHex, fromHex, rootOrderId, encodeArgs, sha256, utf8, dpn, ContractKey, decodeOrderRecord, decodeProductRecord, formatAddress,
   type OrderRecord,
 } from '@dipnet/protocol';
-import { startNet, devKey, type TestNet } from '../../../light-client/src/testing/devnet.ts';
-import { RelayClient } from '../../../bootstrap-node/src/cli/relay-client.ts';
-import { seedContracts, relaySeedChain, type SeedResult } from '../../../bootstrap-node/src/devnet/seed-contracts.ts';
+import { startNet, type TestNet } from '@dipnet/light-client/testing/devnet';
+import { devKey, RelayClient, seedContracts, relaySeedChain, type SeedResult } from '@dipnet/bootstrap-node';
 import { ExplorerSession } from './explorer-site.ts';
 
 const T0 = Date.now();

@@ -25,10 +25,9 @@ import { type Browser, type Page } from 'playwright-core';
 import {
   addressOf, decodeAccount, dpn, encodeSignedTx, formatAddress, genesisHash, headerHash, signTx, StateKey, toHex, type KeyPair,
 } from '@dipnet/protocol';
-import { createP2PHost } from '../../../bootstrap-node/src/p2p/host.ts';
-import { createRelay } from '../../../bootstrap-node/src/relay/relay.ts';
-import { tempDir } from '../../../bootstrap-node/src/testing/fixtures.ts';
-import { DipnetNode, devKey, devValidatorKey, devnetGenesis, FAST, waitFor } from '../../../light-client/src/testing/devnet.ts';
+import { createP2PHost, createRelay, DipnetNode, devKey, devValidatorKey, devnetGenesis } from '@dipnet/bootstrap-node';
+import { tempDir, waitFor } from '@dipnet/bootstrap-node/testing';
+import { FAST } from '@dipnet/light-client/testing/devnet';
 import type { PageConfig } from './page.ts';
 
 const CHAIN = 'dipnet-browser-e2e';

@@ -4,9 +4,9 @@
  * `window.dipnet` for Playwright (bigints cross as decimal strings).
  */
 import type { Remote } from 'comlink';
-import { connectLightClientWorker, proxy, type LightClientWorkerApi, type WorkerLightClientOptions } from '../../../light-client/src/worker.ts';
-import type { TransferStage } from '../../../light-client/src/api.ts';
-import { startWebRtcBridge, type WebRtcBridge } from '../../../light-client/src/transport/webrtc-bridge-page.ts';
+import { connectLightClientWorker, proxy, type LightClientWorkerApi, type WorkerLightClientOptions } from '@dipnet/light-client/worker';
+import type { TransferStage } from '@dipnet/light-client/api';
+import { startWebRtcBridge, type WebRtcBridge } from '@dipnet/light-client/webrtc-bridge';
 
 type Api = LightClientWorkerApi & { verifierKind(): Promise<'webcrypto' | 'noble'> };
 

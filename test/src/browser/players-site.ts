@@ -374,7 +374,7 @@ export async function startPlayersSite(): Promise<PlayersSite> {
       makeVideos(ffmpeg, dir),
       build({
         entryPoints: {
-          widget: fileURLToPath(new URL('../../../widget/src/embed.ts', import.meta.url)),
+          widget: fileURLToPath(import.meta.resolve('@dipnet/widget/embed')),
           ...Object.fromEntries(Object.keys(ENTRIES).map((k) => [k, `entry:${k}`])),
         },
         plugins: [entryPlugin], outdir: out, bundle: true, platform: 'browser', format: 'esm', target: 'chrome120',

@@ -23,8 +23,8 @@ import {
   addressOf, dpn, genesisHash, toHex, fromHex, templateId, parseTemplate, encodeProductParams, paramsFromJson, productId,
   ContractKey, type KeyPair, type TxBody,
 } from '@dipnet/protocol';
-import { startNet, startProxy, devKey, type Proxy, type TestNet } from '../../../light-client/src/testing/devnet.ts';
-import { devCommitteeKey } from '../../../bootstrap-node/src/devnet/genesis.ts';
+import { startNet, startProxy, type Proxy, type TestNet } from '@dipnet/light-client/testing/devnet';
+import { devKey, devCommitteeKey } from '@dipnet/bootstrap-node';
 import { serveStatic, staticFilesIn, type StaticFiles } from './harness.ts';
 import { buildEmbed, writeWalletConfig, walletHeaders, EMBED_FILES } from '@dipnet/widget/build-embed';
 
@@ -171,8 +171,8 @@ export async function startShopSite(chainId: string, hostileScript = ''): Promis
     cleanups.push(() => rm(outDir, { recursive: true, force: true }));
     await build({
       entryPoints: {
-        widget: new URL('../../../widget/src/dip-shoppable-video.ts', import.meta.url).pathname,
-        'lc-worker': new URL('../../../light-client/src/worker-entry.ts', import.meta.url).pathname,
+        widget: new URL(import.meta.resolve('@dipnet/widget/dip-shoppable-video')).pathname,
+        'lc-worker': new URL(import.meta.resolve('@dipnet/light-client/worker-entry')).pathname,
         'media-chrome': new URL(import.meta.resolve('media-chrome')).pathname,
       },
       outdir: outDir, bundle: true, platform: 'browser', format: 'esm', target: 'chrome120', minify: true, logLevel: 'error', write: true,

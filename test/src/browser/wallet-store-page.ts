@@ -7,8 +7,8 @@
 import './page.ts';
 import { openDB } from 'idb';
 import { addressOf, formatAddress, fromHex } from '@dipnet/protocol';
-import { defaultDatabaseNames } from '../../../light-client/src/store/indexeddb.ts';
-import { NEWER_BUILD_FIELD, simulateNewerBuild } from '../../../light-client/src/testing/newer-build.ts';
+import { defaultDatabaseNames } from '@dipnet/light-client/store/indexeddb';
+import { NEWER_BUILD_FIELD, simulateNewerBuild } from '@dipnet/light-client/testing/newer-build';
 
 export interface StoredKeyInfo {
   /** The record's key in the 'keys' store (the public key, hex). */

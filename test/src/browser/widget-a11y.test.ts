@@ -98,7 +98,7 @@ const clicks = (): Promise<{ id: string; via: string }[]> => page.evaluate(() =>
 before(async () => {
   outDir = await mkdtemp(join(tmpdir(), 'dipnet-a11y-'));
   await build({
-    entryPoints: { widget: new URL('../../../widget/src/dip-shoppable-video.ts', import.meta.url).pathname },
+    entryPoints: { widget: new URL(import.meta.resolve('@dipnet/widget/dip-shoppable-video')).pathname },
     outdir: outDir, bundle: true, platform: 'browser', format: 'esm', target: 'chrome120', minify: true, logLevel: 'error', write: true,
   });
   const files: StaticFiles = {

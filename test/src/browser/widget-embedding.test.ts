@@ -153,7 +153,7 @@ before(async () => {
   outDir = await mkdtemp(join(tmpdir(), 'dipnet-embed-'));
   await build({
     entryPoints: {
-      widget: new URL('../../../widget/src/dip-shoppable-video.ts', import.meta.url).pathname,
+      widget: new URL(import.meta.resolve('@dipnet/widget/dip-shoppable-video')).pathname,
       'media-chrome': new URL(import.meta.resolve('media-chrome')).pathname,
     },
     outdir: outDir, bundle: true, platform: 'browser', format: 'esm', target: 'chrome120', minify: true,

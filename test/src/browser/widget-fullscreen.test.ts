@@ -44,7 +44,7 @@ const pageErrors: string[] = [];
 before(async () => {
   outDir = await mkdtemp(join(tmpdir(), 'dipnet-fullscreen-'));
   await build({
-    entryPoints: { widget: new URL('../../../widget/src/dip-shoppable-video.ts', import.meta.url).pathname },
+    entryPoints: { widget: new URL(import.meta.resolve('@dipnet/widget/dip-shoppable-video')).pathname },
     outdir: outDir, bundle: true, platform: 'browser', format: 'esm', target: 'chrome120', minify: true, logLevel: 'error', write: true,
   });
   site = await serveStatic({

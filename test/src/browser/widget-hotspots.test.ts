@@ -100,7 +100,7 @@ function assertOver(g: Geometry, label: string): { x: number; y: number } {
 before(async () => {
   outDir = await mkdtemp(join(tmpdir(), 'dipnet-widget-'));
   const res = await build({
-    entryPoints: { widget: new URL('../../../widget/src/dip-shoppable-video.ts', import.meta.url).pathname },
+    entryPoints: { widget: new URL(import.meta.resolve('@dipnet/widget/dip-shoppable-video')).pathname },
     outdir: outDir, bundle: true, platform: 'browser', format: 'esm', target: 'chrome120', minify: true,
     metafile: true, logLevel: 'error', write: true,
   });

@@ -23,8 +23,8 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import axe from 'axe-core';
 import { addressOf, dpn, toHex, fromHex, parseAddress, ContractKey, decodeOrderRecord } from '@dipnet/protocol';
-import { devKey } from '../../../light-client/src/testing/devnet.ts';
-import { shippingCommitment } from '../../../light-client/src/contracts.ts';
+import { devKey } from '@dipnet/bootstrap-node';
+import { shippingCommitment } from '@dipnet/light-client/contracts';
 import { launchChromium, pauseAt, MAKE_VIDEO } from './harness.ts';
 import { startShopSite, SHIPPING, type ShopSite } from './shop-site.ts';
 

@@ -4,8 +4,8 @@
  * client picked (the same cached probe `createLightClient` awaits), since stats() does not say it.
  */
 import { expose } from 'comlink';
-import { createWorkerApi, installErrorTransfer } from '../../../light-client/src/worker.ts';
-import { createEd25519Verifier } from '../../../light-client/src/verify/ed25519.ts';
+import { createWorkerApi, installErrorTransfer } from '@dipnet/light-client/worker';
+import { createEd25519Verifier } from '@dipnet/light-client/verify/ed25519';
 
 installErrorTransfer();
 expose({ ...createWorkerApi(), verifierKind: async () => (await createEd25519Verifier()).kind });

@@ -6,9 +6,9 @@
  * checkpoint and sources, however many `<dip-shoppable-video>` elements ask.
  */
 import { proxy, transfer, type Remote } from 'comlink';
-import { connectLightClientWorker, type LightClientWorkerApi } from '../../../light-client/src/worker.ts';
-import { shippingCommitment } from '../../../light-client/src/contracts.ts';
-import type { VerifiedOrderTree, ContractTxStage, TrustRoot, TxOutcome } from '../../../light-client/src/api.ts';
+import { connectLightClientWorker, type LightClientWorkerApi } from '@dipnet/light-client/worker';
+import { shippingCommitment } from '@dipnet/light-client/contracts';
+import type { VerifiedOrderTree, ContractTxStage, TrustRoot, TxOutcome } from '@dipnet/light-client/api';
 import type { ShopClient, ShopFreshness, ShopOrderTree, ShopProduct, ShopWallet, SyncState, PaymentStage } from './shop-client.ts';
 
 export interface ShopConfig {
