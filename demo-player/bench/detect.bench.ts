@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
-import { launchChromium, serveStatic, staticFilesIn } from '../../test/src/browser/harness.ts';
+import { launchChromium, serveStatic, staticFilesIn } from '@dipnet/test/browser/harness';
 import { iou, sceneTruth, ON_SCREEN } from '../src/scene/truth.ts';
 import { hardTruth } from '../src/scene/scene-hard.ts';
 import { shownTruth } from '../src/scene/track-score.ts';

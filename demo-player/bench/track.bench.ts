@@ -22,7 +22,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 import type { Page } from 'playwright-core';
-import { launchChromium, serveStatic, staticFilesIn } from '../../test/src/browser/harness.ts';
+import { launchChromium, serveStatic, staticFilesIn } from '@dipnet/test/browser/harness';
 import { readFile } from 'node:fs/promises';
 import { sceneTruth, onScreenSpans, type SceneTruth, type PropTruth } from '../src/scene/truth.ts';
 import { demuxWebm } from '../src/studio/tracking/webm-demux.ts';

@@ -28,7 +28,7 @@ import { sceneAnnotations, shippedProducts } from '../src/scene/scene-annotation
 import { setWebmDuration } from './webm-duration.ts';
 import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
-import { ffmpegBinary } from '../../test/src/browser/players-site.ts';
+import { ffmpegBinary } from '@dipnet/test/browser/players-site';
 
 export const PUBLIC_DIR = fileURLToPath(new URL('../public/', import.meta.url));
 export const SCENE_FILES = {

@@ -32,10 +32,9 @@ import {
   addressOf, decodeAccount, decodeParams, dpn, encodeSignedTx, formatAddress, formatDpn, parseAddress, requiredFee, signTx, StateKey, toHex,
   EMPTY_ACCOUNT, DipnetError, ErrorCode, txHash,
 } from '@dipnet/protocol';
-import { prepareDevnet, startDevnetProcesses, type RunningDevnet } from '../../bootstrap-node/src/cli/devnet.ts';
-import { RelayClient } from '../../bootstrap-node/src/cli/relay-client.ts';
-import { devKey } from '../../bootstrap-node/src/devnet/dev-keys.ts';
-import { relaySeedChain, seedContracts, seedSimpleProducts, demoKey } from '../../bootstrap-node/src/devnet/seed-contracts.ts';
+import {
+  prepareDevnet, startDevnetProcesses, RelayClient, devKey, relaySeedChain, seedContracts, seedSimpleProducts, demoKey, type RunningDevnet,
+} from '@dipnet/bootstrap-node';
 import type { ScenePropId } from '../src/scene/scene.ts';
 import { SCENE_CATALOGUE, imagePath, metadataPath } from '../src/scene/products.ts';
 import { sceneAnnotations } from '../src/scene/scene-annotations.ts';

@@ -8,10 +8,10 @@
  */
 import '@dipnet/widget/dip-shoppable-video';
 import type { DipShoppableVideo } from '@dipnet/widget/dip-shoppable-video';
-import { connectLightClientWorker } from '../../light-client/src/worker.ts';
-import { startWebRtcBridge } from '../../light-client/src/transport/webrtc-bridge-page.ts';
-import { lightClientShop, trustRootOf } from '../../widget/src/shop/light-client-shop.ts';
-import type { ShopClient } from '../../widget/src/shop/shop-client.ts';
+import { connectLightClientWorker } from '@dipnet/light-client/worker';
+import { startWebRtcBridge } from '@dipnet/light-client/webrtc-bridge';
+import { lightClientShop, trustRootOf } from '@dipnet/widget/shop/light-client-shop';
+import type { ShopClient } from '@dipnet/widget/shop/shop-client';
 import { loadDemoConfig, type DemoConfig } from './demo-config.ts';
 import { ensureDuration } from './media.ts';
 import { mountLightClientPanel, type LightClientRemote } from './viewer/light-client-panel.ts';

@@ -8,8 +8,8 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { UNITS_PER_DPN } from '@dipnet/protocol';
 import type { Remote } from 'comlink';
-import type { LightClientWorkerApi } from '../../../light-client/src/worker.ts';
-import type { VerifiedBody, VerifiedElection, VerifiedGovernance, VerifiedResolution, VerifiedResolutions } from '../../../light-client/src/api.ts';
+import type { LightClientWorkerApi } from '@dipnet/light-client/worker';
+import type { VerifiedBody, VerifiedElection, VerifiedGovernance, VerifiedResolution, VerifiedResolutions } from '@dipnet/light-client/api';
 import { duration, int, isoTime, relTime, shortHex } from './format.ts';
 
 export interface GovData {

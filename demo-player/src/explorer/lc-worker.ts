@@ -1,4 +1,4 @@
 /** The explorer's light client, in a dedicated module Web Worker (verification off the main thread). */
-import { exposeLightClient } from '../../../light-client/src/worker.ts';
+import { exposeLightClient } from '@dipnet/light-client/worker';
 
 exposeLightClient();

@@ -4,8 +4,8 @@
  * worker checked.
  */
 import type { Remote } from 'comlink';
-import { connectLightClientWorker, proxy, type LightClientWorkerApi } from '../../../light-client/src/worker.ts';
-import type { VerifiedHead, VerifiedOrderTree, VerifiedProduct, VerifiedTemplate } from '../../../light-client/src/api.ts';
+import { connectLightClientWorker, proxy, type LightClientWorkerApi } from '@dipnet/light-client/worker';
+import type { VerifiedHead, VerifiedOrderTree, VerifiedProduct, VerifiedTemplate } from '@dipnet/light-client/api';
 import type { ExplorerConfig } from './config.ts';
 
 export type { VerifiedHead, VerifiedOrderTree, VerifiedProduct, VerifiedTemplate };

@@ -5,10 +5,10 @@
  * chain-backed `validateProduct` and the product metadata (a small data: URI, or the devnet pin).
  */
 import { isDipnetError, ErrorCode } from '@dipnet/protocol';
-import { connectLightClientWorker } from '../../../light-client/src/worker.ts';
-import type { VerifiedHead, VerifiedProduct, VerifiedTemplate } from '../../../light-client/src/api.ts';
+import { connectLightClientWorker } from '@dipnet/light-client/worker';
+import type { VerifiedHead, VerifiedProduct, VerifiedTemplate } from '@dipnet/light-client/api';
 import type { LightClientRemote } from '../viewer/light-client-panel.ts';
-import { trustRootOf } from '../../../widget/src/shop/light-client-shop.ts';
+import { trustRootOf } from '@dipnet/widget/shop/light-client-shop';
 import type { DemoConfig } from '../demo-config.ts';
 import type { ProductValidator } from './formats/product.ts';
 import { productFormatError } from './formats/product.ts';

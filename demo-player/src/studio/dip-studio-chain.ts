@@ -15,10 +15,10 @@
  */
 import { LitElement, css, html, nothing, type TemplateResult } from 'lit';
 import { parseDpn, type ParamSpec } from '@dipnet/protocol';
-import { proxy } from '../../../light-client/src/worker.ts';
-import type { ContractTxStage, VerifiedHead } from '../../../light-client/src/api.ts';
-import { devKey } from '../../../bootstrap-node/src/devnet/dev-keys.ts';
-import { formatDpn, shortAddress, shortHex } from '../../../widget/src/shop/format.ts';
+import { proxy } from '@dipnet/light-client/worker';
+import type { ContractTxStage, VerifiedHead } from '@dipnet/light-client/api';
+import { devKey } from '@dipnet/bootstrap-node/devnet/dev-keys';
+import { formatDpn, shortAddress, shortHex } from '@dipnet/widget/shop/format';
 import { loadDemoConfig } from '../demo-config.ts';
 import { closedReason, prepareMetadata, startStudioChain, type StudioChain, type VerifiedProduct, type VerifiedTemplate } from './chain.ts';
 import { defaultField, fieldHint, parseDurationMs, parseForm } from './param-form.ts';

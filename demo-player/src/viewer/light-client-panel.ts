@@ -5,9 +5,9 @@
  * `#lc-card` (`data-state`, `data-height`) for tests.
  */
 import type { Remote } from 'comlink';
-import { proxy, type LightClientWorkerApi } from '../../../light-client/src/worker.ts';
-import type { VerifiedHead } from '../../../light-client/src/api.ts';
-import { shortHex } from '../../../widget/src/shop/format.ts';
+import { proxy, type LightClientWorkerApi } from '@dipnet/light-client/worker';
+import type { VerifiedHead } from '@dipnet/light-client/api';
+import { shortHex } from '@dipnet/widget/shop/format';
 import type { DemoConfig } from '../demo-config.ts';
 
 export type LightClientRemote = Remote<LightClientWorkerApi>;

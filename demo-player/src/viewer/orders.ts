@@ -5,9 +5,9 @@
  * page (the chain holds only their salted hash).
  */
 import type { DipShoppableVideo } from '@dipnet/widget/dip-shoppable-video';
-import { shortHex } from '../../../widget/src/shop/format.ts';
-import { messagesFor } from '../../../widget/src/shop/messages.ts';
-import type { ShopClient, ShopOrderTree } from '../../../widget/src/shop/shop-client.ts';
+import { shortHex } from '@dipnet/widget/shop/format';
+import { messagesFor } from '@dipnet/widget/shop/messages';
+import type { ShopClient, ShopOrderTree } from '@dipnet/widget/shop/shop-client';
 import type { DemoConfig } from '../demo-config.ts';
 
 export function mountOrders(player: DipShoppableVideo, shop: ShopClient, _config: DemoConfig): void {

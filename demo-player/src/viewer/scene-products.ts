@@ -4,10 +4,10 @@
  * and image match their on-chain SHA-256. A card opens the same product panel as the hotspot.
  */
 import { PROPS, type ScenePropId } from '../scene/scene.ts';
-import { formatAmount, formatDuration, shortAddress } from '../../../widget/src/shop/format.ts';
-import { loadVerifiedMetadata } from '../../../widget/src/shop/metadata.ts';
-import { messagesFor } from '../../../widget/src/shop/messages.ts';
-import type { ShopClient } from '../../../widget/src/shop/shop-client.ts';
+import { formatAmount, formatDuration, shortAddress } from '@dipnet/widget/shop/format';
+import { loadVerifiedMetadata } from '@dipnet/widget/shop/metadata';
+import { messagesFor } from '@dipnet/widget/shop/messages';
+import type { ShopClient } from '@dipnet/widget/shop/shop-client';
 import type { DemoConfig } from '../demo-config.ts';
 
 const ORDER: readonly ScenePropId[] = ['jacket', 'lamp', 'mug', 'chair'];

@@ -5,10 +5,10 @@
  * faucet's reply is a hint to wait for, never shown as a balance. `#wallet-card[data-balance]`
  * mirrors the verified balance (DPN units) for tests.
  */
-import { proxy } from '../../../light-client/src/worker.ts';
-import type { VerifiedHead } from '../../../light-client/src/api.ts';
-import { formatDpn, shortAddress } from '../../../widget/src/shop/format.ts';
-import type { ShopClient } from '../../../widget/src/shop/shop-client.ts';
+import { proxy } from '@dipnet/light-client/worker';
+import type { VerifiedHead } from '@dipnet/light-client/api';
+import { formatDpn, shortAddress } from '@dipnet/widget/shop/format';
+import type { ShopClient } from '@dipnet/widget/shop/shop-client';
 import type { DemoConfig } from '../demo-config.ts';
 import type { LightClientRemote } from './light-client-panel.ts';
 

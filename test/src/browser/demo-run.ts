@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { spawnStart, stopStart, type StartRun } from '../../../demo-player/scripts/fresh-start.ts';
+import { spawnStart, stopStart, type StartRun } from '@dipnet/demo-player/scripts/fresh-start';
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const START = join(ROOT, 'demo-player/scripts/start.ts');

@@ -15,7 +15,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { freshStart, type FreshStart } from '../../../demo-player/scripts/fresh-start.ts';
+import { freshStart, type FreshStart } from '@dipnet/demo-player/scripts/fresh-start';
 import { launchChromium } from './harness.ts';
 import { leftovers } from './demo-run.ts';
 

@@ -14,11 +14,11 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 import type { Browser } from 'playwright-core';
 import { launchChromium, PageErrors, serveStatic, staticFilesIn } from './harness.ts';
-import { hardTruth } from '../../../demo-player/src/scene/scene-hard.ts';
-import { iou } from '../../../demo-player/src/scene/truth.ts';
-import { shownTruth, spanIous } from '../../../demo-player/src/scene/track-score.ts';
-import { demuxWebm } from '../../../demo-player/src/studio/tracking/webm-demux.ts';
-import type { StudioTrack } from '../../../demo-player/src/studio/formats/track.ts';
+import { hardTruth } from '@dipnet/demo-player/scene/scene-hard';
+import { iou } from '@dipnet/demo-player/scene/truth';
+import { shownTruth, spanIous } from '@dipnet/demo-player/scene/track-score';
+import { demuxWebm } from '@dipnet/demo-player/studio/tracking/webm-demux';
+import type { StudioTrack } from '@dipnet/demo-player/studio/formats/track';
 
 const DEMO = fileURLToPath(new URL('../../../demo-player/', import.meta.url));
 const FRAME = 225;

@@ -24,12 +24,12 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { launchChromium, PageErrors, serveStatic, staticFilesIn } from './harness.ts';
 import { ffmpegBinary } from './players-site.ts';
-import { sceneTruth, onScreenSpans, type PropTruth, type SceneTruth } from '../../../demo-player/src/scene/truth.ts';
-import { hardTruth } from '../../../demo-player/src/scene/scene-hard.ts';
-import { lostFrames, quantile, shownTruth, spanIous } from '../../../demo-player/src/scene/track-score.ts';
-import { demuxWebm } from '../../../demo-player/src/studio/tracking/webm-demux.ts';
-import type { Box, StudioTrack } from '../../../demo-player/src/studio/formats/track.ts';
-import type { TrackRun } from '../../../demo-player/src/studio/tracking/protocol.ts';
+import { sceneTruth, onScreenSpans, type PropTruth, type SceneTruth } from '@dipnet/demo-player/scene/truth';
+import { hardTruth } from '@dipnet/demo-player/scene/scene-hard';
+import { lostFrames, quantile, shownTruth, spanIous } from '@dipnet/demo-player/scene/track-score';
+import { demuxWebm } from '@dipnet/demo-player/studio/tracking/webm-demux';
+import type { Box, StudioTrack } from '@dipnet/demo-player/studio/formats/track';
+import type { TrackRun } from '@dipnet/demo-player/studio/tracking/protocol';
 
 const T0 = Date.now();
 const say = (msg: string): void => console.log(`# [studio-tracking +${((Date.now() - T0) / 1000).toFixed(1)}s] ${msg}`);

@@ -17,9 +17,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 import type { Browser, Page } from 'playwright-core';
-import { parseAnnotationText } from '../../../widget/src/annotations.ts';
-import { checkSceneVideo, SCENE_FILES } from '../../../demo-player/scripts/make-scene.ts';
-import { importWebVtt } from '../../../demo-player/src/studio/formats/webvtt.ts';
+import { parseAnnotationText } from '@dipnet/widget/annotations';
+import { checkSceneVideo, SCENE_FILES } from '@dipnet/demo-player/scripts/make-scene';
+import { importWebVtt } from '@dipnet/demo-player/studio/formats/webvtt';
 import { launchChromium, PageErrors, serveStatic, staticFilesIn } from './harness.ts';
 
 const T0 = Date.now();
