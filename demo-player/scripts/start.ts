@@ -437,7 +437,7 @@ async function main(): Promise<void> {
     version: 1, chainId: info.chainId, genesisHash: info.genesisHash,
     relays: info.validators.map((v) => v.relayUrl), multiaddrs,
     products, faucet: { url: '/faucet', amountDpn: formatDpn(faucet.amount), cooldownMs: faucet.cooldownMs },
-    studio: { devKey: STUDIO_DEV_KEY, pin: '/pin' }, generatedAt: new Date().toISOString(),
+    studio: { devKey: STUDIO_DEV_KEY, secretKey: toHex(devKey(STUDIO_DEV_KEY).secretKey), pin: '/pin' }, generatedAt: new Date().toISOString(),
   };
   // The wallet's own trust root: the wallet frame and window verify against this, never a page's pin.
   await writeWalletConfig(join(SITE_DIR, 'embed'), {

@@ -20,13 +20,14 @@ export interface DemoConfig {
   /** The devnet-only faucet (POST `{ address }`), or null when the server offers none. */
   readonly faucet: { readonly url: string; readonly amountDpn: string; readonly cooldownMs: number } | null;
   /**
-   * DEVNET ONLY, for the studio: `devKey` names a well-known devnet key (devKey(name) =
-   * Ed25519 from sha256("dipnet-devnet-key/" + name), public knowledge) the studio may sign with, so
-   * scripts can drive the same producer; `pin` is a content-addressed store for product metadata
-   * (POST bytes → `/pinned/<sha256>`; the chain pins the hash, so the store need not be trusted).
-   * Absent or null when the server offers neither.
+   * DEVNET ONLY, for the studio: the one key it may sign with — `secretKey` (64 hex), the
+   * well-known devnet key named `devKey` (Ed25519 from sha256("dipnet-devnet-key/" + name), public
+   * knowledge, so scripts can drive the same producer). The page gets this key and no way to
+   * derive any other (validators', the sale's). `pin` is a content-addressed store for product
+   * metadata (POST bytes → `/pinned/<sha256>`; the chain pins the hash, so the store need not be
+   * trusted). Absent or null when the server offers neither.
    */
-  readonly studio?: { readonly devKey: string; readonly pin: string } | null;
+  readonly studio?: { readonly devKey: string; readonly secretKey: string; readonly pin: string } | null;
   /** When the start script wrote this (ISO 8601). */
   readonly generatedAt: string;
 }
@@ -59,5 +60,8 @@ export function parseDemoConfig(v: unknown): DemoConfig {
   if (c.relays!.length + c.multiaddrs!.length === 0) bad('no relays and no multiaddrs');
   if (typeof c.products !== 'object' || c.products === null) bad('products missing');
   for (const [prop, id] of Object.entries(c.products!)) if (typeof id !== 'string' || !HEX64.test(id)) bad(`product of ${prop} is not a 64-hex id`);
+  if (c.studio != null && (typeof c.studio.devKey !== 'string' || typeof c.studio.secretKey !== 'string' || !HEX64.test(c.studio.secretKey) || typeof c.studio.pin !== 'string')) {
+    bad('studio must name its devnet key, its 64-hex secret key and the pin URL');
+  }
   return c as DemoConfig;
 }

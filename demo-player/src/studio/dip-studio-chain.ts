@@ -14,10 +14,9 @@
  * `[data-address]`/`[data-balance]`, the form's `[data-created]` (the new product id).
  */
 import { LitElement, css, html, nothing, type TemplateResult } from 'lit';
-import { parseDpn, type ParamSpec } from '@dipnet/protocol';
+import { fromHex, parseDpn, type ParamSpec } from '@dipnet/protocol';
 import { proxy } from '@dipnet/light-client/worker';
 import type { ContractTxStage, VerifiedHead } from '@dipnet/light-client/api';
-import { devKey } from '@dipnet/bootstrap-node/devnet/dev-keys';
 import { formatDpn, shortAddress, shortHex } from '@dipnet/widget/shop/format';
 import { loadDemoConfig } from '../demo-config.ts';
 import { closedReason, prepareMetadata, startStudioChain, type StudioChain, type VerifiedProduct, type VerifiedTemplate } from './chain.ts';
@@ -150,8 +149,8 @@ export class DipStudioChain extends LitElement {
         this.#address = await chain.lc.createWallet();
         this.#walletNote = 'A new key made in this browser tab (non-extractable; it lives as long as this page).';
       } else {
-        const name = chain.config.studio!.devKey;
-        this.#address = await chain.lc.importWallet(devKey(name).secretKey);
+        const { devKey: name, secretKey } = chain.config.studio!;
+        this.#address = await chain.lc.importWallet(fromHex(secretKey, 32));
         this.#walletNote = `The devnet's well-known key "${name}" (public knowledge: devnet only). Scripts can sign as the same producer: npx dipnet keys devnet ${name} --key studio.key`;
       }
       await this.#readBalance();

@@ -38,7 +38,7 @@ const KF = [
 ] as const;
 const CHECK_TIME = 8.8; // frame 220: between the two keyframes
 
-interface DemoConfig { relays: string[]; genesisHash: string; studio?: { devKey: string; pin: string } }
+interface DemoConfig { relays: string[]; genesisHash: string; studio?: { devKey: string; secretKey: string; pin: string } }
 
 let dir = '';
 let run: Run | undefined;

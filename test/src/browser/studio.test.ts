@@ -149,6 +149,16 @@ after(async () => {
   if (outDir) await rm(outDir, { recursive: true, force: true });
 });
 
+test('the built pages carry no way to derive devnet keys: the studio gets its one key from the demo server', async () => {
+  const { readdir, readFile } = await import('node:fs/promises');
+  const scripts = (await readdir(outDir, { recursive: true })).filter((f) => f.endsWith('.js'));
+  assert.ok(scripts.length > 0);
+  for (const f of scripts) {
+    // devKey(name) = sha256("dipnet-devnet-key/" + name): that prefix in a bundle means every devnet key, validators' included.
+    assert.ok(!(await readFile(join(outDir, f), 'utf8')).includes('dipnet-devnet-key/'), `${f} can derive devnet keys`);
+  }
+});
+
 test('the shipped scene video decodes in Chromium and shows each prop where its ground truth says', async () => {
   const check = await checkSceneVideo(page, await readFile(SCENE_FILES.video));
   assert.deepEqual([check.w, check.h], [640, 360]);
