@@ -333,7 +333,7 @@ export class DipStudio extends LitElement {
       this.#tracking = null;
       const current = this.tracks[i]!;
       const n = run.boxes.length - 1;
-      this.#commit(`Track ${dir > 0 ? 'forward' : 'backward'} ${current.id} (${n} frames)`, this.tracks.map((x, j) => (j === i ? applyRun(x, run, { width: this.#size.w, height: this.#size.h }) : x)));
+      this.#commit(`Track ${dir > 0 ? 'forward' : 'backward'} ${current.id} (${n} frames)`, this.tracks.map((x, j) => (j === i ? applyRun(x, run) : x)));
       const why = { end: `reached frame ${run.endFrame}`, stopped: `stopped at frame ${run.endFrame}`, lost: `lost it at frame ${run.endFrame} (hidden or changed): marked outside there`, outside: `it left the picture at frame ${run.endFrame}: marked outside there` }[run.end];
       this.seekFrame(run.endFrame);
       this.#say(`Tracked ${current.id} over ${n} frames (${run.fps.toFixed(0)} frames/s${this.#tracker.decoder === 'seeking' ? ', seeking the video' : ''}): ${why}`);
