@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyRun, RUN_MIN_IOU } from './apply.ts';
-import { boxIou } from './simplify-run.ts';
+import { applyRun, RUN_MEDIAN_RADIUS, RUN_MIN_IOU } from './apply.ts';
+import { boxIou, medianRun } from './simplify-run.ts';
 import { boxAtFrame } from '../model.ts';
 import type { StudioTrack } from '../formats/track.ts';
 import type { TrackRun } from './protocol.ts';
@@ -12,11 +12,15 @@ const boxAt = (f: number) => ({ x: (100 + 2 * Math.min(f, 20) + (f % 2 ? 0.4 : -
 const run = (from: number, frames: number[], end: TrackRun['end'], endFrame: number, dir: 1 | -1 = 1): TrackRun =>
   ({ from, dir, boxes: frames.map((f) => ({ frame: f, box: boxAt(f), score: 0.9 })), end, endFrame, fps: 50 });
 
-test('a run becomes keyframes only where the motion changes, within the IoU bound of every tracked box', () => {
+test('a run becomes keyframes only where the motion changes, within the IoU bound of every (filtered) tracked box', () => {
   const frames = Array.from({ length: 41 }, (_, i) => i);
   const out = applyRun(track([{ frame: 0, box: boxAt(0) }]), run(0, frames, 'end', 40));
   assert.ok(out.keyframes.length <= 4, `${out.keyframes.length} keyframes: ${out.keyframes.map((k) => k.frame)}`);
-  for (const f of frames) assert.ok(boxIou(boxAtFrame(out, f)!, boxAt(f)) >= RUN_MIN_IOU - 1e-9, `frame ${f}`);
+  const filtered = medianRun(run(0, frames, 'end', 40).boxes, RUN_MEDIAN_RADIUS);
+  for (const f of frames) {
+    assert.ok(boxIou(boxAtFrame(out, f)!, filtered[f]!.box) >= RUN_MIN_IOU - 1e-9, `frame ${f}`);
+    assert.ok(Math.abs(boxAtFrame(out, f)!.x - boxAt(f).x) * 640 <= 2 + 1e-9, `frame ${f}`);
+  }
 });
 
 test('a run that loses the prop marks that frame outside; later keyframes stay', () => {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { boxGiou, boxIou, lerpBox, simplifyRun, type RunSample } from './simplify-run.ts';
+import { boxGiou, boxIou, lerpBox, medianRun, simplifyRun, type RunSample } from './simplify-run.ts';
 import { applyRun } from './apply.ts';
 import { boxAtFrame } from '../model.ts';
 import type { Box } from '../formats/track.ts';
@@ -107,6 +107,27 @@ test('generalised IoU: IoU for nested-free overlaps, below 0 and ordered by dist
   const near = boxGiou(a, { x: 20, y: 0, w: 10, h: 10 });
   const far = boxGiou(a, { x: 90, y: 0, w: 10, h: 10 });
   assert.ok(near < 0 && far < near && far > -1, `${near} ${far}`);
+});
+
+test('the running median drops one- and two-frame spikes and keeps monotone motion, steps and the ends exactly', () => {
+  const b = (x: number, w = 40): Box => ({ x, y: 100, w, h: 30 });
+  // Stall-and-jump (a lagging recording), then a stop: monotone, so unchanged.
+  const xs = [0, 0, 6, 6, 12, 18, 18, 24, 24, 24, 24, 24];
+  const mono = xs.map((x, f) => ({ frame: f, box: b(x) }));
+  assert.deepEqual(medianRun(mono, 2).map((s) => s.box.x), xs);
+  // A still prop whose tracked width dithers, with a one-frame mismatch: flattened.
+  const dither = [40, 41.2, 40, 38.8, 40, 41.2, 40, 38.8, 40, 40, 40];
+  const xsp = [10, 10, 10, 10, 10, 30, 10, 10, 10, 10, 10];
+  const still = dither.map((w, f) => ({ frame: f, box: b(xsp[f]! + 20 - w / 2, w) }));
+  const out = medianRun(still, 2);
+  for (let f = 2; f < still.length - 2; f++) {
+    assert.ok(Math.abs(out[f]!.box.w - 40) <= 1.2 && out[f]!.box.x + out[f]!.box.w / 2 === 30, `frame ${f}: ${JSON.stringify(out[f]!.box)}`);
+  }
+  assert.equal(out[0], still[0]);
+  assert.equal(out[out.length - 1], still[still.length - 1]);
+  // A step (the prop jumps and stays) stays a step.
+  const step = Array.from({ length: 12 }, (_, f) => ({ frame: f, box: b(f < 6 ? 0 : 50) }));
+  assert.deepEqual(medianRun(step, 2).map((s) => s.box.x), step.map((s) => s.box.x));
 });
 
 test('short runs are kept whole', () => {

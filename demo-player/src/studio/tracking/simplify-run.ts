@@ -2,8 +2,8 @@
  * A tracking run's per-frame boxes reduced to keyframes, bounded by overlap rather than pixels:
  * a tracked box is dropped only when the studio's linear interpolation between the keyframes kept
  * around it overlaps it with IoU ≥ `minIou`. IoU does not depend on a prop's size, so a small
- * prop (a mug 14 px high) is held as closely as a large one, where a pixel tolerance on each edge
- * either lets a small box slide off by a sixth of its height or keeps every jitter of a large one.
+ * prop is held as closely as a large one, where a pixel tolerance on each edge either lets a small
+ * box slide off or keeps every jitter of a large one.
  *
  * The reduction sees only the tracker's output. It is Ramer–Douglas–Peucker with IoU as the error:
  * between two kept samples, unless every sample in between is within the bound, the worst-fitting
@@ -41,6 +41,33 @@ export function boxGiou(a: Box, b: Box): number {
 export const lerpBox = (a: Box, b: Box, t: number): Box => ({
   x: a.x + (b.x - a.x) * t, y: a.y + (b.y - a.y) * t, w: a.w + (b.w - a.w) * t, h: a.h + (b.h - a.h) * t,
 });
+
+/**
+ * The run with each box's centre, width and height replaced by their running medians over
+ * 2 × `radius` + 1 frames (by sample; the window shrinks symmetrically at the ends, so the first
+ * and last boxes are unchanged). A median drops the tracker's one- and two-frame dithering — its
+ * scale search flipping between steps on a still prop, a frame's mismatch — and leaves any
+ * monotone stretch exactly as tracked: a stall-and-jump motion, a start, a stop, a box shrinking
+ * as it leaves the picture. (A mean would smear those, and the video shows them.)
+ */
+export function medianRun<S extends RunSample>(samples: readonly S[], radius: number): S[] {
+  const cx = samples.map((s) => s.box.x + s.box.w / 2);
+  const cy = samples.map((s) => s.box.y + s.box.h / 2);
+  const w = samples.map((s) => s.box.w);
+  const h = samples.map((s) => s.box.h);
+  const n = samples.length;
+  const median = (v: readonly number[], i: number): number => {
+    const r = Math.min(radius, i, n - 1 - i);
+    const win = v.slice(i - r, i + r + 1).sort((a, b) => a - b);
+    return win[r]!;
+  };
+  return samples.map((s, i) => {
+    if (Math.min(radius, i, n - 1 - i) === 0) return s;
+    const W = median(w, i);
+    const H = median(h, i);
+    return { ...s, box: { x: median(cx, i) - W / 2, y: median(cy, i) - H / 2, w: W, h: H } };
+  });
+}
 
 /**
  * The samples to keep as keyframes (a subset of `samples`, in frame order, first and last always
