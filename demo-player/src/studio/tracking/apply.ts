@@ -1,8 +1,8 @@
 /**
  * A tracking run written into a track as keyframes: only where the motion changes (the dense
  * boxes, their one- and two-frame jitter dropped by a running median, are reduced by `simplifyRun`
- * within an IoU bound), and an `outside` keyframe on the frame
- * where the prop was lost, so the track neither drifts nor holds a box over nothing.
+ * within an IoU bound), and an `outside` keyframe on the frame where the prop was lost, so the
+ * track neither drifts nor holds a box over nothing.
  */
 import { medianRun, simplifyRun } from './simplify-run.ts';
 import type { StudioKeyframe, StudioTrack } from '../formats/track.ts';

@@ -43,29 +43,26 @@ export const lerpBox = (a: Box, b: Box, t: number): Box => ({
 });
 
 /**
- * The run with each box's centre, width and height replaced by their running medians over
+ * The run with each box's edges (left, top, right, bottom) replaced by their running medians over
  * 2 × `radius` + 1 frames (by sample; the window shrinks symmetrically at the ends, so the first
  * and last boxes are unchanged). A median drops the tracker's one- and two-frame dithering — its
  * scale search flipping between steps on a still prop, a frame's mismatch — and leaves any
  * monotone stretch exactly as tracked: a stall-and-jump motion, a start, a stop, a box shrinking
- * as it leaves the picture. (A mean would smear those, and the video shows them.)
+ * as it leaves the picture. (A mean would smear those, and the video shows them.) Each edge's
+ * median is one of that edge's tracked values and each right edge is right of its left edge, so
+ * the boxes stay in the picture and keep an area.
  */
 export function medianRun<S extends RunSample>(samples: readonly S[], radius: number): S[] {
-  const cx = samples.map((s) => s.box.x + s.box.w / 2);
-  const cy = samples.map((s) => s.box.y + s.box.h / 2);
-  const w = samples.map((s) => s.box.w);
-  const h = samples.map((s) => s.box.h);
   const n = samples.length;
-  const median = (v: readonly number[], i: number): number => {
-    const r = Math.min(radius, i, n - 1 - i);
-    const win = v.slice(i - r, i + r + 1).sort((a, b) => a - b);
-    return win[r]!;
-  };
+  const edges = [
+    samples.map((s) => s.box.x), samples.map((s) => s.box.y),
+    samples.map((s) => s.box.x + s.box.w), samples.map((s) => s.box.y + s.box.h),
+  ] as const;
   return samples.map((s, i) => {
-    if (Math.min(radius, i, n - 1 - i) === 0) return s;
-    const W = median(w, i);
-    const H = median(h, i);
-    return { ...s, box: { x: median(cx, i) - W / 2, y: median(cy, i) - H / 2, w: W, h: H } };
+    const r = Math.min(radius, i, n - 1 - i);
+    if (r <= 0) return s;
+    const [x0, y0, x1, y1] = edges.map((v) => v.slice(i - r, i + r + 1).sort((a, b) => a - b)[r]!) as [number, number, number, number];
+    return { ...s, box: { x: x0, y: y0, w: x1 - x0, h: y1 - y0 } };
   });
 }
 
