@@ -17,7 +17,7 @@ import { expose, wrap, proxy, transferHandlers, type Endpoint, type Remote } fro
 import { WEBRTC_DIRECT, WebRtcBridgeSource } from './transport/webrtc-bridge-worker.ts';
 import type { WebRtcBridgeApi } from './transport/webrtc-bridge-page.ts';
 import { DipnetError, LightError, type ErrorCode, type LightErrorCode } from '@dipnet/protocol';
-import { createLightClient } from './client.ts';
+import { createLightClient } from './create.ts';
 import type {
   ConflictReport, ContractTxStage, Freshness, TxOutcome, CreateProductRequest, DecideResolutionRequest, FireTransitionRequest, GovTxStage, LightClient, LightClientOptions, PlaceOrderRequest,
   SyncProgress, TransferRequest, TransferStage, VerifiedHead, VerifiedOrderTree, VoteRequest,
