@@ -4,6 +4,7 @@
  */
 export { createLightClient } from './create.ts';
 export { createLightClientWith, type LightClientParts } from './client.ts';
+export { createRelayOnlyLightClient, type RelayOnlyLightClientOptions } from './relay-only.ts';
 export type * from './api.ts';
 export { LightError, LightErrorCode, isLightError } from '@dipnet/protocol';
 export { RelayHttpSource, type RelayHttpOptions } from './transport/relay-http.ts';
