@@ -7,7 +7,7 @@ import {
   decodeCommit, decodeHeader, decodeSmtProof, decodeValidatorSet, fromHex, prepareValidatorSet, verifyCommitLight, verifySmtProof,
 } from '@dipnet/protocol';
 import { createWorkerApi, installErrorTransfer } from '../src/worker.ts';
-import { createLightClient } from '../src/client.ts';
+import { createLightClient } from '../src/create.ts';
 import { IndexedDbStore } from '../src/store/indexeddb.ts';
 import { countingVerifier, createEd25519Verifier } from '../src/verify/ed25519.ts';
 

@@ -1,4 +1,7 @@
-/** The light client's public types (plain data, structured-clone friendly for a comlink worker). */
+/**
+ * The light client's public types (plain data, structured-clone friendly for a comlink worker),
+ * and the names of its data methods (what a worker forwards as is).
+ */
 import type {
   Account, Commit, Header, Params, SignatureVerifier, ValidatorSet, OrderStatus, ScalarType, Template, TemplateRecord, TemplateStatus, TxReceipt,
   ElectionPhase, GovAction, GovBody, GovParams, ResolutionStatus, UpgradeSeverity, TokenRecord,
@@ -702,3 +705,22 @@ export interface LightClient {
   storageEstimate(): Promise<{ usage?: number; quota?: number } | null>;
   close(): Promise<void>;
 }
+
+/** A LightClient member that takes and returns plain data only (no callback among its arguments). */
+export type LightClientDataMethod = {
+  [K in keyof LightClient]: LightClient[K] extends (...args: infer A) => unknown
+    ? [Extract<A[number], (...a: never[]) => unknown>] extends [never] ? (K extends 'close' ? never : K) : never
+    : never;
+}[keyof LightClient];
+
+/**
+ * The data methods by name, for a Web Worker to forward as they are (worker.ts): a new verified
+ * read goes into LightClient above and here, and the worker API (and every page that talks to a
+ * worker) has it. The compiler checks this list against LightClient both ways.
+ */
+export const LIGHT_CLIENT_DATA_METHODS = {
+  head: true, sync: true, getState: true, getAccount: true, getParams: true, walletAddress: true, createWallet: true, importWallet: true,
+  getTemplate: true, getProduct: true, getOrder: true, getOrderTree: true, getReceipt: true,
+  getGovernance: true, getElection: true, getCandidateTally: true, getHolderBallot: true, getResolution: true, getResolutions: true, isBoardMember: true, getToken: true, getTokenBalance: true,
+  freshness: true, pendingTxs: true, conflict: true, sources: true, stats: true, storageEstimate: true,
+} as const satisfies { readonly [K in LightClientDataMethod]: true };

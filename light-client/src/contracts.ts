@@ -307,7 +307,7 @@ export interface ContractTxHost {
   rememberSent(p: PendingTx): Promise<void>;
   /** Its fate is proven: nothing to keep. */
   forgetSent(p: PendingTx): Promise<void>;
-  /** A sent tx's fate from proofs (client.ts), or null while unproven. */
+  /** A sent tx's fate from proofs (client/pending.ts), or null while unproven. */
   proveTxFate(p: PendingTx): Promise<{ outcome: 'executed' | 'not-executed'; height: bigint; code: string; fee?: bigint } | null>;
   /** A relay's gas estimate for the tx `build` makes (only called where a relay offers one), or null. */
   simulate(build: () => Promise<Uint8Array>): Promise<{ gasUsed: bigint } | null>;

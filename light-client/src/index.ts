@@ -2,7 +2,9 @@
  * @dipnet/light-client: verifies everything it returns against PoS commits. The same core runs in
  * Node (tests, tools) and in a browser Web Worker (see worker.ts).
  */
-export { createLightClient } from './client.ts';
+export { createLightClient } from './create.ts';
+export { createLightClientWith, type LightClientParts } from './client.ts';
+export { createRelayOnlyLightClient, type RelayOnlyLightClientOptions } from './relay-only.ts';
 export type * from './api.ts';
 export { LightError, LightErrorCode, isLightError } from '@dipnet/protocol';
 export { RelayHttpSource, type RelayHttpOptions } from './transport/relay-http.ts';

@@ -2,7 +2,7 @@
  * The fate of a sent tx comes from proofs, never from a relay's word: "executed" from a verified
  * block that holds it (its receipt, or its block's tx root), "not executed" only once the signer's
  * proven nonce has moved past it without it (another tx spent the nonce, so it never executes).
- * Until then it is pending, and the client keeps checking (client.ts `proveTxFate`).
+ * Until then it is pending, and the client keeps checking (client/pending.ts `proveTxFate`).
  */
 import { ErrorCode, LightError, LightErrorCode } from '@dipnet/protocol';
 import type { PendingTx } from './api.ts';

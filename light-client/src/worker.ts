@@ -17,64 +17,24 @@ import { expose, wrap, proxy, transferHandlers, type Endpoint, type Remote } fro
 import { WEBRTC_DIRECT, WebRtcBridgeSource } from './transport/webrtc-bridge-worker.ts';
 import type { WebRtcBridgeApi } from './transport/webrtc-bridge-page.ts';
 import { DipnetError, LightError, type ErrorCode, type LightErrorCode } from '@dipnet/protocol';
-import { createLightClient } from './client.ts';
-import type {
-  ConflictReport, ContractTxStage, Freshness, TxOutcome, CreateProductRequest, DecideResolutionRequest, FireTransitionRequest, GovTxStage, LightClient, LightClientOptions, PlaceOrderRequest,
-  SyncProgress, TransferRequest, TransferStage, VerifiedHead, VerifiedOrderTree, VoteRequest,
-} from './api.ts';
+import { createLightClient } from './create.ts';
+import { LIGHT_CLIENT_DATA_METHODS, type LightClient, type LightClientDataMethod, type LightClientOptions, type VerifiedHead } from './api.ts';
 
 /** Options that can cross a worker boundary (no functions or class instances). */
 export type WorkerLightClientOptions = Omit<LightClientOptions, 'store' | 'sources' | 'preferredSources' | 'verifier' | 'now' | 'logger' | 'relayOptions'> & {
   readonly store?: 'memory' | 'indexeddb';
 };
 
-export interface LightClientWorkerApi {
+/**
+ * The worker's API: LightClient itself (derived, never restated: a new read in LightClient is
+ * here too), less `chainId`, plus what only a worker has. Members that take callbacks (`transfer`,
+ * `placeOrder`…, `watchOrder`, `onHead`…) want them wrapped with `proxy()` on the page, and the
+ * unsubscribe functions they return are proxies.
+ */
+export interface LightClientWorkerApi extends Omit<LightClient, 'chainId'> {
   start(options: WorkerLightClientOptions): Promise<VerifiedHead>;
   /** The page's WebRTC-direct bridge (`startWebRtcBridge` does this); used by the next `start()`. */
   attachWebRtcBridge(port: MessagePort): void;
-  head(): VerifiedHead;
-  sync(height?: bigint): ReturnType<LightClient['sync']>;
-  getState: LightClient['getState'];
-  getAccount: LightClient['getAccount'];
-  getParams: LightClient['getParams'];
-  walletAddress(): string | null;
-  createWallet: LightClient['createWallet'];
-  importWallet: LightClient['importWallet'];
-  transfer(req: TransferRequest, onProgress?: (s: TransferStage) => void): ReturnType<LightClient['transfer']>;
-  getTemplate: LightClient['getTemplate'];
-  getProduct: LightClient['getProduct'];
-  getOrder: LightClient['getOrder'];
-  getOrderTree: LightClient['getOrderTree'];
-  getReceipt: LightClient['getReceipt'];
-  /** Returns a (proxied) unsubscribe function; wrap `listener` and `onError` with `proxy()`. */
-  watchOrder(id: string | Uint8Array, listener: (t: VerifiedOrderTree) => void, onError?: (e: unknown) => void): () => void;
-  placeOrder(req: PlaceOrderRequest, onProgress?: (s: ContractTxStage) => void): ReturnType<LightClient['placeOrder']>;
-  fireTransition(req: FireTransitionRequest, onProgress?: (s: ContractTxStage) => void): ReturnType<LightClient['fireTransition']>;
-  createProduct(req: CreateProductRequest, onProgress?: (s: ContractTxStage) => void): ReturnType<LightClient['createProduct']>;
-  getGovernance: LightClient['getGovernance'];
-  getElection: LightClient['getElection'];
-  getCandidateTally: LightClient['getCandidateTally'];
-  getHolderBallot: LightClient['getHolderBallot'];
-  getResolution: LightClient['getResolution'];
-  getResolutions: LightClient['getResolutions'];
-  isBoardMember: LightClient['isBoardMember'];
-  getToken: LightClient['getToken'];
-  getTokenBalance: LightClient['getTokenBalance'];
-  vote(req: VoteRequest, onProgress?: (s: GovTxStage) => void): ReturnType<LightClient['vote']>;
-  decideResolution(req: DecideResolutionRequest, onProgress?: (s: GovTxStage) => void): ReturnType<LightClient['decideResolution']>;
-  /** Returns a (proxied) unsubscribe function. */
-  onHead(listener: (h: VerifiedHead) => void): () => void;
-  onSyncProgress(listener: (p: SyncProgress) => void): () => void;
-  onConflict(listener: (r: ConflictReport) => void): () => void;
-  onFreshness(listener: (f: Freshness) => void): () => void;
-  freshness: LightClient['freshness'];
-  onTxOutcome(listener: (o: TxOutcome) => void): () => void;
-  pendingTxs: LightClient['pendingTxs'];
-  conflict(): ConflictReport | null;
-  sources: LightClient['sources'];
-  stats: LightClient['stats'];
-  storageEstimate: LightClient['storageEstimate'];
-  close(): Promise<void>;
 }
 
 let errorTransferInstalled = false;
@@ -121,7 +81,14 @@ export function createWorkerApi(): LightClientWorkerApi {
     if (!client) throw new Error('call start() first');
     return client;
   };
+  // The data methods, forwarded as they are (one per name in LIGHT_CLIENT_DATA_METHODS).
+  const forward = (name: LightClientDataMethod) => (...args: unknown[]): unknown => {
+    const lc = c();
+    return (lc[name] as (...a: unknown[]) => unknown).apply(lc, args);
+  };
+  const data = Object.fromEntries(Object.keys(LIGHT_CLIENT_DATA_METHODS).map((name) => [name, forward(name as LightClientDataMethod)])) as Pick<LightClient, LightClientDataMethod>;
   return {
+    ...data,
     async start(options) {
       if (client) await client.close();
       if (!bridge) {
@@ -138,47 +105,20 @@ export function createWorkerApi(): LightClientWorkerApi {
     attachWebRtcBridge(port) {
       bridge = wrap<WebRtcBridgeApi>(port);
     },
-    head: () => c().head(),
-    sync: (h) => c().sync(h),
-    getState: (k, o) => c().getState(k, o),
-    getAccount: (a, o) => c().getAccount(a, o),
-    getParams: () => c().getParams(),
-    walletAddress: () => c().walletAddress(),
-    createWallet: (o) => c().createWallet(o),
-    importWallet: (k) => c().importWallet(k),
+    // Callbacks arrive as comlink proxies: called without waiting for the page.
     transfer: (req, onProgress) => c().transfer(req, onProgress ? (s) => void onProgress(s) : undefined),
-    getTemplate: (id, o) => c().getTemplate(id, o),
-    getProduct: (id, o) => c().getProduct(id, o),
-    getOrder: (id, o) => c().getOrder(id, o),
-    getOrderTree: (id, o) => c().getOrderTree(id, o),
-    getReceipt: (h, o) => c().getReceipt(h, o),
     // Errors handed to onError are plain-cloned: keep the code, message and details.
     watchOrder: (id, l, onError) => proxy(c().watchOrder(id, (t) => void l(t), onError ? (e) => void onError(cloneableError(e)) : undefined)),
     placeOrder: (req, onProgress) => c().placeOrder(req, onProgress ? (s) => void onProgress(s) : undefined),
     fireTransition: (req, onProgress) => c().fireTransition(req, onProgress ? (s) => void onProgress(s) : undefined),
     createProduct: (req, onProgress) => c().createProduct(req, onProgress ? (s) => void onProgress(s) : undefined),
-    getGovernance: (o) => c().getGovernance(o),
-    getElection: (id, o) => c().getElection(id, o),
-    getCandidateTally: (e, a, o) => c().getCandidateTally(e, a, o),
-    getHolderBallot: (e, a, o) => c().getHolderBallot(e, a, o),
-    getResolution: (id, o) => c().getResolution(id, o),
-    getResolutions: (o) => c().getResolutions(o),
-    isBoardMember: (a, o) => c().isBoardMember(a, o),
-    getToken: (id, o) => c().getToken(id, o),
-    getTokenBalance: (t, h, o) => c().getTokenBalance(t, h, o),
     vote: (req, onProgress) => c().vote(req, onProgress ? (s) => void onProgress(s) : undefined),
     decideResolution: (req, onProgress) => c().decideResolution(req, onProgress ? (s) => void onProgress(s) : undefined),
     onHead: (l) => proxy(c().onHead((h) => void l(h))),
     onSyncProgress: (l) => proxy(c().onSyncProgress((p) => void l(p))),
     onConflict: (l) => proxy(c().onConflict((r) => void l(r))),
     onFreshness: (l) => proxy(c().onFreshness((f) => void l(f))),
-    freshness: () => c().freshness(),
     onTxOutcome: (l) => proxy(c().onTxOutcome((o) => void l(o))),
-    pendingTxs: () => c().pendingTxs(),
-    conflict: () => c().conflict(),
-    sources: () => c().sources(),
-    stats: () => c().stats(),
-    storageEstimate: () => c().storageEstimate(),
     async close() {
       await client?.close();
       client = null;

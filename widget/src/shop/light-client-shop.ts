@@ -8,7 +8,7 @@
 import { proxy, transfer, type Remote } from 'comlink';
 import { connectLightClientWorker, type LightClientWorkerApi } from '@dipnet/light-client/worker';
 import { shippingCommitment } from '@dipnet/light-client/contracts';
-import type { VerifiedOrderTree, ContractTxStage, TrustRoot, TxOutcome } from '@dipnet/light-client/api';
+import type { VerifiedOrderTree, ContractTxStage, Freshness, SyncProgress, TrustRoot, TxOutcome } from '@dipnet/light-client/api';
 import type { ShopClient, ShopFreshness, ShopOrderTree, ShopProduct, ShopWallet, SyncState, PaymentStage } from './shop-client.ts';
 
 export interface ShopConfig {
@@ -112,7 +112,7 @@ export function lightClientShop(lc: Remote<LightClientWorkerApi>, started: Promi
     onSync: (listener) => subscribed(async () => {
       const h = await lc.head();
       listener({ height: h.height, target: h.height });
-      return lc.onSyncProgress(proxy((p: { verifiedHeight: bigint; targetHeight: bigint }) => listener({ height: p.verifiedHeight, target: p.targetHeight } satisfies SyncState)));
+      return lc.onSyncProgress(proxy((p: SyncProgress) => listener({ height: p.verifiedHeight, target: p.targetHeight } satisfies SyncState)));
     }),
     async product(id): Promise<ShopProduct> {
       await started;
@@ -129,7 +129,7 @@ export function lightClientShop(lc: Remote<LightClientWorkerApi>, started: Promi
     },
     cachedProduct: (id) => verified.get(id.toLowerCase()) ?? null,
     onFreshness(listener) {
-      const tell = (f: { state: string; height: bigint; ageMs: number }) => listener({ stale: f.state === 'stale', height: f.height, ageMs: f.ageMs } satisfies ShopFreshness);
+      const tell = (f: Freshness) => listener({ stale: f.state === 'stale', height: f.height, ageMs: f.ageMs } satisfies ShopFreshness);
       return subscribed(async () => {
         tell(await lc.freshness());
         return lc.onFreshness(proxy(tell));
