@@ -19,24 +19,22 @@
  * @fires dip-order-placed - `{ orderId, txHash, commitment, salt, shipping, product, quantity }`:
  *   the order is on chain; the embedding site forwards `shipping` and `salt` to the producer.
  */
-import { LitElement, css, html, svg, nothing, type PropertyValues } from 'lit';
-import type { ShopClient, ShopFreshness, ShopOrderOutcome, ShopProduct, ShopOrderTree, ShopTxHint, ShopWallet, PaymentStage, PlacedOrder, ShopSource, SyncState } from './shop-client.ts';
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import type { ShopClient, ShopFreshness, ShopOrderOutcome, ShopProduct, ShopWallet, PaymentStage, PlacedOrder, ShopSource, SyncState } from './shop-client.ts';
 import { loadVerifiedMetadata, type ProductMetadata } from './metadata.ts';
 import { messagesFor, type Messages } from './messages.ts';
 import { formatAmount, formatDpn, formatDuration, shortAddress, shortHex } from './format.ts';
 import { displayText } from '../display-text.ts';
+import { initialFlow, reduce, type FlowEvent, type FlowState, type OrderPlacedDetail, type Step } from './purchase-flow.ts';
+import { orderGraphStyles } from './dip-order-graph.ts';
 
-type Step = 'loading' | 'card' | 'error' | 'form' | 'confirm' | 'paying' | 'pending' | 'tracking' | 'failed';
-
-export interface OrderPlacedDetail extends PlacedOrder {
-  readonly product: string;
-  readonly quantity: number;
-  readonly shipping: Readonly<Record<string, string>>;
-}
+export type { OrderPlacedDetail, Step } from './purchase-flow.ts';
 
 const SHIPPING_FIELDS = ['name', 'address', 'postcode', 'country', 'email'] as const;
 type ShippingField = (typeof SHIPPING_FIELDS)[number];
 const MAX_QUANTITY = 10;
+/** The flow's events that enter a step (as against news shown within one: stages, hints, the order's graph). */
+const STEP_EVENTS: ReadonlySet<FlowEvent['type']> = new Set(['loaded', 'loadFailed', 'buy', 'back', 'reviewed', 'fail', 'pay', 'placed', 'payPending', 'payFailed', 'outcome']);
 /**
  * Where the wallet lives in its own window, the confirm step must have been on screen this long
  * before its button counts: a double click on "Next" (same place as "Pay") cannot pay.
@@ -77,7 +75,7 @@ export class DipProductPanel extends LitElement {
     client: { attribute: false },
   };
 
-  static override styles = css`
+  static override styles = [css`
     :host {
       display: block; box-sizing: border-box; width: min(24rem, 100%); max-height: 100%; overflow: auto;
       font: 14px/1.4 var(--dip-font, system-ui, sans-serif); color: var(--dip-panel-fg, #fff);
@@ -117,23 +115,8 @@ export class DipProductPanel extends LitElement {
     code { font-size: 12px; word-break: break-all; }
     ol.stages { margin: 8px 0; padding-left: 20px; }
     ol.stages li.done { color: #7ee787; }
-    ul.tree { list-style: none; margin: 6px 0; padding: 0; }
-    ul.tree li { display: flex; justify-content: space-between; gap: 8px; padding: 3px 0; border-bottom: 1px solid rgba(255, 255, 255, .08); }
-    .badge { font-size: 12px; padding: 1px 6px; border-radius: 10px; background: rgba(255, 255, 255, .14); white-space: nowrap; }
-    .badge.settled { background: #1f6f3b; }
-    .badge.refunded { background: #7a2e2e; }
     progress { width: 100%; }
-    .sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
-    .d1 { padding-left: 14px; } .d2 { padding-left: 28px; } .d3 { padding-left: 42px; } .d4 { padding-left: 56px; }
-    .d5 { padding-left: 70px; } .d6 { padding-left: 84px; } .d7 { padding-left: 98px; } .d8 { padding-left: 112px; }
-    svg.graph { display: block; margin: 6px 0; font: 12px var(--dip-font, system-ui, sans-serif); overflow: visible; }
-    svg.graph .edge { fill: none; stroke: rgba(255, 255, 255, .35); stroke-width: 1.5; }
-    svg.graph circle { fill: var(--dip-accent, #ffb400); stroke: rgba(0, 0, 0, .5); }
-    svg.graph .settled circle { fill: #3fb950; }
-    svg.graph .refunded circle { fill: #f85149; }
-    svg.graph text { fill: currentColor; }
-    svg.graph text.state { opacity: .8; }
-  `;
+  `, orderGraphStyles];
 
   /** The product contract id (64 hex). */
   declare product: string | null;
@@ -148,12 +131,12 @@ export class DipProductPanel extends LitElement {
    */
   hostApproval: ((detail: PurchaseRequestDetail) => Promise<boolean>) | null = null;
 
-  #step: Step = 'loading';
+  /** The purchase flow (purchase-flow.ts): its step and what the step shows. */
+  #flow: FlowState = initialFlow;
   #sync: SyncState | null = null;
   #item: ShopProduct | null = null;
   #meta: ProductMetadata | null = null;
   #metaError = '';
-  #error = '';
   #sources: readonly ShopSource[] = [];
   #freshness: ShopFreshness | null = null;
   #unfresh: (() => void) | null = null;
@@ -171,22 +154,13 @@ export class DipProductPanel extends LitElement {
   #shipping: Record<ShippingField, string> = { name: '', address: '', postcode: '', country: '', email: '' };
   #maxFee = 0n;
   #commit: { commitment: string; salt: string } | null = null;
-  #stages: PaymentStage[] = [];
-  /** The relay's last word on the payment in flight (a hint, shown as one). */
-  #hint: ShopTxHint | null = null;
-  /** The order whose payment was sent but not proven when the flow stopped waiting. */
-  #pendingOrder: { orderId: string; commitment: string; salt: string } | null = null;
   /** Orders of this product from this wallet that are not proven yet (read when the card opens). */
   #earlierPending = false;
   #unoutcome: (() => void) | null = null;
-  /** Why the tracking view could not verify the latest state (cleared once it does). */
-  #trackError = '';
-  #placed: PlacedOrder | null = null;
   /** When the confirm step appeared (performance.now()), and why its last click did not count. */
   #confirmShownAt = 0;
   #refusal = '';
   #authorizing = false;
-  #tree: ShopOrderTree | null = null;
   #unwatch: (() => void) | null = null;
   #unsync: (() => void) | null = null;
   #load: AbortController | null = null;
@@ -205,7 +179,7 @@ export class DipProductPanel extends LitElement {
 
   /** The current step (for tests and hosts). */
   get step(): Step {
-    return this.#step;
+    return this.#flow.step;
   }
 
   override disconnectedCallback(): void {
@@ -233,8 +207,23 @@ export class DipProductPanel extends LitElement {
     if (this.#meta?.imageUrl) URL.revokeObjectURL(this.#meta.imageUrl);
   }
 
-  #set(step: Step): void {
-    this.#step = step;
+  /**
+   * Drives the purchase flow: fires the transition's events, then shows the new state; a step
+   * entered (even the same one again) is new content. Returns the new state, or null when the flow
+   * ignored the event.
+   */
+  #send(event: FlowEvent): FlowState | null {
+    const before = this.#flow;
+    const { state, effects } = reduce(before, event);
+    for (const e of effects) this.#emit(e.event, e.detail);
+    this.#flow = state;
+    if (event.type === 'open') return state;
+    if (state !== before && STEP_EVENTS.has(event.type)) this.#entered(state.step);
+    else this.requestUpdate();
+    return state === before ? null : state;
+  }
+
+  #entered(step: Step): void {
     if (step === 'confirm') this.#confirmShownAt = performance.now();
     this.#refusal = '';
     this.#fundsWatch(step === 'confirm');
@@ -267,16 +256,11 @@ export class DipProductPanel extends LitElement {
     this.#item = null;
     this.#meta = null;
     this.#metaError = '';
-    this.#placed = null;
-    this.#tree = null;
     this.#quantity = 1;
     this.#importing = false;
     this.#importError = '';
-    this.#hint = null;
-    this.#pendingOrder = null;
     this.#earlierPending = false;
-    this.#trackError = '';
-    this.#step = 'loading';
+    this.#send({ type: 'open' });
     const client = this.client;
     const id = this.product;
     if (!client || !id) return;
@@ -297,7 +281,7 @@ export class DipProductPanel extends LitElement {
       const item = await client.product(id);
       if (ac.signal.aborted) return;
       this.#item = item;
-      this.#set('card');
+      this.#send({ type: 'loaded' });
       this.#emit('dip-card-open', { product: item.id, height: item.height });
       this.#wallet = await client.wallet().catch(() => null);
       this.#earlierPending = (await client.pendingOrders?.().catch(() => []) ?? []).some((o) => o.product === item.id);
@@ -310,9 +294,8 @@ export class DipProductPanel extends LitElement {
       if (!ac.signal.aborted) this.requestUpdate();
     })().catch((e: unknown) => {
       if (ac.signal.aborted) return;
-      this.#error = errorText(e);
       this.#sources = [];
-      this.#set('error');
+      this.#send({ type: 'loadFailed', message: errorText(e) });
       // Then say which sources were not trusted and why (a worker that never started never answers).
       void client.sources?.().then((list) => {
         if (ac.signal.aborted) return;
@@ -331,9 +314,9 @@ export class DipProductPanel extends LitElement {
   }
 
   #body(m: Messages): unknown {
-    switch (this.#step) {
+    switch (this.#flow.step) {
       case 'loading': return this.#loading(m);
-      case 'error': return html`<h2>${displayText(this.label)}</h2><p class="warn" role="alert">${m.unverifiable(this.#error)}</p>
+      case 'error': return html`<h2>${displayText(this.label)}</h2><p class="warn" role="alert">${m.unverifiable(this.#flow.error)}</p>
         ${this.#sourceNotes(m)}
         <div class="actions"><button type="button" @click=${() => this.#open()}>${m.tryAgain}</button></div>`;
       case 'card': return this.#card(m);
@@ -342,8 +325,8 @@ export class DipProductPanel extends LitElement {
       case 'paying': return this.#paying(m);
       case 'pending': return this.#pendingView(m);
       case 'tracking': return this.#tracking(m);
-      case 'failed': return html`<h2>${displayText(this.#item?.name ?? this.label)}</h2><p class="warn" role="alert">${m.failed(this.#error)}</p>
-        <div class="actions"><button type="button" @click=${() => this.#set('confirm')}>${m.back}</button></div>`;
+      case 'failed': return html`<h2>${displayText(this.#item?.name ?? this.label)}</h2><p class="warn" role="alert">${m.failed(this.#flow.error)}</p>
+        <div class="actions"><button type="button" @click=${() => this.#send({ type: 'back' })}>${m.back}</button></div>`;
     }
   }
 
@@ -392,7 +375,7 @@ export class DipProductPanel extends LitElement {
       ${this.#walletRows(m)}
       ${p.currency.native ? nothing : html`<p class="note">${m.tokenPriced(p.currency.symbol)}</p>`}
       ${this.#earlierPending ? html`<p class="warn earlier-pending" role="alert">${m.earlierPending}</p>` : nothing}
-      <div class="actions"><button type="button" class="primary" ?disabled=${!p.open || !p.currency.native || this.#stale} @click=${() => this.#set('form')}>${m.buy}</button></div>
+      <div class="actions"><button type="button" class="primary" ?disabled=${!p.open || !p.currency.native || this.#stale} @click=${() => this.#send({ type: 'buy' })}>${m.buy}</button></div>
     `;
   }
 
@@ -412,7 +395,7 @@ export class DipProductPanel extends LitElement {
         ${field('country', 'text', 'country-name')}${field('email', 'email', 'email')}
         <p class="note">${m.shippingNote}</p>
         <div class="actions">
-          <button type="button" @click=${() => this.#set('card')}>${m.back}</button>
+          <button type="button" @click=${() => this.#send({ type: 'back' })}>${m.back}</button>
           <button type="submit" class="primary">${m.next}</button>
         </div>
       </form>
@@ -429,11 +412,10 @@ export class DipProductPanel extends LitElement {
       this.#wallet = await client.wallet();
       this.#commit = await client.commitShipping({ ...this.#shipping });
     } catch (err) {
-      this.#error = errorText(err);
-      this.#set('failed');
+      this.#send({ type: 'fail', message: errorText(err) });
       return;
     }
-    this.#set('confirm');
+    this.#send({ type: 'reviewed' });
   };
 
   #total(): { price: bigint; fee: bigint; total: bigint } {
@@ -466,7 +448,7 @@ export class DipProductPanel extends LitElement {
       ${short ? html`<p class="warn" role="alert">${m.insufficient(formatDpn(total + this.#maxFee, loc))}</p>` : nothing}
       ${this.#refusal ? html`<p class="warn refused" role="alert">${m.notSigned(this.#refusal)}</p>` : nothing}
       <div class="actions">
-        <button type="button" @click=${() => this.#set('form')}>${m.back}</button>
+        <button type="button" @click=${() => this.#send({ type: 'back' })}>${m.back}</button>
         ${remote ? html`<button type="button" class="primary pay" ?disabled=${short || this.#stale || this.#authorizing} @click=${this.#pay}>${m.payInWallet}</button>`
           : w ? html`<button type="button" class="primary pay" ?disabled=${short || this.#stale} @click=${this.#pay}>${m.pay}</button>`
           : html`<button type="button" class="primary" @click=${this.#createWallet}>${m.createWallet}</button>`}
@@ -541,8 +523,7 @@ export class DipProductPanel extends LitElement {
       this.#wallet = await this.client!.createWallet();
       this.requestUpdate();
     } catch (e) {
-      this.#error = errorText(e);
-      this.#set('failed');
+      this.#send({ type: 'fail', message: errorText(e) });
     }
   };
 
@@ -576,81 +557,59 @@ export class DipProductPanel extends LitElement {
     const request: PurchaseRequestDetail = { product: p.id, quantity, total: this.#total().total, maxFee: this.#maxFee, commitment: commit0.commitment };
     const go = this.hostApproval ? await this.hostApproval(request) : this.#emit('dip-purchase-request', request, true);
     if (!go) {
-      this.#error = this.#m.hostTookOver;
-      this.#set('failed');
+      this.#send({ type: 'fail', message: this.#m.hostTookOver });
       return;
     }
-    this.#emit('dip-purchase-start', { product: p.id, quantity });
-    this.#stages = [];
-    this.#hint = null;
-    this.#set('paying');
+    this.#send({ type: 'pay', product: p.id, quantity });
     const commit = this.#commit!;
     // A payment that outlives the wait is resolved here if the panel is still open (the element
     // tells the site, dip-order-placed, whether or not it is).
     this.#unoutcome = client.onOrderOutcome?.((o) => this.#onOutcome(o)) ?? null;
     try {
       const sent = await client.placeOrder({ product: p.id, quantity, maxTotal: this.#total().total, shipping, salt: commit.salt, commitment: commit.commitment }, (s) => {
-        this.#stages = [...this.#stages, s];
-        this.requestUpdate();
+        this.#send({ type: 'stage', stage: s });
       }, (h) => {
-        this.#hint = h;
+        this.#send({ type: 'hint', hint: h });
         this.#emit('dip-purchase-hint', { product: p.id, hint: { source: h.source, says: h.says, code: h.code, ...(h.height !== undefined ? { height: h.height.toString() } : {}) } });
-        this.requestUpdate();
       });
       const placed: PlacedOrder = { ...sent, ...commit };
-      this.#emit<OrderPlacedDetail>('dip-order-placed', { ...placed, product: p.id, quantity, shipping });
-      this.#emit('dip-purchase-finalised', { product: p.id, orderId: placed.orderId, txHash: placed.txHash, fee: placed.fee });
-      // Past this point the order is proven: nothing that goes wrong while tracking it is a failed payment.
-      void this.#track(placed);
+      // dip-order-placed and dip-purchase-finalised (once per order), then tracking. Past this point
+      // the order is proven: nothing that goes wrong while tracking it is a failed payment.
+      if (this.#send({ type: 'placed', placed, product: p.id, quantity, shipping })?.placed === placed) void this.#track(placed);
     } catch (e) {
       const err = e as { code?: string; details?: { order?: { orderId: string } } };
       if (err?.code === 'LC_TX_PENDING' && err.details?.order) {
         // Sent, not proven either way: never "failed" on a relay's word. Still checking.
-        this.#pendingOrder = { orderId: err.details.order.orderId, commitment: commit.commitment, salt: commit.salt };
-        this.#emit('dip-purchase-pending', { product: p.id, orderId: err.details.order.orderId, message: errorText(e) });
-        this.#set('pending');
+        const order = { orderId: err.details.order.orderId, commitment: commit.commitment, salt: commit.salt };
+        this.#send({ type: 'payPending', product: p.id, order, message: errorText(e) });
         return;
       }
-      this.#error = errorText(e);
-      this.#emit('dip-purchase-failed', { product: p.id, message: this.#error, code: err?.code });
-      this.#set('failed');
+      this.#send({ type: 'payFailed', product: p.id, message: errorText(e), code: err?.code });
     }
   };
 
-  /** The order is proven: follow its production graph. */
+  /** The order is proven (the flow is tracking it): follow its production graph. */
   async #track(placed: PlacedOrder): Promise<void> {
     const client = this.client!;
-    this.#placed = placed;
-    this.#set('tracking');
+    const orderId = placed.orderId;
     try {
-      this.#tree = await client.orderTree(placed.orderId);
+      this.#send({ type: 'tree', orderId, tree: await client.orderTree(orderId) });
     } catch (e) {
       // The watch below keeps trying on every new head; until then the view says why it has no tree.
-      this.#trackError = errorText(e);
+      this.#send({ type: 'trackError', orderId, message: errorText(e) });
     }
-    this.requestUpdate();
-    if (this.#placed !== placed) return; // closed or moved on meanwhile
-    this.#unwatch = client.watchOrder(placed.orderId, (t) => {
-      this.#tree = t;
-      this.#trackError = '';
-      this.requestUpdate();
+    if (this.#flow.placed !== placed) return; // closed or moved on meanwhile
+    this.#unwatch = client.watchOrder(orderId, (tree) => {
+      this.#send({ type: 'tree', orderId, tree });
     }, (message) => {
-      this.#trackError = message;
-      this.requestUpdate();
+      this.#send({ type: 'trackError', orderId, message });
     });
   }
 
-  /** A pending payment's proven fate, while this panel still shows it. */
+  /** A pending payment's proven fate, while this panel still shows it: tracking in place, or failed. */
   #onOutcome(o: ShopOrderOutcome): void {
-    if (this.#step !== 'pending' || this.#pendingOrder?.orderId !== o.orderId) return;
-    this.#pendingOrder = null;
-    if (o.outcome === 'placed') {
-      void this.#track({ orderId: o.orderId, txHash: o.txHash, fee: o.fee, commitment: o.commitment, salt: o.salt });
-      return;
-    }
-    this.#error = this.#m.notPlaced;
-    this.#emit('dip-purchase-failed', { product: o.product, message: this.#error, code: 'NOT_PLACED', proven: true });
-    this.#set('failed');
+    const next = this.#send({ type: 'outcome', outcome: o, message: this.#m.notPlaced });
+    if (next?.step === 'tracking' && next.placed) void this.#track(next.placed);
   }
 
   #emit<T>(type: string, detail: T, cancelable = false): boolean {
@@ -709,7 +668,7 @@ export class DipProductPanel extends LitElement {
     return html`
       <h2>${m.paying}</h2>
       <ol class="stages" role="status">
-        ${all.map((s) => html`<li class=${this.#stages.includes(s) ? 'done' : ''}>${m.stage[s]}</li>`)}
+        ${all.map((s) => html`<li class=${this.#flow.stages.includes(s) ? 'done' : ''}>${m.stage[s]}</li>`)}
       </ol>
       ${this.#hintNote(m)}
     `;
@@ -717,7 +676,7 @@ export class DipProductPanel extends LitElement {
 
   /** A relay's word, shown as such. */
   #hintNote(m: Messages): unknown {
-    const h = this.#hint;
+    const h = this.#flow.hint;
     if (!h) return nothing;
     return html`<p class="note hint">${m.relaySays(h.says === 'refused' ? m.relayRefused(h.code) : m.relayInBlock(String(h.height ?? '?')))}</p>`;
   }
@@ -726,55 +685,26 @@ export class DipProductPanel extends LitElement {
     return html`
       <h2>${m.pendingTitle}</h2>
       <p role="status">${m.pendingNote}</p>
-      ${this.#pendingOrder ? html`<p class="note">${m.orderId} <code>${shortHex(this.#pendingOrder.orderId)}</code></p>` : nothing}
+      ${this.#flow.pendingOrder ? html`<p class="note">${m.orderId} <code>${shortHex(this.#flow.pendingOrder.orderId)}</code></p>` : nothing}
       ${this.#hintNote(m)}
       <progress></progress>
     `;
   }
 
   #tracking(m: Messages): unknown {
-    const placed = this.#placed!;
-    const t = this.#tree;
+    const { placed: placedOrder, tree: t, trackError } = this.#flow;
+    const placed = placedOrder!;
     const root = t?.nodes.find((n) => n.parent === null);
     return html`
       <h2>${displayText(this.#item!.name)}</h2>
       <p role="status">${m.orderPlaced}</p>
       <p class="note">${m.orderId} <code>${shortHex(placed.orderId)}</code></p>
-      ${this.#trackError ? html`<p class="warn track-error" role="alert">${m.trackingPaused(this.#trackError)}</p>` : nothing}
+      ${trackError ? html`<p class="warn track-error" role="alert">${m.trackingPaused(trackError)}</p>` : nothing}
       ${t ? html`
         <h3>${m.tracking}: ${root ? (root.status === 'active' ? m.state(root.state) : m.status[root.status]) : ''}</h3>
         ${this.#verifiedMark(m, t.height, t.time)}
-        ${this.#graph(t, m)}
-        <ul class="tree sr" aria-label=${m.tracking}>
-          ${t.nodes.map((n) => html`<li class="d${Math.min(n.depth, 8)}" data-order=${n.id}>
-            <span>${n.tag ? html`<span class="note">${m.tag(n.tag)} · </span>` : nothing}${displayText(n.productName)}</span>
-            <span class="badge ${n.status}">${n.status === 'active' ? m.state(n.state) : m.status[n.status]}</span></li>`)}
-        </ul>` : html`<progress></progress>`}
+        <dip-order-graph .tree=${t} .locale=${this.locale}></dip-order-graph>` : html`<progress></progress>`}
     `;
-  }
-
-  /**
-   * The order's contract graph as a small picture (the digital twin): one row per sub-order, an
-   * elbow from each parent, a dot coloured by status. SVG attributes, not inline styles, so it
-   * renders under a strict CSP; the list above carries the same for screen readers.
-   */
-  #graph(t: ShopOrderTree, m: Messages): unknown {
-    const ROW = 24;
-    const rowOf = new Map(t.nodes.map((n, i) => [n.id, i] as const));
-    const x = (depth: number) => 8 + depth * 16;
-    const y = (i: number) => 12 + i * ROW;
-    return html`<svg class="graph" aria-hidden="true" viewBox="0 0 340 ${t.nodes.length * ROW}" width="100%" height=${t.nodes.length * ROW}>
-      ${t.nodes.map((n, i) => {
-        const p = n.parent === null ? undefined : rowOf.get(n.parent);
-        return p === undefined ? nothing
-          : svg`<path class="edge" d="M${x(n.depth - 1)} ${y(p) + 6} V${y(i)} H${x(n.depth) - 7}"></path>`;
-      })}
-      ${t.nodes.map((n, i) => svg`<g class="node ${n.status}" data-order=${n.id}>
-        <circle cx=${x(n.depth)} cy=${y(i)} r="6"></circle>
-        <text x=${x(n.depth) + 12} y=${y(i) + 4}>${n.tag ? `${m.tag(n.tag)} · ` : ''}${displayText(n.productName)}</text>
-        <text class="state" x="336" y=${y(i) + 4} text-anchor="end">${n.status === 'active' ? m.state(n.state) : m.status[n.status]}</text>
-      </g>`)}
-    </svg>`;
   }
 
   #close = (): void => {
