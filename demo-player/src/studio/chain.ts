@@ -4,7 +4,7 @@
  * hints of what exists; nothing from them is shown until the light client proved it. Also the
  * chain-backed `validateProduct` and the product metadata (a small data: URI, or the devnet pin).
  */
-import { isDipnetError, ErrorCode } from '@dipnet/protocol';
+import { isDipnetError, ErrorCode, toHex } from '@dipnet/protocol';
 import { connectLightClientWorker } from '@dipnet/light-client/worker';
 import type { VerifiedHead, VerifiedProduct, VerifiedTemplate } from '@dipnet/light-client/api';
 import type { LightClientRemote } from '../viewer/light-client-panel.ts';
@@ -107,7 +107,7 @@ export function startStudioChain(config: DemoConfig): StudioChain {
 
 // ---------------------------------------------------------------------------------- metadata
 
-const hex = (b: ArrayBuffer | Uint8Array): string => Array.from(b instanceof Uint8Array ? b : new Uint8Array(b), (x) => x.toString(16).padStart(2, '0')).join('');
+const hex = (b: ArrayBuffer | Uint8Array): string => toHex(b instanceof Uint8Array ? b : new Uint8Array(b));
 export const sha256Hex = async (bytes: Uint8Array): Promise<string> => hex(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
 
 function base64(bytes: Uint8Array): string {
