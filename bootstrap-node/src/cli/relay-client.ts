@@ -76,10 +76,12 @@ export class RelayClient {
   }
 
   /** Submits up to 256 txs in one request; one result per tx (its hash or its error). */
-  async submitTxBatch(txs: readonly Uint8Array[]): Promise<RelayResponse<'/v1/txs/batch', 'post'>['results']> {
+  async submitTxBatch(txs: readonly Uint8Array[]): Promise<({ hash: string } | { error: { code: string; message: string } })[]> {
     // The binary body: no hex on either side, half the bytes.
     const res = await fetch(new URL('/v1/txs/batch', this.baseUrl), { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS), method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: Buffer.from(encodeTxBatch(txs)) });
-    return (await this.parse<RelayResponse<'/v1/txs/batch', 'post'>>(res)).results;
+    const { results } = await this.parse<RelayResponse<'/v1/txs/batch', 'post'>>(res);
+    // The document gives each result an optional hash and an optional error: exactly one is there.
+    return results.map((r) => (r.error || r.hash === undefined ? { error: r.error ?? { code: 'RELAY_INTERNAL', message: 'a batch result with neither hash nor error' } } : { hash: r.hash }));
   }
 
   txStatus(hash: string): Promise<RelayResponse<'/v1/txs/{hash}'>> {

@@ -27,13 +27,13 @@ export const app = {
   verified: null as { height: bigint; hash: string } | null,
   live: 'connecting' as 'connecting' | 'live' | 'reconnecting',
   // Relay hints, refreshed on new heads.
-  blocks: null as BlockRow[] | null,
+  blocks: null as readonly BlockRow[] | null,
   vset: null as ValidatorSetJson | null,
-  txs: null as ContractTxJson[] | null,
-  templates: null as TemplateJson[] | null,
+  txs: null as readonly ContractTxJson[] | null,
+  templates: null as readonly TemplateJson[] | null,
   threshold: null as number | null,
-  products: null as ProductJson[] | null,
-  orders: null as OrderJson[] | null,
+  products: null as readonly ProductJson[] | null,
+  orders: null as readonly OrderJson[] | null,
   listError: null as string | null,
   // Verified pages.
   order: null as OrderView | null,

@@ -10,6 +10,7 @@ import type { VerifiedHead, VerifiedProduct, VerifiedTemplate } from '@dipnet/li
 import type { LightClientRemote } from '../viewer/light-client-panel.ts';
 import { trustRootOf } from '@dipnet/widget/shop/light-client-shop';
 import type { DemoConfig } from '../demo-config.ts';
+import type { RelayResponse } from '@dipnet/bootstrap-node/relay-api';
 import type { ProductValidator } from './formats/product.ts';
 import { productFormatError } from './formats/product.ts';
 
@@ -93,12 +94,12 @@ export function startStudioChain(config: DemoConfig): StudioChain {
   return {
     config, lc, started, product, template, validateProduct,
     async listProducts(limit = 100) {
-      const { products } = await relay<{ products: { id: string }[] }>(`/v1/products?limit=${limit}`);
+      const { products } = await relay<RelayResponse<'/v1/products'>>(`/v1/products?limit=${limit}`);
       await started;
       return settle(products.map((p) => p.id), product);
     },
     async listTemplates(limit = 100) {
-      const { templates } = await relay<{ templates: { id: string }[] }>(`/v1/templates?limit=${limit}`);
+      const { templates } = await relay<RelayResponse<'/v1/templates'>>(`/v1/templates?limit=${limit}`);
       await started;
       return settle(templates.map((t) => t.id), template);
     },

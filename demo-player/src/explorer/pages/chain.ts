@@ -1,8 +1,8 @@
 /** The chain's pages: blocks, one block with its commit, validators, contract transactions. All relay hints. */
-import { html, nothing, type TemplateResult } from 'lit';
+import { html, type TemplateResult } from 'lit';
 import { app, errText, update } from '../state.ts';
-import type { BlockRow, ContractTxJson } from '../relay.ts';
-import { ago, dpn, int, isoTime, shortAddr, shortHex, TX_KIND } from '../format.ts';
+import type { ContractTxJson } from '../relay.ts';
+import { ago, dpn, int, isoTime, shortHex, TX_KIND } from '../format.ts';
 import { HINT, addrLink, header, loading, powerBar, validatorChip } from '../ui.ts';
 import type { Page } from '../page.ts';
 
@@ -10,7 +10,7 @@ const BLOCKS = 20;
 export async function loadBlocks(): Promise<void> {
   const r = app.relay!;
   const { headers } = await r.headers(BLOCKS);
-  const rows = await Promise.all(headers.reverse().map((h) => r.block(h)));
+  const rows = await Promise.all([...headers].reverse().map((h) => r.block(h)));
   app.blocks = rows;
   if (rows[0]) app.vset = await r.validatorSet(rows[0].height, undefined).catch(() => app.vset);
 }
