@@ -21,6 +21,7 @@ import {
   decodeResolution, decodeResolutionIndex, resolutionId, DipnetError, txHash, REPRESENTATIVES, BOARD_SIZE,
   type Election, type Header, type KeyPair, type Params, type TxBody,
 } from '@dipnet/protocol';
+import { waitFor } from '@dipnet/protocol/testing';
 import { devKey, DEVNET_PARAMS, type RelayClient } from '@dipnet/bootstrap-node';
 import { DevnetHarness } from './devnet-harness.ts';
 import { runDipnet } from '@dipnet/bootstrap-node/testing';
@@ -127,12 +128,8 @@ test('election of 30 representatives and a 5-member board by coin-age, then unan
     const heights: bigint[] = [];
     const deadline = Date.now() + 30_000;
     for (const h of hashes) {
-      for (;;) {
-        const s = await client.txStatus(h);
-        if (s.status === 'committed') { heights.push(BigInt(s.height!)); break; }
-        if (Date.now() > deadline) assert.fail(`tx ${h} not committed in 30 s (${s.status})`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      const s = await waitFor(async () => { const t = await client.txStatus(h); return t.status === 'committed' && t; }, { timeoutMs: Math.max(0, deadline - Date.now()), intervalMs: 100, what: `tx ${h} to commit` });
+      heights.push(BigInt(s.height!));
     }
     return heights;
   };
