@@ -8,7 +8,7 @@ import { yamux } from '@chainsafe/libp2p-yamux';
 import { identify } from '@libp2p/identify';
 import { circuitRelayTransport } from '@libp2p/circuit-relay-v2';
 import { multiaddr } from '@multiformats/multiaddr';
-import { DipnetError, ErrorCode, FrameDecoder, concatBytes, decodeWireResult, encodeFrame, encodeFramePrefix, isDipnetError, wireProtocolId } from '@dipnet/protocol';
+import { DipnetError, ErrorCode, FrameDecoder, concatBytes, toHex, decodeWireResult, encodeFrame, encodeFramePrefix, isDipnetError, wireProtocolId } from '@dipnet/protocol';
 import { createP2PHost, P2PRequestError, type P2PHost, type P2PTuning, type GossipTopic } from './host.ts';
 
 const CHAIN = 'dipnet-p2p-test';
@@ -154,7 +154,7 @@ test('gossip reaches every other host exactly once, fast', async () => {
   await sleep(150); // let forwarded copies arrive: they must be dropped as duplicates
   for (const h of [A, B, C]) {
     const seen = new Map<string, number>();
-    for (const r of h.received) seen.set(Buffer.from(r.data).toString('hex'), (seen.get(Buffer.from(r.data).toString('hex')) ?? 0) + 1);
+    for (const r of h.received) seen.set(toHex(r.data), (seen.get(toHex(r.data)) ?? 0) + 1);
     assert.ok([...seen.values()].every((n) => n === 1), `${h.name} delivered a duplicate`);
   }
   assert.equal(A.received.length, 40 + 2); // 60 messages, A originated 20 of them; plus the big one and the tx
