@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { agoText, backoffMs, dpnText, durationText, relativeTime, shortAddress, shortDuration, shortHex } from './format.ts';
+import { agoText, backoffMs, secondsSince, dpnText, durationText, relativeTime, shortAddress, shortDuration, shortHex } from './format.ts';
 import { waitFor } from './testing.ts';
 
 test('short ids keep 8…6 hex digits and 9…4 address characters', () => {
@@ -25,6 +25,8 @@ test('durations and ages', () => {
   assert.equal(shortDuration('7200000'), '2 h');
   assert.equal(shortDuration(300_000), '5 min');
   assert.equal(shortDuration(1500), '1.5 s');
+  assert.equal(secondsSince(1_000n, 13_999), 12);
+  assert.equal(secondsSince(20_000, 10_000), 0);
   assert.equal(agoText(12), '12 s ago');
   assert.equal(agoText(180), '3 min ago');
   assert.equal(agoText(5 * 3600), '5 h ago');

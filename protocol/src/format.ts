@@ -51,6 +51,9 @@ export function shortDuration(ms: bigint | number | string): string {
   return `${(n / 1000).toLocaleString('en-US')} s`;
 }
 
+/** Whole seconds since `atMs` (ms since the epoch) by this device's clock; never negative (clocks differ). */
+export const secondsSince = (atMs: number | bigint, now = Date.now()): number => Math.max(0, Math.floor((now - Number(atMs)) / 1000));
+
 /** An age in seconds as "12 s ago", "3 min ago", "5 h ago", "2 d ago". */
 export function agoText(seconds: number): string {
   const s = Math.max(0, Math.floor(seconds));
