@@ -34,13 +34,13 @@ test('a passed upgrade halts nodes older than its version at its activation heig
       await fresh.submitTx(signedTx(chainId, k, n, body));
     };
     for (const k of board) await submit(sale, { type: 'transfer', to: addressOf(k.publicKey), amount: dpn(10), memo: '' });
-    await waitFor(() => old.chain.head.height >= 2n && board.every((k) => old.chain.committedView().get(new Uint8Array([0x01, ...addressOf(k.publicKey)])) !== undefined), 20_000, 'board funded');
+    await waitFor(() => old.chain.head.height >= 2n && board.every((k) => old.chain.committedView().get(new Uint8Array([0x01, ...addressOf(k.publicKey)])) !== undefined), { timeoutMs: 20_000, what: 'board funded' });
     const H = fresh.chain.head.height + 8n;
     await submit(board[0]!, { type: 'proposeResolution', body: 'board', action: { type: 'upgrade', version: '0.2.0', severity: 'major' }, deadline: BigInt(Date.now()) + 60_000n, activationHeight: H });
     const id = resolutionId(addressOf(board[0]!.publicKey), 0n);
-    await waitFor(() => fresh.mempool.size === 0, 10_000, 'proposal included');
+    await waitFor(() => fresh.mempool.size === 0, { timeoutMs: 10_000, what: 'proposal included' });
     for (const k of board.slice(1)) await submit(k, { type: 'decideResolution', resolution: id, approve: true });
-    await waitFor(() => old.pendingUpgrade !== null, 20_000, 'the old node sees the scheduled upgrade');
+    await waitFor(() => old.pendingUpgrade !== null, { timeoutMs: 20_000, what: 'the old node sees the scheduled upgrade' });
     assert.equal(old.pendingUpgrade!.activationHeight, H);
     assert.equal(fresh.pendingUpgrade, null, 'an upgraded node has nothing to wait for');
     // Keep blocks coming past H: one tx per block (an idle chain makes no empty blocks).
@@ -48,9 +48,9 @@ test('a passed upgrade halts nodes older than its version at its activation heig
     while (fresh.chain.head.height < H + 2n && Date.now() < deadline) {
       const h = fresh.chain.head.height;
       await submit(sale, { type: 'transfer', to: addressOf(devKey('upgrade/bob').publicKey), amount: 1n, memo: '' });
-      await waitFor(() => fresh.chain.head.height > h, 10_000, 'a block');
+      await waitFor(() => fresh.chain.head.height > h, { timeoutMs: 10_000, what: 'a block' });
     }
-    await waitFor(() => fresh.chain.head.height >= H + 2n, 30_000, 'upgraded nodes finalise past H').catch((e) => {
+    await waitFor(() => fresh.chain.head.height >= H + 2n, { timeoutMs: 30_000, what: 'upgraded nodes finalise past H' }).catch((e) => {
       throw new Error(`${e.message}: H=${H} heights=${net.nodes.map((n) => n.chain.head.height).join(',')} mempool=${fresh.mempool.size}`);
     });
     assert.equal(old.chain.head.height, H - 1n, 'the old node stopped before the activation height');

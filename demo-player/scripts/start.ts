@@ -35,6 +35,7 @@ import {
 import {
   prepareDevnet, startDevnetProcesses, RelayClient, devKey, relaySeedChain, seedContracts, seedSimpleProducts, demoKey, type RunningDevnet,
 } from '@dipnet/bootstrap-node';
+import { waitFor } from '@dipnet/protocol/testing';
 import type { ScenePropId } from '../src/scene/scene.ts';
 import { SCENE_CATALOGUE, imagePath, metadataPath } from '../src/scene/products.ts';
 import { sceneAnnotations } from '../src/scene/scene-annotations.ts';
@@ -92,21 +93,9 @@ process.once('SIGTERM', () => void shutdown(0, 'SIGTERM'));
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    if (stopping) await new Promise(() => {});
-    try {
-      const v = await probe();
-      if (v !== undefined) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await sleep(250);
-  }
-}
+/** Waits on the devnet: a failing probe (a relay not up yet) is "not yet"; once the demo is stopping, waits forever. */
+const devnetReady = (what: string, probe: () => Promise<boolean>): Promise<true> =>
+  waitFor(async () => (stopping ? new Promise<never>(() => {}) : probe()), { timeoutMs: 60_000, intervalMs: 250, what, retryErrors: true });
 
 /** Condenses the validators' JSON logs: relays up, warnings and errors, blocks that carry txs. */
 function devnetLogger(): (name: string, line: string) => void {
@@ -401,9 +390,9 @@ async function main(): Promise<void> {
   });
   step(`${resumed ? 'resuming' : 'starting a new'} devnet "${info.chainId}" (${validators} validators, genesis ${info.genesisHash.slice(0, 16)}…)`);
   const clients = info.validators.map((v) => new RelayClient(v.relayUrl));
-  await Promise.all(clients.map((c, i) => waitFor(`the relay of validator-${i}`, 60_000, async () => (await c.status()) as unknown)));
+  await Promise.all(clients.map((c, i) => devnetReady(`the relay of validator-${i}`, async () => !!(await c.status()))));
   const client = clients[0]!;
-  await waitFor('the first block', 60_000, async () => (BigInt((await client.status()).height) >= 1n ? true : undefined));
+  await devnetReady('the first block', async () => BigInt((await client.status()).height) >= 1n);
   step(`devnet up at height ${(await client.status()).height}; relays ${info.validators.map((v) => v.relayUrl).join(' ')}`);
 
   // 2. Seed, idempotently, through the relay.

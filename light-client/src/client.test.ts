@@ -95,7 +95,7 @@ test('follows new heads over SSE, cross-checked with a witness, without polling'
   const seen: bigint[] = [];
   lc.onHead((h) => seen.push(h.height));
   const h = await net.commit(sale, { type: 'transfer', to: addressOf(bob.publicKey), amount: dpn(1), memo: '' });
-  await waitFor(() => lc.head().height >= h, 10_000, 'the client to verify the announced head');
+  await waitFor(() => lc.head().height >= h, { timeoutMs: 10_000, what: 'the client to verify the announced head' });
   assert.ok(seen.includes(h), `heads seen: ${seen.join(', ')}; tx at ${h}`);
   assert.deepEqual(lc.sources().map((s) => s.health), ['ok', 'ok']);
   assert.equal(lc.head().hash, toHex(headerHash(n0.getHeader(lc.head().height)!)));

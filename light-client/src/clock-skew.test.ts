@@ -45,7 +45,7 @@ for (const behindMs of [3_000, 8_000]) {
     });
     clients.push(lc);
     const height = await aheadBlock();
-    await waitFor(() => lc.head().height >= height, 20_000, `the viewer at height ${height}`);
+    await waitFor(() => lc.head().height >= height, { timeoutMs: 20_000, what: `the viewer at height ${height}` });
     assert.deepEqual(lc.sources().map((s) => s.health), ['ok', 'ok']);
   });
 }
@@ -68,7 +68,7 @@ test('a header further ahead than the allowed drift is early, not a lie: the sou
   assert.equal(info!.health, 'unavailable');
   assert.equal(info!.lastError?.code, LightErrorCode.LC_HEADER_FROM_FUTURE);
   behindMs = 0;
-  await waitFor(async () => (await lc.sync().catch(() => null))?.height === height || lc.head().height >= height, 20_000, 'the head once the clock is right');
+  await waitFor(async () => (await lc.sync().catch(() => null))?.height === height || lc.head().height >= height, { timeoutMs: 20_000, what: 'the head once the clock is right' });
   assert.deepEqual(lc.sources().map((s) => s.health), ['ok']);
 });
 

@@ -68,7 +68,7 @@ test('a fork at the trust root halts the client with a report, and the evidence 
   await waitFor(() => both.every((addr) => {
     const raw = a.nodes[0]!.chain.store.getValue(StateKey.validator(addr));
     return raw !== undefined && decodeValidatorRecord(raw).jailed;
-  }), 20_000, 'the double signers jailed on chain a');
+  }), { timeoutMs: 20_000, what: 'the double signers jailed on chain a' });
 });
 
 test('a double-signed head served by a witness halts a following client; reads stop', async () => {
@@ -100,13 +100,13 @@ test('a double-signed head served by a witness halts a following client; reads s
     return { ...body, commit: toHex(encodeCommit(testCommit(CHAIN, f, set, keys.filter((k) => set.validators.some((v) => toHex(v.publicKey) === toHex(k.publicKey)))))) };
   };
   const h = await a.commit(sale, { type: 'transfer', to: addressOf(devKey('on-a').publicKey), amount: dpn(1), memo: '' });
-  await waitFor(() => conflicts.length > 0, 10_000, 'the conflict to be detected and reported');
+  await waitFor(() => conflicts.length > 0, { timeoutMs: 10_000, what: 'the conflict to be detected and reported' });
   const r = lc.conflict()!;
   assert.equal(r.height, h);
   assert.equal(conflicts.length, 1);
   assert.equal(r.witness.headerHash, toHex(headerHash(forge(h))));
   assert.ok(r.evidence.some((e) => e.source === a.relayUrls[0] && e.conflicting === 'witness' && e.accepted), JSON.stringify(r.evidence));
-  await waitFor(() => a.nodes[0]!.conflicts().some((c) => c.height === h), 5_000, 'the node to record the evidence');
+  await waitFor(() => a.nodes[0]!.conflicts().some((c) => c.height === h), { timeoutMs: 5_000, what: 'the node to record the evidence' });
   assert.ok(lc.head().height < h, 'the conflicting height never became trusted');
   await assert.rejects(lc.getAccount(addressOf(sale.publicKey)), (e: unknown) => isLightError(e, LightErrorCode.LC_HALTED));
 });

@@ -210,7 +210,7 @@ test('the order graph is proven at one height; a producer finishes through its o
   const seen: VerifiedOrderTree[] = [];
   const errors: unknown[] = [];
   const off = viewerLc.watchOrder(orderId, (t) => seen.push(t), (e) => errors.push(e));
-  await waitFor(() => seen.length === 1, 10_000, 'the first tree');
+  await waitFor(() => seen.length === 1, { timeoutMs: 10_000, what: 'the first tree' });
   // No new heads, no reads: the watcher does not poll.
   const proofs = viewerLc.stats().proofsVerified;
   await sleep(1500);
@@ -224,7 +224,7 @@ test('the order graph is proven at one height; a producer finishes through its o
   assert.equal(f.receipt.code, '');
   assert.equal(f.order.state, 'ready');
   assert.equal(nodeOrder(lining!.id).state, 'ready');
-  await waitFor(() => seen.some((t) => t.orders[0]!.state === 'producing' && t.orders[1]!.state === 'ready'), 15_000, 'the watcher to see the lining ready and the jacket in production');
+  await waitFor(() => seen.some((t) => t.orders[0]!.state === 'producing' && t.orders[1]!.state === 'ready'), { timeoutMs: 15_000, what: 'the watcher to see the lining ready and the jacket in production' });
   assert.deepEqual(errors, []);
   assert.equal(new Set(seen.map((t) => JSON.stringify(t.orders.map((o) => [o.state, o.escrow.toString()])))).size, seen.length, 'a tree is reported only when it changed');
 
@@ -234,7 +234,7 @@ test('the order graph is proven at one height; a producer finishes through its o
   await producerLc.importWallet(maker.secretKey);
   const g = await producerLc.fireTransition({ order: orderId, transition: 'finish' });
   assert.equal(g.order.state, 'ready');
-  await waitFor(() => viewerLc.head().height >= g.includedAt, 10_000, 'the viewer to verify the block');
+  await waitFor(() => viewerLc.head().height >= g.includedAt, { timeoutMs: 10_000, what: 'the viewer to verify the block' });
   await sleep(300);
   assert.equal(seen.length, count);
 
@@ -275,7 +275,7 @@ test("underpaying is the chain's ORDER_UNDERPAID: refused by the mempool, or inc
   });
   const f = failure! as { included: boolean; fee?: bigint; height?: bigint };
   const tipFee = decodeSignedTx(tip).tx.fee;
-  await waitFor(() => n0.txStatus(txHash(tip)).status === 'committed', 10_000, 'the tip');
+  await waitFor(() => n0.txStatus(txHash(tip)).status === 'committed', { timeoutMs: 10_000, what: 'the tip' });
   t.diagnostic(`queued underpaid order: ${f.included ? 'included and failed' : 'refused by the mempool'}`);
   if (f.included) {
     assert.ok(typeof f.fee === 'bigint' && f.fee > 0n);
@@ -343,7 +343,7 @@ test('contract reads cross the comlink worker boundary, errors keep their codes'
   assert.deepEqual(tree.orders.map((o) => o.id), nodeOrder(orderId).children.map(toHex).reduce((a, c) => [...a, c], [orderId]));
   const seen: string[] = [];
   const off = await lc.watchOrder(orderId, comlinkProxy((t: VerifiedOrderTree) => void seen.push(t.orders[0]!.state)));
-  await waitFor(() => seen.length > 0, 10_000, 'the watched tree from the worker');
+  await waitFor(() => seen.length > 0, { timeoutMs: 10_000, what: 'the watched tree from the worker' });
   assert.equal(seen[0], nodeOrder(orderId).state);
   await off();
   await assert.rejects(lc.getProduct('ab'.repeat(32)), chainCode(ErrorCode.PRODUCT_UNKNOWN));

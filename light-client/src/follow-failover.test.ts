@@ -37,20 +37,20 @@ test('a followed node that stops, then a followed relay that vanishes, are left 
     relays: net.relayUrls, store: 'memory', headWatchMs: 500,
   });
   const h1 = await pay(0);
-  await waitFor(() => lc!.head().height >= h1, 10_000, 'the client to follow relay 0');
+  await waitFor(() => lc!.head().height >= h1, { timeoutMs: 10_000, what: 'the client to follow relay 0' });
 
   // 1. Node 0 stops; its relay keeps answering but announces nothing more.
   await net.stopNode(0);
   const h2 = await pay(1);
-  await waitFor(() => lc!.head().height >= h2, 15_000, `the client to reach height ${h2} from another relay`);
+  await waitFor(() => lc!.head().height >= h2, { timeoutMs: 15_000, what: `the client to reach height ${h2} from another relay` });
   assert.equal(lc.head().hash, toHex(headerHash(net.nodes[1]!.getHeader(lc.head().height)!)));
 
   // 2. Relay 1 goes away entirely; the client must not wait on it.
   await net.relays[1]!.close();
   const h3 = await pay(2);
-  await waitFor(() => lc!.head().height >= h3, 15_000, `the client to reach height ${h3} after relay 1 vanished`);
+  await waitFor(() => lc!.head().height >= h3, { timeoutMs: 15_000, what: `the client to reach height ${h3} after relay 1 vanished` });
   const h4 = await pay(3);
-  await waitFor(() => lc!.head().height >= h4, 15_000, `the client to keep following (height ${h4})`);
+  await waitFor(() => lc!.head().height >= h4, { timeoutMs: 15_000, what: `the client to keep following (height ${h4})` });
   assert.equal(lc.head().hash, toHex(headerHash(net.nodes[2]!.getHeader(lc.head().height)!)));
   const health = Object.fromEntries(lc.sources().map((s) => [s.id, s.health]));
   assert.equal(health[net.relayUrls[2]!], 'ok', JSON.stringify(health));

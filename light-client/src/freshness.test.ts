@@ -45,7 +45,7 @@ test('a relay that freezes the head: the head turns stale within the threshold, 
   const frozenAt = lc.head().height;
   const busy = busyChain();
   try {
-    await waitFor(() => seen.some((x) => x.state === 'stale'), STALE_MS + 8_000, 'the head to be reported stale');
+    await waitFor(() => seen.some((x) => x.state === 'stale'), { timeoutMs: STALE_MS + 8_000, what: 'the head to be reported stale' });
     const f = lc.freshness();
     assert.equal(f.height, frozenAt);
     assert.ok(f.ageMs > STALE_MS, `age ${f.ageMs}`);
@@ -63,7 +63,7 @@ test('a relay that freezes the head: the head turns stale within the threshold, 
     assert.equal(net.nonce(viewer), nonceBefore, 'nothing was sent');
 
     proxy.freezeAt = null;
-    await waitFor(() => seen.at(-1)!.state === 'fresh', 10_000, 'the head to be reported fresh again');
+    await waitFor(() => seen.at(-1)!.state === 'fresh', { timeoutMs: 10_000, what: 'the head to be reported fresh again' });
     assert.ok(lc.head().height > frozenAt);
     assert.equal(lc.freshness().state, 'fresh');
   } finally {
@@ -78,7 +78,7 @@ test('a frozen followed relay is left for an honest one that has newer heads', a
   const busy = busyChain();
   try {
     const target = net.nodes[0]!.chain.head.height + 2n;
-    await waitFor(() => lc.head().height >= target, 10_000, `the client past ${target}`);
+    await waitFor(() => lc.head().height >= target, { timeoutMs: 10_000, what: `the client past ${target}` });
     assert.equal(lc.freshness().state, 'fresh');
   } finally {
     proxy.freezeAt = null;
@@ -95,7 +95,7 @@ test('a relay replaying an old genuine head over its event stream does not keep 
   const busy = busyChain();
   try {
     const target = net.nodes[0]!.chain.head.height + 2n;
-    await waitFor(() => lc.head().height >= target, 10_000, `the client past ${target} (it was at ${old})`);
+    await waitFor(() => lc.head().height >= target, { timeoutMs: 10_000, what: `the client past ${target} (it was at ${old})` });
   } finally {
     proxy.tamperEvent = null;
     await busy.stop();

@@ -72,7 +72,7 @@ test('a lunatic header signed by a minority halts the client; the evidence lands
   await waitFor(() => {
     for (let h = height; h <= n0.chain.head.height; h++) if ((n0.getBlock(h)?.attacks.length ?? 0) > 0) return true;
     return false;
-  }, 20_000, 'a block carrying the light-client attack');
+  }, { timeoutMs: 20_000, what: 'a block carrying the light-client attack' });
   for (const i of [2, 3]) {
     assert.equal(record(i).jailed, true, `validator ${i} jailed`);
     assert.ok(record(i).slashed > 0n, `validator ${i} slashed`);
@@ -80,6 +80,6 @@ test('a lunatic header signed by a minority halts the client; the evidence lands
   for (const i of [0, 1]) assert.deepEqual([record(i).jailed, record(i).slashed], [false, 0n], `validator ${i} untouched`);
   assert.equal(pool() - poolBefore, record(2).slashed + record(3).slashed, 'the slashed stake went to the community pool');
   // Every validator's node acted on the flooded evidence, not only the one the client told.
-  await waitFor(() => net.nodes.every((n) => n.conflicts().some((c) => c.height === height)), 10_000, 'every node to know the conflict');
+  await waitFor(() => net.nodes.every((n) => n.conflicts().some((c) => c.height === height)), { timeoutMs: 10_000, what: 'every node to know the conflict' });
   await assert.rejects(lc.getAccount(addressOf(sale.publicKey)), (e: unknown) => isLightError(e, LightErrorCode.LC_HALTED));
 });

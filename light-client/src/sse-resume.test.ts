@@ -49,19 +49,19 @@ test('a dropped head stream resumes with Last-Event-ID: the heads finalised mean
   lc.onHead((h) => heads.push(h.height));
   const streams = async (): Promise<number> =>
     Number(/^dipnet_relay_sse_clients (\d+)$/m.exec(await (await fetch(`${net.relayUrls[0]}/metrics`)).text())?.[1]);
-  await waitFor(async () => (await streams()) === 1, 10_000, 'the relay to hold the client\'s stream');
+  await waitFor(async () => (await streams()) === 1, { timeoutMs: 10_000, what: 'the relay to hold the client\'s stream' });
 
   const h1 = await net.commit(sale, { type: 'transfer', to, amount: dpn(1), memo: '' });
-  await waitFor(() => lc.head().height >= h1, 10_000, `head ${h1} live`);
+  await waitFor(() => lc.head().height >= h1, { timeoutMs: 10_000, what: `head ${h1} live` });
 
   for (const s of sockets) s.destroy(); // the connection drops (a relay restart, a proxy timeout)
-  await waitFor(async () => (await streams()) === 0, 10_000, 'the relay to see the stream gone');
+  await waitFor(async () => (await streams()) === 0, { timeoutMs: 10_000, what: 'the relay to see the stream gone' });
   const missed: bigint[] = [];
   for (let i = 0; i < 3; i++) missed.push(await net.commit(sale, { type: 'transfer', to, amount: dpn(1), memo: '' }));
   const last = missed.at(-1)!;
   assert.ok(lc.head().height < missed[0]!, 'the client saw none of them live');
   allowReconnect();
-  await waitFor(() => lc.head().height >= last, 15_000, `heads up to ${last} after the reconnect`);
+  await waitFor(() => lc.head().height >= last, { timeoutMs: 15_000, what: `heads up to ${last} after the reconnect` });
 
   assert.equal(lastEventIds.length, 2, 'one reconnect');
   assert.equal(lastEventIds[0], '1', 'the first subscription starts above the head the client synced to');

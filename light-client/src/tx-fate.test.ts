@@ -64,7 +64,7 @@ test('a relay that drops the tx and says it is in a block: never a finished step
     proxy.swallowTxs = false;
     proxy.tamper = null;
     await net.commit(payer, { type: 'transfer', to: addressOf(devKey('fate/carol').publicKey), amount: dpn(2), memo: 'takes the nonce' });
-    await waitFor(() => outcomes.length > 0, 15_000, 'the pending tx to be proven');
+    await waitFor(() => outcomes.length > 0, { timeoutMs: 15_000, what: 'the pending tx to be proven' });
     assert.equal(outcomes[0]!.tx.hash, pending.hash);
     assert.equal(outcomes[0]!.outcome, 'not-executed');
     assert.deepEqual(lc.pendingTxs(), []);
@@ -87,7 +87,7 @@ test('a frozen head while the tx is forwarded: "pending", never "failed", then p
     proxy.freezeAt = null;
   }
   await net.commit(sale, { type: 'transfer', to: addressOf(devKey('fate/sink').publicKey), amount: 1n, memo: 'a new head' });
-  await waitFor(() => outcomes.length > 0, 15_000, 'the pending tx to be proven');
+  await waitFor(() => outcomes.length > 0, { timeoutMs: 15_000, what: 'the pending tx to be proven' });
   assert.equal(outcomes[0]!.outcome, 'executed');
 });
 
@@ -127,7 +127,7 @@ test('a payment sent before a reload is still resolved after it: the pending rec
   const outcomes: TxOutcome[] = [];
   second.onTxOutcome((o) => outcomes.push(o));
   await net.commit(sale, { type: 'transfer', to: addressOf(devKey('fate/sink').publicKey), amount: 1n, memo: 'a new head' });
-  await waitFor(() => outcomes.length > 0, 15_000, 'the outcome after the reload');
+  await waitFor(() => outcomes.length > 0, { timeoutMs: 15_000, what: 'the outcome after the reload' });
   assert.equal(outcomes[0]!.outcome, 'executed');
   assert.equal(outcomes.length, 1);
   assert.deepEqual(await store.loadPending(), [], 'nothing left to keep');

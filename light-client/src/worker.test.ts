@@ -34,7 +34,7 @@ test('a light client in a worker thread syncs, proves and follows heads through 
   const heads: bigint[] = [];
   const off = await lc.onHead(proxy((h) => void heads.push(h.height)));
   const h = await net.commit(sale, { type: 'transfer', to: bob, amount: dpn(1), memo: '' });
-  await waitFor(() => heads.includes(h), 10_000, 'the head to arrive from the worker');
+  await waitFor(() => heads.includes(h), { timeoutMs: 10_000, what: 'the head to arrive from the worker' });
   await off();
   await assert.rejects(lc.getAccount('not-an-address'), (e: unknown) => isLightError(e, LightErrorCode.LC_INVALID_ARGUMENT));
 });

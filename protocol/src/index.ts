@@ -7,6 +7,7 @@ export * from './keys.ts';
 export * from './public-key-check.ts';
 export * from './ed25519-verify.ts';
 export * from './amount.ts';
+export * from './format.ts';
 export * from './signing.ts';
 export * from './merkle.ts';
 export * from './validator-set.ts';

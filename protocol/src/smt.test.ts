@@ -16,7 +16,7 @@ import {
   type SmtProof,
 } from './smt.ts';
 import { HashTag, ZERO_HASH, taggedHash } from './hash.ts';
-import { equalBytes, toHex, utf8 } from './bytes.ts';
+import { equalBytes, fromHex, toHex, utf8 } from './bytes.ts';
 import { ErrorCode, isDipnetError } from './errors.ts';
 import { Writer } from './codec.ts';
 
@@ -188,7 +188,7 @@ test('bulk build of a large, skewed batch with duplicates matches chunked update
   }
   assert.deepEqual(root, built.root);
   const latest = new Map(entries.map(([k, v]) => [toHex(k), v]));
-  for (const [k, v] of latest) assert.deepEqual(tree.get(root, Uint8Array.from(Buffer.from(k, 'hex'))), v);
+  for (const [k, v] of latest) assert.deepEqual(tree.get(root, fromHex(k)), v);
 });
 
 test('tree is compact: depth ~ log2(n), deletes re-compact to the earlier root', () => {
@@ -472,7 +472,7 @@ test('randomized against a Map model', () => {
       if (want) assert.ok(!verifySmtProof(root, k, undefined, p));
     }
     if (step % 25 === 0) {
-      const expected = buildSmt([...model].map(([h, v]) => [Uint8Array.from(Buffer.from(h, 'hex')), v] as const));
+      const expected = buildSmt([...model].map(([h, v]) => [fromHex(h), v] as const));
       assert.deepEqual(root, expected.root, `root mismatch at step ${step}`);
       history.push({ root, snapshot: new Map(model) });
     }

@@ -20,3 +20,5 @@ interface AbortSignal {
   addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
   removeEventListener(type: 'abort', listener: () => void): void;
 }
+/** Timers, for testing.ts's polling wait (the handle is opaque: a number in browsers, an object in Node). */
+declare function setTimeout(handler: () => void, timeout?: number): unknown;

@@ -34,12 +34,12 @@ test('a validator 30 s slow never stamps chain time: it says why it does not pro
   /** One transfer, committed: one more block. */
   const oneBlock = async () => {
     const hash = await client.submitTx(transferBytes(net.chainId, sale, sink, dpn(1), nonce++));
-    await net.waitUntil(async () => (await client.txStatus(hash)).status === 'committed', 60_000, `transfer ${nonce - 1n}`);
+    await net.waitUntil(async () => (await client.txStatus(hash)).status === 'committed', { timeoutMs: 60_000, what: `transfer ${nonce - 1n}` });
   };
 
   await net.kill(V, 'SIGTERM');
   net.startValidator(V, [`--clock-offset-ms=-${SLOW_MS}`]);
-  await net.waitUntil(async () => (await net.height(V)) >= (await net.height(0)), 90_000, 'the slow validator to catch up');
+  await net.waitUntil(async () => (await net.height(V)) >= (await net.height(0)), { timeoutMs: 90_000, what: 'the slow validator to catch up' });
   const from = (await net.height(0)) + 1n;
   const commitSeenAt = new Map<bigint, number>();
   const watch = setInterval(() => {
@@ -53,7 +53,7 @@ test('a validator 30 s slow never stamps chain time: it says why it does not pro
     if (proposerIndex(set, (await net.height(0)) + 1n, 0) === vIndex) turns++;
     await oneBlock();
   }
-  await net.waitUntil(async () => net.logLines<LogLine>(V).some((l) => l.level >= 50 && /^not proposing: this validator's clock is behind the chain/.test(l.msg)), 30_000, 'the slow validator to log why it does not propose');
+  await net.waitUntil(async () => net.logLines<LogLine>(V).some((l) => l.level >= 50 && /^not proposing: this validator's clock is behind the chain/.test(l.msg)), { timeoutMs: 30_000, what: 'the slow validator to log why it does not propose' });
 
   // Quiet: make the next height validator 3's turn, then leave the chain idle for longer than its lag.
   while (proposerIndex(set, (await net.height(0)) + 1n, 0) !== vIndex) await oneBlock();
@@ -61,7 +61,7 @@ test('a validator 30 s slow never stamps chain time: it says why it does not pro
   await new Promise((r) => setTimeout(r, SLOW_MS + 3_000));
   await oneBlock();
   const untimely = (i: number) => net.logLines<LogLine>(i).filter((l) => l.msg === 'untimely proposal: prevoting nil' && BigInt(l.height ?? '0') === idleFrom);
-  await net.waitUntil(async () => [0, 1, 2].every((i) => untimely(i).length > 0), 30_000, 'each honest validator to refuse the slow proposal');
+  await net.waitUntil(async () => [0, 1, 2].every((i) => untimely(i).length > 0), { timeoutMs: 30_000, what: 'each honest validator to refuse the slow proposal' });
   for (const i of [0, 1, 2]) {
     assert.match(untimely(i)[0]!.reason!, /^block time is 3\d\.\d s behind this validator's clock; round 0 accepts 15\.0 s behind to 10\.0 s ahead$/, `validator ${i}'s reason`);
   }

@@ -51,7 +51,7 @@ test('jacket across 4 validator processes: seeded via the relay, ordered, bid, d
   // The highest height of a tx this test has seen committed. Reads are made at it, on a node that
   // has reached it, so a node a block behind another cannot serve stale state.
   let seen = await net.height(0);
-  const reach = (node: number, height: bigint) => net.waitUntil(async () => (await net.height(node)) >= height, 30_000, `node ${node} at height ${height}`);
+  const reach = (node: number, height: bigint) => net.waitUntil(async () => (await net.height(node)) >= height, { timeoutMs: 30_000, what: `node ${node} at height ${height}` });
   const committedAt = (height: bigint) => { if (height > seen) seen = height; return height; };
   // Verified reads: RelayClient.provenValue checks the header's commit and the SMT proof against its state root.
   const read = async (key: Uint8Array, height = seen, node = 0) => {

@@ -8,6 +8,7 @@ import { createWriteStream, existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { waitFor, type WaitForOptions } from '@dipnet/protocol/testing';
 import { prepareDevnet, RelayClient, type DevnetInfo, type DevnetOptions } from '@dipnet/bootstrap-node';
 
 const CLI = new URL('../../bootstrap-node/src/cli/main.ts', import.meta.url).pathname;
@@ -29,8 +30,8 @@ export class DevnetHarness {
     for (let i = 0; i < validators; i++) h.startValidator(i);
     try {
       // Four processes loading TypeScript at once on a busy 2-core machine can take a while.
-      await Promise.all(h.clients.map((c, i) => h.waitUntil(async () => { await c.status(); return true; }, STARTUP_MS, `relay of validator ${i}`)));
-      await h.waitUntil(async () => (await h.height(0)) >= 1n, STARTUP_MS, 'block 1');
+      await Promise.all(h.clients.map((c, i) => h.waitUntil(async () => { await c.status(); return true; }, { timeoutMs: STARTUP_MS, what: `relay of validator ${i}` })));
+      await h.waitUntil(async () => (await h.height(0)) >= 1n, { timeoutMs: STARTUP_MS, what: 'block 1' });
     } catch (e) {
       // The caller never gets a handle: stop what was spawned, or it keeps the test process alive.
       await h.stop();
@@ -88,25 +89,18 @@ export class DevnetHarness {
   async restart(i: number): Promise<void> {
     await this.kill(i);
     this.startValidator(i);
-    await this.waitUntil(async () => { await this.clients[i]!.status(); return true; }, STARTUP_MS, `validator ${i} to come back`);
+    await this.waitUntil(async () => { await this.clients[i]!.status(); return true; }, { timeoutMs: STARTUP_MS, what: `validator ${i} to come back` });
   }
 
   async height(i: number): Promise<bigint> {
     return BigInt((await this.clients[i]!.status()).height);
   }
 
-  async waitUntil(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      try {
-        if (await check()) return;
-      } catch {
-        // not up yet
-      }
-      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (logs in ${this.dir})`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+  /** `waitFor` for the validator processes: a failing check (a relay not up yet) counts as "not yet"; the timeout names the log dir. */
+  async waitUntil(check: () => Promise<boolean>, opts: Pick<WaitForOptions, 'timeoutMs' | 'what'>): Promise<void> {
+    await waitFor(check, { intervalMs: 100, retryErrors: true, hint: `logs in ${this.dir}`, ...opts });
   }
+
 
   /** Stops every validator; the directory (stores, logs) is kept when DIPNET_KEEP_TEST_DIRS is set. */
   async stop(): Promise<void> {

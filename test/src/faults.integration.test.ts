@@ -53,12 +53,12 @@ test('validators survive SIGKILL: finality continues, restarts catch up, nothing
   await new Promise((r) => setTimeout(r, 2000));
   await net.kill(3, 'SIGKILL');
   const atKill = await net.height(0);
-  await net.waitUntil(async () => (await net.height(0)) >= atKill + 3n, 30_000, 'three more blocks with validator 3 killed');
+  await net.waitUntil(async () => (await net.height(0)) >= atKill + 3n, { timeoutMs: 30_000, what: 'three more blocks with validator 3 killed' });
 
   // 2. Restart it: it catches up to the others and agrees with them.
   await net.restart(3);
   const target = await net.height(0);
-  await net.waitUntil(async () => (await net.height(3)) >= target, 60_000, 'validator 3 to catch up');
+  await net.waitUntil(async () => (await net.height(3)) >= target, { timeoutMs: 60_000, what: 'validator 3 to catch up' });
   assert.equal((await headerAt(net, 3, target)).hash, (await headerAt(net, 0, target)).hash);
 
   const submitted = await load.stop();
@@ -70,7 +70,7 @@ test('validators survive SIGKILL: finality continues, restarts catch up, nothing
   const before = await Promise.all([0, 1, 2, 3].map((i) => headerAt(net, i, top).catch(() => null)));
   await Promise.all([0, 1, 2, 3].map((i) => net.kill(i, 'SIGKILL')));
   for (let i = 0; i < 4; i++) net.startValidator(i);
-  await Promise.all([0, 1, 2, 3].map((i) => net.waitUntil(async () => (await net.height(i)) >= top, 60_000, `validator ${i} back at height ${top}`)));
+  await Promise.all([0, 1, 2, 3].map((i) => net.waitUntil(async () => (await net.height(i)) >= top, { timeoutMs: 60_000, what: `validator ${i} back at height ${top}` })));
   for (let i = 0; i < 4; i++) {
     const h = await headerAt(net, i, top);
     assert.equal(h.hash, (before[0] ?? before.find(Boolean))!.hash, `validator ${i} lost or changed block ${top}`);

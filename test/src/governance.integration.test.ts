@@ -21,6 +21,7 @@ import {
   decodeResolution, decodeResolutionIndex, resolutionId, DipnetError, txHash, REPRESENTATIVES, BOARD_SIZE,
   type Election, type Header, type KeyPair, type Params, type TxBody,
 } from '@dipnet/protocol';
+import { waitFor } from '@dipnet/protocol/testing';
 import { devKey, DEVNET_PARAMS, type RelayClient } from '@dipnet/bootstrap-node';
 import { DevnetHarness } from './devnet-harness.ts';
 import { runDipnet } from '@dipnet/bootstrap-node/testing';
@@ -127,17 +128,12 @@ test('election of 30 representatives and a 5-member board by coin-age, then unan
     const heights: bigint[] = [];
     const deadline = Date.now() + 30_000;
     for (const h of hashes) {
-      for (;;) {
-        const s = await client.txStatus(h);
-        if (s.status === 'committed') { heights.push(BigInt(s.height!)); break; }
-        if (Date.now() > deadline) assert.fail(`tx ${h} not committed in 30 s (${s.status})`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      const s = await waitFor(async () => { const t = await client.txStatus(h); return t.status === 'committed' && t; }, { timeoutMs: Math.max(0, deadline - Date.now()), intervalMs: 100, what: `tx ${h} to commit` });
+      heights.push(BigInt(s.height!));
     }
     return heights;
   };
   const election = async (client: RelayClient, id: bigint): Promise<Election> => decodeElection(await (await proven(client)).must(GovKey.election(id)));
-  const waitFor = async (what: string, timeoutMs: number, check: () => Promise<boolean>) => net.waitUntil(check, timeoutMs, what);
 
   // ------------------------------------------------------------------ keys and the schedule
   const read0 = await proven(c0);
@@ -207,11 +203,11 @@ test('election of 30 representatives and a 5-member board by coin-age, then unan
 
   // ------------------------------------------------------------------ the election opens
   let e: Election | undefined;
-  await waitFor('the election to open', 60_000, async () => {
+  await net.waitUntil(async () => {
     const clock = decodeElectionClock(await (await proven(c0)).must(GovKey.electionClock()));
     if (clock.open) e = await election(c0, clock.latest);
     return clock.open;
-  });
+  }, { timeoutMs: 60_000, what: 'the election to open' });
   const E = e!;
   mark(`election ${E.id} open at chain time T + ${E.opensAt - T} ms`);
   assert.equal(E.phase, 'voting');
@@ -284,7 +280,7 @@ test('election of 30 representatives and a 5-member board by coin-age, then unan
   assert.equal(during.totalWeight, weight.reduce((a, b) => a + b, 0n));
 
   // ------------------------------------------------------------------ representatives → board
-  await waitFor('the board vote to open', 40_000, async () => (await election(c0, E.id)).phase === 'boardVoting');
+  await net.waitUntil(async () => (await election(c0, E.id)).phase === 'boardVoting', { timeoutMs: 40_000, what: 'the board vote to open' });
   mark('holder voting closed');
   for (const [n, c] of net.clients.entries()) {
     assert.deepEqual((await election(c, E.id)).representatives.map(hex), expectedReps, `representatives on node ${n}`);
@@ -307,7 +303,7 @@ test('election of 30 representatives and a 5-member board by coin-age, then unan
   const expectedBoard = [...expectedReps].sort((a, b) => votes.get(b)! - votes.get(a)! || (w(b) > w(a) ? 1 : w(b) < w(a) ? -1 : a < b ? -1 : 1)).slice(0, BOARD_SIZE);
   assert.equal(votes.get(expectedBoard[4]!), 2, 'the fifth seat went to a 2-vote representative by weight');
 
-  await waitFor('the board vote to close', 40_000, async () => (await election(c0, E.id)).phase === 'closed');
+  await net.waitUntil(async () => (await election(c0, E.id)).phase === 'closed', { timeoutMs: 40_000, what: 'the board vote to close' });
   mark('board elected');
   for (const [n, c] of net.clients.entries()) {
     const r = await proven(c);
@@ -355,7 +351,7 @@ test('election of 30 representatives and a 5-member board by coin-age, then unan
   }));
   const heights = new Map<string, bigint>();
   for (const s of sent) {
-    await waitFor(`probe tx ${s.hash}`, 30_000, async () => (await c0.txStatus(s.hash)).status === 'committed');
+    await net.waitUntil(async () => (await c0.txStatus(s.hash)).status === 'committed', { timeoutMs: 30_000, what: `probe tx ${s.hash}` });
     heights.set(s.hash, BigInt((await c0.txStatus(s.hash)).height!));
   }
   const oldFee = params0.feeBase + params0.feePerByte * BigInt(txBytes);
@@ -405,7 +401,7 @@ test('election of 30 representatives and a 5-member board by coin-age, then unan
   const open2 = decodeResolution(await (await proven(c0)).must(GovKey.resolution(id2)));
   assert.equal(open2.status, 'open');
   assert.equal(open2.approvals.length, 4);
-  await waitFor('the 4-of-5 resolution to expire', 30_000, async () => decodeResolution(await (await proven(c0)).must(GovKey.resolution(id2))).status === 'expired');
+  await net.waitUntil(async () => decodeResolution(await (await proven(c0)).must(GovKey.resolution(id2))).status === 'expired', { timeoutMs: 30_000, what: 'the 4-of-5 resolution to expire' });
   const after2 = await proven(c1);
   const expired = decodeResolution(await after2.must(GovKey.resolution(id2)));
   assert.match(expired.note, /^RESOLUTION_NOT_UNANIMOUS: 4 of 5 approved by the deadline/);

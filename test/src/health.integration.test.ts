@@ -76,7 +76,7 @@ test('a full disk: health says stalled (503), metric and error line; recovery on
     if (mounted) execFileSync('umount', ['-l', data]);
     await net.stop();
   });
-  await net.waitUntil(async () => (await net.height(V)) >= 3n, 60_000, 'height 3 on validator 3');
+  await net.waitUntil(async () => (await net.height(V)) >= 3n, { timeoutMs: 60_000, what: 'height 3 on validator 3' });
 
   // Validator 3's store onto a tmpfs with room to run for a while, and a stall window short enough for a test.
   await net.kill(V, 'SIGTERM');
@@ -90,7 +90,7 @@ test('a full disk: health says stalled (503), metric and error line; recovery on
   const child: ChildProcess = net.startValidator(V, ['--max-write-stall', `${MAX_WRITE_STALL_S}s`]);
   const exited = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
   const started = await net.height(0);
-  await net.waitUntil(async () => (await net.height(V)) > started, 90_000, 'validator 3 to commit on its tmpfs');
+  await net.waitUntil(async () => (await net.height(V)) > started, { timeoutMs: 90_000, what: 'validator 3 to commit on its tmpfs' });
   assert.equal((await health(net, V)).code, 200);
   assert.equal(await metric(net, V, 'dipnet_node_stalled'), 0);
 
@@ -103,14 +103,14 @@ test('a full disk: health says stalled (503), metric and error line; recovery on
   await net.waitUntil(async () => {
     stalled = await health(net, V);
     return stalled.body.reasons.some((r) => r.code === 'WRITES_FAILING');
-  }, 30_000, 'health to report failing writes');
+  }, { timeoutMs: 30_000, what: 'health to report failing writes' });
   assert.equal(stalled!.code, 503);
   assert.equal(stalled!.body.status, 'stalled');
   assert.match(stalled!.body.lastCommitError ?? '', /STORE_WRITE_FAILED \((ENOSPC|EIO)\)/);
   assert.ok(Number(stalled!.body.since) >= filledAt - 1000, 'since: when the failures began');
   const stuckAt = BigInt(stalled!.body.height);
   // The others go on; this node sees their heads in its peers' status answers.
-  await net.waitUntil(async () => (await health(net, V)).body.reasons.some((r) => r.code === 'BEHIND_PEERS'), 20_000, 'health to report the head behind its peers');
+  await net.waitUntil(async () => (await health(net, V)).body.reasons.some((r) => r.code === 'BEHIND_PEERS'), { timeoutMs: 20_000, what: 'health to report the head behind its peers' });
   const status = (await net.clients[V]!.get<{ health: Health }>('/v1/status')).health;
   assert.equal(status.status, 'stalled', '/v1/status carries the same health');
   assert.ok((await net.height(0)) > stuckAt, 'the other validators kept finalising');
@@ -125,9 +125,9 @@ test('a full disk: health says stalled (503), metric and error line; recovery on
 
   // ---------------------------------------------------------------- 2. space returns
   rmSync(filler);
-  await net.waitUntil(async () => (await health(net, V)).code === 200, 30_000, 'health to be ok again');
+  await net.waitUntil(async () => (await health(net, V)).code === 200, { timeoutMs: 30_000, what: 'health to be ok again' });
   const top = await net.height(0);
-  await net.waitUntil(async () => (await net.height(V)) >= top, 30_000, 'validator 3 to catch up');
+  await net.waitUntil(async () => (await net.height(V)) >= top, { timeoutMs: 30_000, what: 'validator 3 to catch up' });
   assert.equal(await metric(net, V, 'dipnet_node_stalled'), 0);
   assert.ok(net.logLines<LogLine>(V).some((l) => l.msg === 'store writes recovered'));
   assert.equal(child.exitCode, null, 'the node recovered without a restart');

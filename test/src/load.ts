@@ -1,5 +1,6 @@
 /** Builds and submits signed transfers against a devnet, tracking which ones finalised. */
-import { addressOf, dpn, encodeSignedTx, signTx, keyPairFromSecret, sha256, utf8, StateKey, decodeAccount, decodeValidatorRecord, decodeUnbondingQueue, COMMUNITY_POOL, type KeyPair } from '@dipnet/protocol';
+import { addressOf, toHex, dpn, encodeSignedTx, signTx, keyPairFromSecret, sha256, utf8, StateKey, decodeAccount, decodeValidatorRecord, decodeUnbondingQueue, COMMUNITY_POOL, type KeyPair } from '@dipnet/protocol';
+import { waitFor } from '@dipnet/protocol/testing';
 import { devKey, devValidatorKey, type RelayClient } from '@dipnet/bootstrap-node';
 
 export const FEE = dpn(1) / 100n;
@@ -22,12 +23,7 @@ export async function fund(client: RelayClient, chainId: string, accounts: KeyPa
 export async function waitCommitted(client: RelayClient, hashes: string[], timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (const h of hashes) {
-    for (;;) {
-      const s = await client.txStatus(h);
-      if (s.status === 'committed') break;
-      if (Date.now() > deadline) throw new Error(`tx ${h} not committed within ${timeoutMs} ms (status ${s.status})`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await waitFor(async () => (await client.txStatus(h)).status === 'committed', { timeoutMs: Math.max(0, deadline - Date.now()), intervalMs: 50, what: `tx ${h} to commit` });
   }
 }
 
@@ -48,7 +44,7 @@ export async function provenSupply(client: RelayClient, extraAccounts: Uint8Arra
   let sum = 0n;
   const seen = new Set<string>();
   for (const a of addrs) {
-    const k = Buffer.from(a).toString('hex');
+    const k = toHex(a);
     if (seen.has(k)) continue;
     seen.add(k);
     const { value } = await client.provenValue(StateKey.account(a), height);

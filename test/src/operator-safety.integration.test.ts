@@ -72,7 +72,7 @@ test('a damaged store stops the node every time; the signing state outlives the 
   const data = join(dir, 'data');
   const statePath = join(dir, SIGNING_STATE_FILE);
   const readState = () => JSON.parse(readFileSync(statePath, 'utf8')) as { height: string; round: number; step: number };
-  await net.waitUntil(async () => (await net.height(V)) >= 8n, 60_000, 'height 8 on validator 3');
+  await net.waitUntil(async () => (await net.height(V)) >= 8n, { timeoutMs: 60_000, what: 'height 8 on validator 3' });
   const vIndex = await indexOf(net, 1n, V);
   assert.ok(vIndex >= 0);
   assert.ok(BigInt(readState().height) >= 1n, 'the running validator records what it signs in its signing state file');
@@ -112,14 +112,14 @@ test('a damaged store stops the node every time; the signing state outlives the 
   const recorded = BigInt(readState().height);
   net.startValidator(V);
   const top = await net.height(0);
-  await net.waitUntil(async () => (await net.height(V)) >= top, 90_000, 'validator 3 to resync from an empty store');
+  await net.waitUntil(async () => (await net.height(V)) >= top, { timeoutMs: 90_000, what: 'validator 3 to resync from an empty store' });
   // It signs again, only above its record: its precommits reappear in commits.
   const resynced = await net.height(0);
   await net.waitUntil(async () => {
     const h = await net.height(0);
     for (let x = resynced + 1n; x <= h; x++) if ((await signersAt(net, x)).has(vIndex)) return true;
     return false;
-  }, 60_000, 'a commit with validator 3\'s precommit after the resync');
+  }, { timeoutMs: 60_000, what: 'a commit with validator 3\'s precommit after the resync' });
   assert.ok(BigInt(readState().height) > recorded, 'the signing state moved on from its record');
   for (let i = 0; i < 4; i++) {
     assert.equal(net.logLines<LogLine>(i).filter((l) => l.msg === 'double sign detected').length, 0, `validator ${i} saw a double sign`);
@@ -130,22 +130,22 @@ test('a damaged store stops the node every time; the signing state outlives the 
   rmSync(statePath);
   const beforeRefusal = net.logLines<LogLine>(V).length;
   net.startValidator(V);
-  await net.waitUntil(async () => net.logLines<LogLine>(V).slice(beforeRefusal).some((l) => l.level >= 50 && /signing state missing on a chain past genesis/.test(l.msg)), 60_000, 'the refusal to sign in the log');
+  await net.waitUntil(async () => net.logLines<LogLine>(V).slice(beforeRefusal).some((l) => l.level >= 50 && /signing state missing on a chain past genesis/.test(l.msg)), { timeoutMs: 60_000, what: 'the refusal to sign in the log' });
   const from = (await net.height(0)) + 1n;
   // It follows the chain (its relay answers and its height moves) but signs nothing.
-  await net.waitUntil(async () => (await net.height(V)) >= from + 8n, 60_000, 'validator 3 to follow 8 more blocks');
+  await net.waitUntil(async () => (await net.height(V)) >= from + 8n, { timeoutMs: 60_000, what: 'validator 3 to follow 8 more blocks' });
   for (let x = from; x <= from + 8n; x++) assert.ok(!(await signersAt(net, x)).has(vIndex), `validator 3 signed block ${x} without its signing state`);
   assert.equal(existsSync(statePath), false, 'no signing state was made up');
 
   await net.kill(V, 'SIGTERM');
   net.startValidator(V, ['--allow-missing-signing-state']);
-  await net.waitUntil(async () => existsSync(statePath), 60_000, 'a fresh signing state with the flag');
+  await net.waitUntil(async () => existsSync(statePath), { timeoutMs: 60_000, what: 'a fresh signing state with the flag' });
   const allowedFrom = (await net.height(0)) + 1n;
   await net.waitUntil(async () => {
     const h = await net.height(0);
     for (let x = allowedFrom; x <= h; x++) if ((await signersAt(net, x)).has(vIndex)) return true;
     return false;
-  }, 60_000, 'validator 3 to sign again with --allow-missing-signing-state');
+  }, { timeoutMs: 60_000, what: 'validator 3 to sign again with --allow-missing-signing-state' });
   for (let i = 0; i < 4; i++) {
     assert.equal(net.logLines<LogLine>(i).filter((l) => l.msg === 'double sign detected').length, 0, `validator ${i} saw a double sign`);
   }

@@ -2,6 +2,8 @@
  * The element's own words (the scene list and hover cards), apart from the product panel's, so
  * the element's bundle carries only these. Locales: English, Korean, Chinese.
  */
+import { agoText } from '@dipnet/protocol/format';
+
 export interface ElementMessages {
   shopThisScene: (n: number) => string;
   productsInScene: string;
@@ -16,7 +18,7 @@ export const elementEN: ElementMessages = {
   productsInScene: 'Products in this scene',
   seenEarlier: 'Seen earlier',
   verifiedAt: (h, a) => `Verified at block ${h} · ${a}`,
-  ago: (s) => (s < 60 ? `${s} s ago` : s < 3600 ? `${Math.floor(s / 60)} min ago` : `${Math.floor(s / 3600)} h ago`),
+  ago: agoText,
 };
 
 export const elementKO: ElementMessages = {

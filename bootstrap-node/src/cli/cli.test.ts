@@ -83,7 +83,7 @@ test('keys new then keys show print the same address; no overwrite without --for
 
 test('transfer: overspend exits 2 with TX_INSUFFICIENT_FUNDS; a real transfer commits; query account prints the verified balance', async () => {
   assert.ok(walletAddress, 'needs the key from the previous test');
-  await waitFor(() => node.chain.head.height >= 1n, 10_000, 'block 1');
+  await waitFor(() => node.chain.head.height >= 1n, { timeoutMs: 10_000, what: 'block 1' });
   const saleFile = h.keyFile('sale', devKey('sale'));
   const saleAcct = () => decodeAccount(node.chain.store.getValue(StateKey.account(addressOf(devKey('sale').publicKey)))!);
   const before = saleAcct();

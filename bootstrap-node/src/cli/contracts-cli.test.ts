@@ -41,13 +41,13 @@ test('help: template, product and order document their sub-commands', async () =
 });
 
 test('template submit → review ×2 → list; product create/show; order place/fire/show --tree', async () => {
-  await waitFor(() => node.chain.head.height >= 1n, 10_000, 'block 1');
+  await waitFor(() => node.chain.head.height >= 1n, { timeoutMs: 10_000, what: 'block 1' });
   const sale = devKey('sale');
   const saleNonce = decodeAccount(state(StateKey.account(addressOf(sale.publicKey)))!).nonce;
   const funded = [designer, devCommitteeKey(0), devCommitteeKey(1), producer, viewer].map((k, i) =>
     encodeSignedTx(signTx({ chainId: h.chainId, signer: sale.publicKey, nonce: saleNonce + BigInt(i), fee: dpn(1), body: { type: 'transfer', to: addressOf(k.publicKey), amount: dpn(1000), memo: '' } }, sale.secretKey)));
   for (const t of funded) await node.submitTx(t);
-  await waitFor(() => state(StateKey.account(addressOf(viewer.publicKey))) !== undefined, 10_000, 'funding');
+  await waitFor(() => state(StateKey.account(addressOf(viewer.publicKey))) !== undefined, { timeoutMs: 10_000, what: 'funding' });
 
   // Submit: the fee is sized by a dry run (base + gas × 1.2) and covers what the chain charged.
   const sub = await ok<Sent & { template: string; name: string }>(['template', 'submit', TEMPLATE_FILE, '--fee', '0.5', '--key', files.designer, '--wait']);

@@ -40,7 +40,7 @@ test('dipnet gov: status, candidate, vote, board-vote, propose, decide, resoluti
   const cands = Array.from({ length: 5 }, (_, i) => devKey(`gov-cli-candidate-${i}`));
   const sale = devKey('sale');
   for (const [i, k] of [...holders, ...cands].entries()) await direct(sale, { type: 'transfer', to: addressOf(k.publicKey), amount: dpn(100 + i * 10), memo: '' });
-  await waitFor(() => nonces.get(toHex(sale.publicKey)) === BigInt(holders.length + cands.length) && node.mempool.size === 0, 10_000, 'funding');
+  await waitFor(() => nonces.get(toHex(sale.publicKey)) === BigInt(holders.length + cands.length) && node.mempool.size === 0, { timeoutMs: 10_000, what: 'funding' });
 
   // Before the board's term ends there is no election to vote in.
   const early = await cli(['gov', 'vote', formatAddress(addressOf(cands[0]!.publicKey)), '--key', keyFile('h0', holders[0]!)]);
@@ -51,13 +51,13 @@ test('dipnet gov: status, candidate, vote, board-vote, propose, decide, resoluti
   assert.equal(s0.election, null);
   assert.equal(s0.params.boardTermMs, '20000');
 
-  await waitFor(() => decodeElectionClock(state(GovKey.electionClock())!).open, 20_000, 'the election to open');
+  await waitFor(() => decodeElectionClock(state(GovKey.electionClock())!).open, { timeoutMs: 20_000, what: 'the election to open' });
   const id = decodeElectionClock(state(GovKey.electionClock())!).latest;
   for (const c of cands.slice(1)) await direct(c, { type: 'registerCandidate', election: id });
   const reg = await ok<{ election: string; status: string }>(['gov', 'candidate', '--key', keyFile('c0', cands[0]!), '--wait']);
   assert.deepEqual([reg.election, reg.status], [id.toString(), 'committed']);
   nonces.set(toHex(cands[0]!.publicKey), 1n);
-  await waitFor(() => election(id).candidates.length === 5, 5_000, 'five candidates');
+  await waitFor(() => election(id).candidates.length === 5, { timeoutMs: 5_000, what: 'five candidates' });
 
   for (const [i, h] of holders.entries()) if (i > 0) await direct(h, { type: 'electionVote', election: id, candidate: addressOf(cands[i]!.publicKey) });
   const vote = await ok<{ candidate: string; status: string }>(['gov', 'vote', formatAddress(addressOf(cands[0]!.publicKey)), '--key', keyFile('h0', holders[0]!), '--wait']);
@@ -66,7 +66,7 @@ test('dipnet gov: status, candidate, vote, board-vote, propose, decide, resoluti
   assert.equal(again.code, 2);
   assert.match(again.stderr, /ELECTION_ALREADY_VOTED/);
 
-  await waitFor(() => election(id).phase === 'boardVoting', 20_000, 'the board vote');
+  await waitFor(() => election(id).phase === 'boardVoting', { timeoutMs: 20_000, what: 'the board vote' });
   const reps = election(id).representatives;
   assert.equal(reps.length, 5);
   for (const c of cands.slice(1)) await direct(c, { type: 'boardVote', election: id, candidate: addressOf(cands[0]!.publicKey) });
@@ -74,7 +74,7 @@ test('dipnet gov: status, candidate, vote, board-vote, propose, decide, resoluti
   assert.equal(bv.status, 'committed');
   nonces.set(toHex(cands[0]!.publicKey), 2n);
 
-  await waitFor(() => election(id).phase === 'closed', 20_000, 'the board');
+  await waitFor(() => election(id).phase === 'closed', { timeoutMs: 20_000, what: 'the board' });
   const s1 = await ok<{ board: { members: string[]; election: string }; election: { phase: string; board: string[]; tallies: { candidate: string; boardVotes: number }[] } }>(['gov', 'status']);
   assert.equal(s1.election.phase, 'closed');
   assert.deepEqual(s1.board.members, s1.election.board);
@@ -92,7 +92,7 @@ test('dipnet gov: status, candidate, vote, board-vote, propose, decide, resoluti
   assert.equal(prop.action.params.feeBase, '2000000');
   const rid = resolutionId(addressOf(cands[0]!.publicKey), proposerNonce);
   for (const c of cands.slice(1, 4)) await direct(c, { type: 'decideResolution', resolution: rid, approve: true });
-  await waitFor(() => decodeResolution(state(GovKey.resolution(rid))!).approvals.length === 4, 5_000, 'three approvals');
+  await waitFor(() => decodeResolution(state(GovKey.resolution(rid))!).approvals.length === 4, { timeoutMs: 5_000, what: 'three approvals' });
   const last = await ok<{ resolutionStatus: string }>(['gov', 'decide', toHex(rid), '--approve', '--key', keyFile('c4', cands[4]!), '--wait']);
   assert.equal(last.resolutionStatus, 'passed');
   const shown = await ok<{ status: string; approvals: string[]; activationHeight: string; action: { type: string } }>(['gov', 'resolution', toHex(rid)]);

@@ -9,20 +9,13 @@ import {
 } from '@dipnet/protocol';
 import { NativeVerifier } from '../crypto/native-verifier.ts';
 import { encodeTxBatch } from '../tx-gossip.ts';
+import type { RelayResponse } from '../relay/relay-api.ts';
 
 /** A stuck connection must not outlive a caller's own deadline. */
 const REQUEST_TIMEOUT_MS = 15_000;
 
-export interface RelayStatus {
-  chainId: string;
-  genesisHash: string;
-  height: string;
-  headHash: string;
-  headTime: string;
-  mempoolSize: number;
-  peers: number;
-  multiaddrs: string[];
-}
+/** GET /v1/status, typed from the relay's /openapi.json (as is every answer here: a changed route shape fails type-checking). */
+export type RelayStatus = RelayResponse<'/v1/status'>;
 
 export class RelayClient {
   private readonly verifier = new NativeVerifier();
@@ -55,9 +48,9 @@ export class RelayClient {
   /** A header at `height` whose commit verifies against its own validator set. */
   async verifiedHeader(chainId: string, height: bigint): Promise<Header> {
     const [h, c, v] = await Promise.all([
-      this.get<{ header: string }>(`/v1/headers/${height}`),
-      this.get<{ commit: string }>(`/v1/commits/${height}`),
-      this.get<{ validatorSet: string }>(`/v1/validators/${height}`),
+      this.get<RelayResponse<'/v1/headers/{height}'>>(`/v1/headers/${height}`),
+      this.get<RelayResponse<'/v1/commits/{height}'>>(`/v1/commits/${height}`),
+      this.get<RelayResponse<'/v1/validators/{height}'>>(`/v1/validators/${height}`),
     ]);
     const header = decodeHeader(fromHex(h.header));
     if (header.height !== height) fail(ErrorCode.HEADER_INVALID, 'relay returned a header for another height');
@@ -70,7 +63,7 @@ export class RelayClient {
     const status = await this.status();
     const height = at ?? BigInt(status.height);
     const header = await this.verifiedHeader(status.chainId, height);
-    const r = await this.get<{ value: string | null; proof: string; stateRoot: string }>(`/v1/state/${toHex(rawKey)}?height=${height}`);
+    const r = await this.get<RelayResponse<'/v1/state/{key}'>>(`/v1/state/${toHex(rawKey)}?height=${height}`);
     const value = r.value === null ? undefined : fromHex(r.value);
     if (!equalBytes(fromHex(r.stateRoot), header.stateRoot) || !verifySmtProof(header.stateRoot, stateKeyHash(rawKey), value, decodeSmtProof(fromHex(r.proof)))) {
       fail(ErrorCode.PROOF_INVALID, `relay's proof for key ${toHex(rawKey)} does not verify against header ${toHex(headerHash(header)).slice(0, 16)}`);
@@ -79,17 +72,19 @@ export class RelayClient {
   }
 
   async submitTx(bytes: Uint8Array): Promise<string> {
-    return (await this.post<{ hash: string }>('/v1/txs', { tx: toHex(bytes) })).hash;
+    return (await this.post<RelayResponse<'/v1/txs', 'post'>>('/v1/txs', { tx: toHex(bytes) })).hash;
   }
 
   /** Submits up to 256 txs in one request; one result per tx (its hash or its error). */
   async submitTxBatch(txs: readonly Uint8Array[]): Promise<({ hash: string } | { error: { code: string; message: string } })[]> {
     // The binary body: no hex on either side, half the bytes.
     const res = await fetch(new URL('/v1/txs/batch', this.baseUrl), { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS), method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: Buffer.from(encodeTxBatch(txs)) });
-    return (await this.parse<{ results: ({ hash: string } | { error: { code: string; message: string } })[] }>(res)).results;
+    const { results } = await this.parse<RelayResponse<'/v1/txs/batch', 'post'>>(res);
+    // The document gives each result an optional hash and an optional error: exactly one is there.
+    return results.map((r) => (r.error || r.hash === undefined ? { error: r.error ?? { code: 'RELAY_INTERNAL', message: 'a batch result with neither hash nor error' } } : { hash: r.hash }));
   }
 
-  txStatus(hash: string): Promise<{ status: string; height?: string; code?: string }> {
+  txStatus(hash: string): Promise<RelayResponse<'/v1/txs/{hash}'>> {
     return this.get(`/v1/txs/${hash}`);
   }
 }

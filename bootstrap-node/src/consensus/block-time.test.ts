@@ -42,7 +42,7 @@ for (const [way, offset] of [['slow', -OFF_MS], ['fast', OFF_MS]] as const) {
     // One transfer a block: every validator gets its turns as proposer.
     for (let i = 0; i < 16; i++) {
       await honest.submitTx(transfer('dipnet-time', sale, devKey('bob'), dpn(1), BigInt(i)));
-      await waitFor(() => honest.mempool.size === 0, 20_000, `transfer ${i} to commit`);
+      await waitFor(() => honest.mempool.size === 0, { timeoutMs: 20_000, what: `transfer ${i} to commit` });
     }
     assert.ok(honest.chain.head.height >= 12n, `12 heights (${honest.chain.head.height})`);
 

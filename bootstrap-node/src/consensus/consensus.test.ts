@@ -17,7 +17,7 @@ test('four validators finalise transfers and agree on every block', async () => 
   const bob = devKey('bob');
   const n0 = net.nodes[0]!;
   for (let i = 0; i < 30; i++) await n0.submitTx(transfer('dipnet-test', sale, bob, dpn(1), BigInt(i)));
-  await waitFor(() => net.nodes.every((n) => n!.mempool.size === 0 && n!.chain.head.height >= 1n), 20_000, 'txs to commit everywhere');
+  await waitFor(() => net.nodes.every((n) => n!.mempool.size === 0 && n!.chain.head.height >= 1n), { timeoutMs: 20_000, what: 'txs to commit everywhere' });
   const top = net.nodes.reduce((m, n) => (n!.chain.head.height < m ? n!.chain.head.height : m), 1n << 62n);
   for (let h = 1n; h <= top; h++) {
     const hashes = new Set(net.nodes.map((n) => toHex(headerHash(n!.getHeader(h)!))));
@@ -40,12 +40,12 @@ test('keeps finalising with one validator down, halts with two, resumes when the
   let nonce = 0n;
   const send = () => n0.submitTx(transfer('dipnet-test', sale, devKey('carol'), dpn(1), nonce++));
   await send();
-  await waitFor(() => n0.chain.head.height >= 1n, 10_000, 'first block');
+  await waitFor(() => n0.chain.head.height >= 1n, { timeoutMs: 10_000, what: 'first block' });
 
   net.hub.setDown('node-3', true);
   const h1 = n0.chain.head.height;
   await send();
-  await waitFor(() => n0.chain.head.height > h1 && n0.mempool.size === 0, 15_000, 'progress with one down');
+  await waitFor(() => n0.chain.head.height > h1 && n0.mempool.size === 0, { timeoutMs: 15_000, what: 'progress with one down' });
 
   net.hub.setDown('node-2', true);
   const h2 = n0.chain.head.height;
@@ -55,8 +55,8 @@ test('keeps finalising with one validator down, halts with two, resumes when the
 
   net.hub.setDown('node-2', false);
   net.hub.setDown('node-3', false);
-  await waitFor(() => n0.chain.head.height > h2 && n0.mempool.size === 0, 30_000, 'progress after recovery');
-  await waitFor(() => net.nodes.every((n) => n!.chain.head.height >= n0.chain.head.height), 15_000, 'laggards to catch up');
+  await waitFor(() => n0.chain.head.height > h2 && n0.mempool.size === 0, { timeoutMs: 30_000, what: 'progress after recovery' });
+  await waitFor(() => net.nodes.every((n) => n!.chain.head.height >= n0.chain.head.height), { timeoutMs: 15_000, what: 'laggards to catch up' });
   const h = n0.chain.head.height;
   const hashes = new Set(net.nodes.map((n) => toHex(headerHash(n!.getHeader(h)!))));
   assert.equal(hashes.size, 1);
@@ -66,7 +66,7 @@ test('a block naming a proposer outside the validator set is invalid', async () 
   const net = await startNet(1);
   after(net.cleanup);
   const n0 = net.nodes[0]!;
-  await waitFor(() => n0.chain.head.height >= 1n, 10_000, 'block 1');
+  await waitFor(() => n0.chain.head.height >= 1n, { timeoutMs: 10_000, what: 'block 1' });
   const head = n0.chain.head;
   const built = await n0.chain.buildBlock(head.time + 1n, addressOf(devValidatorKey(0).publicKey), [], [], n0.getCommit(head.height) ?? null);
   const block = { ...built.block, header: { ...built.block.header, proposer: addressOf(devKey('mallory').publicKey) } };

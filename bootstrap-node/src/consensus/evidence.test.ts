@@ -73,12 +73,12 @@ async function commitTransfer(to: string): Promise<bigint> {
     const s = n0.txStatus(hash);
     if (s.status === 'committed') height = s.height;
     return s.status === 'committed';
-  }, 20_000, `transfer to ${to}`);
+  }, { timeoutMs: 20_000, what: `transfer to ${to}` });
   return height;
 }
 
 test('double-sign evidence lands on chain, slashes, jails and is applied once', async () => {
-  await waitFor(() => n0.chain.head.height >= 1n, 10_000, 'block 1');
+  await waitFor(() => n0.chain.head.height >= 1n, { timeoutMs: 10_000, what: 'block 1' });
   const start = n0.chain.head.height + 1n;
   assert.ok(inSet(start) && inSet(start + 1n));
 
@@ -90,7 +90,7 @@ test('double-sign evidence lands on chain, slashes, jails and is applied once', 
     sent = [prevote(height, 0, 'a'), prevote(height, 0, 'b')];
     for (const sv of sent) byzantine.publish('consensus', encodeConsensusMessage({ kind: 'vote', vote: sv }));
     try {
-      await waitFor(() => (found = evidenceBlocks(start)).length > 0, 3000, 'a block with evidence');
+      await waitFor(() => (found = evidenceBlocks(start)).length > 0, { timeoutMs: 3000, what: 'a block with evidence' });
     } catch {
       // The nodes had moved past that height before the votes arrived: try the next one.
     }
@@ -111,7 +111,7 @@ test('double-sign evidence lands on chain, slashes, jails and is applied once', 
   // Two more blocks, then every node has finalised the same evidence block.
   await commitTransfer('bob');
   await commitTransfer('carol');
-  await waitFor(() => nodes.every((n) => n.chain.head.height >= e + 2n), 20_000, 'all nodes past the evidence block');
+  await waitFor(() => nodes.every((n) => n.chain.head.height >= e + 2n), { timeoutMs: 20_000, what: 'all nodes past the evidence block' });
   assert.equal(new Set(nodes.map((n) => toHex(headerHash(n.getHeader(e)!)))).size, 1);
 
   // Slash: stake reduced by slashBps/10000, exactly that much into the community pool, jailed.
@@ -168,7 +168,7 @@ test('double-sign evidence lands on chain, slashes, jails and is applied once', 
   assert.equal(balanceAt(COMMUNITY_POOL, now), balanceAt(COMMUNITY_POOL, e));
 
   // Nothing is left pending: with no txs the nodes stop making blocks.
-  await waitFor(() => nodes.every((n) => n.mempool.size === 0), 10_000, 'mempools to drain');
+  await waitFor(() => nodes.every((n) => n.mempool.size === 0), { timeoutMs: 10_000, what: 'mempools to drain' });
   await new Promise((r) => setTimeout(r, 500));
   const idle = nodes.map((n) => n.chain.head.height);
   await new Promise((r) => setTimeout(r, 1500));

@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { addressOf, dpn, REVIEW_POOL } from '@dipnet/protocol';
+import { addressOf, dpn, REVIEW_POOL, toHex } from '@dipnet/protocol';
 import type { TxOutcome } from '../state/executor.ts';
 import { devnetGenesis, DEVNET_PARAMS } from '../devnet/genesis.ts';
 import { devKey } from '../devnet/dev-keys.ts';
@@ -101,4 +101,4 @@ test('jacket: order → cascade → bids → milestones → delivery → settlem
   assert.equal(c.balance(REVIEW_POOL), poolBefore);
 });
 
-const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+const hex = toHex;

@@ -85,16 +85,16 @@ async function commitTx(): Promise<bigint> {
     const st = node.txStatus(hash);
     if (st.status === 'committed') height = st.height;
     return st.status === 'committed';
-  }, 20_000, 'tx to commit');
+  }, { timeoutMs: 20_000, what: 'tx to commit' });
   return height;
 }
 
 test('frames for new heights arrive, and the subscription ends when the client closes', async () => {
   const s = await openHeads();
-  await waitFor(() => subscribed === 1, 5_000, 'the node to subscribe');
+  await waitFor(() => subscribed === 1, { timeoutMs: 5_000, what: 'the node to subscribe' });
   const h1 = await commitTx();
   const h2 = await commitTx();
-  await waitFor(() => s.heads.some((h) => h.header.height === h2), 5_000, `head ${h2}`);
+  await waitFor(() => s.heads.some((h) => h.header.height === h2), { timeoutMs: 5_000, what: `head ${h2}` });
   for (const height of [h1, h2]) {
     const got = s.heads.find((h) => h.header.height === height);
     assert.ok(got, `head ${height} pushed`);
@@ -102,30 +102,30 @@ test('frames for new heights arrive, and the subscription ends when the client c
     assert.equal(got.commit.height, height);
   }
   await s.stream.close();
-  await waitFor(() => subscribed === 0, 5_000, 'the node to unsubscribe');
-  await waitFor(() => s.closed !== null, 5_000, 'the stream to close');
+  await waitFor(() => subscribed === 0, { timeoutMs: 5_000, what: 'the node to unsubscribe' });
+  await waitFor(() => s.closed !== null, { timeoutMs: 5_000, what: 'the stream to close' });
 });
 
 test('at most 4 head streams per peer; an abort frees a slot', async () => {
   const streams: HeadStream[] = [];
   for (let i = 0; i < 4; i++) streams.push(await openHeads());
-  await waitFor(() => subscribed === 4, 5_000, 'four subscriptions');
+  await waitFor(() => subscribed === 4, { timeoutMs: 5_000, what: 'four subscriptions' });
   const fifth = await openHeads();
-  await waitFor(() => fifth.closed !== null, 5_000, 'the fifth stream to be refused');
+  await waitFor(() => fifth.closed !== null, { timeoutMs: 5_000, what: 'the fifth stream to be refused' });
   assert.equal(subscribed, 4);
   streams[0]!.stream.abort(new Error('bye'));
-  await waitFor(() => subscribed === 3, 5_000, 'an aborted stream to unsubscribe');
+  await waitFor(() => subscribed === 3, { timeoutMs: 5_000, what: 'an aborted stream to unsubscribe' });
   const again = await openHeads();
-  await waitFor(() => subscribed === 4, 5_000, 'the freed slot to be reused');
+  await waitFor(() => subscribed === 4, { timeoutMs: 5_000, what: 'the freed slot to be reused' });
   for (const s of [...streams.slice(1), again]) await s.stream.close();
-  await waitFor(() => subscribed === 0, 5_000, 'all to unsubscribe');
+  await waitFor(() => subscribed === 0, { timeoutMs: 5_000, what: 'all to unsubscribe' });
 });
 
 test('stopping the host ends open head streams', async () => {
   const s = await openHeads();
-  await waitFor(() => subscribed === 1, 5_000, 'the node to subscribe');
+  await waitFor(() => subscribed === 1, { timeoutMs: 5_000, what: 'the node to subscribe' });
   nodeStopped = true;
   await node.stop();
   assert.equal(subscribed, 0);
-  await waitFor(() => s.closed !== null, 5_000, 'the stream to close');
+  await waitFor(() => s.closed !== null, { timeoutMs: 5_000, what: 'the stream to close' });
 });

@@ -1,5 +1,6 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { waitFor } from '@dipnet/protocol/testing';
 import { createLibp2p, type Libp2p } from 'libp2p';
 import { webSockets } from '@libp2p/websockets';
 import { noise } from '@chainsafe/libp2p-noise';
@@ -7,7 +8,7 @@ import { yamux } from '@chainsafe/libp2p-yamux';
 import { identify } from '@libp2p/identify';
 import { circuitRelayTransport } from '@libp2p/circuit-relay-v2';
 import { multiaddr } from '@multiformats/multiaddr';
-import { DipnetError, ErrorCode, FrameDecoder, concatBytes, decodeWireResult, encodeFrame, encodeFramePrefix, isDipnetError, wireProtocolId } from '@dipnet/protocol';
+import { DipnetError, ErrorCode, FrameDecoder, concatBytes, toHex, decodeWireResult, encodeFrame, encodeFramePrefix, isDipnetError, wireProtocolId } from '@dipnet/protocol';
 import { createP2PHost, P2PRequestError, type P2PHost, type P2PTuning, type GossipTopic } from './host.ts';
 
 const CHAIN = 'dipnet-p2p-test';
@@ -35,13 +36,8 @@ const live = new Set<{ stop(): void | Promise<void> }>();
 const seed = (n: number): Uint8Array => new Uint8Array(32).fill(n);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function waitFor(what: string, cond: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(5);
-  }
-}
+/** Polled every 5 ms: the gossip test times deliveries. */
+const FAST = { timeoutMs: 5_000, intervalMs: 5 } as const;
 
 async function startHost(name: string, n: number, opts: { ws?: string; webrtc?: boolean; bootstrap?: string[]; tuning?: Partial<P2PTuning> } = {}): Promise<TestHost> {
   const received: Received[] = [];
@@ -122,7 +118,7 @@ test('three hosts connect through bootstrap and form a gossip mesh', async () =>
   aPort = Number(multiaddr(wsAddr(A)).getComponents().find((c) => c.name === 'tcp')!.value);
   B = await startHost('B', 2, { bootstrap: [wsAddr(A)] });
   C = await startHost('C', 3, { bootstrap: [wsAddr(A), wsAddr(B)] });
-  await waitFor('full gossip mesh', () => [A, B, C].every((h) => h.gossipPeers.size === 2));
+  await waitFor(() => [A, B, C].every((h) => h.gossipPeers.size === 2), { ...FAST, what: 'full gossip mesh' });
   assert.deepStrictEqual(new Set(A.host.connectedPeers()), new Set([B.host.peerId, C.host.peerId]));
 });
 
@@ -135,7 +131,7 @@ test('gossip reaches every other host exactly once, fast', async () => {
     const msg = payload(150, 1);
     const t0 = performance.now();
     origin.host.publish('consensus', msg);
-    await waitFor('delivery', () => others.every((h) => count(h, msg) >= 1), 2_000);
+    await waitFor(() => others.every((h) => count(h, msg) >= 1), { ...FAST, timeoutMs: 2_000, what: 'delivery' });
     const at = others.map((h) => h.received.find((r) => same(r.data, msg))!.at - t0);
     if (i >= 10) { // the first ones warm up the JIT
       latencies.push(Math.max(...at));
@@ -147,18 +143,18 @@ test('gossip reaches every other host exactly once, fast', async () => {
   const big = payload(1024 * 1024, 2);
   const t0 = performance.now();
   B.host.publish('consensus', big);
-  await waitFor('1 MiB delivery', () => count(A, big) === 1 && count(C, big) === 1);
+  await waitFor(() => count(A, big) === 1 && count(C, big) === 1, { ...FAST, what: '1 MiB delivery' });
   const bigMs = performance.now() - t0;
   const tx = payload(300, 3);
   C.host.publish('txs', tx);
-  await waitFor('tx delivery', () => count(A, tx) === 1 && count(B, tx) === 1);
+  await waitFor(() => count(A, tx) === 1 && count(B, tx) === 1, { ...FAST, what: 'tx delivery' });
   assert.equal(A.received.find((r) => same(r.data, tx))!.topic, 'txs');
   assert.equal(A.received.find((r) => same(r.data, tx))!.from, C.host.peerId);
 
   await sleep(150); // let forwarded copies arrive: they must be dropped as duplicates
   for (const h of [A, B, C]) {
     const seen = new Map<string, number>();
-    for (const r of h.received) seen.set(Buffer.from(r.data).toString('hex'), (seen.get(Buffer.from(r.data).toString('hex')) ?? 0) + 1);
+    for (const r of h.received) seen.set(toHex(r.data), (seen.get(toHex(r.data)) ?? 0) + 1);
     assert.ok([...seen.values()].every((n) => n === 1), `${h.name} delivered a duplicate`);
   }
   assert.equal(A.received.length, 40 + 2); // 60 messages, A originated 20 of them; plus the big one and the tx
@@ -225,7 +221,7 @@ test('webrtc-direct dialling and circuit relay through a host', async () => {
   const webrtcAddr = A.host.multiaddrs().find((m) => m.includes('/webrtc-direct/'))!;
   const W = await startHost('W', 6, { ws: '', bootstrap: [webrtcAddr] });
   try {
-    await waitFor('W connects over webrtc-direct', () => W.host.connectedPeers().includes(A.host.peerId), 10_000);
+    await waitFor(() => W.host.connectedPeers().includes(A.host.peerId), { ...FAST, timeoutMs: 10_000, what: 'W connects over webrtc-direct' });
     assert.deepStrictEqual([...(await W.host.request(A.host.peerId, 'status', Uint8Array.of(1, 2)))], [2, 1]);
   } finally {
     await stopHost(W);
@@ -246,7 +242,7 @@ test('webrtc-direct dialling and circuit relay through a host', async () => {
   live.add(Y);
   try {
     await X.dial(multiaddr(wsAddr(A)));
-    await waitFor('X holds a reservation on A', () => X.getMultiaddrs().some((m) => m.toString().includes('/p2p-circuit')), 10_000);
+    await waitFor(() => X.getMultiaddrs().some((m) => m.toString().includes('/p2p-circuit')), { ...FAST, timeoutMs: 10_000, what: 'X holds a reservation on A' });
     const circuit = X.getMultiaddrs().find((m) => m.toString().includes('/p2p-circuit'))!;
     await X.handle('/echo/1', (stream) => {
       stream.addEventListener('message', (evt) => stream.send(evt.data));
@@ -267,19 +263,19 @@ test('webrtc-direct dialling and circuit relay through a host', async () => {
 test('large messages are forwarded lazily (IHAVE/IWANT) to peers the origin does not reach', async () => {
   const D = await startHost('D', 4, { bootstrap: [wsAddr(A)] });
   try {
-    await waitFor('D meshes with A', () => D.gossipPeers.has(A.host.peerId) && A.gossipPeers.has(D.host.peerId));
+    await waitFor(() => D.gossipPeers.has(A.host.peerId) && A.gossipPeers.has(D.host.peerId), { ...FAST, what: 'D meshes with A' });
     assert.ok(!D.gossipPeers.has(B.host.peerId));
     const big = payload(200 * 1024, 5);
     B.host.publish('consensus', big);
-    await waitFor('D receives via A', () => count(D, big) === 1);
+    await waitFor(() => count(D, big) === 1, { ...FAST, what: 'D receives via A' });
     assert.equal(D.received.find((r) => same(r.data, big))!.from, A.host.peerId);
     const small = payload(100, 6);
     C.host.publish('consensus', small);
-    await waitFor('D receives small via A', () => count(D, small) === 1);
+    await waitFor(() => count(D, small) === 1, { ...FAST, what: 'D receives small via A' });
     // Tx batches of any size are forwarded as IHAVE: D still gets C's small tx batch via A.
     const txBatch = payload(120, 7);
     C.host.publish('txs', txBatch);
-    await waitFor('D receives a small tx batch via A', () => count(D, txBatch) === 1);
+    await waitFor(() => count(D, txBatch) === 1, { ...FAST, what: 'D receives a small tx batch via A' });
     assert.equal(D.received.find((r) => same(r.data, txBatch))!.from, A.host.peerId);
     await sleep(100);
     assert.equal(count(D, txBatch), 1);
@@ -293,9 +289,9 @@ test('large messages are forwarded lazily (IHAVE/IWANT) to peers the origin does
 test('a peer whose gossip keeps being rejected is disconnected and kept out', async () => {
   const E = await startHost('E', 5, { bootstrap: [wsAddr(A)] });
   try {
-    await waitFor('E meshes with A', () => E.gossipPeers.has(A.host.peerId) && A.gossipPeers.has(E.host.peerId));
+    await waitFor(() => E.gossipPeers.has(A.host.peerId) && A.gossipPeers.has(E.host.peerId), { ...FAST, what: 'E meshes with A' });
     for (let i = 0; i < 12; i++) E.host.publish('consensus', payload(64, REJECT_MARK));
-    await waitFor('A drops E', () => !A.host.connectedPeers().includes(E.host.peerId), 3_000);
+    await waitFor(() => !A.host.connectedPeers().includes(E.host.peerId), { ...FAST, timeoutMs: 3_000, what: 'A drops E' });
     const rejectedAtA = A.received.filter((r) => r.from === E.host.peerId).length;
     assert.ok(rejectedAtA >= 10 && rejectedAtA <= 12, `A validated ${rejectedAtA} of E's messages`);
     // Rejected messages are not forwarded.
@@ -323,7 +319,7 @@ test('a peer sending garbage frames is disconnected and refused', async () => {
     // Unknown frame kinds, an unknown topic, a malformed IHAVE: each charges the sender.
     const garbage = [Uint8Array.of(9, 1, 2), Uint8Array.of(0, 7, 1), Uint8Array.of(1, 1, 5), Uint8Array.of(9), Uint8Array.of(9)];
     for (const g of garbage) stream.send(encodeFrame(g));
-    await waitFor('A drops the garbage peer', () => !A.host.connectedPeers().includes(raw.peerId.toString()), 3_000);
+    await waitFor(() => !A.host.connectedPeers().includes(raw.peerId.toString()), { ...FAST, timeoutMs: 3_000, what: 'A drops the garbage peer' });
     await assert.rejects(
       (async () => {
         const c = await raw.dial(multiaddr(wsAddr(A)), { signal: AbortSignal.timeout(2_000) });
@@ -355,7 +351,7 @@ test('a peer sending garbage frames is disconnected and refused', async () => {
       s.send(encodeFramePrefix(64 * 1024 * 1024));
       await closed;
     }
-    await waitFor('A drops the oversize peer', () => !A.host.connectedPeers().includes(raw2.peerId.toString()), 3_000);
+    await waitFor(() => !A.host.connectedPeers().includes(raw2.peerId.toString()), { ...FAST, timeoutMs: 3_000, what: 'A drops the oversize peer' });
   } finally {
     live.delete(raw2);
     await raw2.stop();
@@ -365,15 +361,15 @@ test('a peer sending garbage frames is disconnected and refused', async () => {
 test('a host that restarts on the same key is reconnected by the others', async () => {
   const oldId = A.host.peerId;
   await stopHost(A);
-  await waitFor('B and C notice A is gone', () => !B.host.connectedPeers().includes(oldId) && !C.host.connectedPeers().includes(oldId));
+  await waitFor(() => !B.host.connectedPeers().includes(oldId) && !C.host.connectedPeers().includes(oldId), { ...FAST, what: 'B and C notice A is gone' });
   await sleep(700); // let the backoff grow a little while A is down
   A = await startHost('A', 1, { ws: `/ip4/127.0.0.1/tcp/${aPort}/ws` });
   assert.equal(A.host.peerId, oldId);
   const t0 = Date.now();
-  await waitFor('B and C redial A', () => B.host.connectedPeers().includes(oldId) && C.host.connectedPeers().includes(oldId), 5_000);
-  await waitFor('A meshes again', () => A.gossipPeers.size === 2);
+  await waitFor(() => B.host.connectedPeers().includes(oldId) && C.host.connectedPeers().includes(oldId), { ...FAST, timeoutMs: 5_000, what: 'B and C redial A' });
+  await waitFor(() => A.gossipPeers.size === 2, { ...FAST, what: 'A meshes again' });
   console.log(`reconnected ${Date.now() - t0} ms after restart`);
   const msg = payload(100, 7);
   A.host.publish('consensus', msg);
-  await waitFor('gossip from restarted A', () => count(B, msg) === 1 && count(C, msg) === 1);
+  await waitFor(() => count(B, msg) === 1 && count(C, msg) === 1, { ...FAST, what: 'gossip from restarted A' });
 });

@@ -18,7 +18,7 @@ import { generateKeyPairFromSeed } from '@libp2p/crypto/keys';
 import { peerIdFromString } from '@libp2p/peer-id';
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr';
 import type { Connection, PeerId, Stream } from '@libp2p/interface';
-import { DipnetError, WireMethod, type HeaderWithCommit } from '@dipnet/protocol';
+import { DipnetError, WireMethod, backoffMs, type HeaderWithCommit } from '@dipnet/protocol';
 import {
   WIRE_METHODS, WIRE_MAX_REQUEST_BYTES, WIRE_MAX_RESPONSE_BYTES, wireProtocolId,
   encodeFrame, encodeWireResult, decodeWireResult, wireResultFromError, type WireResult,
@@ -317,10 +317,7 @@ export async function createP2PHost(config: P2PHostConfig, handlers: P2PHandlers
     const ownTransportAddrs = (): Set<string> =>
       new Set(libp2p.getMultiaddrs().map((m) => m.decapsulateCode(421 /* p2p */).toString()));
 
-    const backoff = (attempt: number): number => {
-      const base = Math.min(tuning.backoffMaxMs, tuning.backoffInitialMs * 2 ** Math.min(attempt, 30));
-      return Math.round(base * (0.75 + Math.random() * 0.5));
-    };
+    const backoff = (attempt: number): number => backoffMs(attempt, tuning.backoffInitialMs, tuning.backoffMaxMs);
 
     const schedule = (t: BootTarget, delayMs: number): void => {
       if (stopped || t.timer || t.dialing) return;

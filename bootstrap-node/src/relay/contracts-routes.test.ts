@@ -67,7 +67,7 @@ async function submit(bytes: Uint8Array): Promise<string> {
 async function run(...txs: Uint8Array[]): Promise<string[]> {
   const hashes: string[] = [];
   for (const t of txs) hashes.push(await submit(t));
-  await waitFor(() => hashes.every((h) => node.txStatus(fromHex(h)).status === 'committed'), 15_000, `${hashes.length} txs committed`);
+  await waitFor(() => hashes.every((h) => node.txStatus(fromHex(h)).status === 'committed'), { timeoutMs: 15_000, what: `${hashes.length} txs committed` });
   return hashes;
 }
 /** Checks a single-object answer exactly as GET /v1/state/:key's: the proof verifies against the header at `height`. */
@@ -91,7 +91,7 @@ const ids = {} as {
 };
 
 test('seed: templates reviewed, products created, an order placed, a bid, a timer award, a failed tx', async () => {
-  await waitFor(() => node.chain.head.height >= 1n, 10_000, 'block 1');
+  await waitFor(() => node.chain.head.height >= 1n, { timeoutMs: 10_000, what: 'block 1' });
   await run(...[designer, c0, c1, maker, f1, viewer, viewer2].map((k) => sign(sale, { type: 'transfer', to: addr(k), amount: dpn(10_000), memo: '' }, dpn(1)).bytes));
   ids.bom = T['bill-of-materials'].id;
   ids.tender = T.tender.id;
@@ -141,11 +141,11 @@ test('seed: templates reviewed, products created, an order placed, a bid, a time
     assert.ok(r.hash, `accepted: ${JSON.stringify(r)}`);
     return r.hash;
   });
-  await waitFor(() => hashes.every((h) => node.txStatus(fromHex(h)).status === 'committed'), 15_000, 'the transfer and the failing transition committed');
+  await waitFor(() => hashes.every((h) => node.txStatus(fromHex(h)).status === 'committed'), { timeoutMs: 15_000, what: 'the transfer and the failing transition committed' });
   [ids.transferTx, ids.failedTx] = [hashes[0]!, hashes[1]!];
   // The window closes in a later block: the award creates the supplier sub-order.
-  await waitFor(() => decodeOrderRecord(node.chain.store.getValue(ContractKey.order(ids.tenderOrder))!).children.length === 1, 15_000, 'the tender award');
-  await waitFor(() => node.contracts.index.indexedHeight === node.chain.head.height, 5_000, 'index at head');
+  await waitFor(() => decodeOrderRecord(node.chain.store.getValue(ContractKey.order(ids.tenderOrder))!).children.length === 1, { timeoutMs: 15_000, what: 'the tender award' });
+  await waitFor(() => node.contracts.index.indexedHeight === node.chain.head.height, { timeoutMs: 5_000, what: 'index at head' });
 });
 
 test('GET /v1/templates lists every submitted template with status from state; /:id proves the record and parses the document', async () => {

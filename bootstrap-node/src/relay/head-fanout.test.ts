@@ -3,13 +3,11 @@ import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
 import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { waitFor } from '@dipnet/protocol/testing';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { TestNode, buildChain, listeningRelay } from '../testing/relay-fixture.ts';
 import { HeadFanout } from './head-fanout.ts';
 
-async function until(cond: () => boolean, what: string, ms = 5_000): Promise<void> {
-  for (const deadline = Date.now() + ms; !cond(); await sleep(10)) if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-}
 
 /** A raw HTTP/1.1 event-stream request from a chosen loopback source address; collects every byte. */
 class RawSubscriber {
@@ -54,10 +52,10 @@ test('fan-out: each head is encoded once for all subscribers and the same bytes 
   const { port } = await listeningRelay(t, node, { sseMaxStreamsPerIp: 100 });
   const subs = Array.from({ length: 40 }, () => new RawSubscriber(port));
   t.after(() => subs.forEach((s) => s.close()));
-  await until(() => subs.every((s) => s.text.includes('retry:')), 'every stream open');
+  await waitFor(() => subs.every((s) => s.text.includes('retry:')), { what: 'every stream open' });
   const before = await metric(port, 'dipnet_relay_sse_events_encoded_total');
   for (let i = 0; i < 3; i++) node.produceBlock(); // 4, 5, 6
-  await until(() => subs.every((s) => s.heights().length === 3), 'heads 4-6 at every subscriber');
+  await waitFor(() => subs.every((s) => s.heights().length === 3), { what: 'heads 4-6 at every subscriber' });
 
   assert.equal(await metric(port, 'dipnet_relay_sse_events_encoded_total') - before, 3, 'three heads, three encodings, whatever the subscriber count');
   assert.equal(await metric(port, 'dipnet_relay_sse_events_sent_total'), 40 * 3);
@@ -67,11 +65,11 @@ test('fan-out: each head is encoded once for all subscribers and the same bytes 
 
   // The relay restarts its connections: every client comes back with Last-Event-ID 4 and gets 5, 6, 7 in order.
   subs.forEach((s) => s.close());
-  await until(() => node.listeners.size === 0, 'old streams gone');
+  await waitFor(() => node.listeners.size === 0, { what: 'old streams gone' });
   node.produceBlock(); // 7, while nobody listens
   const back = Array.from({ length: 40 }, () => new RawSubscriber(port, { lastEventId: '4' }));
   t.after(() => back.forEach((s) => s.close()));
-  await until(() => back.every((s) => s.heights().length === 3), 'heads 5-7 replayed to every returning client');
+  await waitFor(() => back.every((s) => s.heights().length === 3), { what: 'heads 5-7 replayed to every returning client' });
   for (const s of back) assert.deepEqual(s.heights(), ['5', '6', '7']);
   assert.equal(await metric(port, 'dipnet_relay_sse_events_encoded_total') - before, 4, 'the replay shares the frames of 5 and 6; only 7 was new');
 });
@@ -84,19 +82,19 @@ test('caps: past the global cap → 503 RELAY_SSE_FULL, past the per-IP cap → 
   const sub = async (localAddress: string): Promise<RawSubscriber> => {
     const s = new RawSubscriber(port, { localAddress });
     open.push(s);
-    await until(() => s.status !== 0, 'a status line');
+    await waitFor(() => s.status !== 0, { what: 'a status line' });
     return s;
   };
   assert.equal((await sub('127.0.0.2')).status, 200);
   assert.equal((await sub('127.0.0.2')).status, 200);
   const perIp = await sub('127.0.0.2');
-  await until(() => perIp.closed || perIp.text.includes('}}'), 'the refusal body');
+  await waitFor(() => perIp.closed || perIp.text.includes('}}'), { what: 'the refusal body' });
   assert.equal(perIp.status, 429);
   assert.match(perIp.text, /"code":"RELAY_SSE_PER_IP"/);
   assert.match(perIp.text, /\r\nretry-after: \d+\r\n/i);
   assert.equal((await sub('127.0.0.3')).status, 200, 'another IP still gets in');
   const full = await sub('127.0.0.4');
-  await until(() => full.closed || full.text.includes('}}'), 'the refusal body');
+  await waitFor(() => full.closed || full.text.includes('}}'), { what: 'the refusal body' });
   assert.equal(full.status, 503);
   assert.match(full.text, /"code":"RELAY_SSE_FULL"/);
   assert.match(full.text, /\r\nretry-after: \d+\r\n/i);
@@ -105,7 +103,7 @@ test('caps: past the global cap → 503 RELAY_SSE_FULL, past the per-IP cap → 
   assert.equal(await metric(port, 'dipnet_relay_sse_clients'), 3);
 
   open[0]!.close();
-  await until(() => node.listeners.size === 1 && open[0]!.closed, 'a slot freed');
+  await waitFor(() => node.listeners.size === 1 && open[0]!.closed, { what: 'a slot freed' });
   await sleep(50);
   assert.equal((await sub('127.0.0.4')).status, 200, 'a freed slot is taken again');
 });
@@ -122,7 +120,7 @@ test('a subscriber that never reads is dropped after slowMs, not buffered; the o
   fanout.subscribe({ ip: 'b', out: reader, resumeAfter: undefined, end: (why) => ended.push(`reader ${why}`) });
   for (let i = 0; i < 5; i++) node.produceBlock();
   assert.ok(stuck.writableLength < 4 * 1024, `at most one frame waits for the stuck client (${stuck.writableLength} bytes)`);
-  await until(() => ended.length > 0, 'the drop', 2_000);
+  await waitFor(() => ended.length > 0, { timeoutMs: 2_000, what: 'the drop' });
   assert.deepEqual(ended, ['stuck slow']);
   assert.equal(fanout.stats().droppedSlow, 1);
   assert.equal(fanout.stats().subscribers, 1);

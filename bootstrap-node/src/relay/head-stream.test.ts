@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import type { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { waitFor } from '@dipnet/protocol/testing';
 import { EventSource, type FetchLike } from 'eventsource';
 import { TestNode, assertError, buildChain, listeningRelay, relay } from '../testing/relay-fixture.ts';
 import { HeadFrames } from './head-frames.ts';
@@ -33,9 +34,6 @@ function describe(f: Frame): string {
   return `${f.event} ${d.from}-${d.to} (id ${f.id})`;
 }
 
-async function until(cond: () => boolean, what: string, ms = 5_000): Promise<void> {
-  for (const deadline = Date.now() + ms; !cond(); await sleep(10)) if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-}
 
 const eventsUrl = (port: number): string => `http://127.0.0.1:${port}/v1/events/heads`;
 
@@ -65,19 +63,19 @@ test('an EventSource that loses its connection reconnects with Last-Event-ID and
     received.push(height);
   });
 
-  await until(() => node.listeners.size === 1, 'the first connection');
+  await waitFor(() => node.listeners.size === 1, { what: 'the first connection' });
   node.produceBlock();
   node.produceBlock();
-  await until(() => received.length === 2, 'heads 4 and 5 live');
+  await waitFor(() => received.length === 2, { what: 'heads 4 and 5 live' });
 
   for (const s of sockets) s.destroy(); // the connection drops
-  await until(() => node.listeners.size === 0, 'the relay to see the connection gone');
+  await waitFor(() => node.listeners.size === 0, { what: 'the relay to see the connection gone' });
   for (let i = 0; i < 3; i++) node.produceBlock(); // 6, 7, 8: finalised while the client is away
   allowReconnect();
-  await until(() => received.length === 5, 'heads 6-8 replayed after the reconnect');
+  await waitFor(() => received.length === 5, { what: 'heads 6-8 replayed after the reconnect' });
   node.produceBlock();
   node.produceBlock();
-  await until(() => received.length === 7, 'heads 9 and 10 live again');
+  await waitFor(() => received.length === 7, { what: 'heads 9 and 10 live again' });
   await sleep(100); // time for any duplicate to arrive
 
   assert.deepEqual(received, ['4', '5', '6', '7', '8', '9', '10']);

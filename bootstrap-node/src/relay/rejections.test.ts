@@ -100,7 +100,7 @@ async function commitViaRelay(bytes: Uint8Array): Promise<bigint> {
     const s = (await app.inject({ method: 'GET', url: `/v1/txs/${hash}` })).json() as { status: string; height?: string };
     if (s.status === 'committed') height = BigInt(s.height!);
     return s.status === 'committed';
-  }, 15_000, 'tx to commit');
+  }, { timeoutMs: 15_000, what: 'tx to commit' });
   return height;
 }
 
@@ -133,7 +133,7 @@ function patched(bytes: Uint8Array, offset: number, values: number[]): Uint8Arra
 let committedTx: Uint8Array;
 
 test('setup: block 1 and one committed transfer', async () => {
-  await waitFor(() => node.chain.head.height >= 1n, 10_000, 'block 1');
+  await waitFor(() => node.chain.head.height >= 1n, { timeoutMs: 10_000, what: 'block 1' });
   assert.equal(supply(), TOTAL_SUPPLY);
   committedTx = transfer(CHAIN_ID, sale, bob, dpn(10), 0n);
   await commitViaRelay(committedTx);
@@ -234,7 +234,7 @@ test('duplicate in the mempool, and tx status lookups', async () => {
       assert.equal(second.statusCode, 400);
       assert.equal(code, 'TX_NONCE_REPLAYED');
     }
-    await waitFor(() => node.mempool.size === 0, 15_000, 'mempool to drain');
+    await waitFor(() => node.mempool.size === 0, { timeoutMs: 15_000, what: 'mempool to drain' });
   }
   assert.ok(duplicateSeen, 'never managed to submit a tx twice while it was pending');
 
@@ -296,7 +296,7 @@ test('bad gossip is rejected and the node keeps working', async () => {
 });
 
 test('after every rejection the total supply is unchanged', async () => {
-  await waitFor(() => node.mempool.size === 0, 15_000, 'mempool to drain');
+  await waitFor(() => node.mempool.size === 0, { timeoutMs: 15_000, what: 'mempool to drain' });
   assert.equal(supply(), TOTAL_SUPPLY);
   // And the accounts add up: bob got exactly what was sent to him.
   assert.equal(decodeAccount(node.chain.store.getValue(StateKey.account(addr(bob)))!).balance, dpn(10) + dpn(1) + dpn(1));
@@ -324,7 +324,7 @@ test('POST /v1/txs/batch gives each tx its own verdict and applies only the vali
 
 test('POST /v1/txs/batch takes the binary batch body too; malformed batches are refused whole and change nothing', async () => {
   const foundation = devKey('foundation');
-  await waitFor(() => node.mempool.size === 0, 15_000, 'mempool to drain');
+  await waitFor(() => node.mempool.size === 0, { timeoutMs: 15_000, what: 'mempool to drain' });
   const n = nonceOf(foundation);
   const good = transfer(CHAIN_ID, foundation, bob, dpn(1), n);
   const forged = transfer(CHAIN_ID, foundation, bob, dpn(1), n + 1n);

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { waitFor } from '@dipnet/protocol/testing';
 import { Gauge } from 'prom-client';
 import {
   DipnetError,
@@ -398,10 +398,6 @@ async function readUntil(reader: ReadableStreamDefaultReader<Uint8Array>, needle
   return text;
 }
 
-async function until(cond: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 200 && !cond(); i++) await sleep(10);
-  assert.ok(cond(), what);
-}
 
 test('GET /v1/events/heads streams head events and unsubscribes on client close', { timeout: 20_000 }, async (t) => {
   const node = new TestNode();
@@ -427,7 +423,7 @@ test('GET /v1/events/heads streams head events and unsubscribes on client close'
 
   ac.abort();
   await reader.cancel().catch(() => {});
-  await until(() => node.listeners.size === 0, 'listener removed after client close');
+  await waitFor(() => node.listeners.size === 0, { what: 'listener removed after client close' });
 });
 
 test('closing the relay ends open SSE streams', async (t) => {
@@ -456,17 +452,17 @@ test('SSE: per-IP stream cap → 429; HEAD does not leak a subscription', async 
   assert.equal(((await second.json()) as { error: { code: string } }).error.code, 'RELAY_SSE_PER_IP');
   ac.abort();
   await first.body?.cancel().catch(() => {});
-  await until(() => node.listeners.size === 0, 'first stream cleaned up');
+  await waitFor(() => node.listeners.size === 0, { what: 'first stream cleaned up' });
   const third = new AbortController();
   const again = await fetch(`${address}/v1/events/heads`, { signal: third.signal });
   assert.equal(again.status, 200, 'the slot is released when a stream closes');
   third.abort();
   await again.body?.cancel().catch(() => {});
-  await until(() => node.listeners.size === 0, 'second stream cleaned up');
+  await waitFor(() => node.listeners.size === 0, { what: 'second stream cleaned up' });
 
   const head = await app.inject({ method: 'HEAD', url: '/v1/events/heads' });
   assert.equal(head.statusCode, 200);
-  await until(() => node.listeners.size === 0, 'HEAD leaves no listener');
+  await waitFor(() => node.listeners.size === 0, { what: 'HEAD leaves no listener' });
 });
 
 // ---------------------------------------------------------------------------------------------

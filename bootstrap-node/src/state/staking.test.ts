@@ -73,11 +73,11 @@ async function commitTx(key: KeyPair, body: TxBody): Promise<{ height: bigint; f
     const s = n0.txStatus(hash);
     if (s.status === 'committed') height = s.height;
     return s.status === 'committed';
-  }, 20_000, `${body.type} tx to commit`);
+  }, { timeoutMs: 20_000, what: `${body.type} tx to commit` });
   return { height, fee: requiredFee(params, bytes.length) };
 }
 
-const waitForHeight = (h: bigint) => waitFor(() => n0.chain.head.height >= h, 20_000, `height ${h}`);
+const waitForHeight = (h: bigint) => waitFor(() => n0.chain.head.height >= h, { timeoutMs: 20_000, what: `height ${h}` });
 
 /** Every DPN at `height`: balances of every account that can hold any, stakes, unbondings. */
 function supplyAt(height: bigint): bigint {
@@ -145,7 +145,7 @@ test('(a) a registered validator joins the set exactly two heights after its blo
   assert.deepEqual(hdr(h + 1n).nextValidatorsHash, validatorSetHash(setAt(h + 2n)));
   assert.deepEqual(hdr(h + 2n).validatorsHash, validatorSetHash(setAt(h + 2n)));
   // Every node agrees.
-  await waitFor(() => nodes.every((n) => n.chain.head.height >= h + 2n), 20_000, 'all nodes at h + 2');
+  await waitFor(() => nodes.every((n) => n.chain.head.height >= h + 2n), { timeoutMs: 20_000, what: 'all nodes at h + 2' });
   for (const n of nodes) assert.deepEqual(validatorSetHash(n.getValidatorSet(h + 2n)!), validatorSetHash(setAt(h + 2n)));
 });
 
@@ -178,7 +178,7 @@ test('(c) unbond lowers the stake at +2 and pays out only after the unbonding pe
   assert.equal(balanceBefore, balanceAt(delegatorAddr, u - 1n) - fee, 'unbonding pays nothing at once; only the fee leaves');
 
   // Wait for a block whose chain time reaches the release time.
-  await waitFor(() => n0.chain.head.time >= releaseAt, 20_000, 'chain time to pass the unbonding period');
+  await waitFor(() => n0.chain.head.time >= releaseAt, { timeoutMs: 20_000, what: 'chain time to pass the unbonding period' });
   let r = u + 1n;
   while (n0.getHeader(r)!.time < releaseAt) r++;
   assert.ok(r > u + 1n, 'several blocks passed during the unbonding period');
@@ -212,7 +212,7 @@ test('(e) total supply is unchanged after all of it', async () => {
   assert.equal(supplyAt(h), TOTAL_SUPPLY);
   assert.equal(supplyAt(1n), TOTAL_SUPPLY);
   // Every node computed the same state.
-  await waitFor(() => nodes.every((n) => n.chain.head.height >= h), 20_000, 'all nodes at the same height');
+  await waitFor(() => nodes.every((n) => n.chain.head.height >= h), { timeoutMs: 20_000, what: 'all nodes at the same height' });
   const roots = new Set(nodes.map((n) => toHex(n.getHeader(h)!.stateRoot)));
   assert.equal(roots.size, 1);
 });

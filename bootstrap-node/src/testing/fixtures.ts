@@ -22,14 +22,8 @@ export function transfer(chainId: string, from: KeyPair, to: KeyPair | Uint8Arra
   return signedTx(chainId, from, nonce, { type: 'transfer', to: toAddr, amount, memo: '' }, fee);
 }
 
-/** Polls `check` every 20 ms until it returns true or `timeoutMs` passes. */
-export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+/** The one polling wait (`waitFor(predicate, { timeoutMs, intervalMs, what })`), re-exported for the node's tests. */
+export { waitFor } from '@dipnet/protocol/testing';
 
 /** Consensus timeouts short enough for tests on one machine. */
 export const FAST_TIMEOUTS = { proposeMs: 400, prevoteMs: 200, precommitMs: 200, deltaMs: 100, maxMs: 2000, blockTimeMs: 100, emptyBlockIntervalMs: 60_000 };

@@ -29,7 +29,7 @@ async function submit(k: KeyPair, bodies: TxBody[], fee = dpn(1) / 10n): Promise
   for (let i = 0; i < bodies.length; i++) {
     await node.submitTx(signedTx(h.chainId, k, n + BigInt(i), bodies[i]!, fee));
   }
-  await waitFor(() => nonceOf(k) === n + BigInt(bodies.length), 10_000, 'setup txs');
+  await waitFor(() => nonceOf(k) === n + BigInt(bodies.length), { timeoutMs: 10_000, what: 'setup txs' });
 }
 
 const maker = devKey('tokens-cli/maker'), viewer = devKey('tokens-cli/viewer'), designer = devKey('tokens-cli/designer');
@@ -45,7 +45,7 @@ test('help: token and its place in the top-level help', async () => {
 });
 
 test('token issue → transfer → mint → balance/show; a refused mint; a product and an order in the token', async () => {
-  await waitFor(() => node.chain.head.height >= 1n, 10_000, 'block 1');
+  await waitFor(() => node.chain.head.height >= 1n, { timeoutMs: 10_000, what: 'block 1' });
   await submit(devKey('sale'), [designer, devCommitteeKey(0), devCommitteeKey(1), maker, viewer].map((k) => ({ type: 'transfer', to: addressOf(k.publicKey), amount: dpn(1000), memo: '' })), dpn(1));
   await submit(designer, [{ type: 'submitTemplate', code: bom.code, designerFee: dpn(1) / 2n }]);
   await submit(devCommitteeKey(0), [{ type: 'reviewTemplate', template: bom.id, approve: true }]);

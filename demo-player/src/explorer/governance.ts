@@ -10,7 +10,7 @@ import { UNITS_PER_DPN } from '@dipnet/protocol';
 import type { Remote } from 'comlink';
 import type { LightClientWorkerApi } from '@dipnet/light-client/worker';
 import type { VerifiedBody, VerifiedElection, VerifiedGovernance, VerifiedResolution, VerifiedResolutions } from '@dipnet/light-client/api';
-import { duration, int, isoTime, relTime, shortHex } from './format.ts';
+import { duration, int, isoTime, relTime, shortAddr, shortHex } from './format.ts';
 
 export interface GovData {
   readonly gov: VerifiedGovernance;
@@ -138,7 +138,7 @@ function resolutionRow(r: VerifiedResolution, verifiedHeight: bigint, now: numbe
   const pending = r.status === 'open' || r.status === 'passed';
   const left = pending ? r.activationHeight - verifiedHeight : 0n;
   return html`<tr data-resolution=${r.id} data-status=${r.status}>
-    <th scope="row"><span class="mono" title=${r.id}>${shortHex(r.id)}</span><div class="sub">by <span class="mono">${shortHex(r.proposer, 9)}</span> at block #${int(r.proposedAtHeight)}</div></th>
+    <th scope="row"><span class="mono" title=${r.id}>${shortHex(r.id)}</span><div class="sub">by <span class="mono">${shortAddr(r.proposer)}</span> at block #${int(r.proposedAtHeight)}</div></th>
     <td>${r.body === 'board' ? 'board' : 'committee'}</td>
     <td class="summary">${r.summary}</td>
     <td>${isoTime(r.deadline)}${r.status === 'open' ? html`<div class="sub">${relTime(Number(r.deadline), now)}</div>` : nothing}</td>

@@ -3,30 +3,19 @@
  * explorer vouches for come from the light client instead (see lc.ts).
  */
 import { decodeCommit, fromHex } from '@dipnet/protocol';
+import type { RelayPath, RelayResponse } from '@dipnet/bootstrap-node/relay-api';
 
-export interface HeaderJson {
-  readonly height: string;
-  readonly hash: string;
-  readonly fields: { readonly time: string; readonly proposer: string; readonly validatorsHash: string; readonly chainId: string; readonly stateRoot: string };
-}
-export interface ValidatorJson { readonly address: string; readonly publicKey: string; readonly power: string }
-export interface ValidatorSetJson { readonly height: string; readonly hash: string; readonly validators: readonly ValidatorJson[]; readonly totalPower: string }
-export interface StatusJson { readonly chainId: string; readonly genesisHash: string; readonly height: string; readonly headHash: string; readonly headTime: string; readonly peers: number; readonly mempoolSize: number }
-export interface ReceiptJson { readonly ok: boolean; readonly height: string; readonly gasUsed: string; readonly fee: string; readonly code: string; readonly message: string }
-export interface ContractTxJson { readonly hash: string; readonly height: string; readonly index: number; readonly type: string; readonly sender: string; readonly subject: string; readonly receipt: ReceiptJson | null }
-export interface TemplateJson {
-  readonly id: string; readonly name: string | null; readonly summary: string | null; readonly status: string; readonly designer: string; readonly designerFee: string;
-  readonly submittedAt: string; readonly approvals: readonly string[]; readonly rejections: readonly string[]; readonly codeBytes: number;
-}
-export interface ProductJson {
-  readonly id: string; readonly template: string; readonly templateName: string | null; readonly producer: string; readonly name: string; readonly price: string;
-  readonly leadTimeMs: string; readonly createdAt: string; readonly orders: string; readonly metadataUri: string;
-}
-export interface OrderJson {
-  readonly id: string; readonly product: string; readonly parent: string | null; readonly root: string; readonly depth: number; readonly tag: string; readonly consumer: string;
-  readonly status: string; readonly state: string; readonly price: string; readonly escrow: string; readonly createdAt: string; readonly children: readonly string[];
-}
-export interface CommitteeJson { readonly committee: { readonly members: readonly string[]; readonly threshold: number } }
+/** Answers of the relay, typed from its /openapi.json (a changed route shape fails type-checking here). */
+export type StatusJson = RelayResponse<'/v1/status'>;
+export type HeaderJson = RelayResponse<'/v1/headers'>['headers'][number];
+export type ValidatorSetJson = RelayResponse<'/v1/validators/{height}'>;
+export type ValidatorJson = ValidatorSetJson['validators'][number];
+export type ContractTxJson = RelayResponse<'/v1/contract-txs'>['txs'][number];
+export type ReceiptJson = NonNullable<ContractTxJson['receipt']>;
+export type TemplateJson = RelayResponse<'/v1/templates'>['templates'][number];
+export type ProductJson = RelayResponse<'/v1/products'>['products'][number];
+export type OrderJson = RelayResponse<'/v1/orders'>['orders'][number];
+export type CommitteeJson = RelayResponse<'/v1/committee'>;
 
 /** One block as the blocks view shows it: header, who signed its commit, with what power. */
 export interface BlockRow {
@@ -54,7 +43,7 @@ export class Relay {
 
   constructor(readonly base: string) {}
 
-  async get<T>(path: string): Promise<T> {
+  private async get<T>(path: string): Promise<T> {
     const r = await fetch(this.base + path, { headers: { accept: 'application/json' } });
     if (!r.ok) {
       let code = `HTTP_${r.status}`;
@@ -69,20 +58,23 @@ export class Relay {
     return (await r.json()) as T;
   }
 
-  status = (): Promise<StatusJson> => this.get('/v1/status');
-  headers = (limit: number): Promise<{ headers: HeaderJson[] }> => this.get(`/v1/headers?limit=${limit}`);
-  contractTxs = (limit: number): Promise<{ height: string; txs: ContractTxJson[] }> => this.get(`/v1/contract-txs?limit=${limit}`);
-  templates = (limit: number): Promise<{ height: string; templates: TemplateJson[] }> => this.get(`/v1/templates?limit=${limit}`);
-  products = (limit: number): Promise<{ height: string; products: ProductJson[] }> => this.get(`/v1/products?limit=${limit}`);
-  orders = (limit: number): Promise<{ height: string; orders: OrderJson[] }> => this.get(`/v1/orders?limit=${limit}`);
-  committee = (): Promise<CommitteeJson> => this.get('/v1/committee');
+  /** GET `url`, an instance of the route `route` (its answer's type comes from the API document). */
+  route = <P extends RelayPath>(_route: P, url: string): Promise<RelayResponse<P>> => this.get(url);
+
+  status = () => this.route('/v1/status', '/v1/status');
+  headers = (limit: number, from?: bigint) => this.route('/v1/headers', `/v1/headers?${from === undefined ? '' : `from=${from}&`}limit=${limit}`);
+  contractTxs = (limit: number) => this.route('/v1/contract-txs', `/v1/contract-txs?limit=${limit}`);
+  templates = (limit: number) => this.route('/v1/templates', `/v1/templates?limit=${limit}`);
+  products = (limit: number) => this.route('/v1/products', `/v1/products?limit=${limit}`);
+  orders = (limit: number) => this.route('/v1/orders', `/v1/orders?limit=${limit}`);
+  committee = () => this.route('/v1/committee', '/v1/committee');
 
   /** Validator sets change rarely: one request per set hash seen. */
   validatorSet(height: bigint, hash?: string): Promise<ValidatorSetJson> {
     const key = hash ?? `h${height}`;
     let p = this.sets.get(key);
     if (!p) {
-      p = this.get<ValidatorSetJson>(`/v1/validators/${height}`);
+      p = this.route('/v1/validators/{height}', `/v1/validators/${height}`);
       this.sets.set(key, p);
       p.catch(() => this.sets.delete(key));
     }
@@ -95,8 +87,8 @@ export class Relay {
     if (cached) return cached;
     const height = BigInt(h.height);
     const [commit, block, set] = await Promise.all([
-      this.get<{ commit: string }>(`/v1/commits/${height}`).catch(() => null),
-      this.get<{ txCount: number }>(`/v1/blocks/${height}`).catch(() => null),
+      this.route('/v1/commits/{height}', `/v1/commits/${height}`).catch(() => null),
+      this.route('/v1/blocks/{height}', `/v1/blocks/${height}`).catch(() => null),
       this.validatorSet(height, h.fields.validatorsHash),
     ]);
     const c = commit ? decodeCommit(fromHex(commit.commit)) : null;

@@ -4,12 +4,13 @@
  * hints of what exists; nothing from them is shown until the light client proved it. Also the
  * chain-backed `validateProduct` and the product metadata (a small data: URI, or the devnet pin).
  */
-import { isDipnetError, ErrorCode } from '@dipnet/protocol';
+import { isDipnetError, ErrorCode, toHex } from '@dipnet/protocol';
 import { connectLightClientWorker } from '@dipnet/light-client/worker';
 import type { VerifiedHead, VerifiedProduct, VerifiedTemplate } from '@dipnet/light-client/api';
 import type { LightClientRemote } from '../viewer/light-client-panel.ts';
 import { trustRootOf } from '@dipnet/widget/shop/light-client-shop';
 import type { DemoConfig } from '../demo-config.ts';
+import type { RelayResponse } from '@dipnet/bootstrap-node/relay-api';
 import type { ProductValidator } from './formats/product.ts';
 import { productFormatError } from './formats/product.ts';
 
@@ -93,12 +94,12 @@ export function startStudioChain(config: DemoConfig): StudioChain {
   return {
     config, lc, started, product, template, validateProduct,
     async listProducts(limit = 100) {
-      const { products } = await relay<{ products: { id: string }[] }>(`/v1/products?limit=${limit}`);
+      const { products } = await relay<RelayResponse<'/v1/products'>>(`/v1/products?limit=${limit}`);
       await started;
       return settle(products.map((p) => p.id), product);
     },
     async listTemplates(limit = 100) {
-      const { templates } = await relay<{ templates: { id: string }[] }>(`/v1/templates?limit=${limit}`);
+      const { templates } = await relay<RelayResponse<'/v1/templates'>>(`/v1/templates?limit=${limit}`);
       await started;
       return settle(templates.map((t) => t.id), template);
     },
@@ -107,7 +108,7 @@ export function startStudioChain(config: DemoConfig): StudioChain {
 
 // ---------------------------------------------------------------------------------- metadata
 
-const hex = (b: ArrayBuffer | Uint8Array): string => Array.from(b instanceof Uint8Array ? b : new Uint8Array(b), (x) => x.toString(16).padStart(2, '0')).join('');
+const hex = (b: ArrayBuffer | Uint8Array): string => toHex(b instanceof Uint8Array ? b : new Uint8Array(b));
 export const sha256Hex = async (bytes: Uint8Array): Promise<string> => hex(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
 
 function base64(bytes: Uint8Array): string {

@@ -97,7 +97,7 @@ export async function startNet(opts: {
         const s = node.txStatus(hash);
         if (s.status === 'committed') height = s.height;
         return s.status === 'committed';
-      }, 20_000, `${body.type} tx to commit`);
+      }, { timeoutMs: 20_000, what: `${body.type} tx to commit` });
       return height;
     },
     async commitAll(txs) {
@@ -110,7 +110,7 @@ export async function startNet(opts: {
         next.set(id, nonce + 1n);
         hashes.push(await n0.submitTx(encodeSignedTx(signTx({ chainId: genesis.chainId, signer: k.publicKey, nonce, fee: dpn(1), body }, k.secretKey))));
       }
-      await waitFor(() => hashes.every((h) => n0.txStatus(h).status === 'committed'), 20_000, 'txs to commit');
+      await waitFor(() => hashes.every((h) => n0.txStatus(h).status === 'committed'), { timeoutMs: 20_000, what: 'txs to commit' });
       for (const h of hashes) {
         const raw = n0.chain.store.getValue(ContractKey.txReceipt(h));
         if (raw) assert.equal(decodeTxReceipt(raw).code, '', decodeTxReceipt(raw).message);
@@ -126,8 +126,9 @@ export async function startNet(opts: {
 }
 
 /** Waits until every running node has reached `height`. */
-export const waitHeight = (net: TestNet, height: bigint, timeoutMs = 20_000): Promise<void> =>
-  waitFor(() => net.nodes.every((n) => n.chain.head.height >= height), timeoutMs, `height ${height}`);
+export const waitHeight = async (net: TestNet, height: bigint, timeoutMs = 20_000): Promise<void> => {
+  await waitFor(() => net.nodes.every((n) => n.chain.head.height >= height), { timeoutMs, what: `height ${height}` });
+};
 
 export type Tamper = (path: string, body: unknown) => unknown;
 

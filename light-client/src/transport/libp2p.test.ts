@@ -34,7 +34,7 @@ after(async () => {
   await node.stop();
   await dir.cleanup();
 });
-await waitFor(() => node.chain.head.height >= 1n, 10_000, 'block 1');
+await waitFor(() => node.chain.head.height >= 1n, { timeoutMs: 10_000, what: 'block 1' });
 const addrs = node.network.multiaddrs();
 const ws = addrs.find((a) => a.includes('/ws/'))!;
 const webrtc = addrs.find((a) => a.includes('/webrtc-direct/'))!;
@@ -67,7 +67,7 @@ test('over WebSockets: sync, a proven read and a transfer, all on the request/re
 test('follows heads over the libp2p push stream, verified, without polling status', async () => {
   const lc = await open({ multiaddrs: [ws], follow: true, libp2pOptions: { headPollMs: 50 } });
   const src = (lc as unknown as { pool: { all(): { headsVia?: string }[] } }).pool.all()[0]!;
-  await waitFor(() => src.headsVia === 'push', 5_000, 'the heads stream');
+  await waitFor(() => src.headsVia === 'push', { timeoutMs: 5_000, what: 'the heads stream' });
   const before = served.filter((m) => m === 'status').length;
   const sale = devKey('sale');
   const nonce = ((): bigint => {
@@ -76,7 +76,7 @@ test('follows heads over the libp2p push stream, verified, without polling statu
   })();
   await node.submitTx(transfer(CHAIN, sale, devKey('p2p/erin'), dpn(1), nonce));
   const target = node.chain.head.height + 1n;
-  await waitFor(() => lc.head().height >= target, 10_000, `verified head ${target}`);
+  await waitFor(() => lc.head().height >= target, { timeoutMs: 10_000, what: `verified head ${target}` });
   assert.equal(lc.head().hash, toHex(headerHash(node.getHeader(lc.head().height)!)));
   assert.ok(lc.stats().headersVerified > 0);
   assert.equal(served.filter((m) => m === 'status').length, before, 'no status polls while following');

@@ -9,6 +9,7 @@ import {
   LightError, LightErrorCode, isLightError, decodeBlock, decodeCommit, decodeGenesisCommitment, decodeHeader, decodeSmtProof, decodeValidatorSet, toHex,
   type Block, type GenesisCommitment, type StateProofAnswer, type ValidatorSet,
 } from '@dipnet/protocol';
+import type { RelayPath, RelayResponse } from '@dipnet/bootstrap-node/relay-api';
 import type { HeadSubscription, LightSource, SignedHeader, SourceStatus, TxStatusHint } from './types.ts';
 import { decodeAs, hexField, remoteError, unavailable } from './util.ts';
 import { subscribeSse } from './sse.ts';
@@ -84,7 +85,7 @@ export class RelayHttpSource implements LightSource {
   }
 
   async status(): Promise<SourceStatus> {
-    const s = await this.request<Record<string, unknown>>('status', '/v1/status');
+    const s = await this.request<Answer<'/v1/status'>>('status', '/v1/status');
     return decodeAs(LightErrorCode.LC_RESPONSE_MALFORMED, 'status', this.id, () => {
       if (typeof s.chainId !== 'string' || typeof s.height !== 'string') throw new TypeError('missing chainId or height');
       return { chainId: s.chainId, genesisHash: hexField(s.genesisHash, 'genesisHash'), height: BigInt(s.height), headHash: hexField(s.headHash, 'headHash') };
@@ -92,22 +93,22 @@ export class RelayHttpSource implements LightSource {
   }
 
   async block(height: bigint): Promise<Block> {
-    const r = await this.request<{ block?: unknown }>('block', `/v1/blocks/${height}`);
+    const r = await this.request<Answer<'/v1/blocks/{height}'>>('block', `/v1/blocks/${height}`);
     return decodeAs(LightErrorCode.LC_RESPONSE_MALFORMED, 'block', this.id, () => decodeBlock(hexField(r.block, 'block')));
   }
 
   async genesisCommitment(): Promise<GenesisCommitment> {
-    const r = await this.request<{ commitment?: unknown }>('genesis', '/v1/genesis');
+    const r = await this.request<Answer<'/v1/genesis'>>('genesis', '/v1/genesis');
     return decodeAs(LightErrorCode.LC_RESPONSE_MALFORMED, 'genesis commitment', this.id, () => decodeGenesisCommitment(hexField(r.commitment, 'commitment')));
   }
 
   private async header(height: bigint) {
-    const r = await this.request<{ header?: unknown }>('header', `/v1/headers/${height}`);
+    const r = await this.request<Answer<'/v1/headers/{height}'>>('header', `/v1/headers/${height}`);
     return decodeAs(LightErrorCode.LC_RESPONSE_MALFORMED, 'header', this.id, () => decodeHeader(hexField(r.header, 'header')));
   }
 
   private async commit(height: bigint) {
-    const r = await this.request<{ commit?: unknown }>('commit', `/v1/commits/${height}`);
+    const r = await this.request<Answer<'/v1/commits/{height}'>>('commit', `/v1/commits/${height}`);
     return decodeAs(LightErrorCode.LC_RESPONSE_MALFORMED, 'commit', this.id, () => decodeCommit(hexField(r.commit, 'commit')));
   }
 
@@ -141,9 +142,9 @@ export class RelayHttpSource implements LightSource {
    * relay has no such route. The heights are the relay's word: the engine checks each step.
    */
   async lightBlockPath(from: bigint, to: bigint): Promise<LightBlockAnswer[] | null> {
-    let r: { blocks?: unknown };
+    let r: Answer<'/v1/light-blocks/path/{from}/{to}'>;
     try {
-      r = await this.request<{ blocks?: unknown }>('light-block-path', `/v1/light-blocks/path/${from}/${to}`, undefined, true);
+      r = await this.request<Answer<'/v1/light-blocks/path/{from}/{to}'>>('light-block-path', `/v1/light-blocks/path/${from}/${to}`, undefined, true);
     } catch (e) {
       // The path only saves requests: a relay without it, or refusing this one, leaves the bisection to do it all.
       if (e instanceof RouteMissing || (isLightError(e) && (e.code === LightErrorCode.LC_NOT_AVAILABLE || 'remoteCode' in (e.details ?? {})))) return null;
@@ -157,7 +158,7 @@ export class RelayHttpSource implements LightSource {
 
   async signedHeaders(from: bigint, count: number): Promise<SignedHeader[]> {
     const limit = Math.max(1, Math.min(count, MAX_PAGE));
-    const r = await this.request<{ headers?: unknown }>('headers', `/v1/headers?from=${from}&limit=${limit}`);
+    const r = await this.request<Answer<'/v1/headers'>>('headers', `/v1/headers?from=${from}&limit=${limit}`);
     const headers = decodeAs(LightErrorCode.LC_RESPONSE_MALFORMED, 'headers page', this.id, () => {
       if (!Array.isArray(r.headers)) throw new TypeError('headers is not an array');
       return r.headers.map((h: { header?: unknown }) => decodeHeader(hexField(h?.header, 'header')));
@@ -179,12 +180,12 @@ export class RelayHttpSource implements LightSource {
   }
 
   private async validatorSetSeparately(height: bigint): Promise<ValidatorSet> {
-    const r = await this.request<{ validatorSet?: unknown }>('validators', `/v1/validators/${height}`);
+    const r = await this.request<Answer<'/v1/validators/{height}'>>('validators', `/v1/validators/${height}`);
     return decodeAs(LightErrorCode.LC_RESPONSE_MALFORMED, 'validator set', this.id, () => decodeValidatorSet(hexField(r.validatorSet, 'validatorSet')));
   }
 
   async stateProof(rawKey: Uint8Array, height: bigint): Promise<StateProofAnswer> {
-    const r = await this.request<Record<string, unknown>>('state', `/v1/state/${toHex(rawKey)}?height=${height}`);
+    const r = await this.request<Answer<'/v1/state/{key}'>>('state', `/v1/state/${toHex(rawKey)}?height=${height}`);
     return decodeAs(LightErrorCode.LC_PROOF_MALFORMED, 'state proof', this.id, () => {
       if (typeof r.height !== 'string') throw new TypeError('missing height');
       return {
@@ -198,14 +199,14 @@ export class RelayHttpSource implements LightSource {
   }
 
   async submitTx(signedTx: Uint8Array): Promise<Uint8Array> {
-    const r = await this.request<{ hash?: unknown }>('submit-tx', '/v1/txs', {
+    const r = await this.request<Answer<'/v1/txs', 'post'>>('submit-tx', '/v1/txs', {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tx: toHex(signedTx) }),
     });
     return decodeAs(LightErrorCode.LC_RESPONSE_MALFORMED, 'tx hash', this.id, () => hexField(r.hash, 'hash'));
   }
 
   async txStatus(hash: Uint8Array): Promise<TxStatusHint> {
-    const r = await this.request<Record<string, unknown>>('tx-status', `/v1/txs/${toHex(hash)}`);
+    const r = await this.request<Answer<'/v1/txs/{hash}'>>('tx-status', `/v1/txs/${toHex(hash)}`);
     if (r.status === 'committed' && typeof r.height === 'string') return { status: 'committed', height: BigInt(r.height), code: String(r.code ?? '') };
     return { status: r.status === 'pending' ? 'pending' : 'unknown' };
   }
@@ -245,7 +246,13 @@ export class RelayHttpSource implements LightSource {
   }
 }
 
-type LightBlockJson = { header?: unknown; commit?: unknown; validatorSet?: unknown; nextValidatorSet?: unknown } | null | undefined;
+/**
+ * A relay answer as it arrives: the field names its /openapi.json promises for the route (so a
+ * renamed field fails type-checking here), every value still unchecked until decoded.
+ */
+type Answer<P extends RelayPath, M extends 'get' | 'post' = 'get'> =
+  [RelayResponse<P, M>] extends [never] ? { readonly 'no JSON answer in the API document': never } : { readonly [K in keyof RelayResponse<P, M>]?: unknown };
+type LightBlockJson = Answer<'/v1/light-blocks/{height}'> | null | undefined;
 
 /** One light block of the relay's JSON (`sets: 'none'` skips decoding the sets). */
 function decodeLightBlockJson(x: LightBlockJson, sets: SetsWanted): LightBlockAnswer {

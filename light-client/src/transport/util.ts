@@ -48,6 +48,5 @@ export const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
     signal?.addEventListener('abort', done, { once: true });
   });
 
-/** Exponential backoff with ±25% jitter. */
-export const backoffMs = (attempt: number, initial = 500, max = 30_000): number =>
-  Math.round(Math.min(max, initial * 2 ** Math.min(attempt, 20)) * (0.75 + Math.random() * 0.5));
+/** Exponential backoff with ±25% jitter (one definition, in the protocol's format module). */
+export { backoffMs } from '@dipnet/protocol';

@@ -38,7 +38,7 @@ after(async () => {
   await node.stop();
   await dir.cleanup();
 });
-await waitFor(() => node.chain.head.height >= 1n, 10_000, 'block 1');
+await waitFor(() => node.chain.head.height >= 1n, { timeoutMs: 10_000, what: 'block 1' });
 const addrs = node.network.multiaddrs();
 const ws = addrs.find((a) => a.includes('/ws/'))!;
 const webrtc = addrs.find((a) => a.includes('/webrtc-direct/'))!;
@@ -92,7 +92,7 @@ test('with a bridge the worker prefers WebRTC-direct through the page: sync, pro
   const nonce = decodeAccount(node.chain.store.getValue(StateKey.account(addressOf(sale.publicKey)))!).nonce;
   await node.submitTx(transferTx(CHAIN, sale, devKey('bridge/dora'), dpn(1), nonce));
   const target = node.chain.head.height + 1n;
-  await waitFor(async () => (await lc.head()).height >= target, 15_000, `verified head ${target} over the bridge`);
+  await waitFor(async () => (await lc.head()).height >= target, { timeoutMs: 15_000, what: `verified head ${target} over the bridge` });
   assert.equal((await lc.head()).hash, toHex(headerHash(node.getHeader((await lc.head()).height)!)));
   assert.equal(served.filter((s) => s.method === WireMethod.status).length, polls, 'no status polls while following');
   assert.equal((await lc.sources())[0]!.health, 'ok');

@@ -4,6 +4,7 @@
  * portable fallback, all as bundled for the browser. Exposed on `window.ed25519Vectors` for
  * Playwright; vectors cross as hex.
  */
+import { fromHex as protocolFromHex } from '@dipnet/protocol';
 import { createEd25519Verifier } from '@dipnet/light-client/verify/ed25519';
 
 export interface HexVector {
@@ -20,7 +21,8 @@ export interface PageAnswers {
   readonly fallbackKind: string;
 }
 
-const fromHex = (hex: string): Uint8Array<ArrayBuffer> => Uint8Array.from(hex.match(/../g) ?? [], (b) => parseInt(b, 16));
+/** WebCrypto wants bytes over a plain ArrayBuffer. */
+const fromHex = (hex: string): Uint8Array<ArrayBuffer> => new Uint8Array(protocolFromHex(hex));
 
 /** What crypto.subtle answers; an import or verify that throws is a refusal. */
 async function subtleVerify(publicKey: Uint8Array<ArrayBuffer>, message: Uint8Array<ArrayBuffer>, signature: Uint8Array<ArrayBuffer>): Promise<boolean> {

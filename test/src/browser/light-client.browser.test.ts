@@ -84,7 +84,7 @@ const nonceOf = (addr: Uint8Array): bigint => {
 async function commitTransfer(key: KeyPair, to: Uint8Array, amount: bigint): Promise<void> {
   const bytes = encodeSignedTx(signTx({ chainId: CHAIN, signer: key.publicKey, nonce: nonceOf(addressOf(key.publicKey)), fee: dpn(1), body: { type: 'transfer', to, amount, memo: '' } }, key.secretKey));
   const hash = await node!.submitTx(bytes);
-  await waitFor(() => node!.txStatus(hash).status === 'committed', 15_000, 'setup transfer to commit');
+  await waitFor(() => node!.txStatus(hash).status === 'committed', { timeoutMs: 15_000, what: 'setup transfer to commit' });
 }
 const describe = (sources: Stats['sources']): string => sources
   .map((x) => `${x.kind} ${x.id.includes('/webrtc-direct') ? 'webrtc-direct' : x.id.includes('/ws') ? 'ws' : x.id} → ${x.health}${x.lastError ? ` (${x.lastError.message.replace(/^.*: (\w+ failed: )/, '$1')})` : ''}`)
@@ -110,7 +110,7 @@ before(async () => {
     if (req.headers.origin) relayHits.push(`${req.method} ${req.url}`);
   });
   const relayUrl = await relay.listen({ host: '127.0.0.1', port: 0 });
-  await waitFor(() => node!.chain.head.height >= 1n, 10_000, 'block 1');
+  await waitFor(() => node!.chain.head.height >= 1n, { timeoutMs: 10_000, what: 'block 1' });
   // Some history: a few blocks for the browser to verify (skipping sync).
   for (let i = 1; i <= 3; i++) await commitTransfer(sale, addressOf(devKey(`browser/setup-${i}`).publicKey), dpn(i));
   const addrs = node.network.multiaddrs();

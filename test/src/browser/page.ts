@@ -4,6 +4,7 @@
  * `window.dipnet` for Playwright (bigints cross as decimal strings).
  */
 import type { Remote } from 'comlink';
+import { fromHex } from '@dipnet/protocol';
 import { connectLightClientWorker, proxy, type LightClientWorkerApi, type WorkerLightClientOptions } from '@dipnet/light-client/worker';
 import type { TransferStage } from '@dipnet/light-client/api';
 import { startWebRtcBridge, type WebRtcBridge } from '@dipnet/light-client/webrtc-bridge';
@@ -19,7 +20,6 @@ export interface PageConfig {
   webrtcBridge: boolean;
 }
 
-const fromHex = (hex: string): Uint8Array => Uint8Array.from(hex.match(/../g) ?? [], (b) => parseInt(b, 16));
 const log = (line: string): void => {
   const el = document.getElementById('log')!;
   el.textContent += `${new Date().toISOString().slice(11, 23)} ${line}\n`;

@@ -1,27 +1,11 @@
-/** Display formatting for verified values. */
+/** Display formatting for verified values: the protocol's format module, plus the shop's localized words. */
+import { dpnText, formatDpn as unitsToDecimal, groupDecimal, shortAddress, shortHex } from '@dipnet/protocol/format';
 import type { Messages } from './messages.ts';
 
-const DECIMALS = 9n;
-const UNIT = 10n ** DECIMALS;
-
-/** DPN units → a decimal string with no trailing zeros ("12.5"). Exact: no floating point. */
-export function unitsToDecimal(units: bigint): string {
-  const whole = units / UNIT;
-  const frac = (units % UNIT).toString().padStart(Number(DECIMALS), '0').replace(/0+$/, '');
-  return frac ? `${whole}.${frac}` : `${whole}`;
-}
+export { shortAddress, shortHex, unitsToDecimal };
 
 /** "12.5 DPN", grouped for the locale, keeping every digit (Intl formats decimal strings exactly). */
-export function formatDpn(units: bigint, locale?: string): string {
-  const dec = unitsToDecimal(units);
-  let text = dec;
-  try {
-    text = new Intl.NumberFormat(locale, { maximumFractionDigits: 9 }).format(dec as unknown as number);
-  } catch {
-    // An unknown locale keeps the plain decimal.
-  }
-  return `${text} DPN`;
-}
+export const formatDpn = (units: bigint, locale?: string): string => dpnText(units, { grouped: true, locale });
 
 /** An amount in a product's currency: DPN, or a producer's token with its own decimals and symbol. */
 export function formatAmount(units: bigint, currency: { symbol: string; decimals: number; native: boolean }, locale?: string): string {
@@ -29,13 +13,7 @@ export function formatAmount(units: bigint, currency: { symbol: string; decimals
   const d = 10n ** BigInt(currency.decimals);
   const frac = currency.decimals ? (units % d).toString().padStart(currency.decimals, '0').replace(/0+$/, '') : '';
   const dec = frac ? `${units / d}.${frac}` : `${units / d}`;
-  let text = dec;
-  try {
-    text = new Intl.NumberFormat(locale, { maximumFractionDigits: 20 }).format(dec as unknown as number);
-  } catch {
-    // An unknown locale keeps the plain decimal.
-  }
-  return `${text} ${currency.symbol}`;
+  return `${groupDecimal(dec, locale)} ${currency.symbol}`;
 }
 
 export function formatDuration(ms: bigint, m: Messages): string {
@@ -45,6 +23,3 @@ export function formatDuration(ms: bigint, m: Messages): string {
   return m.minutes(Math.max(1, min));
 }
 
-/** `dpn1234…cdef`: enough to recognise, short enough to fit. */
-export const shortAddress = (a: string): string => (a.length > 16 ? `${a.slice(0, 9)}…${a.slice(-4)}` : a);
-export const shortHex = (h: string): string => (h.length > 16 ? `${h.slice(0, 8)}…${h.slice(-6)}` : h);

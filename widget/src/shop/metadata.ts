@@ -8,6 +8,8 @@
  * { "description": "Waxed cotton jacket…", "image": "jacket.png", "imageSha256": "ab12…" }
  * ```
  */
+import { toHex } from '@dipnet/protocol';
+
 export interface ProductMetadata {
   readonly description: string;
   /** An object URL of the verified image bytes (revoke when done), or null. */
@@ -21,7 +23,7 @@ export class MetadataError extends Error {
 const MAX_METADATA_BYTES = 64 * 1024;
 const MAX_IMAGE_BYTES = 4 * 1024 * 1024;
 
-const hex = (b: ArrayBuffer): string => Array.from(new Uint8Array(b), (x) => x.toString(16).padStart(2, '0')).join('');
+const hex = (b: ArrayBuffer): string => toHex(new Uint8Array(b));
 
 async function fetchBytes(url: URL, max: number, signal?: AbortSignal): Promise<ArrayBuffer> {
   const res = await fetch(url, { signal, credentials: 'omit' });

@@ -3,6 +3,7 @@
  * origin, where the key lives in first-party storage), hands it the order the viewer confirmed,
  * and relays its progress. Messages count only from that window and from the wallet's origin.
  */
+import { toHex } from '@dipnet/protocol';
 import { WalletRefusal, accept, logRefusal, msg, parseWindowToFrame, type ChainChoice, type OrderToSign, type WindowToFrame } from './protocol.ts';
 import { WALLET_FILES } from './files.ts';
 import type { PaymentStage, ShopOrderOutcome, ShopTxHint } from '../shop/shop-client.ts';
@@ -66,7 +67,7 @@ export class WalletWindowBridge {
       return;
     }
     // An unguessable name: the embedding page cannot find the window by name and navigate it.
-    const name = `dipnet-wallet-${Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) => b.toString(16).padStart(2, '0')).join('')}`;
+    const name = `dipnet-wallet-${toHex(crypto.getRandomValues(new Uint8Array(8)))}`;
     const win = window.open(new URL(WALLET_FILES.window, this.url).href, name, 'popup,width=440,height=680');
     if (!win) throw new WalletRefusal('WALLET_POPUP_BLOCKED', 'the browser blocked the wallet window (allow pop-ups for this site, or click Pay again)');
     this.#win = win;
