@@ -64,7 +64,7 @@ const ageText = (m: Messages, time: bigint): string => m.ago(Math.max(0, Math.fl
 
 const errorText = (e: unknown): string => {
   const err = e as { code?: string; message?: string };
-  const msg = String(err?.message ?? e).replace(/^[A-Z_]+: /, '');
+  const msg = String(err?.message ?? e);
   return err?.code ? `${msg} (${err.code})` : msg;
 };
 

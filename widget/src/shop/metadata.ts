@@ -8,14 +8,19 @@
  * { "description": "Waxed cotton jacket…", "image": "jacket.png", "imageSha256": "ab12…" }
  * ```
  */
+import { BaseError } from '@dipnet/protocol/base-error';
 export interface ProductMetadata {
   readonly description: string;
   /** An object URL of the verified image bytes (revoke when done), or null. */
   readonly imageUrl: string | null;
 }
 
-export class MetadataError extends Error {
+/** Product metadata that cannot be fetched, is too large, or does not match its on-chain hash. */
+export class MetadataError extends BaseError<'METADATA_INVALID'> {
   override readonly name = 'MetadataError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('METADATA_INVALID', message, options);
+  }
 }
 
 const MAX_METADATA_BYTES = 64 * 1024;
