@@ -131,7 +131,7 @@ export class HealthMonitor {
     }
     const reasons: HealthReason[] = [];
     const f = this.failing;
-    if (f) reasons.push({ code: 'WRITES_FAILING', message: `${f.count} store write(s) failed in the last ${secs(now - f.since)} s: ${f.last.message}` });
+    if (f) reasons.push({ code: 'WRITES_FAILING', message: `${f.count} store write(s) failed in the last ${secs(now - f.since)} s: ${f.last.summary}` });
     if (headAgeMs >= this.headStallMs && peerHeight !== null && peerHeight > this.headHeight) {
       reasons.push({ code: 'BEHIND_PEERS', message: `the head has stayed at height ${this.headHeight} for ${secs(headAgeMs)} s while peers are at ${peerHeight}` });
     }
@@ -142,7 +142,7 @@ export class HealthMonitor {
       headAgeMs,
       peerHeight,
       commitFailures: this.failures,
-      ...(f ? { lastCommitError: f.last.message, since: f.since } : {}),
+      ...(f ? { lastCommitError: f.last.summary, since: f.since } : {}),
     };
   }
 }

@@ -6,7 +6,7 @@ export { createLightClient } from './create.ts';
 export { createLightClientWith, type LightClientParts } from './client.ts';
 export { createRelayOnlyLightClient, type RelayOnlyLightClientOptions } from './relay-only.ts';
 export type * from './api.ts';
-export { LightError, LightErrorCode, isLightError } from '@dipnet/protocol';
+export { BaseError, isBaseError, LightError, LightErrorCode, isLightError } from '@dipnet/protocol';
 export { RelayHttpSource, type RelayHttpOptions } from './transport/relay-http.ts';
 export { Libp2pSource, Libp2pConnector, Libp2pWire, type Libp2pTransportOptions } from './transport/libp2p.ts';
 export { WireSource, type WireCarrier, type WireSourceOptions } from './transport/wire-source.ts';

@@ -16,7 +16,7 @@
 import { expose, wrap, proxy, transferHandlers, type Endpoint, type Remote } from 'comlink';
 import { WEBRTC_DIRECT, WebRtcBridgeSource } from './transport/webrtc-bridge-worker.ts';
 import type { WebRtcBridgeApi } from './transport/webrtc-bridge-page.ts';
-import { DipnetError, LightError, type ErrorCode, type LightErrorCode } from '@dipnet/protocol';
+import { BaseError, DipnetError, LightError, type ErrorCode, type LightErrorCode } from '@dipnet/protocol';
 import { createLightClient } from './create.ts';
 import { LIGHT_CLIENT_DATA_METHODS, type LightClient, type LightClientDataMethod, type LightClientOptions, type VerifiedHead } from './api.ts';
 
@@ -39,7 +39,21 @@ export interface LightClientWorkerApi extends Omit<LightClient, 'chainId'> {
 
 let errorTransferInstalled = false;
 
-/** Makes thrown errors keep `code` and `details` across comlink (call on both sides). */
+/**
+ * A serialised error as its class again: LightError and DipnetError by name (contract lookups throw
+ * the chain's codes: PRODUCT_UNKNOWN, PARAMS_INVALID…), any other coded error as a BaseError of the
+ * same name, code and details; an error without a code stays a plain Error.
+ */
+function rebuildError(v: { name: string; message: string; code?: string; details?: unknown }): Error {
+  const details = (v.details ?? undefined) as Record<string, unknown> | undefined;
+  if (v.name === 'LightError' && v.code) return new LightError(v.code as LightErrorCode, v.message, details ?? {});
+  if (v.name === 'DipnetError' && v.code) return new DipnetError(v.code as ErrorCode, v.message, details);
+  const e = typeof v.code === 'string' && v.code ? new BaseError(v.code, v.message, { details }) : new Error(v.message);
+  e.name = v.name;
+  return e;
+}
+
+/** Makes thrown errors keep their name, `code`, message and `details` across comlink (call on both sides). */
 export function installErrorTransfer(): void {
   if (errorTransferInstalled) return;
   errorTransferInstalled = true;
@@ -63,13 +77,7 @@ export function installErrorTransfer(): void {
     },
     deserialize: (s: Serialized) => {
       if (!s.isError) throw s.value;
-      const v = s.value;
-      const prefix = `${v.code}: `;
-      const message = v.message.startsWith(prefix) ? v.message.slice(prefix.length) : v.message;
-      if (v.name === 'LightError' && v.code) throw new LightError(v.code as LightErrorCode, message, (v.details ?? {}) as Record<string, unknown>);
-      // Contract lookups throw the chain's codes (PRODUCT_UNKNOWN, PARAMS_INVALID…).
-      if (v.name === 'DipnetError' && v.code) throw new DipnetError(v.code as ErrorCode, message, v.details as Record<string, unknown> | undefined);
-      throw Object.assign(new Error(v.message), { name: v.name, code: v.code });
+      throw rebuildError(s.value);
     },
   } as never);
 }
@@ -78,7 +86,7 @@ export function createWorkerApi(): LightClientWorkerApi {
   let client: LightClient | null = null;
   let bridge: Remote<WebRtcBridgeApi> | null = null;
   const c = (): LightClient => {
-    if (!client) throw new Error('call start() first');
+    if (!client) throw new LightError('LC_CLOSED', 'the light client is not started: call start() first');
     return client;
   };
   // The data methods, forwarded as they are (one per name in LIGHT_CLIENT_DATA_METHODS).

@@ -1,7 +1,10 @@
 /**
  * Typed errors with stable codes. Every boundary (decoder, mempool, relay, CLI, light client)
- * throws a `DipnetError`; callers branch on `.code`, never on message text.
+ * throws a `DipnetError`; callers branch on `.code`, never on message text (which does not repeat
+ * the code: see base-error.ts).
  */
+import { BaseError } from './base-error.ts';
+
 export const ErrorCode = {
   // encoding
   DECODE_TRUNCATED: 'DECODE_TRUNCATED',
@@ -91,14 +94,10 @@ export const ErrorCode = {
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
-export class DipnetError extends Error {
+export class DipnetError extends BaseError<ErrorCode, Record<string, unknown> | undefined> {
   override readonly name = 'DipnetError';
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-    readonly details?: Record<string, unknown>,
-  ) {
-    super(`${code}: ${message}`);
+  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>, options?: { cause?: unknown }) {
+    super(code, message, { details, cause: options?.cause });
   }
 }
 

@@ -1,4 +1,5 @@
 /** @dipnet/protocol: the chain's rules, shared by the node and the light client. Pure, no I/O. */
+export * from './base-error.ts';
 export * from './errors.ts';
 export * from './bytes.ts';
 export * from './codec.ts';

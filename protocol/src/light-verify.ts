@@ -17,6 +17,7 @@
  * forged signature from a short commit, a wrong set, a skip too far, a stale checkpoint, a bad
  * proof or a conflict — and stop trusting the source that served it.
  */
+import { BaseError } from './base-error.ts';
 import { equalBytes, toHex } from './bytes.ts';
 import { headerHash, type Header } from './header.ts';
 import { genesisCommitmentHash, type GenesisCommitment } from './genesis.ts';
@@ -86,14 +87,10 @@ export const LYING_CODES: ReadonlySet<LightErrorCode> = new Set<LightErrorCode>(
   'LC_PROOF_HEIGHT_MISMATCH', 'LC_PROOF_KEY_MISMATCH', 'LC_VALUE_MALFORMED', 'LC_RESPONSE_MALFORMED',
 ]);
 
-export class LightError extends Error {
+export class LightError extends BaseError<LightErrorCode, Record<string, unknown>> {
   override readonly name = 'LightError';
-  constructor(
-    readonly code: LightErrorCode,
-    message: string,
-    readonly details: Record<string, unknown> = {},
-  ) {
-    super(`${code}: ${message}`);
+  constructor(code: LightErrorCode, message: string, details: Record<string, unknown> = {}, options?: { cause?: unknown }) {
+    super(code, message, { details, cause: options?.cause });
   }
 }
 

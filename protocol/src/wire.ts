@@ -242,11 +242,7 @@ export const decodeWireResult = (b: Uint8Array): WireResult =>
 
 /** The envelope for a thrown error: DipnetErrors keep their code, anything else is internal. */
 export function wireResultFromError(err: unknown): WireResult {
-  if (err instanceof DipnetError) {
-    const prefix = `${err.code}: `;
-    const message = err.message.startsWith(prefix) ? err.message.slice(prefix.length) : err.message;
-    return { ok: false, code: err.code, message };
-  }
+  if (err instanceof DipnetError) return { ok: false, code: err.code, message: err.message };
   return { ok: false, code: null, message: err instanceof Error ? err.message : String(err) };
 }
 

@@ -39,7 +39,7 @@ test('behavior: hostile strings are kept verbatim as text', () => {
 });
 
 test('error: not JSON names the source', () => {
-  assert.throws(() => parseAnnotationText('{"version":1,', 'a.json'), /^AnnotationError: a\.json: \(root\): not valid JSON/);
+  assert.throws(() => parseAnnotationText('{"version":1,', 'a.json'), /^AnnotationError \[ANNOTATION_INVALID\]: a\.json: \(root\): not valid JSON/);
 });
 
 test('error: root shape, version and unknown top-level fields', () => {

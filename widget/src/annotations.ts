@@ -7,6 +7,7 @@
  * bad field. Strings are kept verbatim as plain text; nothing here (or in the element) ever
  * interprets them as HTML.
  */
+import { BaseError } from '@dipnet/protocol/base-error';
 
 /** A box normalised to the video frame: 0..1 of its width (`x`, `w`) and height (`y`, `h`). */
 export interface Box { x: number; y: number; w: number; h: number }
@@ -43,10 +44,10 @@ export interface AnnotationDocument {
 }
 
 /** A malformed annotation. `path` names the bad field (`props[2].track[1].t`), `source` the input. */
-export class AnnotationError extends Error {
+export class AnnotationError extends BaseError<'ANNOTATION_INVALID', { path: string; reason: string; source: string }> {
   override readonly name = 'AnnotationError';
   constructor(readonly path: string, readonly reason: string, readonly source = 'annotations') {
-    super(`${source}: ${path || '(root)'}: ${reason}`);
+    super('ANNOTATION_INVALID', `${source}: ${path || '(root)'}: ${reason}`, { details: { path, reason, source } });
   }
 }
 

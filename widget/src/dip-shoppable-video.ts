@@ -58,6 +58,7 @@ import { lazyShop } from './shop/lazy-shop.ts';
 import { elementMessagesFor } from './element-messages.ts';
 import { formatAmount } from './shop/format.ts';
 import { displayText } from './display-text.ts';
+import { secondsSince } from '@dipnet/protocol/format';
 import { WalletFrameHost } from './wallet/frame-host.ts';
 import type { VerifiedProductSummary } from './wallet/protocol.ts';
 import { DipEvent, emit, type AnnotationsLoadedDetail, type DipErrorDetail, type HotspotClickDetail, type HotspotDetail } from './events.ts';
@@ -401,7 +402,7 @@ export class DipShoppableVideo extends LitElement {
             @pointerenter=${() => this.#cards.on(tipProp.id, 'card')} @pointerleave=${() => this.#cards.off('card', TIP_GRACE_MS)}>
             <span class="label">${displayText(tipProp.label)}</span>
             ${tipItem ? html`<span class="price" id="tip-price">${formatAmount(tipItem.price, tipItem.currency, this.locale ?? undefined)}</span>
-              <span class="ok">${m.verifiedAt(String(tipItem.height), m.ago(Math.max(0, Math.floor((Date.now() - Number(tipItem.time)) / 1000))))}</span>` : nothing}
+              <span class="ok">${m.verifiedAt(String(tipItem.height), m.ago(secondsSince(tipItem.time)))}</span>` : nothing}
           </div>` : nothing}
         <div class="scene" part="scene" ?hidden=${this.#open !== null || (vis.length === 0 && earlier.length === 0)}>
           <button type="button" part="scene-toggle" aria-expanded=${this.#listOpen ? 'true' : 'false'} aria-controls="scene-list"

@@ -295,7 +295,7 @@ main(process.argv.slice(2)).then(
   (e: unknown) => {
     const own = (e as { code?: unknown }).code;
     const code = e instanceof DipnetError ? e.code : typeof own === 'string' && /^[A-Z_]+$/.test(own) ? own : 'ERROR';
-    process.stderr.write(`error ${String(code)}: ${(e as Error).message.replace(/^[A-Z_]+( \([a-z-]+\))?: /, '')}\n`);
+    process.stderr.write(`error ${String(code)}: ${(e as Error).message}\n`);
     process.exit(exitCodeOf(e));
   },
 );

@@ -30,6 +30,6 @@ export async function simulateTx(chain: Chain, verifier: SignatureVerifier, byte
     return { ok: true, gasUsed: r.gasUsed, fee: r.fee, ...common };
   } catch (e) {
     if (!(e instanceof DipnetError)) throw e;
-    return { ok: false, code: e.code, message: e.message.replace(/^[A-Z_]+: /, ''), ...common };
+    return { ok: false, code: e.code, message: e.message, ...common };
   }
 }

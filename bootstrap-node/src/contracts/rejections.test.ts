@@ -697,7 +697,7 @@ test('tender: a bid after the window → ORDER_GUARD_FAILED "the bidding window 
   const placed = runner.time;
   assert.equal(placed % 1000n, 500n);
   c.ok([c.fireTx(f1, o, 'bid', { offer: hex(fabric1) })], 4_999n);
-  failsCharged(w, f2, c.fireTx(f2, o, 'bid', { offer: hex(fabric2) }), ErrorCode.ORDER_GUARD_FAILED, { advanceMs: 1n, message: /^ORDER_GUARD_FAILED: the bidding window is closed$/ });
+  failsCharged(w, f2, c.fireTx(f2, o, 'bid', { offer: hex(fabric2) }), ErrorCode.ORDER_GUARD_FAILED, { advanceMs: 1n, message: /^the bidding window is closed$/ });
   assert.equal(runner.time, placed + 5_000n);
   // The award then goes to the bid made in time.
   c.ok([], 1000n);

@@ -132,7 +132,8 @@ export function resolutionsBeginBlock(s: StateView, ctx: BlockContext): void {
         putResolution(s, id, { ...r, status: 'executed' });
       } catch (e) {
         if (!(e instanceof DipnetError)) throw e;
-        putResolution(s, id, { ...r, status: 'failed', note: truncateUtf8(e.message, REASON_MAX) });
+        // The note keeps the code in front, as DipnetError's message used to: it is chain state.
+        putResolution(s, id, { ...r, status: 'failed', note: truncateUtf8(`${e.code}: ${e.message}`, REASON_MAX) });
       }
     } else if (r.status === 'open' && (ctx.time >= r.deadline || ctx.height >= r.activationHeight)) {
       const why = r.body === 'board' ? ErrorCode.RESOLUTION_NOT_UNANIMOUS : 'COMMITTEE_THRESHOLD';

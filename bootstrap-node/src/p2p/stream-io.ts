@@ -1,17 +1,22 @@
 /** Small helpers over libp2p v3 streams (EventTarget streams: 'message', 'end', 'close'). */
 import type { Stream } from '@libp2p/interface';
-import { payloadBytes, readOneFrame as readFrame } from '@dipnet/protocol';
+import { BaseError, payloadBytes, readOneFrame as readFrame } from '@dipnet/protocol';
+
+export type P2PRequestErrorKind = 'timeout' | 'unreachable' | 'protocol' | 'remote';
+/** The code of each kind of P2PRequestError. */
+export const P2P_ERROR_CODES = { timeout: 'P2P_TIMEOUT', unreachable: 'P2P_UNREACHABLE', protocol: 'P2P_PROTOCOL', remote: 'P2P_REMOTE' } as const;
+export type P2PErrorCode = (typeof P2P_ERROR_CODES)[P2PRequestErrorKind];
 
 /** Failure of a request/response exchange that is not a DipnetError sent by the remote. */
-export class P2PRequestError extends Error {
+export class P2PRequestError extends BaseError<P2PErrorCode, { kind: P2PRequestErrorKind }> {
   override readonly name = 'P2PRequestError';
   constructor(
     /** timeout: no answer in time; unreachable: could not open a stream; protocol: the remote broke framing; remote: the remote failed internally. */
-    readonly kind: 'timeout' | 'unreachable' | 'protocol' | 'remote',
+    readonly kind: P2PRequestErrorKind,
     message: string,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super(P2P_ERROR_CODES[kind], message, { details: { kind }, cause: options?.cause });
   }
 }
 
@@ -19,7 +24,7 @@ export class P2PRequestError extends Error {
 export function errText(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
   const inner = err instanceof AggregateError && err.errors.length > 0 ? ` [${err.errors.map(errText).join('; ')}]` : '';
-  return `${err.name}: ${err.message}${inner}`;
+  return `${err instanceof BaseError ? String(err) : `${err.name}: ${err.message}`}${inner}`;
 }
 
 /** Stream message payloads may be a Uint8Array or a Uint8ArrayList; both have subarray(). */

@@ -5,7 +5,7 @@
  *
  * ERRORS.md (next to this file) documents the same table; relay.test.ts fails if they differ.
  */
-import { DipnetError, ErrorCode } from '@dipnet/protocol';
+import { BaseError, DipnetError, ErrorCode } from '@dipnet/protocol';
 
 export const RelayErrorCode = {
   RELAY_NOT_FOUND: 'RELAY_NOT_FOUND',
@@ -133,14 +133,11 @@ export const ERRORS: { readonly [C in ApiErrorCode]: ErrorInfo } = {
 };
 
 /** An error raised by the relay itself (not by the node). */
-export class RelayError extends Error {
+export class RelayError extends BaseError<RelayErrorCode> {
   override readonly name = 'RelayError';
   readonly statusCode: number;
-  constructor(
-    readonly code: RelayErrorCode,
-    message: string,
-  ) {
-    super(message);
+  constructor(code: RelayErrorCode, message: string, options?: { cause?: unknown; details?: Record<string, unknown> }) {
+    super(code, message, options);
     this.statusCode = ERRORS[code].status;
   }
 }
@@ -166,12 +163,10 @@ function mapped(code: ApiErrorCode, message: string): MappedError {
 
 /** Maps anything thrown while serving a request to a status and an error body. */
 export function mapError(err: unknown): MappedError {
-  if (err instanceof DipnetError) {
-    // DipnetError prefixes its message with the code; the body carries the code separately.
-    const message = err.message.startsWith(`${err.code}: `) ? err.message.slice(err.code.length + 2) : err.message;
-    return isApiCode(err.code) ? mapped(err.code, message) : mapped(RelayErrorCode.RELAY_INTERNAL, message);
+  // The message never repeats the code (see @dipnet/protocol's BaseError): the body carries it apart.
+  if (err instanceof DipnetError || err instanceof RelayError) {
+    return isApiCode(err.code) ? mapped(err.code, err.message) : mapped(RelayErrorCode.RELAY_INTERNAL, err.message);
   }
-  if (err instanceof RelayError) return mapped(err.code, err.message);
   const e = (err ?? {}) as { code?: unknown; statusCode?: unknown; validation?: unknown; message?: unknown };
   const message = typeof e.message === 'string' ? e.message : 'request failed';
   if (e.validation !== undefined) return mapped(RelayErrorCode.RELAY_BAD_REQUEST, message);

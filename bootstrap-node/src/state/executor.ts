@@ -174,8 +174,10 @@ function applyContractTx(state: StateView, view: StateView, ctx: BlockContext, s
   const charged = baseFee + BigInt(gasUsed) * params.gasPrice;
   refundFee(view, sender, maxCharge - charged);
   if (opts.txId) {
+    // The receipt's message keeps the code in front, as DipnetError's message used to: it is chain data.
     view.set(ContractKey.txReceipt(opts.txId), encodeTxReceipt({
-      height: ctx.height, gasUsed: BigInt(gasUsed), fee: charged, code: failure?.code ?? '', message: failure ? truncateUtf8(failure.message, MAX_TEXT) : '',
+      height: ctx.height, gasUsed: BigInt(gasUsed), fee: charged, code: failure?.code ?? '',
+      message: failure ? truncateUtf8(`${failure.code}: ${failure.message}`, MAX_TEXT) : '',
     }));
   }
   view.mergeInto(state);

@@ -7,6 +7,7 @@
  */
 import { statfsSync } from 'node:fs';
 import { constants } from 'node:os';
+import { BaseError } from '@dipnet/protocol';
 
 const osErrno = constants.errno;
 
@@ -23,9 +24,8 @@ export type StoreDamageKind =
   /** LMDB reported damage (MDB_CORRUPTED, MDB_PAGE_NOTFOUND, ...) while the node ran. */
   | 'runtime';
 
-export class StoreDamagedError extends Error {
+export class StoreDamagedError extends BaseError<'STORE_DAMAGED', { kind: StoreDamageKind; path: string }> {
   override readonly name = 'StoreDamagedError';
-  readonly code = 'STORE_DAMAGED';
   constructor(
     readonly kind: StoreDamageKind,
     /** The damaged file or store directory. */
@@ -33,7 +33,7 @@ export class StoreDamagedError extends Error {
     message: string,
     options?: { cause?: unknown },
   ) {
-    super(`STORE_DAMAGED (${kind}): ${message}`, options);
+    super('STORE_DAMAGED', message, { details: { kind, path }, cause: options?.cause });
   }
 }
 
@@ -45,10 +45,10 @@ export type SigningStateErrorCode =
   /** The signing state file was written for another chain (another genesis hash). */
   | 'SIGNING_STATE_OTHER_CHAIN';
 
-export class SigningStateError extends Error {
+export class SigningStateError extends BaseError<SigningStateErrorCode, { path: string }> {
   override readonly name = 'SigningStateError';
-  constructor(readonly code: SigningStateErrorCode, readonly path: string, message: string, options?: { cause?: unknown }) {
-    super(`${code}: ${message}`, options);
+  constructor(code: SigningStateErrorCode, readonly path: string, message: string, options?: { cause?: unknown }) {
+    super(code, message, { details: { path }, cause: options?.cause });
   }
 }
 
@@ -71,11 +71,15 @@ export type StoreWriteErrno = 'ENOSPC' | 'EDQUOT' | 'EFBIG' | 'EROFS' | 'EIO' | 
  * filesystem. Not damage: what is stored stays consistent (the LMDB transaction is aborted whole),
  * and the node commits again once it can write (see ../health-monitor.ts).
  */
-export class StoreWriteError extends Error {
+export class StoreWriteError extends BaseError<'STORE_WRITE_FAILED', { errno: StoreWriteErrno; path: string }> {
   override readonly name = 'StoreWriteError';
-  readonly code = 'STORE_WRITE_FAILED';
   constructor(readonly errno: StoreWriteErrno, readonly path: string, message: string, options?: { cause?: unknown }) {
-    super(`STORE_WRITE_FAILED (${errno}): ${message}`, options);
+    super('STORE_WRITE_FAILED', message, { details: { errno, path }, cause: options?.cause });
+  }
+
+  /** One line for the operator: `STORE_WRITE_FAILED (ENOSPC): message` (the health route's lastCommitError). */
+  get summary(): string {
+    return `${this.code} (${this.errno}): ${this.message}`;
   }
 }
 
@@ -83,11 +87,10 @@ export class StoreWriteError extends Error {
  * The node could not write its store for longer than its limit (`--max-write-stall`): `dipnet node`
  * exits with code 5 (../exit-codes.ts) so a supervisor sees it.
  */
-export class WriteStallError extends Error {
+export class WriteStallError extends BaseError<'STORE_WRITE_STALLED', { failingForMs: number }> {
   override readonly name = 'WriteStallError';
-  readonly code = 'STORE_WRITE_STALLED';
   constructor(readonly failingForMs: number, readonly lastError: StoreWriteError) {
-    super(`STORE_WRITE_STALLED: the store could not be written for ${Math.round(failingForMs / 1000)} s (last: ${lastError.message})`, { cause: lastError });
+    super('STORE_WRITE_STALLED', `the store could not be written for ${Math.round(failingForMs / 1000)} s (last: ${lastError.summary})`, { details: { failingForMs }, cause: lastError });
   }
 }
 

@@ -2,7 +2,7 @@
  * The relay's index and chain routes (unverified hints: what exists, recent activity). Values the
  * explorer vouches for come from the light client instead (see lc.ts).
  */
-import { decodeCommit, fromHex } from '@dipnet/protocol';
+import { BaseError, decodeCommit, fromHex } from '@dipnet/protocol';
 import type { RelayPath, RelayResponse } from '@dipnet/bootstrap-node/relay-api';
 
 /** Answers of the relay, typed from its /openapi.json (a changed route shape fails type-checking here). */
@@ -31,9 +31,11 @@ export interface BlockRow {
   readonly validators: readonly ValidatorJson[];
 }
 
-export class RelayError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
-    super(message);
+/** A relay's error answer: its `{ error: { code, message } }` body (or `HTTP_<status>`), and the status. */
+export class RelayError extends BaseError<string, { status: number }> {
+  override readonly name = 'RelayError';
+  constructor(readonly status: number, code: string, message: string) {
+    super(code, message, { details: { status } });
   }
 }
 

@@ -5,14 +5,13 @@
  * other, passed in explicitly (client.ts wires them).
  */
 import { LightError, LightErrorCode, fromHex, toHex } from '@dipnet/protocol';
+export { durationText } from '@dipnet/protocol/format';
 import type { ConflictReport, Freshness, LightClientOptions, LightClientStats, SyncProgress, VerifiedHead } from '../api.ts';
 import { ValidatorSetCache } from '../verify/validator-cache.ts';
 import type { TrustedHeader, VerifyContext } from '../verify/engine.ts';
 import type { SourcePool } from '../transport/pool.ts';
 import type { LightStore } from '../store/types.ts';
 import type { Wallet } from '../wallet/wallet.ts';
-
-const DAY_MS = 86_400_000;
 
 export const bytesOf = (v: string | Uint8Array, what: string): Uint8Array => {
   try {
@@ -21,12 +20,6 @@ export const bytesOf = (v: string | Uint8Array, what: string): Uint8Array => {
     throw new LightError(LightErrorCode.LC_INVALID_ARGUMENT, `${what} must be 32 bytes of hex`);
   }
 };
-
-const plural = (n: number, unit: string): string => `${n} ${unit}${n === 1 ? '' : 's'}`;
-export const durationText = (ms: number): string =>
-  ms >= DAY_MS ? plural(Math.round(ms / DAY_MS * 10) / 10, 'day')
-    : ms >= 3_600_000 ? plural(Math.round(ms / 360_000) / 10, 'hour')
-      : ms >= 60_000 ? plural(Math.round(ms / 60_000), 'minute') : plural(Math.round(ms / 1000), 'second');
 
 /** Timers of the head watch must not keep a Node process alive (browsers have no `unref`). */
 export function unrefTimer<T>(t: T): T {

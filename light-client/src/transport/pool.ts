@@ -42,9 +42,7 @@ const RETRY_LATER: ReadonlySet<string> = new Set([LightErrorCode.LC_SOURCE_UNAVA
 /** The error with the source named in its details and message. */
 export function attribute(e: LightError, source: LightSource): LightError {
   if (e.details.source === source.id) return e;
-  const prefix = `${e.code}: `;
-  const msg = e.message.startsWith(prefix) ? e.message.slice(prefix.length) : e.message;
-  return new LightError(e.code, `${msg} (source ${source.id})`, { ...e.details, source: source.id });
+  return new LightError(e.code, `${e.message} (source ${source.id})`, { ...e.details, source: source.id }, { cause: e.cause });
 }
 
 export class SourcePool {

@@ -25,6 +25,8 @@ import { loadVerifiedMetadata, type ProductMetadata } from './metadata.ts';
 import { messagesFor, type Messages } from './messages.ts';
 import { formatAmount, formatDpn, formatDuration, shortAddress, shortHex } from './format.ts';
 import { displayText } from '../display-text.ts';
+import { fromHex } from '@dipnet/protocol';
+import { secondsSince } from '@dipnet/protocol/format';
 import { initialFlow, reduce, type FlowEvent, type FlowState, type OrderPlacedDetail, type Step } from './purchase-flow.ts';
 import { orderGraphStyles } from './dip-order-graph.ts';
 
@@ -52,17 +54,19 @@ export interface PurchaseRequestDetail {
 
 /** A 64-hex secret key as bytes, or null. */
 const keyBytes = (text: string): Uint8Array | null => {
-  const hex = text.trim();
-  if (!/^[0-9a-fA-F]{64}$/.test(hex)) return null;
-  return Uint8Array.from({ length: 32 }, (_, i) => parseInt(hex.slice(2 * i, 2 * i + 2), 16));
+  try {
+    return fromHex(text.trim(), 32);
+  } catch {
+    return null;
+  }
 };
 
 /** How long ago a block's chain time was, by this device's clock (never negative: clocks differ). */
-const ageText = (m: Messages, time: bigint): string => m.ago(Math.max(0, Math.floor((Date.now() - Number(time)) / 1000)));
+const ageText = (m: Messages, time: bigint): string => m.ago(secondsSince(time));
 
 const errorText = (e: unknown): string => {
   const err = e as { code?: string; message?: string };
-  const msg = String(err?.message ?? e).replace(/^[A-Z_]+: /, '');
+  const msg = String(err?.message ?? e);
   return err?.code ? `${msg} (${err.code})` : msg;
 };
 

@@ -5,6 +5,8 @@
  * One light client per page: `sharedShop(config)` returns the same client for the same chain,
  * checkpoint and sources, however many `<dip-shoppable-video>` elements ask.
  */
+import { toHex } from '@dipnet/protocol';
+import { BaseError } from '@dipnet/protocol/base-error';
 import { proxy, transfer, type Remote } from 'comlink';
 import { connectLightClientWorker, type LightClientWorkerApi } from '@dipnet/light-client/worker';
 import { shippingCommitment } from '@dipnet/light-client/contracts';
@@ -35,11 +37,26 @@ export interface ShopConfig {
 /** Gas an order tx may use; unused gas is refunded, so the allowance only bounds the worst case. */
 const ORDER_GAS = 2_000_000n;
 
-const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+
+export type ShopErrorCode =
+  /** The shop's configuration is malformed (a checkpoint that is not a hash). */
+  | 'SHOP_CONFIG_INVALID'
+  /** The light client committed to other shipping details than the viewer confirmed. */
+  | 'SHOP_COMMITMENT_MISMATCH'
+  /** The light-client worker could not start or load (CSP, CORS, 404). */
+  | 'SHOP_WORKER_FAILED';
+
+/** An error of the page's shop itself (the light client's own are LightErrors). */
+export class ShopError extends BaseError<ShopErrorCode> {
+  override readonly name = 'ShopError';
+  constructor(code: ShopErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+  }
+}
 
 export function trustRootOf(checkpoint: string): TrustRoot {
   const m = /^(?:(\d+):)?([0-9a-f]{64})$/.exec(checkpoint.trim().toLowerCase());
-  if (!m) throw new Error(`checkpoint must be a 64-hex genesis hash or "<height>:<header hash>", got "${checkpoint.slice(0, 80)}"`);
+  if (!m) throw new ShopError('SHOP_CONFIG_INVALID', `checkpoint must be a 64-hex genesis hash or "<height>:<header hash>", got "${checkpoint.slice(0, 80)}"`);
   return m[1] ? { height: BigInt(m[1]), hash: m[2]! } : { genesisHash: m[2]! };
 }
 
@@ -176,7 +193,7 @@ export function lightClientShop(lc: Remote<LightClientWorkerApi>, started: Promi
     },
     async commitShipping(shipping) {
       const salt = crypto.getRandomValues(new Uint8Array(32));
-      return { commitment: hex(shippingCommitment(shipping, salt)), salt: hex(salt) };
+      return { commitment: toHex(shippingCommitment(shipping, salt)), salt: toHex(salt) };
     },
     async placeOrder(req, onStage, onHint) {
       await started;
@@ -187,7 +204,7 @@ export function lightClientShop(lc: Remote<LightClientWorkerApi>, started: Promi
           for (const st of stagesOf[s.stage] ?? []) onStage?.(st);
         }),
       );
-      if (r.commitment !== req.commitment) throw new Error('the light client committed to different shipping details than the ones confirmed');
+      if (r.commitment !== req.commitment) throw new ShopError('SHOP_COMMITMENT_MISMATCH', 'the light client committed to different shipping details than the ones confirmed');
       return { orderId: r.orderId, txHash: r.txHash, fee: r.feePaid };
     },
     async orderTree(id) {
@@ -198,7 +215,7 @@ export function lightClientShop(lc: Remote<LightClientWorkerApi>, started: Promi
       id, proxy((t: VerifiedOrderTree) => { void named(t).then(listener); }),
       onError ? proxy((e: unknown) => {
         const err = e as { code?: string; message?: string } | null;
-        onError(`${String(err?.message ?? e).replace(/^[A-Z_]+: /, '')}${err?.code ? ` (${err.code})` : ''}`);
+        onError(`${String(err?.message ?? e)}${err?.code ? ` (${err.code})` : ''}`);
       }) : undefined,
     )),
   };
@@ -231,7 +248,7 @@ function startWorker(url: URL): Worker {
   try {
     return new Worker(bootstrap, options);
   } catch (e) {
-    throw new Error(`the light-client worker from ${url.origin} could not start (${(e as Error).message}); a page whose Content-Security-Policy limits workers must allow worker-src blob:`);
+    throw new ShopError('SHOP_WORKER_FAILED', `the light-client worker from ${url.origin} could not start (${(e as Error).message}); a page whose Content-Security-Policy limits workers must allow worker-src blob:`, { cause: e });
   } finally {
     // The constructor has resolved the blob URL; the page need not keep it.
     URL.revokeObjectURL(bootstrap);
@@ -252,7 +269,7 @@ export function sharedShop(config: ShopConfig): ShopClient {
     // this the first call to it would wait forever.
     const failed = new Promise<never>((_, reject) => worker.addEventListener('error', (e) => {
       e.preventDefault();
-      reject(new Error(`the light-client worker ${url.href} failed to load${e.message ? `: ${e.message}` : ''}`));
+      reject(new ShopError('SHOP_WORKER_FAILED', `the light-client worker ${url.href} failed to load${e.message ? `: ${e.message}` : ''}`));
     }, { once: true }));
     failed.catch(() => undefined);
     const started = Promise.race([failed, lc.start({

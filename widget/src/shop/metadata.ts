@@ -9,6 +9,7 @@
  * ```
  */
 import { toHex } from '@dipnet/protocol';
+import { BaseError } from '@dipnet/protocol/base-error';
 
 export interface ProductMetadata {
   readonly description: string;
@@ -16,8 +17,12 @@ export interface ProductMetadata {
   readonly imageUrl: string | null;
 }
 
-export class MetadataError extends Error {
+/** Product metadata that cannot be fetched, is too large, or does not match its on-chain hash. */
+export class MetadataError extends BaseError<'METADATA_INVALID'> {
   override readonly name = 'MetadataError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('METADATA_INVALID', message, options);
+  }
 }
 
 const MAX_METADATA_BYTES = 64 * 1024;

@@ -4,11 +4,11 @@
  * only from a click the ClickGuard accepts, and the window opens within that click's activation.
  */
 import type { ShopClient, ShopWallet } from '../shop/shop-client.ts';
-import type { ChainChoice } from './protocol.ts';
+import { WalletRefusal, type ChainChoice } from './protocol.ts';
 import type { ClickGuard } from './click-guard.ts';
 import type { WalletWindowBridge } from './window-bridge.ts';
 
-const notHere = (): Promise<never> => Promise.reject(Object.assign(new Error('the wallet frame holds no key: create or import it in the wallet window'), { code: 'WALLET_NOT_HERE' }));
+const notHere = (): Promise<never> => Promise.reject(new WalletRefusal('WALLET_NOT_HERE', 'the wallet frame holds no key: create or import it in the wallet window'));
 
 export function walletFrameShop(reads: ShopClient, bridge: WalletWindowBridge, guard: () => ClickGuard | null, chain: ChainChoice, site: () => string): ShopClient {
   const wallet = async (): Promise<ShopWallet | null> => {
@@ -23,7 +23,7 @@ export function walletFrameShop(reads: ShopClient, bridge: WalletWindowBridge, g
     walletInWindow: true,
     async authorizePayment(click) {
       const g = guard();
-      if (!g) throw Object.assign(new Error('the wallet frame is not showing a panel'), { code: 'WALLET_NOT_VISIBLE' });
+      if (!g) throw new WalletRefusal('WALLET_NOT_VISIBLE', 'the wallet frame is not showing a panel');
       await g.check(click);
     },
     wallet,

@@ -13,18 +13,21 @@
  *   holds and reports progress.
  */
 
+import { BaseError } from '@dipnet/protocol/base-error';
 export const WALLET_PROTOCOL = 'wallet/1';
 
 /** Why a message was refused (stable codes, logged with the reason). */
 export type WalletRefusalCode =
   | 'WALLET_MSG_ORIGIN' | 'WALLET_MSG_SOURCE' | 'WALLET_MSG_VERSION' | 'WALLET_MSG_TYPE' | 'WALLET_MSG_FIELD'
   | 'WALLET_NOT_VISIBLE' | 'WALLET_NO_GESTURE' | 'WALLET_POPUP_BLOCKED' | 'WALLET_WINDOW_UNREACHABLE'
-  | 'WALLET_WINDOW_CLOSED' | 'WALLET_FRAMED' | 'WALLET_UNKNOWN_CHAIN' | 'WALLET_CHECKPOINT_MISMATCH' | 'WALLET_CONFIG';
+  | 'WALLET_WINDOW_CLOSED' | 'WALLET_FRAMED' | 'WALLET_UNKNOWN_CHAIN' | 'WALLET_CHECKPOINT_MISMATCH' | 'WALLET_CONFIG'
+  /** The wallet frame holds no key: the wallet window does. */
+  | 'WALLET_NOT_HERE';
 
-export class WalletRefusal extends Error {
+export class WalletRefusal extends BaseError<WalletRefusalCode> {
   override readonly name = 'WalletRefusal';
-  constructor(readonly code: WalletRefusalCode, message: string) {
-    super(message);
+  constructor(code: WalletRefusalCode, message: string) {
+    super(code, message);
   }
 }
 

@@ -104,7 +104,7 @@ const failWith = (code: string, message: string): void => {
 
 const errorOf = (e: unknown): { code: string; message: string } => {
   const err = e as { code?: string; message?: string };
-  return { code: err?.code ?? 'WALLET_ERROR', message: String(err?.message ?? e).replace(/^[A-Z_]+: /, '').slice(0, 480) };
+  return { code: err?.code ?? 'WALLET_ERROR', message: String(err?.message ?? e).slice(0, 480) };
 };
 
 async function afterWallet(w: ShopWallet): Promise<void> {

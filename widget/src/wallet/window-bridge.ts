@@ -4,6 +4,7 @@
  * and relays its progress. Messages count only from that window and from the wallet's origin.
  */
 import { toHex } from '@dipnet/protocol';
+import { BaseError } from '@dipnet/protocol/base-error';
 import { WalletRefusal, accept, logRefusal, msg, parseWindowToFrame, type ChainChoice, type OrderToSign, type WindowToFrame } from './protocol.ts';
 import { WALLET_FILES } from './files.ts';
 import type { PaymentStage, ShopOrderOutcome, ShopTxHint } from '../shop/shop-client.ts';
@@ -15,16 +16,18 @@ const WINDOW_READY_MS = 20_000;
 export interface SentOrder { orderId: string; txHash: string; fee: bigint }
 
 /** A pending payment's failure as the panel knows it (LC_TX_PENDING with the order). */
-class PendingError extends Error {
-  readonly code = 'LC_TX_PENDING';
-  constructor(message: string, readonly details: { hash: string; order: { orderId: string } }) {
-    super(message);
+class PendingError extends BaseError<'LC_TX_PENDING', { hash: string; order: { orderId: string } }> {
+  override readonly name = 'PendingError';
+  constructor(message: string, details: { hash: string; order: { orderId: string } }) {
+    super('LC_TX_PENDING', message, { details });
   }
 }
 
-class WindowError extends Error {
-  constructor(readonly code: string, message: string) {
-    super(message);
+/** A failure the wallet window reported, with its code. */
+class WindowError extends BaseError {
+  override readonly name = 'WindowError';
+  constructor(code: string, message: string) {
+    super(code, message);
   }
 }
 

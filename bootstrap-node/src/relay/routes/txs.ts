@@ -52,7 +52,7 @@ function decodeBatchBody(body: Buffer): Uint8Array[] {
   try {
     txs = decodeTxBatch(bytes, MAX_BATCH_TXS);
   } catch (e) {
-    if (e instanceof DipnetError) throw new RelayError(RelayErrorCode.RELAY_BAD_REQUEST, `malformed binary tx batch: ${e.message.replace(/^[A-Z_]+: /, '')}`);
+    if (e instanceof DipnetError) throw new RelayError(RelayErrorCode.RELAY_BAD_REQUEST, `malformed binary tx batch: ${e.message}`);
     throw e;
   }
   if (txs.length === 0) throw new RelayError(RelayErrorCode.RELAY_BAD_REQUEST, 'empty tx batch');
@@ -103,7 +103,7 @@ export const txRoutes: FastifyPluginAsync<TxRoutesOptions> = async (app, { node,
         results.push({ hash: toHex(await node.submitTx(tx)) });
       } catch (e) {
         if (!(e instanceof DipnetError)) throw e;
-        results.push({ error: { code: e.code, message: e.message.replace(/^[A-Z_]+: /, '') } });
+        results.push({ error: { code: e.code, message: e.message } });
       }
     }
     reply.code(202);

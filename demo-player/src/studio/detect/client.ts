@@ -1,12 +1,16 @@
 /** The studio's side of the detector worker ("Find props in this frame"). */
+import { BaseError } from '@dipnet/protocol/base-error';
 import type { DetectReply, DetectRequest, Proposal } from './protocol.ts';
 
 /** Where the studio's build serves the detector's model (vite.config.ts copies it from the package). */
 export const MODEL_BASE = '/models/';
 
-export class DetectError extends Error {
+export class DetectError extends BaseError<'DETECT_FAILED'> {
   override readonly name = 'DetectError';
-  readonly code = 'DETECT_FAILED';
+  /** `cause` is the worker's TrackError code (CODEC_UNSUPPORTED, WEBM_MALFORMED…), when it sent one. */
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('DETECT_FAILED', message, options);
+  }
 }
 
 export class DetectorClient {

@@ -6,13 +6,17 @@
  * CVAT interpolates boxes linearly between keyframes as the widget does, so keeping only the
  * keyframes loses nothing, and CVAT's importer itself reads only the keyframes.
  */
+import { BaseError } from '@dipnet/protocol/base-error';
 import { LIMITS } from '@dipnet/widget/annotations';
 import { escapeXml, child, find, parseXml, type XmlElement } from './xml.ts';
 import { boxFromPixels, pixelText, pixelsOf, type FrameSize } from './pixels.ts';
 import { ID_CHARS, slug, sortKeyframes, uniqueId, type Box, type ImportResult, type StudioKeyframe, type StudioTrack } from './track.ts';
 
-export class CvatError extends Error {
+export class CvatError extends BaseError<'CVAT_INVALID'> {
   override readonly name = 'CvatError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('CVAT_INVALID', message, options);
+  }
 }
 
 /**

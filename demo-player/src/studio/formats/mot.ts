@@ -5,6 +5,7 @@
  * them within half a pixel, with `outside` wherever the object is missing; on export every frame
  * a track is in frame becomes a row.
  */
+import { BaseError } from '@dipnet/protocol/base-error';
 import { boxAtFrame } from '../model.ts';
 import { boxFromPixels, pixelText, pixelsOf, type FrameSize } from './pixels.ts';
 import { keyframesFromSamples, type Sample } from './simplify.ts';
@@ -15,8 +16,11 @@ export interface MotOptions extends FrameSize {
   takenIds?: Iterable<string>;
 }
 
-export class MotError extends Error {
+export class MotError extends BaseError<'MOT_INVALID'> {
   override readonly name = 'MotError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('MOT_INVALID', message, options);
+  }
 }
 
 /**

@@ -3,6 +3,7 @@
  * segment — from an in-frame keyframe to the `outside` keyframe that ends it, or to the end of the
  * video — whose text is the prop as one line of JSON.
  */
+import { BaseError } from '@dipnet/protocol/base-error';
 import type { AnnotationDocument, Keyframe, Prop } from '@dipnet/widget/annotations';
 import { propsFromCues, type CueLike } from '@dipnet/widget/vtt-cues';
 import { tracksFromProps } from './widget-json.ts';
@@ -82,11 +83,19 @@ export function exportWebVtt(doc: AnnotationDocument, duration: number): string 
   return `WEBVTT\n\n${body.join('\n')}`;
 }
 
+/** A WebVTT file this reader cannot take (the message names the line). */
+export class WebVttError extends BaseError<'WEBVTT_INVALID'> {
+  override readonly name = 'WebVttError';
+  constructor(message: string) {
+    super('WEBVTT_INVALID', message);
+  }
+}
+
 const TIMESTAMP = /^(?:(\d+):)?(\d{2}):(\d{2})\.(\d{3})$/;
 
 function parseTimestamp(s: string, line: number): number {
   const m = TIMESTAMP.exec(s);
-  if (!m) throw new Error(`WebVTT line ${line}: "${s}" is not a timestamp (hh:mm:ss.ttt)`);
+  if (!m) throw new WebVttError(`WebVTT line ${line}: "${s}" is not a timestamp (hh:mm:ss.ttt)`);
   return Number(m[1] ?? 0) * 3600 + Number(m[2]) * 60 + Number(m[3]) + Number(m[4]) / 1000;
 }
 
@@ -98,7 +107,7 @@ export interface VttCue extends CueLike {
 /** The cues of a WebVTT file (enough of the spec for metadata tracks: no cue settings are needed). */
 export function parseWebVtt(text: string): VttCue[] {
   const lines = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n').split('\n');
-  if (!/^WEBVTT(?:[ \t].*)?$/.test(lines[0] ?? '')) throw new Error('WebVTT: the file must start with "WEBVTT"');
+  if (!/^WEBVTT(?:[ \t].*)?$/.test(lines[0] ?? '')) throw new WebVttError('WebVTT: the file must start with "WEBVTT"');
   const cues: VttCue[] = [];
   let i = 1;
   while (i < lines.length) {
@@ -109,10 +118,10 @@ export function parseWebVtt(text: string): VttCue[] {
     if (/^(NOTE|STYLE|REGION)(\s|$)/.test(block[0]!)) continue;
     const timing = block[0]!.includes('-->') ? 0 : 1; // an optional cue identifier comes first
     const m = /^(\S+)[ \t]+-->[ \t]+(\S+)/.exec(block[timing] ?? '');
-    if (!m) throw new Error(`WebVTT line ${blockStart + 1}: expected a cue timing line "start --> end"`);
+    if (!m) throw new WebVttError(`WebVTT line ${blockStart + 1}: expected a cue timing line "start --> end"`);
     const startTime = parseTimestamp(m[1]!, blockStart + timing + 1);
     const endTime = parseTimestamp(m[2]!, blockStart + timing + 1);
-    if (endTime < startTime) throw new Error(`WebVTT line ${blockStart + timing + 1}: the cue ends before it starts`);
+    if (endTime < startTime) throw new WebVttError(`WebVTT line ${blockStart + timing + 1}: the cue ends before it starts`);
     cues.push({ id: timing ? block[0]! : '', startTime, endTime, text: block.slice(timing + 1).join('\n') });
   }
   return cues;

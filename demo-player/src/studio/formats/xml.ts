@@ -5,6 +5,7 @@
  * runs the same in Node tests and in the browser (no DOMParser in Node). `escapeXml` is the one
  * thing a writer needs from XML's syntax.
  */
+import { BaseError } from '@dipnet/protocol/base-error';
 export interface XmlElement {
   name: string;
   attrs: Record<string, string>;
@@ -20,8 +21,11 @@ function lineOf(src: string, pos: number): number {
   return n;
 }
 
-export class XmlError extends Error {
+export class XmlError extends BaseError<'XML_INVALID'> {
   override readonly name = 'XmlError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('XML_INVALID', message, options);
+  }
 }
 
 function decode(s: string, src: string, pos: number): string {

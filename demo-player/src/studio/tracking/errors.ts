@@ -1,3 +1,5 @@
+import { BaseError } from '@dipnet/protocol/base-error';
+
 /** Why a tracking run could not start or went wrong, with a stable code for callers and tests. */
 export type TrackErrorCode =
   | 'WEBM_MALFORMED' // the bytes are not a WebM this demuxer reads
@@ -7,9 +9,9 @@ export type TrackErrorCode =
   | 'NO_BOX' // the track has no box to start from on that frame
   | 'BUSY'; // a run is already going
 
-export class TrackError extends Error {
+export class TrackError extends BaseError<TrackErrorCode> {
   override readonly name = 'TrackError';
-  constructor(readonly code: TrackErrorCode, message: string) {
-    super(message);
+  constructor(code: TrackErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
   }
 }
