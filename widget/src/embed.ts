@@ -14,4 +14,4 @@ DipShoppableVideo.defaultWorker ??= new URL(`./${WALLET_FILES.worker}`, import.m
 
 export { DipShoppableVideo };
 // The element inside the players sites use (video.js, Plyr; media-chrome needs none): see players.ts.
-export { attachToPlayer, registerVideojsPlugin, attachToPlyr } from './players.ts';
+export { attachToPlayer, registerVideojsPlugin, attachToPlyr, PlayerAdapterError } from './players.ts';

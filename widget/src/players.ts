@@ -14,7 +14,13 @@
  * media-chrome needs no adapter: put the element inside `<media-controller>` with `for`, or wrap
  * the controller (the element then becomes the controller's fullscreen element).
  */
+import { BaseError } from '@dipnet/protocol/base-error';
 import { DipShoppableVideo, TAG } from './dip-shoppable-video.ts';
+
+/** A player the adapters cannot attach to (only HTML5 `<video>` techs are supported). */
+export class PlayerAdapterError extends BaseError<'PLAYER_UNSUPPORTED'> {
+  override readonly name = 'PlayerAdapterError';
+}
 
 let ids = 0;
 
@@ -53,7 +59,7 @@ export function registerVideojsPlugin(videojs: Videojs): void {
   videojs.registerPlugin('dipShoppable', function dipShoppable(this: VideojsPlayer, attributes: Record<string, string> = {}) {
     const root = this.el();
     const video = root.querySelector('video');
-    if (!video) throw new Error('dipShoppable: this video.js player has no <video> (only the HTML5 tech is supported)');
+    if (!video) throw new PlayerAdapterError('PLAYER_UNSUPPORTED', 'dipShoppable: this video.js player has no <video> (only the HTML5 tech is supported)');
     return attachToPlayer(root, video, attributes);
   });
 }
@@ -67,7 +73,7 @@ interface PlyrLike {
 /** The element inside Plyr's container (what its fullscreen button makes fullscreen), over its `<video>`. */
 export function attachToPlyr(plyr: PlyrLike, attributes: Readonly<Record<string, string>> = {}): DipShoppableVideo {
   const container = plyr.elements.container;
-  if (!container || !(plyr.media instanceof HTMLVideoElement)) throw new Error('attachToPlyr: the Plyr instance has no container or no <video> (only HTML5 video is supported)');
+  if (!container || !(plyr.media instanceof HTMLVideoElement)) throw new PlayerAdapterError('PLAYER_UNSUPPORTED', 'attachToPlyr: the Plyr instance has no container or no <video> (only HTML5 video is supported)');
   // Inside Plyr's video wrapper, next to the video: the same box as the picture.
   const wrapper = plyr.media.parentElement ?? container;
   return attachToPlayer(wrapper, plyr.media, attributes);

@@ -29,6 +29,7 @@ import { fromHex } from '@dipnet/protocol';
 import { secondsSince } from '@dipnet/protocol/format';
 import { initialFlow, reduce, type FlowEvent, type FlowState, type OrderPlacedDetail, type Step } from './purchase-flow.ts';
 import { orderGraphStyles } from './dip-order-graph.ts';
+import { WalletRefusal } from '../wallet/protocol.ts';
 
 export type { OrderPlacedDetail, Step } from './purchase-flow.ts';
 
@@ -544,7 +545,7 @@ export class DipProductPanel extends LitElement {
       this.requestUpdate();
       try {
         if (performance.now() - this.#confirmShownAt < MIN_CONFIRM_MS) {
-          throw Object.assign(new Error(`the confirm step was on screen less than ${MIN_CONFIRM_MS} ms before the click`), { code: 'WALLET_TOO_SOON' });
+          throw new WalletRefusal('WALLET_TOO_SOON', `the confirm step was on screen less than ${MIN_CONFIRM_MS} ms before the click`);
         }
         await client.authorizePayment(click);
       } catch (err) {

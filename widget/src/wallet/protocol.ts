@@ -22,7 +22,9 @@ export type WalletRefusalCode =
   | 'WALLET_NOT_VISIBLE' | 'WALLET_NO_GESTURE' | 'WALLET_POPUP_BLOCKED' | 'WALLET_WINDOW_UNREACHABLE'
   | 'WALLET_WINDOW_CLOSED' | 'WALLET_FRAMED' | 'WALLET_UNKNOWN_CHAIN' | 'WALLET_CHECKPOINT_MISMATCH' | 'WALLET_CONFIG'
   /** The wallet frame holds no key: the wallet window does. */
-  | 'WALLET_NOT_HERE';
+  | 'WALLET_NOT_HERE'
+  /** The confirm step was clicked sooner than a person could have read it (clickjacking guard). */
+  | 'WALLET_TOO_SOON';
 
 export class WalletRefusal extends BaseError<WalletRefusalCode> {
   override readonly name = 'WalletRefusal';
