@@ -22,6 +22,7 @@
 import { availableParallelism, tmpdir } from 'node:os';
 import { mkdtemp, rm, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { spawn } from 'node:child_process';
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { createInterface } from 'node:readline';
@@ -424,7 +425,7 @@ async function followHeights(relayUrl: string, onHead: (height: string, at: numb
 }
 
 function forwardSmtBench(): Promise<void> {
-  const script = new URL('../../protocol/bench/smt.bench.ts', import.meta.url).pathname;
+  const script = fileURLToPath(import.meta.resolve('@dipnet/protocol/bench/smt'));
   const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, SMT_BENCH_KEYS: '1000000' } });
   createInterface({ input: child.stdout! }).on('line', (line) => {
     if (/"name":"state\.proof_(bytes|verify_us)"/.test(line)) console.log(line);

@@ -43,7 +43,7 @@ const nodeOrder = (id: string | Uint8Array) => decodeOrderRecord(state(ContractK
 const commitAll = (txs: [KeyPair, TxBody][]) => net.commitAll(txs);
 
 const load = (name: string) => {
-  const code = new Uint8Array(readFileSync(new URL(`../../protocol/templates/${name}.json`, import.meta.url)));
+  const code = new Uint8Array(readFileSync(new URL(import.meta.resolve(`@dipnet/protocol/templates/${name}.json`))));
   return { code, id: templateId(code), template: parseTemplate(code) };
 };
 const bom = load('bill-of-materials');

@@ -35,7 +35,7 @@ const nonceOf = (k: KeyPair) => decodeAccount(state(StateKey.account(addr(k)))!)
 const commitAll = (txs: [KeyPair, TxBody][]) => net.commitAll(txs);
 
 const load = (name: string) => {
-  const code = new Uint8Array(readFileSync(new URL(`../../protocol/templates/${name}.json`, import.meta.url)));
+  const code = new Uint8Array(readFileSync(new URL(import.meta.resolve(`@dipnet/protocol/templates/${name}.json`))));
   return { code, id: templateId(code), template: parseTemplate(code) };
 };
 const bom = load('bill-of-materials');

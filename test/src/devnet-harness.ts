@@ -11,7 +11,7 @@ import { createInterface } from 'node:readline';
 import { waitFor, type WaitForOptions } from '@dipnet/protocol/testing';
 import { prepareDevnet, RelayClient, type DevnetInfo, type DevnetOptions } from '@dipnet/bootstrap-node';
 
-const CLI = new URL('../../bootstrap-node/src/cli/main.ts', import.meta.url).pathname;
+const CLI = new URL(import.meta.resolve('@dipnet/bootstrap-node/cli')).pathname;
 
 const STARTUP_MS = 90_000;
 

@@ -15,7 +15,8 @@ export interface BaseTemplate {
   readonly template: Template;
 }
 
-const dir = new URL('../../../protocol/templates/', import.meta.url);
+// The protocol package ships the base templates' bytes (its exports name them).
+const dir = new URL('./', import.meta.resolve('@dipnet/protocol/templates/bill-of-materials.json'));
 
 export function loadBaseTemplate(name: BaseTemplateName): BaseTemplate {
   const code = new Uint8Array(readFileSync(new URL(`${name}.json`, dir)));

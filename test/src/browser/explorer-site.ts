@@ -12,7 +12,7 @@ import axe from 'axe-core';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, PageErrors, serveStatic, staticFilesIn, type StaticFiles } from './harness.ts';
 
-const DEMO = fileURLToPath(new URL('../../../demo-player/', import.meta.url));
+const DEMO = fileURLToPath(new URL('./', import.meta.resolve('@dipnet/demo-player/package.json')));
 
 interface ExplorerBuild {
   /** The built files by URL path. */

@@ -146,7 +146,7 @@ export async function startShopSite(chainId: string, hostileScript = ''): Promis
     cleanups.push(() => frozen.close());
     const commitAll = (txs: [KeyPair, TxBody][]) => net.commitAll(txs);
 
-    const code = new Uint8Array(await readFile(new URL('../../../protocol/templates/bill-of-materials.json', import.meta.url)));
+    const code = new Uint8Array(await readFile(new URL(import.meta.resolve('@dipnet/protocol/templates/bill-of-materials.json'))));
     const bom = { code, id: templateId(code), template: parseTemplate(code) };
     const sale = devKey('sale');
     const designer = devKey('widget-buy/designer'), maker = devKey('widget-buy/maker'), liningMaker = devKey('widget-buy/lining');

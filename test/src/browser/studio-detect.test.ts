@@ -20,7 +20,7 @@ import { shownTruth, spanIous } from '@dipnet/demo-player/scene/track-score';
 import { demuxWebm } from '@dipnet/demo-player/studio/tracking/webm-demux';
 import type { StudioTrack } from '@dipnet/demo-player/studio/formats/track';
 
-const DEMO = fileURLToPath(new URL('../../../demo-player/', import.meta.url));
+const DEMO = fileURLToPath(new URL('./', import.meta.resolve('@dipnet/demo-player/package.json')));
 const FRAME = 225;
 
 let site: Awaited<ReturnType<typeof serveStatic>> | undefined;

@@ -33,7 +33,7 @@ import type { TrackRun } from '@dipnet/demo-player/studio/tracking/protocol';
 
 const T0 = Date.now();
 const say = (msg: string): void => console.log(`# [studio-tracking +${((Date.now() - T0) / 1000).toFixed(1)}s] ${msg}`);
-const DEMO = fileURLToPath(new URL('../../../demo-player/', import.meta.url));
+const DEMO = fileURLToPath(new URL('./', import.meta.resolve('@dipnet/demo-player/package.json')));
 
 let site: Awaited<ReturnType<typeof serveStatic>> | undefined;
 let browser: Browser | undefined;

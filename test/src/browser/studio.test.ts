@@ -24,7 +24,7 @@ import { launchChromium, PageErrors, serveStatic, staticFilesIn } from './harnes
 
 const T0 = Date.now();
 const say = (msg: string): void => console.log(`# [studio +${((Date.now() - T0) / 1000).toFixed(1)}s] ${msg}`);
-const DEMO = fileURLToPath(new URL('../../../demo-player/', import.meta.url));
+const DEMO = fileURLToPath(new URL('./', import.meta.resolve('@dipnet/demo-player/package.json')));
 const SHOTS = '/tmp/dipnet-studio';
 const FPS = 25;
 

@@ -19,7 +19,7 @@
  * @fires dip-order-placed - `{ orderId, txHash, commitment, salt, shipping, product, quantity }`:
  *   the order is on chain; the embedding site forwards `shipping` and `salt` to the producer.
  */
-import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import type { ShopClient, ShopFreshness, ShopOrderOutcome, ShopProduct, ShopWallet, PaymentStage, PlacedOrder, ShopSource, SyncState } from './shop-client.ts';
 import { loadVerifiedMetadata, type ProductMetadata } from './metadata.ts';
 import { messagesFor, type Messages } from './messages.ts';
@@ -28,7 +28,8 @@ import { displayText } from '../display-text.ts';
 import { fromHex } from '@dipnet/protocol';
 import { secondsSince } from '@dipnet/protocol/format';
 import { initialFlow, reduce, type FlowEvent, type FlowState, type OrderPlacedDetail, type Step } from './purchase-flow.ts';
-import { orderGraphStyles } from './dip-order-graph.ts';
+import { panelStyles } from './dip-product-panel.styles.ts';
+import { ModalFocus } from '../controllers/modal-focus.ts';
 import { WalletRefusal } from '../wallet/protocol.ts';
 
 export type { OrderPlacedDetail, Step } from './purchase-flow.ts';
@@ -80,48 +81,7 @@ export class DipProductPanel extends LitElement {
     client: { attribute: false },
   };
 
-  static override styles = [css`
-    :host {
-      display: block; box-sizing: border-box; width: min(24rem, 100%); max-height: 100%; overflow: auto;
-      font: 14px/1.4 var(--dip-font, system-ui, sans-serif); color: var(--dip-panel-fg, #fff);
-      background: var(--dip-panel-bg, rgba(20, 20, 20, .96)); border-radius: 8px; padding: 14px 16px;
-      box-shadow: 0 6px 24px rgba(0, 0, 0, .4); overflow-x: hidden;
-    }
-    /* Names and descriptions are anyone's text, up to the chain's limits: wrap anywhere, in an isolated run. */
-    h2 { font-size: 18px; margin: 0 36px 6px 0; overflow-wrap: anywhere; unicode-bidi: isolate; }
-    p, li, label { overflow-wrap: anywhere; }
-    .description { unicode-bidi: isolate; max-height: 8.4em; overflow-y: auto; }
-    h3 { font-size: 14px; margin: 12px 0 6px; }
-    p { margin: 6px 0; }
-    .close { position: absolute; right: 10px; top: 8px; }
-    button {
-      font: inherit; color: inherit; background: rgba(255, 255, 255, .12); border: 1px solid rgba(255, 255, 255, .25);
-      border-radius: 6px; padding: 6px 12px; min-height: 32px; cursor: pointer;
-    }
-    button.primary { background: var(--dip-accent, #ffb400); color: #111; border-color: transparent; font-weight: 600; }
-    button:disabled { opacity: .5; cursor: default; }
-    button:focus-visible, input:focus-visible, select:focus-visible { outline: 3px solid var(--dip-accent, #ffb400); outline-offset: 2px; }
-    img { width: 100%; max-height: 10rem; object-fit: contain; background: rgba(255, 255, 255, .06); border-radius: 6px; }
-    dl { display: grid; grid-template-columns: minmax(0, 1fr) auto; gap: 2px 12px; margin: 8px 0; }
-    dt { opacity: .75; }
-    dd { margin: 0; text-align: end; font-variant-numeric: tabular-nums; white-space: nowrap; min-width: 0; overflow: hidden; text-overflow: ellipsis; }
-    .price { font-size: 20px; font-weight: 700; }
-    .verified { display: inline-flex; gap: 4px; align-items: center; font-size: 12px; color: #7ee787; }
-    .verified::before { content: '✔'; }
-    .warn { color: #ffb4a8; }
-    label { display: grid; gap: 2px; margin: 6px 0; }
-    input, select { font: inherit; padding: 5px 8px; border-radius: 4px; border: 1px solid rgba(255, 255, 255, .35); background: rgba(0, 0, 0, .35); color: inherit; }
-    .actions { display: flex; gap: 8px; justify-content: flex-end; margin-top: 12px; }
-    button.link { background: none; border: 0; padding: 4px 0; min-height: 24px; font-size: 12px; text-decoration: underline; opacity: .85; }
-    .import { margin-top: 8px; border-top: 1px solid rgba(255, 255, 255, .15); padding-top: 4px; }
-    input[aria-invalid="true"] { border-color: #ffb4a8; }
-    .note { font-size: 12px; opacity: .8; }
-    .sources { margin: 8px 0 0; padding-left: 18px; }
-    code { font-size: 12px; word-break: break-all; }
-    ol.stages { margin: 8px 0; padding-left: 20px; }
-    ol.stages li.done { color: #7ee787; }
-    progress { width: 100%; }
-  `, orderGraphStyles];
+  static override styles = panelStyles;
 
   /** The product contract id (64 hex). */
   declare product: string | null;
@@ -170,8 +130,12 @@ export class DipProductPanel extends LitElement {
   #unsync: (() => void) | null = null;
   #load: AbortController | null = null;
 
+  readonly #modal = new ModalFocus(this, () => this.#close());
+
   constructor() {
     super();
+    // A modal: focus in, Tab trapped, Esc closes (the host returns focus), player keys kept out.
+    this.addController(this.#modal);
     this.product = null;
     this.label = '';
     this.locale = null;
@@ -234,7 +198,7 @@ export class DipProductPanel extends LitElement {
     this.#fundsWatch(step === 'confirm');
     this.requestUpdate();
     // A new step is new content: put focus where the viewer acts next.
-    void this.updateComplete.then(() => this.#focusFirst());
+    void this.updateComplete.then(() => this.#modal.focusFirst());
   }
 
   #fundsTimer: ReturnType<typeof setInterval> | null = null;
@@ -620,53 +584,6 @@ export class DipProductPanel extends LitElement {
   #emit<T>(type: string, detail: T, cancelable = false): boolean {
     return this.dispatchEvent(new CustomEvent<T>(type, { detail, bubbles: true, composed: true, cancelable }));
   }
-
-  // -- modal behaviour: focus in, Tab trapped, Esc closes; the host returns focus ---------------
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.addEventListener('keydown', this.#onKey);
-  }
-
-  protected override firstUpdated(): void {
-    this.#focusFirst();
-  }
-
-  protected override updated(): void {
-    // Each step replaces the content: keep focus inside the dialog.
-    const active = this.shadowRoot?.activeElement;
-    if (!active || !this.shadowRoot!.contains(active)) this.#focusFirst();
-  }
-
-  #focusables(): HTMLElement[] {
-    return Array.from(this.shadowRoot?.querySelectorAll<HTMLElement>('button:not([disabled]), input, select, [href], [tabindex]:not([tabindex="-1"])') ?? []);
-  }
-
-  /** The first field, else the enabled primary action, else anything but ✕. */
-  #focusFirst(): void {
-    const f = this.#focusables();
-    const field = f.find((x) => x instanceof HTMLInputElement || x instanceof HTMLSelectElement);
-    const primary = f.find((x) => x.classList.contains('primary'));
-    (field ?? primary ?? f.find((x) => !x.classList.contains('close')) ?? f[0])?.focus();
-  }
-
-  #onKey = (e: KeyboardEvent): void => {
-    // The dialog's keys are its own: a surrounding player's shortcuts (space, k, f…) must not fire.
-    e.stopPropagation();
-    if (e.key === 'Escape') {
-      e.preventDefault();
-      this.#close();
-      return;
-    }
-    if (e.key !== 'Tab') return;
-    const f = this.#focusables();
-    if (f.length === 0) return;
-    const active = this.shadowRoot!.activeElement as HTMLElement | null;
-    const i = active ? f.indexOf(active) : -1;
-    const next = e.shiftKey ? (i <= 0 ? f.length - 1 : i - 1) : (i === f.length - 1 ? 0 : i + 1);
-    e.preventDefault();
-    f[next]!.focus();
-  };
 
   #paying(m: Messages): unknown {
     const all: PaymentStage[] = ['signing', 'submitted', 'included', 'verified'];
