@@ -1,21 +1,12 @@
 /** DPN amounts: bigint counts of the smallest unit; 1 DPN = 10^9 units. */
 import { ErrorCode, fail } from './errors.ts';
+import { DPN_DECIMALS, UNITS_PER_DPN } from './units.ts';
 
-export const DPN_DECIMALS = 9;
-export const UNITS_PER_DPN = 10n ** BigInt(DPN_DECIMALS);
+export { DPN_DECIMALS, UNITS_PER_DPN, formatDpn } from './units.ts';
 /** 10,000,000,000 DPN, fixed at genesis; no rule creates or destroys DPN. */
 export const TOTAL_SUPPLY = 10_000_000_000n * UNITS_PER_DPN;
 
 export const dpn = (whole: bigint | number): bigint => BigInt(whole) * UNITS_PER_DPN;
-
-/** Formats units as a decimal DPN string without float rounding: 1500000000n → "1.5". */
-export function formatDpn(units: bigint): string {
-  const neg = units < 0n;
-  const abs = neg ? -units : units;
-  const whole = abs / UNITS_PER_DPN;
-  const frac = (abs % UNITS_PER_DPN).toString().padStart(DPN_DECIMALS, '0').replace(/0+$/, '');
-  return `${neg ? '-' : ''}${whole}${frac ? '.' + frac : ''}`;
-}
 
 /** Parses "12.5" DPN into units; rejects more than 9 decimals, signs and exponents. */
 export function parseDpn(text: string): bigint {

@@ -2,7 +2,7 @@
  * Display text shared by every UI and log line: short ids, DPN amounts, durations and ages, and
  * the retry backoff. Browser-safe (no Node APIs). Hex itself is `toHex`/`fromHex` in bytes.ts.
  */
-import { formatDpn } from './amount.ts';
+import { formatDpn } from './units.ts';
 
 export { formatDpn };
 
