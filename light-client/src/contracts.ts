@@ -17,7 +17,7 @@ import type {
   ShippingDetails, VerifiedAccount, VerifiedOrder, VerifiedOrderTree, VerifiedParams, VerifiedProduct, VerifiedReceipt, VerifiedState,
   VerifiedTemplate, ProductCurrency, PendingTx, TxHint,
 } from './api.ts';
-import { notExecuted, waitFor } from './tx-fate.ts';
+import { notExecuted, txWaitTurn, waitFor } from './tx-fate.ts';
 import { buildSignedTx, type Wallet } from './wallet/wallet.ts';
 
 /** Domain tag of shipping commitments: taggedHash(tag, salt(32) ‖ utf8(canonical JSON of the details)). */
@@ -374,11 +374,7 @@ export async function sendContractTx(
   const resend = host.resender?.(bytes);
   const hints = host.hints(hashBytes, hint);
   while (host.now() < deadline) {
-    host.ensureUsable();
-    await host.nextHead(Math.min(1000, Math.max(0, deadline - host.now())));
-    await resend?.();
-    await hints();
-    if (!host.following()) await host.sync().catch(() => undefined);
+    await txWaitTurn(host, deadline, resend, hints);
     const s = await host.getState(ContractKey.txReceipt(hashBytes));
     if (s.value) {
       await host.forgetSent(pending);

@@ -36,3 +36,25 @@ export function pendingFromRecord(r: StoredPending): PendingTx | null {
   const fromHeight = typeof d.fromHeight === 'string' && /^\d+$/.test(d.fromHeight) ? BigInt(d.fromHeight) : 0n;
   return { hash: d.hash, signer: d.signer, nonce: BigInt(d.nonce), kind: d.kind, sentAt: typeof d.sentAt === 'number' ? d.sentAt : r.createdAt, fromHeight, ...(d.order ? { order: d.order } : {}) };
 }
+
+/** What one turn of a sent tx's wait needs of the client. */
+export interface TxWaitHost {
+  ensureUsable(): void;
+  now(): number;
+  nextHead(ms: number): Promise<void>;
+  following(): boolean;
+  sync(): Promise<unknown>;
+}
+
+/**
+ * One turn of waiting for a sent tx (transfers and contract txs alike): the next verified head (at
+ * most 1 s, never past the deadline), a resend, the relays' hints, and a sync when heads do not
+ * arrive by themselves. The caller then looks for the proof.
+ */
+export async function txWaitTurn(host: TxWaitHost, deadline: number, resend: (() => Promise<void>) | undefined, hints: () => Promise<void>): Promise<void> {
+  host.ensureUsable();
+  await host.nextHead(Math.min(1000, Math.max(0, deadline - host.now())));
+  await resend?.();
+  await hints();
+  if (!host.following()) await host.sync().catch(() => undefined);
+}

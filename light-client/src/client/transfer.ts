@@ -6,7 +6,7 @@
 import { ErrorCode, LightError, LightErrorCode, formatAddress, formatDpn, fromHex, parseAddress, spendable, toHex, txHash } from '@dipnet/protocol';
 import type { PendingTx, TransferRequest, TransferResult, TransferStage } from '../api.ts';
 import type { ContractTxHost } from '../contracts.ts';
-import { notExecuted, waitFor } from '../tx-fate.ts';
+import { notExecuted, txWaitTurn, waitFor } from '../tx-fate.ts';
 import { buildSignedTx } from '../wallet/wallet.ts';
 
 export interface TransferHost extends ContractTxHost {
@@ -56,11 +56,7 @@ export async function transfer(host: TransferHost, req: TransferRequest, onProgr
   const hints = host.hints(fromHex(hash), (hint) => progress({ stage: 'hint', hash, hint }));
   const resend = host.resender?.(bytes);
   while (host.now() < deadline) {
-    host.ensureUsable();
-    await host.nextHead(Math.min(1000, Math.max(0, deadline - host.now())));
-    await resend?.();
-    await hints();
-    if (!host.following()) await host.sync().catch(() => undefined);
+    await txWaitTurn(host, deadline, resend, hints);
     const fate = await host.proveTxFate(pendingTx);
     if (fate) await host.forgetSent(pendingTx);
     if (fate?.outcome === 'executed') {
