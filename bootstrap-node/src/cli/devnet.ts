@@ -5,7 +5,7 @@
  * and stops them all on Ctrl-C.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { createServer, type AddressInfo, type Server } from 'node:net';
 import { existsSync, mkdirSync, writeFileSync, readFileSync, rmSync, createWriteStream } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -41,16 +41,21 @@ export interface DevnetOptions {
   timeouts?: Partial<ConsensusTimeouts>;
 }
 
-async function freePort(kind: 'tcp'): Promise<number> {
-  return new Promise((res, rej) => {
+/**
+ * `count` distinct free TCP ports on 127.0.0.1. Every probe socket stays open until all are
+ * chosen: closing each before asking for the next lets the kernel hand the same number out twice
+ * (seen in CI: a relay and a libp2p WebSocket listener given one port).
+ */
+async function freePorts(count: number): Promise<number[]> {
+  const servers = await Promise.all(Array.from({ length: count }, () => new Promise<Server>((res, rej) => {
     const s = createServer();
     s.unref();
-    s.on('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => res(kind === 'tcp' ? port : port));
-    });
-  });
+    s.once('error', rej);
+    s.listen(0, '127.0.0.1', () => res(s));
+  })));
+  const ports = servers.map((s) => (s.address() as AddressInfo).port);
+  await Promise.all(servers.map((s) => new Promise<void>((res) => s.close(() => res()))));
+  return ports;
 }
 
 /** Writes genesis, keys and configs for a new devnet under `dir` (idempotent unless reset). */
@@ -64,12 +69,12 @@ export async function prepareDevnet(o: DevnetOptions): Promise<DevnetInfo> {
   writeGenesisFile(join(dir, 'genesis.json'), genesis);
   const host = o.host ?? '127.0.0.1';
   const nodes: { i: number; peerId: string; ws: string; rtc: string; relayPort: number }[] = [];
+  // Three per validator: libp2p WebSockets, WebRTC-direct (a free TCP number is very likely free for UDP too), relay.
+  const ports = await freePorts(3 * o.validators);
   for (let i = 0; i < o.validators; i++) {
     const seed = devPeerSeed(i);
     const peerId = peerIdFromPrivateKey(await generateKeyPairFromSeed('Ed25519', seed)).toString();
-    const wsPort = await freePort('tcp');
-    const rtcPort = await freePort('tcp'); // a free TCP port number is very likely free for UDP too
-    const relayPort = await freePort('tcp');
+    const [wsPort, rtcPort, relayPort] = ports.slice(3 * i, 3 * i + 3) as [number, number, number];
     nodes.push({ i, peerId, ws: `/ip4/${host}/tcp/${wsPort}/ws`, rtc: `/ip4/${host}/udp/${rtcPort}/webrtc-direct`, relayPort });
   }
   const hash = toHex(genesisHash(genesis));
