@@ -14,11 +14,12 @@ import { devKey } from '../devnet/dev-keys.ts';
 import { waitFor, signedTx } from '../testing/fixtures.ts';
 import { startCliHarness } from '../testing/cli-harness.ts';
 
-// A term must outlast its election (20 s ≥ 10 + 8), so genesis is dated 8 s back: the election
-// opens 12 s after start, time to start and fund everyone first.
+// A term must outlast its election (32 s ≥ 20 + 12), so genesis is dated 12 s back: the election
+// opens 20 s after start, time to start and fund everyone first. Each phase leaves room for the
+// CLI processes it runs (tsx start-up alone takes seconds when other test files share the cores).
 const genesis = devnetGenesis({
-  chainId: 'dipnet-gov-cli-test', validators: 1, genesisTime: BigInt(Date.now()) - 8_000n,
-  govParams: devnetGovParams({ boardTermMs: 20_000n, votingPeriodMs: 10_000n, boardVotePeriodMs: 8_000n, coinAgeCapMs: 60_000n }),
+  chainId: 'dipnet-gov-cli-test', validators: 1, genesisTime: BigInt(Date.now()) - 12_000n,
+  govParams: devnetGovParams({ boardTermMs: 32_000n, votingPeriodMs: 20_000n, boardVotePeriodMs: 12_000n, coinAgeCapMs: 60_000n }),
 });
 // Chain time only moves with blocks: keep them coming so phases change on time.
 const h = await startCliHarness({ name: 'gov-cli', genesis, timeouts: { emptyBlockIntervalMs: 200 } });
@@ -49,9 +50,9 @@ test('dipnet gov: status, candidate, vote, board-vote, propose, decide, resoluti
   const s0 = await ok<{ board: { members: string[] }; election: unknown; params: { boardTermMs: string } }>(['gov', 'status']);
   assert.deepEqual(s0.board.members, genesis.governance.board.map(formatAddress));
   assert.equal(s0.election, null);
-  assert.equal(s0.params.boardTermMs, '20000');
+  assert.equal(s0.params.boardTermMs, '32000');
 
-  await waitFor(() => decodeElectionClock(state(GovKey.electionClock())!).open, { timeoutMs: 20_000, what: 'the election to open' });
+  await waitFor(() => decodeElectionClock(state(GovKey.electionClock())!).open, { timeoutMs: 40_000, what: 'the election to open' });
   const id = decodeElectionClock(state(GovKey.electionClock())!).latest;
   for (const c of cands.slice(1)) await direct(c, { type: 'registerCandidate', election: id });
   const reg = await ok<{ election: string; status: string }>(['gov', 'candidate', '--key', keyFile('c0', cands[0]!), '--wait']);
@@ -66,7 +67,7 @@ test('dipnet gov: status, candidate, vote, board-vote, propose, decide, resoluti
   assert.equal(again.code, 2);
   assert.match(again.stderr, /ELECTION_ALREADY_VOTED/);
 
-  await waitFor(() => election(id).phase === 'boardVoting', { timeoutMs: 20_000, what: 'the board vote' });
+  await waitFor(() => election(id).phase === 'boardVoting', { timeoutMs: 40_000, what: 'the board vote' });
   const reps = election(id).representatives;
   assert.equal(reps.length, 5);
   for (const c of cands.slice(1)) await direct(c, { type: 'boardVote', election: id, candidate: addressOf(cands[0]!.publicKey) });
@@ -74,7 +75,7 @@ test('dipnet gov: status, candidate, vote, board-vote, propose, decide, resoluti
   assert.equal(bv.status, 'committed');
   nonces.set(toHex(cands[0]!.publicKey), 2n);
 
-  await waitFor(() => election(id).phase === 'closed', { timeoutMs: 20_000, what: 'the board' });
+  await waitFor(() => election(id).phase === 'closed', { timeoutMs: 30_000, what: 'the board' });
   const s1 = await ok<{ board: { members: string[]; election: string }; election: { phase: string; board: string[]; tallies: { candidate: string; boardVotes: number }[] } }>(['gov', 'status']);
   assert.equal(s1.election.phase, 'closed');
   assert.deepEqual(s1.board.members, s1.election.board);
