@@ -25,7 +25,7 @@ import { electionClock, freshElection, tick as tickOn, untilChainTime } from './
 
 const CHAIN = 'dipnet-lc-governance';
 /** Short terms so an election runs inside the test: the board's term ends 20 s after genesis. */
-const GOV: GovParams = { boardTermMs: 20_000n, votingPeriodMs: 10_000n, boardVotePeriodMs: 5_000n, coinAgeCapMs: 600_000n, maxResolutionMs: 600_000n };
+const GOV: GovParams = { boardTermMs: 20_000n, votingPeriodMs: 10_000n, boardVotePeriodMs: 10_000n, coinAgeCapMs: 600_000n, maxResolutionMs: 600_000n };
 const genesis = devnetGenesis({ chainId: CHAIN, validators: 3, govParams: GOV });
 const net = await startNet({ chainId: CHAIN, validators: 3, relays: 2, genesis });
 const n0 = net.nodes[0]!;

@@ -76,7 +76,7 @@ test('follows heads over the libp2p push stream, verified, without polling statu
   })();
   await node.submitTx(transfer(CHAIN, sale, devKey('p2p/erin'), dpn(1), nonce));
   const target = node.chain.head.height + 1n;
-  await waitFor(() => lc.head().height >= target, { timeoutMs: 10_000, what: `verified head ${target}` });
+  await waitFor(() => lc.head().height >= target, { timeoutMs: 20_000, what: `verified head ${target}` });
   assert.equal(lc.head().hash, toHex(headerHash(node.getHeader(lc.head().height)!)));
   assert.ok(lc.stats().headersVerified > 0);
   assert.equal(served.filter((m) => m === 'status').length, before, 'no status polls while following');
