@@ -88,6 +88,11 @@ const min = await build({
 const minified = min.outputFiles[0]!.contents;
 const gz = gzipSync(minified, { level: 9 });
 log(`bundled in ${Date.now() - t} ms; src/worker.ts minified ${(minified.length / 1024).toFixed(1)} KB, gzip -9 ${(gz.length / 1024).toFixed(1)} KB`);
+// The same API without libp2p (src/worker-relay-only.ts): what a relay-only site's worker costs.
+const minRelayOnly = await build({
+  entryPoints: [join(here, '../src/worker-relay-only.ts')], bundle: true, minify: true, platform: 'browser', format: 'esm', target: 'chrome120', logLevel: 'error', write: false,
+});
+const gzRelayOnly = gzipSync(minRelayOnly.outputFiles[0]!.contents, { level: 9 });
 
 // 3. One origin: page, worker, relay API; cross-origin isolated.
 const files: Record<string, [string, Buffer | string]> = {
@@ -177,6 +182,9 @@ try {
   await diag('store cost (same, IndexedDB store, emptied first)', 'indexeddb');
 
   emit('lc.worker_bundle_gzip_kb', Number((gz.length / 1024).toFixed(1)), 'KB');
+  emit('lc.worker_relay_only_bundle_gzip_kb', Number((gzRelayOnly.length / 1024).toFixed(1)), 'KB', {
+    ref: Number((gz.length / 1024).toFixed(1)), ratio: Number((gzRelayOnly.length / gz.length).toFixed(3)),
+  });
 
   // 7. The syncing worker's heap (the only worker alive), attributed by measureUserAgentSpecificMemory.
   const mem = await page.evaluate(async () => {
