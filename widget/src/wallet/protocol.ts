@@ -107,7 +107,13 @@ export interface ChainChoice {
   readonly relays: readonly string[];
   readonly multiaddrs: readonly string[];
   readonly staleAfterMs?: number;
+  /** How long the wallet waits for a sent payment to be proven before it reports it pending (default: the light client's 30 s). */
+  readonly confirmWaitMs?: number;
 }
+
+/** Bounds of `confirmWaitMs`: at least a block's worth, at most 10 min (the viewer is watching a spinner). */
+export const CONFIRM_WAIT_MS = { min: 1000, max: 600_000 } as const;
+const optConfirmWait = (m: Json): number | undefined => (m.confirmWaitMs === undefined ? undefined : int(m, 'confirmWaitMs', CONFIRM_WAIT_MS.min, CONFIRM_WAIT_MS.max));
 
 export type PageToFrame =
   | ({ type: 'open'; product: string; label: string; locale?: string; metadataBase?: string } & ChainChoice)
@@ -121,6 +127,7 @@ export function parsePageToFrame(data: unknown): PageToFrame {
   switch (type) {
     case 'open': {
       const staleAfterMs = m.staleAfterMs === undefined ? undefined : int(m, 'staleAfterMs', 1000, 86_400_000);
+      const confirmWaitMs = optConfirmWait(m);
       const checkpoint = optStr(m, 'checkpoint', 100);
       const locale = optStr(m, 'locale', 35);
       const metadataBase = optStr(m, 'metadataBase', 2048);
@@ -129,6 +136,7 @@ export function parsePageToFrame(data: unknown): PageToFrame {
         relays: strList(m, 'relays', 8, 2048), multiaddrs: strList(m, 'multiaddrs', 8, 2048),
         ...(checkpoint !== undefined ? { checkpoint } : {}), ...(locale !== undefined ? { locale } : {}),
         ...(metadataBase !== undefined ? { metadataBase } : {}), ...(staleAfterMs !== undefined ? { staleAfterMs } : {}),
+        ...(confirmWaitMs !== undefined ? { confirmWaitMs } : {}),
       };
     }
     case 'close': return { type };
@@ -214,9 +222,11 @@ export const FRAME_TO_WINDOW = ['sign-order', 'cancel'] as const;
 function chainChoice(m: Json): ChainChoice {
   const checkpoint = optStr(m, 'checkpoint', 100);
   const staleAfterMs = m.staleAfterMs === undefined ? undefined : int(m, 'staleAfterMs', 1000, 86_400_000);
+  const confirmWaitMs = optConfirmWait(m);
   return {
     chainId: str(m, 'chainId', 64, CHAIN_ID), relays: strList(m, 'relays', 8, 2048), multiaddrs: strList(m, 'multiaddrs', 8, 2048),
     ...(checkpoint !== undefined ? { checkpoint } : {}), ...(staleAfterMs !== undefined ? { staleAfterMs } : {}),
+    ...(confirmWaitMs !== undefined ? { confirmWaitMs } : {}),
   };
 }
 
