@@ -62,7 +62,7 @@ import { formatAmount } from './shop/format.ts';
 import { displayText } from './display-text.ts';
 import { secondsSince } from '@dipnet/protocol/format';
 import { WalletFrameHost } from './wallet/frame-host.ts';
-import { CONFIRM_WAIT_MS, type VerifiedProductSummary } from './wallet/protocol.ts';
+import { confirmWaitMsOf, type VerifiedProductSummary } from './wallet/protocol.ts';
 import { DipEvent, emit, type AnnotationsLoadedDetail, type DipErrorDetail, type HotspotClickDetail, type HotspotDetail } from './events.ts';
 import { styles } from './dip-shoppable-video.styles.ts';
 import { VideoAttachment } from './controllers/video-attachment.ts';
@@ -250,16 +250,6 @@ export class DipShoppableVideo extends LitElement {
     return this.chainId && (this.wallet ?? DipShoppableVideo.defaultWallet) ? 'frame' : null;
   }
 
-  /**
-   * `confirm-wait` in ms, or undefined for the light client's default: a non-positive or non-number value
-   * is ignored, others kept within the wallet protocol's bounds (the frame would refuse an `open` beyond them).
-   */
-  #confirmWaitMs(): number | undefined {
-    const s = this.confirmWait;
-    if (s === null || !Number.isFinite(s) || s <= 0) return undefined;
-    return Math.min(CONFIRM_WAIT_MS.max, Math.max(CONFIRM_WAIT_MS.min, Math.round(s * 1000)));
-  }
-
   #frameHost: WalletFrameHost | null = null;
   /** Products the wallet frame verified (for hover cards): price, height, time. */
   #verified = new Map<string, VerifiedProductSummary>();
@@ -286,7 +276,7 @@ export class DipShoppableVideo extends LitElement {
     const worker = this.worker ?? DipShoppableVideo.defaultWorker;
     if (!this.chainId || !this.checkpoint || !worker || (!this.relay && !this.bootstrap)) return null;
     const split = (v: string | null) => (v ?? '').split(/\s+/).filter(Boolean);
-    const confirmWaitMs = this.#confirmWaitMs();
+    const confirmWaitMs = confirmWaitMsOf(this.confirmWait);
     this.shop = lazyShop({
       worker, chainId: this.chainId, checkpoint: this.checkpoint, relays: split(this.relay), multiaddrs: split(this.bootstrap),
       ...(this.metadataBase ? { metadataBase: this.metadataBase } : {}),
@@ -305,7 +295,7 @@ export class DipShoppableVideo extends LitElement {
     if (mode === null) return;
     if (mode === 'frame') {
       const split = (v: string | null) => (v ?? '').split(/\s+/).filter(Boolean).slice(0, 8);
-      const confirmWaitMs = this.#confirmWaitMs();
+      const confirmWaitMs = confirmWaitMsOf(this.confirmWait);
       this.#ensureFrame().open({
         product: product.toLowerCase(), label: label.slice(0, 200), chainId: this.chainId!, relays: split(this.relay), multiaddrs: split(this.bootstrap),
         ...(this.checkpoint ? { checkpoint: this.checkpoint } : {}), ...(this.locale ? { locale: this.locale } : {}),

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { WALLET_PROTOCOL, WalletRefusal, parseFrameToPage, parseFrameToWindow, parsePageToFrame, parseWindowToFrame } from './protocol.ts';
+import { WALLET_PROTOCOL, WalletRefusal, confirmWaitMsOf, parseFrameToPage, parseFrameToWindow, parsePageToFrame, parseWindowToFrame } from './protocol.ts';
 import { chainConfig, parseWalletConfig } from './config.ts';
 
 const H = (b: string): string => b.repeat(32);
@@ -55,6 +55,18 @@ test('a confirm wait travels page → frame → window only within 1 s..10 min',
   const config = parseWalletConfig({ chains: { 'dipnet-devnet': { checkpoint: H('aa'), relays: [], multiaddrs: [] } } });
   assert.equal(chainConfig(config, chain, '/w.js', 'indexeddb').confirmWaitMs, 6000);
   assert.equal('confirmWaitMs' in chainConfig(config, { chainId: 'dipnet-devnet', relays: [], multiaddrs: [] }, '/w.js', 'indexeddb'), false);
+});
+
+test('the element\'s confirm-wait (seconds): ignored unless a positive number, else kept within the bounds the frame accepts', () => {
+  assert.equal(confirmWaitMsOf(6), 6000);
+  assert.equal(confirmWaitMsOf(2.5), 2500);
+  for (const ignored of [null, undefined, 0, -5, Number.NaN, Number.POSITIVE_INFINITY]) assert.equal(confirmWaitMsOf(ignored), undefined, String(ignored));
+  assert.equal(confirmWaitMsOf(0.2), 1000);
+  assert.equal(confirmWaitMsOf(3600), 600_000);
+  // Whatever the element sends, the frame takes it.
+  for (const s of [0.0001, 0.2, 1, 6, 2.5, 599.9996, 600, 1e9]) {
+    assert.equal((parsePageToFrame({ ...open, confirmWaitMs: confirmWaitMsOf(s) }) as { confirmWaitMs?: number }).confirmWaitMs, confirmWaitMsOf(s));
+  }
 });
 
 test('the frame tells the page only documented events and plain summaries', () => {

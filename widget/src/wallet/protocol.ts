@@ -111,8 +111,17 @@ export interface ChainChoice {
   readonly confirmWaitMs?: number;
 }
 
-/** Bounds of `confirmWaitMs`: at least a block's worth, at most 10 min (the viewer is watching a spinner). */
+/** Bounds of `confirmWaitMs`: 1 s to 10 min (the viewer is watching a spinner meanwhile). */
 export const CONFIRM_WAIT_MS = { min: 1000, max: 600_000 } as const;
+
+/**
+ * The element's `confirm-wait` (seconds) in ms: undefined (the light client's default) for a missing,
+ * non-number or non-positive value, else kept within the bounds, so the frame never refuses the element's own `open`.
+ */
+export function confirmWaitMsOf(seconds: number | null | undefined): number | undefined {
+  if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds <= 0) return undefined;
+  return Math.min(CONFIRM_WAIT_MS.max, Math.max(CONFIRM_WAIT_MS.min, Math.round(seconds * 1000)));
+}
 const optConfirmWait = (m: Json): number | undefined => (m.confirmWaitMs === undefined ? undefined : int(m, 'confirmWaitMs', CONFIRM_WAIT_MS.min, CONFIRM_WAIT_MS.max));
 
 export type PageToFrame =
