@@ -30,6 +30,8 @@
  * @attr same-origin-wallet - opt-in: run the light client and keep the key in this page instead (with `worker`, or
  *   set the `shop` property). Any script on the page can then sign from the wallet: only for a site that runs its own wallet.
  * @attr stale-after - seconds after which a verified head counts as stale (default 150): buying waits for a newer block.
+ * @attr confirm-wait - seconds a sent payment may take to be proven in a verified block before the panel says
+ *   "Payment sent — not confirmed yet" (`dip-purchase-pending`; default 30, kept within 1–600; the outcome is still reported later).
  * @attr metadata-base - base URL for products' relative metadata URIs (default: the page's).
  * @attr locale - BCP 47 locale of the panel (en, ko; default: the document's lang).
  * @attr pause-on-open - pause the video while the product panel is open.
@@ -60,7 +62,7 @@ import { formatAmount } from './shop/format.ts';
 import { displayText } from './display-text.ts';
 import { secondsSince } from '@dipnet/protocol/format';
 import { WalletFrameHost } from './wallet/frame-host.ts';
-import type { VerifiedProductSummary } from './wallet/protocol.ts';
+import { confirmWaitMsOf, type VerifiedProductSummary } from './wallet/protocol.ts';
 import { DipEvent, emit, type AnnotationsLoadedDetail, type DipErrorDetail, type HotspotClickDetail, type HotspotDetail } from './events.ts';
 import { styles } from './dip-shoppable-video.styles.ts';
 import { VideoAttachment } from './controllers/video-attachment.ts';
@@ -101,6 +103,7 @@ export class DipShoppableVideo extends LitElement {
     sameOriginWallet: { type: Boolean, attribute: 'same-origin-wallet' },
     metadataBase: { type: String, attribute: 'metadata-base' },
     staleAfter: { type: Number, attribute: 'stale-after' },
+    confirmWait: { type: Number, attribute: 'confirm-wait' },
     locale: { type: String },
     pauseOnOpen: { type: Boolean, attribute: 'pause-on-open' },
   };
@@ -125,6 +128,8 @@ export class DipShoppableVideo extends LitElement {
   declare metadataBase: string | null;
   /** Seconds after which the verified head is stale (attribute `stale-after`, default 150). */
   declare staleAfter: number | null;
+  /** Seconds a sent payment may take to be proven before the panel reports it pending (attribute `confirm-wait`, default 30). */
+  declare confirmWait: number | null;
   /** URL of the wallet frame page (attribute `wallet`); default: `DipShoppableVideo.defaultWallet`. */
   declare wallet: string | null;
   /** Opt-in: the light client and the key in this page (attribute `same-origin-wallet`). */
@@ -229,6 +234,7 @@ export class DipShoppableVideo extends LitElement {
     this.worker = null;
     this.metadataBase = null;
     this.staleAfter = null;
+    this.confirmWait = null;
     this.wallet = null;
     this.sameOriginWallet = false;
     this.locale = null;
@@ -270,10 +276,12 @@ export class DipShoppableVideo extends LitElement {
     const worker = this.worker ?? DipShoppableVideo.defaultWorker;
     if (!this.chainId || !this.checkpoint || !worker || (!this.relay && !this.bootstrap)) return null;
     const split = (v: string | null) => (v ?? '').split(/\s+/).filter(Boolean);
+    const confirmWaitMs = confirmWaitMsOf(this.confirmWait);
     this.shop = lazyShop({
       worker, chainId: this.chainId, checkpoint: this.checkpoint, relays: split(this.relay), multiaddrs: split(this.bootstrap),
       ...(this.metadataBase ? { metadataBase: this.metadataBase } : {}),
       ...(this.staleAfter && this.staleAfter > 0 ? { staleAfterMs: this.staleAfter * 1000 } : {}),
+      ...(confirmWaitMs ? { confirmWaitMs } : {}),
     });
     return this.#outcomes.watch(this.shop);
   }
@@ -287,11 +295,13 @@ export class DipShoppableVideo extends LitElement {
     if (mode === null) return;
     if (mode === 'frame') {
       const split = (v: string | null) => (v ?? '').split(/\s+/).filter(Boolean).slice(0, 8);
+      const confirmWaitMs = confirmWaitMsOf(this.confirmWait);
       this.#ensureFrame().open({
         product: product.toLowerCase(), label: label.slice(0, 200), chainId: this.chainId!, relays: split(this.relay), multiaddrs: split(this.bootstrap),
         ...(this.checkpoint ? { checkpoint: this.checkpoint } : {}), ...(this.locale ? { locale: this.locale } : {}),
         metadataBase: new URL(this.metadataBase ?? document.baseURI, document.baseURI).href,
         ...(this.staleAfter && this.staleAfter > 0 ? { staleAfterMs: Math.round(this.staleAfter * 1000) } : {}),
+        ...(confirmWaitMs ? { confirmWaitMs } : {}),
       });
       // Keyboard users land in the frame (its panel then focuses its first control).
       void this.updateComplete.then(() => this.#frameHost?.frame.focus());

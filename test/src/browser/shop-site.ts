@@ -11,7 +11,7 @@
  * embedding: the element from the embed bundle on a third site (`embed`, on 127.0.0.2), products
  * opening in its wallet frame and payments signed in its wallet window; open it at `siteA` and
  * `siteB` (localhost and 127.0.0.1: two sites). `/hostile` is that page plus a script that
- * attacks the wallet (`hostile.js`, given by the test).
+ * attacks the wallet (`hostile.js`, given by the test); `/wallet-confirm-wait` that page with `confirm-wait="6"`.
  */
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -49,7 +49,7 @@ export interface ShopSite {
   readonly viewer: KeyPair;
   /** `/flaky` trusts a relay that answers product reads with undecodable proofs while `flaky.lying` is set. */
   readonly flaky: { lying: boolean };
-  /** `/frozen` (with `stale-after="2"`) and `/frozen-buy` trust a relay behind this proxy (set `freezeAt` to freeze its head). */
+  /** `/frozen` (with `stale-after="2"`) and `/frozen-buy` (with `confirm-wait="6"`) trust a relay behind this proxy (set `freezeAt` to freeze its head). */
   readonly frozen: Proxy;
   /** The relay the wallet trusts to reach the chain (its `dipnet-wallet.json`), a proxy a test can freeze. */
   readonly walletRelay: Proxy;
@@ -84,10 +84,10 @@ ${player}
 };
 
 /** The default embedding: one script from the embed origin; the wallet frame comes with it. */
-const walletPage = (chainId: string, relay: string, genesis: string, embed: string, extraScript = '') => `<!doctype html><html lang="en"><meta charset="utf-8"><title>StreamCo — Episode 3</title>
+const walletPage = (chainId: string, relay: string, genesis: string, embed: string, extraScript = '', extra = '') => `<!doctype html><html lang="en"><meta charset="utf-8"><title>StreamCo — Episode 3</title>
 <link rel="stylesheet" href="/site.css">
 <h1>StreamCo · The Atelier, episode 3</h1>
-<dip-shoppable-video id="player" src="/props.json" chain-id="${chainId}" checkpoint="${genesis}" relay="${relay}" pause-on-open locale="en">
+<dip-shoppable-video id="player" src="/props.json" chain-id="${chainId}" checkpoint="${genesis}" relay="${relay}" pause-on-open locale="en"${extra}>
   <video id="film" muted playsinline></video>
 </dip-shoppable-video>
 <script type="module" src="${embed}/${EMBED_FILES.element}"></script>
@@ -199,13 +199,16 @@ export async function startShopSite(chainId: string, hostileScript = ''): Promis
     const site = await serveStatic({
       '/wallet': ['text/html; charset=utf-8', walletPage(chainId, walletRelay.url, genesis, embed), walletCsp(embed)],
       '/hostile': ['text/html; charset=utf-8', walletPage(chainId, walletRelay.url, genesis, embed, '/hostile.js'), walletCsp(embed)],
+      // The default embedding with a short confirm wait (page → frame → window): a payment goes pending after 6 s, not 30.
+      '/wallet-confirm-wait': ['text/html; charset=utf-8', walletPage(chainId, walletRelay.url, genesis, embed, '', ' confirm-wait="6"'), walletCsp(embed)],
       '/hostile.js': [js, hostileScript],
       '/': ['text/html; charset=utf-8', page(chainId, net.relayUrls[0]!, genesis), csp(net.relayUrls[0]!)],
       '/liar': ['text/html; charset=utf-8', page(chainId, proxy.url, genesis), csp(proxy.url)],
       '/flaky': ['text/html; charset=utf-8', page(chainId, flakyProxy.url, genesis), csp(flakyProxy.url)],
       '/frozen': ['text/html; charset=utf-8', page(chainId, frozen.url, genesis, false, '/lc-worker.js', ' stale-after="2"'), csp(frozen.url)],
-      // The same relay with the default staleness threshold (a purchase outlives a short freeze).
-      '/frozen-buy': ['text/html; charset=utf-8', page(chainId, frozen.url, genesis), csp(frozen.url)],
+      // The same relay with the default staleness threshold (a purchase outlives a short freeze), and
+      // a 6 s confirm wait: a payment hidden by the frozen relay goes pending after 6 s, not 30.
+      '/frozen-buy': ['text/html; charset=utf-8', page(chainId, frozen.url, genesis, false, '/lc-worker.js', ' confirm-wait="6"'), csp(frozen.url)],
       // A site that points at a worker script it does not serve.
       '/broken-worker': ['text/html; charset=utf-8', page(chainId, net.relayUrls[0]!, genesis, false, '/no-such-worker.js'), csp(net.relayUrls[0]!)],
       '/mc': ['text/html; charset=utf-8', page(chainId, net.relayUrls[0]!, genesis, true), csp(net.relayUrls[0]!, "'self' 'unsafe-inline'")],

@@ -286,7 +286,11 @@ test('a frozen head while the payment is forwarded: "sent, not confirmed yet", n
   shop.frozen.freezeAt = shop.net.nodes[0]!.chain.head.height;
   try {
     await pay.click();
-    await waitShown(p, panel.getByText('Payment sent — not confirmed yet'), 60_000);
+    const clicked = Date.now();
+    await waitShown(p, panel.getByText('Payment sent — not confirmed yet'), 40_000);
+    const waited = Date.now() - clicked;
+    say(`pending after ${waited} ms`);
+    assert.ok(waited < 20_000, `pending after the page's confirm-wait (6 s), not the default 30 s: ${waited} ms`);
     const text = await panelText(p);
     assert.doesNotMatch(text, /did not go through/, 'never reported as failed on a hidden outcome');
     const orderId = (await panel.locator('p.note code').first().textContent())!;
@@ -353,10 +357,14 @@ test('a relay that drops the payment and says it is in a block: never ticked "In
   shop.frozen.tamper = (path, body) => (/^\/v1\/txs\/[0-9a-f]{64}$/.test(path) ? { status: 'committed', height: '3', index: 0, code: 'OK' } : body);
   try {
     await panel.getByRole('button', { name: 'Sign and pay' }).click();
+    const clicked = Date.now();
     await waitShown(p, panel.getByText(/The relay says: in block 3/));
     const included = panel.locator('ol.stages li', { hasText: 'Included in a block' });
     assert.notEqual(await included.getAttribute('class'), 'done', 'a relay\'s word is not a finished step');
-    await waitShown(p, panel.getByText('Payment sent — not confirmed yet'), 60_000);
+    await waitShown(p, panel.getByText('Payment sent — not confirmed yet'), 40_000);
+    const waited = Date.now() - clicked;
+    say(`pending after ${waited} ms`);
+    assert.ok(waited < 20_000, `pending after the page's confirm-wait (6 s), not the default 30 s: ${waited} ms`);
   } finally {
     shop.frozen.swallowTxs = false;
     shop.frozen.tamper = null;

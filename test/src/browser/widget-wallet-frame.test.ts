@@ -301,7 +301,8 @@ test('a hostile host page cannot sign, read the key, or get a click through a co
 });
 
 test('a payment the wallet window cannot prove in time: pending in the frame, then the proven order reaches the site once', async () => {
-  const page = await openSite(site.siteA, '/wallet');
+  // `confirm-wait="6"`: the wait goes page → frame → window, so pending shows well before the default 30 s.
+  const page = await openSite(site.siteA, '/wallet-confirm-wait');
   await toConfirm(page);
   await page.waitForTimeout(700);
   const panel = walletFrame(page).locator('dip-product-panel');
@@ -311,8 +312,12 @@ test('a payment the wallet window cannot prove in time: pending in the frame, th
   try {
     const popup = context.waitForEvent('page');
     await panel.getByRole('button', { name: 'Pay with my DIPNET wallet' }).click();
+    const clicked = Date.now();
     wallet = await popup;
-    await panel.getByText('Payment sent — not confirmed yet').waitFor({ timeout: 60_000 });
+    await panel.getByText('Payment sent — not confirmed yet').waitFor({ timeout: 40_000 });
+    const waited = Date.now() - clicked;
+    say(`pending after ${waited} ms`);
+    assert.ok(waited < 20_000, `pending after the page's confirm-wait (6 s, as the wallet window got it), not the default 30 s: ${waited} ms`);
     assert.doesNotMatch(await panelText(page), /did not go through/, 'never reported as failed on a hidden outcome');
     await wallet.getByText('not proven yet').waitFor();
     assert.equal((await placedOn(page)).length, 0);

@@ -27,6 +27,8 @@ export interface ShopConfig {
   readonly metadataBase?: string;
   /** A verified head older than this is stale (default 150 s): the panel says so and buying waits. */
   readonly staleAfterMs?: number;
+  /** How long a sent payment may take to be proven before the panel reports it pending (default: the light client's 30 s). */
+  readonly confirmWaitMs?: number;
   /**
    * Where the light client keeps headers and the wallet (default IndexedDB). The wallet frame
    * uses memory: it holds no key, and a cross-site frame gets no storage anyway.
@@ -84,7 +86,7 @@ function treeOf(t: VerifiedOrderTree, names: Map<string, { name: string; produce
 }
 
 /** A ShopClient over a started light-client worker. */
-export function lightClientShop(lc: Remote<LightClientWorkerApi>, started: Promise<unknown>, metadataBase?: string): ShopClient {
+export function lightClientShop(lc: Remote<LightClientWorkerApi>, started: Promise<unknown>, metadataBase?: string, confirmWaitMs?: number): ShopClient {
   // Product names for the order tree, read (verified) once per product.
   const names = new Map<string, { name: string; producer: string }>();
   // Each product's latest verified read, for cachedProduct (hover cards show nothing unproven).
@@ -198,7 +200,7 @@ export function lightClientShop(lc: Remote<LightClientWorkerApi>, started: Promi
     async placeOrder(req, onStage, onHint) {
       await started;
       const r = await lc.placeOrder(
-        { product: req.product, quantity: req.quantity, maxTotal: req.maxTotal, shipping: req.shipping, salt: req.salt, gas: ORDER_GAS },
+        { product: req.product, quantity: req.quantity, maxTotal: req.maxTotal, shipping: req.shipping, salt: req.salt, gas: ORDER_GAS, ...(confirmWaitMs ? { timeoutMs: confirmWaitMs } : {}) },
         proxy((s: ContractTxStage) => {
           if (s.stage === 'hint') onHint?.({ source: s.hint.source, says: s.hint.says, code: s.hint.code, ...(s.hint.height !== undefined ? { height: s.hint.height } : {}) });
           for (const st of stagesOf[s.stage] ?? []) onStage?.(st);
@@ -259,7 +261,7 @@ const shops = new Map<string, ShopClient>();
 
 /** The page's light client for this configuration, started once. */
 export function sharedShop(config: ShopConfig): ShopClient {
-  const key = JSON.stringify([config.worker, config.chainId, config.checkpoint, [...config.relays].sort(), [...config.multiaddrs].sort(), config.metadataBase ?? '', config.staleAfterMs ?? 0, config.store ?? 'indexeddb']);
+  const key = JSON.stringify([config.worker, config.chainId, config.checkpoint, [...config.relays].sort(), [...config.multiaddrs].sort(), config.metadataBase ?? '', config.staleAfterMs ?? 0, config.confirmWaitMs ?? 0, config.store ?? 'indexeddb']);
   let shop = shops.get(key);
   if (!shop) {
     const url = new URL(config.worker, document.baseURI);
@@ -277,7 +279,7 @@ export function sharedShop(config: ShopConfig): ShopClient {
       ...(config.staleAfterMs ? { staleAfterMs: config.staleAfterMs } : {}),
       relays: [...config.relays], multiaddrs: [...config.multiaddrs], store: config.store ?? 'indexeddb',
     })]);
-    shop = lightClientShop(lc, started, config.metadataBase);
+    shop = lightClientShop(lc, started, config.metadataBase, config.confirmWaitMs);
     shops.set(key, shop);
   }
   return shop;

@@ -93,6 +93,7 @@ export function chainConfig(config: WalletConfig, choice: ChainChoice, worker: s
     worker, chainId: choice.chainId, checkpoint: own.checkpoint, store,
     relays: uniq(own.relays, choice.relays.filter(httpUrl)), multiaddrs: uniq(own.multiaddrs, choice.multiaddrs.filter((m) => m.startsWith('/'))),
     ...(choice.staleAfterMs ? { staleAfterMs: choice.staleAfterMs } : {}),
+    ...(choice.confirmWaitMs ? { confirmWaitMs: choice.confirmWaitMs } : {}),
     ...(metadataBase ? { metadataBase } : {}),
   };
 }

@@ -47,7 +47,11 @@ function shopFor(open: Extract<PageToFrame, { type: 'open' }>): Promise<ShopClie
     const key = JSON.stringify(c);
     let shop = shops.get(key);
     if (!shop) {
-      const choice = { chainId: c.chainId, checkpoint: c.checkpoint, relays: c.relays, multiaddrs: c.multiaddrs, ...(c.staleAfterMs ? { staleAfterMs: c.staleAfterMs } : {}) };
+      // The window signs and waits for proof with this choice: the page's confirm wait goes with it.
+      const choice = {
+        chainId: c.chainId, checkpoint: c.checkpoint, relays: c.relays, multiaddrs: c.multiaddrs,
+        ...(c.staleAfterMs ? { staleAfterMs: c.staleAfterMs } : {}), ...(c.confirmWaitMs ? { confirmWaitMs: c.confirmWaitMs } : {}),
+      };
       shop = walletFrameShop(sharedShop(c), bridge, () => guard, choice, () => pageOrigin ?? 'unknown');
       shops.set(key, shop);
     }

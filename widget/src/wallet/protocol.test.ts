@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { WALLET_PROTOCOL, WalletRefusal, parseFrameToPage, parseFrameToWindow, parsePageToFrame, parseWindowToFrame } from './protocol.ts';
+import { WALLET_PROTOCOL, WalletRefusal, confirmWaitMsOf, parseFrameToPage, parseFrameToWindow, parsePageToFrame, parseWindowToFrame } from './protocol.ts';
 import { chainConfig, parseWalletConfig } from './config.ts';
 
 const H = (b: string): string => b.repeat(32);
@@ -35,6 +35,38 @@ test('envelopes and fields are checked, with the rule that failed in words', () 
   refused(() => parsePageToFrame({ ...open, relays: [1] }), 'WALLET_MSG_FIELD', /relays\[0\]/);
   refused(() => parsePageToFrame({ ...open, staleAfterMs: 1.5 }), 'WALLET_MSG_FIELD', /staleAfterMs must be an integer/);
   refused(() => parsePageToFrame({ dipnet: WALLET_PROTOCOL, type: 'purchase-answer', seq: 1, go: 'yes' }), 'WALLET_MSG_FIELD', /go must be a boolean/);
+});
+
+test('a confirm wait travels page → frame → window only within 1 s..10 min', () => {
+  assert.equal((parsePageToFrame({ ...open, confirmWaitMs: 6000 }) as { confirmWaitMs?: number }).confirmWaitMs, 6000);
+  assert.equal((parsePageToFrame({ ...open, confirmWaitMs: 1000 }) as { confirmWaitMs?: number }).confirmWaitMs, 1000);
+  assert.equal((parsePageToFrame({ ...open, confirmWaitMs: 600_000 }) as { confirmWaitMs?: number }).confirmWaitMs, 600_000);
+  assert.equal('confirmWaitMs' in parsePageToFrame(open), false, 'absent: the light client\'s default');
+  for (const bad of [999, 0, -6000, 600_001, 1.5, Number.NaN, Number.POSITIVE_INFINITY, '6000', null, 6000n]) {
+    refused(() => parsePageToFrame({ ...open, confirmWaitMs: bad }), 'WALLET_MSG_FIELD', /confirmWaitMs must be an integer in \[1000, 600000\]/);
+  }
+  const order = { product: H('ab'), quantity: 1, maxTotal: 121n, shipping: { name: 'Ada' }, salt: H('01'), commitment: H('02') };
+  const chain = { chainId: 'dipnet-devnet', relays: [], multiaddrs: [], confirmWaitMs: 6000 };
+  assert.deepEqual(parseFrameToWindow({ dipnet: WALLET_PROTOCOL, type: 'sign-order', chain, order, site: 's' }), { type: 'sign-order', chain, order, site: 's' });
+  for (const bad of [999, 600_001, 2.5, '6000']) {
+    refused(() => parseFrameToWindow({ dipnet: WALLET_PROTOCOL, type: 'sign-order', chain: { ...chain, confirmWaitMs: bad }, order, site: 's' }), 'WALLET_MSG_FIELD', /confirmWaitMs must be an integer/);
+  }
+  // The wallet's light client gets it as its placeOrder wait (chainConfig → sharedShop → timeoutMs).
+  const config = parseWalletConfig({ chains: { 'dipnet-devnet': { checkpoint: H('aa'), relays: [], multiaddrs: [] } } });
+  assert.equal(chainConfig(config, chain, '/w.js', 'indexeddb').confirmWaitMs, 6000);
+  assert.equal('confirmWaitMs' in chainConfig(config, { chainId: 'dipnet-devnet', relays: [], multiaddrs: [] }, '/w.js', 'indexeddb'), false);
+});
+
+test('the element\'s confirm-wait (seconds): ignored unless a positive number, else kept within the bounds the frame accepts', () => {
+  assert.equal(confirmWaitMsOf(6), 6000);
+  assert.equal(confirmWaitMsOf(2.5), 2500);
+  for (const ignored of [null, undefined, 0, -5, Number.NaN, Number.POSITIVE_INFINITY]) assert.equal(confirmWaitMsOf(ignored), undefined, String(ignored));
+  assert.equal(confirmWaitMsOf(0.2), 1000);
+  assert.equal(confirmWaitMsOf(3600), 600_000);
+  // Whatever the element sends, the frame takes it.
+  for (const s of [0.0001, 0.2, 1, 6, 2.5, 599.9996, 600, 1e9]) {
+    assert.equal((parsePageToFrame({ ...open, confirmWaitMs: confirmWaitMsOf(s) }) as { confirmWaitMs?: number }).confirmWaitMs, confirmWaitMsOf(s));
+  }
 });
 
 test('the frame tells the page only documented events and plain summaries', () => {

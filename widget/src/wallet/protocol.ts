@@ -107,7 +107,22 @@ export interface ChainChoice {
   readonly relays: readonly string[];
   readonly multiaddrs: readonly string[];
   readonly staleAfterMs?: number;
+  /** How long the wallet waits for a sent payment to be proven before it reports it pending (default: the light client's 30 s). */
+  readonly confirmWaitMs?: number;
 }
+
+/** Bounds of `confirmWaitMs`: 1 s to 10 min (the viewer is watching a spinner meanwhile). */
+export const CONFIRM_WAIT_MS = { min: 1000, max: 600_000 } as const;
+
+/**
+ * The element's `confirm-wait` (seconds) in ms: undefined (the light client's default) for a missing,
+ * non-number or non-positive value, else kept within the bounds, so the frame never refuses the element's own `open`.
+ */
+export function confirmWaitMsOf(seconds: number | null | undefined): number | undefined {
+  if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds <= 0) return undefined;
+  return Math.min(CONFIRM_WAIT_MS.max, Math.max(CONFIRM_WAIT_MS.min, Math.round(seconds * 1000)));
+}
+const optConfirmWait = (m: Json): number | undefined => (m.confirmWaitMs === undefined ? undefined : int(m, 'confirmWaitMs', CONFIRM_WAIT_MS.min, CONFIRM_WAIT_MS.max));
 
 export type PageToFrame =
   | ({ type: 'open'; product: string; label: string; locale?: string; metadataBase?: string } & ChainChoice)
@@ -121,6 +136,7 @@ export function parsePageToFrame(data: unknown): PageToFrame {
   switch (type) {
     case 'open': {
       const staleAfterMs = m.staleAfterMs === undefined ? undefined : int(m, 'staleAfterMs', 1000, 86_400_000);
+      const confirmWaitMs = optConfirmWait(m);
       const checkpoint = optStr(m, 'checkpoint', 100);
       const locale = optStr(m, 'locale', 35);
       const metadataBase = optStr(m, 'metadataBase', 2048);
@@ -129,6 +145,7 @@ export function parsePageToFrame(data: unknown): PageToFrame {
         relays: strList(m, 'relays', 8, 2048), multiaddrs: strList(m, 'multiaddrs', 8, 2048),
         ...(checkpoint !== undefined ? { checkpoint } : {}), ...(locale !== undefined ? { locale } : {}),
         ...(metadataBase !== undefined ? { metadataBase } : {}), ...(staleAfterMs !== undefined ? { staleAfterMs } : {}),
+        ...(confirmWaitMs !== undefined ? { confirmWaitMs } : {}),
       };
     }
     case 'close': return { type };
@@ -214,9 +231,11 @@ export const FRAME_TO_WINDOW = ['sign-order', 'cancel'] as const;
 function chainChoice(m: Json): ChainChoice {
   const checkpoint = optStr(m, 'checkpoint', 100);
   const staleAfterMs = m.staleAfterMs === undefined ? undefined : int(m, 'staleAfterMs', 1000, 86_400_000);
+  const confirmWaitMs = optConfirmWait(m);
   return {
     chainId: str(m, 'chainId', 64, CHAIN_ID), relays: strList(m, 'relays', 8, 2048), multiaddrs: strList(m, 'multiaddrs', 8, 2048),
     ...(checkpoint !== undefined ? { checkpoint } : {}), ...(staleAfterMs !== undefined ? { staleAfterMs } : {}),
+    ...(confirmWaitMs !== undefined ? { confirmWaitMs } : {}),
   };
 }
 
