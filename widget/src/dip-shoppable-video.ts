@@ -29,7 +29,7 @@
  *   can reach the viewer's key or sign.
  * @attr same-origin-wallet - opt-in: run the light client and keep the key in this page instead (with `worker`, or
  *   set the `shop` property). Any script on the page can then sign from the wallet: only for a site that runs its own wallet.
- * @attr stale-after - seconds after which a verified head counts as stale (default 150): buying waits for a newer block.
+ * @attr stale-after - seconds after which a verified head counts as stale (default 150, kept within 1 s – 1 day): buying waits for a newer block.
  * @attr confirm-wait - seconds a sent payment may take to be proven in a verified block before the panel says
  *   "Payment sent — not confirmed yet" (`dip-purchase-pending`; default 30, kept within 1–600; the outcome is still reported later).
  * @attr metadata-base - base URL for products' relative metadata URIs (default: the page's).
@@ -62,7 +62,7 @@ import { formatAmount } from './shop/format.ts';
 import { displayText } from './display-text.ts';
 import { secondsSince } from '@dipnet/protocol/format';
 import { WalletFrameHost } from './wallet/frame-host.ts';
-import { confirmWaitMsOf, type VerifiedProductSummary } from './wallet/protocol.ts';
+import { confirmWaitMsOf, staleAfterMsOf, type VerifiedProductSummary } from './wallet/protocol.ts';
 import { DipEvent, emit, type AnnotationsLoadedDetail, type DipErrorDetail, type HotspotClickDetail, type HotspotDetail } from './events.ts';
 import { styles } from './dip-shoppable-video.styles.ts';
 import { VideoAttachment } from './controllers/video-attachment.ts';
@@ -277,10 +277,11 @@ export class DipShoppableVideo extends LitElement {
     if (!this.chainId || !this.checkpoint || !worker || (!this.relay && !this.bootstrap)) return null;
     const split = (v: string | null) => (v ?? '').split(/\s+/).filter(Boolean);
     const confirmWaitMs = confirmWaitMsOf(this.confirmWait);
+    const staleAfterMs = staleAfterMsOf(this.staleAfter);
     this.shop = lazyShop({
       worker, chainId: this.chainId, checkpoint: this.checkpoint, relays: split(this.relay), multiaddrs: split(this.bootstrap),
       ...(this.metadataBase ? { metadataBase: this.metadataBase } : {}),
-      ...(this.staleAfter && this.staleAfter > 0 ? { staleAfterMs: this.staleAfter * 1000 } : {}),
+      ...(staleAfterMs ? { staleAfterMs } : {}),
       ...(confirmWaitMs ? { confirmWaitMs } : {}),
     });
     return this.#outcomes.watch(this.shop);
@@ -296,11 +297,12 @@ export class DipShoppableVideo extends LitElement {
     if (mode === 'frame') {
       const split = (v: string | null) => (v ?? '').split(/\s+/).filter(Boolean).slice(0, 8);
       const confirmWaitMs = confirmWaitMsOf(this.confirmWait);
+      const staleAfterMs = staleAfterMsOf(this.staleAfter);
       this.#ensureFrame().open({
         product: product.toLowerCase(), label: label.slice(0, 200), chainId: this.chainId!, relays: split(this.relay), multiaddrs: split(this.bootstrap),
         ...(this.checkpoint ? { checkpoint: this.checkpoint } : {}), ...(this.locale ? { locale: this.locale } : {}),
         metadataBase: new URL(this.metadataBase ?? document.baseURI, document.baseURI).href,
-        ...(this.staleAfter && this.staleAfter > 0 ? { staleAfterMs: Math.round(this.staleAfter * 1000) } : {}),
+        ...(staleAfterMs ? { staleAfterMs } : {}),
         ...(confirmWaitMs ? { confirmWaitMs } : {}),
       });
       // Keyboard users land in the frame (its panel then focuses its first control).

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { WALLET_PROTOCOL, WalletRefusal, confirmWaitMsOf, parseFrameToPage, parseFrameToWindow, parsePageToFrame, parseWindowToFrame } from './protocol.ts';
+import { WALLET_PROTOCOL, WalletRefusal, confirmWaitMsOf, staleAfterMsOf, parseFrameToPage, parseFrameToWindow, parsePageToFrame, parseWindowToFrame } from './protocol.ts';
 import { chainConfig, parseWalletConfig } from './config.ts';
 
 const H = (b: string): string => b.repeat(32);
@@ -66,6 +66,16 @@ test('the element\'s confirm-wait (seconds): ignored unless a positive number, e
   // Whatever the element sends, the frame takes it.
   for (const s of [0.0001, 0.2, 1, 6, 2.5, 599.9996, 600, 1e9]) {
     assert.equal((parsePageToFrame({ ...open, confirmWaitMs: confirmWaitMsOf(s) }) as { confirmWaitMs?: number }).confirmWaitMs, confirmWaitMsOf(s));
+  }
+});
+
+test('the element\'s stale-after (seconds): ignored unless a positive number, else kept within the bounds the frame accepts', () => {
+  assert.equal(staleAfterMsOf(150), 150_000);
+  for (const ignored of [null, undefined, 0, -1, Number.NaN]) assert.equal(staleAfterMsOf(ignored), undefined, String(ignored));
+  assert.equal(staleAfterMsOf(0.5), 1000);
+  assert.equal(staleAfterMsOf(1e9), 86_400_000);
+  for (const s of [0.5, 2, 150, 86_400, 1e9]) {
+    assert.equal((parsePageToFrame({ ...open, staleAfterMs: staleAfterMsOf(s) }) as { staleAfterMs?: number }).staleAfterMs, staleAfterMsOf(s));
   }
 });
 

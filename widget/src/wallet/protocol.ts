@@ -113,15 +113,21 @@ export interface ChainChoice {
 
 /** Bounds of `confirmWaitMs`: 1 s to 10 min (the viewer is watching a spinner meanwhile). */
 export const CONFIRM_WAIT_MS = { min: 1000, max: 600_000 } as const;
+/** Bounds of `staleAfterMs`: 1 s to a day. */
+export const STALE_AFTER_MS = { min: 1000, max: 86_400_000 } as const;
 
 /**
- * The element's `confirm-wait` (seconds) in ms: undefined (the light client's default) for a missing,
- * non-number or non-positive value, else kept within the bounds, so the frame never refuses the element's own `open`.
+ * An element attribute in seconds as ms: undefined (the default) for a missing, non-number or
+ * non-positive value, else kept within `bounds`, so the frame never refuses the element's own `open`.
  */
-export function confirmWaitMsOf(seconds: number | null | undefined): number | undefined {
+export function secondsToMsWithin(seconds: number | null | undefined, bounds: { readonly min: number; readonly max: number }): number | undefined {
   if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds <= 0) return undefined;
-  return Math.min(CONFIRM_WAIT_MS.max, Math.max(CONFIRM_WAIT_MS.min, Math.round(seconds * 1000)));
+  return Math.min(bounds.max, Math.max(bounds.min, Math.round(seconds * 1000)));
 }
+/** The element's `confirm-wait` (seconds) in ms, within CONFIRM_WAIT_MS. */
+export const confirmWaitMsOf = (seconds: number | null | undefined): number | undefined => secondsToMsWithin(seconds, CONFIRM_WAIT_MS);
+/** The element's `stale-after` (seconds) in ms, within STALE_AFTER_MS (`stale-after="0.5"` was refused by the frame). */
+export const staleAfterMsOf = (seconds: number | null | undefined): number | undefined => secondsToMsWithin(seconds, STALE_AFTER_MS);
 const optConfirmWait = (m: Json): number | undefined => (m.confirmWaitMs === undefined ? undefined : int(m, 'confirmWaitMs', CONFIRM_WAIT_MS.min, CONFIRM_WAIT_MS.max));
 
 export type PageToFrame =
@@ -135,7 +141,7 @@ export function parsePageToFrame(data: unknown): PageToFrame {
   const { m, type } = envelope(data, PAGE_TO_FRAME);
   switch (type) {
     case 'open': {
-      const staleAfterMs = m.staleAfterMs === undefined ? undefined : int(m, 'staleAfterMs', 1000, 86_400_000);
+      const staleAfterMs = m.staleAfterMs === undefined ? undefined : int(m, 'staleAfterMs', STALE_AFTER_MS.min, STALE_AFTER_MS.max);
       const confirmWaitMs = optConfirmWait(m);
       const checkpoint = optStr(m, 'checkpoint', 100);
       const locale = optStr(m, 'locale', 35);
@@ -230,7 +236,7 @@ export const FRAME_TO_WINDOW = ['sign-order', 'cancel'] as const;
 
 function chainChoice(m: Json): ChainChoice {
   const checkpoint = optStr(m, 'checkpoint', 100);
-  const staleAfterMs = m.staleAfterMs === undefined ? undefined : int(m, 'staleAfterMs', 1000, 86_400_000);
+  const staleAfterMs = m.staleAfterMs === undefined ? undefined : int(m, 'staleAfterMs', STALE_AFTER_MS.min, STALE_AFTER_MS.max);
   const confirmWaitMs = optConfirmWait(m);
   return {
     chainId: str(m, 'chainId', 64, CHAIN_ID), relays: strList(m, 'relays', 8, 2048), multiaddrs: strList(m, 'multiaddrs', 8, 2048),
