@@ -5,21 +5,18 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Worker } from 'node:worker_threads';
-import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { addressOf, genesisHash, toHex, headerHash, dpn, LightErrorCode, isLightError } from '@dipnet/protocol';
-import { connectLightClientWorker, proxy } from './worker.ts';
+import { proxy } from './worker.ts';
 import { startNet } from './testing/devnet.ts';
+import { startWorkerThread } from './testing/worker-thread.ts';
 import { devKey } from '@dipnet/bootstrap-node';
 import { waitFor } from '@dipnet/bootstrap-node/testing';
 
 const CHAIN = 'dipnet-lc-worker-test';
 const net = await startNet({ chainId: CHAIN, validators: 4 });
-const worker = new Worker(new URL('./testing/worker-entry.ts', import.meta.url), { execArgv: ['--import', 'tsx'] });
-const lc = connectLightClientWorker(nodeEndpoint(worker as never));
+const { lc, stop } = startWorkerThread('worker-entry.ts');
 after(async () => {
-  await lc.close().catch(() => undefined);
-  await worker.terminate();
+  await stop();
   await net.stop();
 });
 const sale = devKey('sale');
