@@ -1,6 +1,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { waitFor } from '@dipnet/protocol/testing';
+import { releaseWebRtcNative } from '../testing/webrtc-native.ts';
 import { createLibp2p, type Libp2p } from 'libp2p';
 import { webSockets } from '@libp2p/websockets';
 import { noise } from '@chainsafe/libp2p-noise';
@@ -105,6 +106,7 @@ const count = (h: TestHost, data: Uint8Array): number => h.received.filter((r) =
 
 after(async () => {
   await Promise.allSettled([...live].map(async (h) => h.stop()));
+  await releaseWebRtcNative();
 });
 
 let A: TestHost;

@@ -6,4 +6,5 @@ export { waitFor, type WaitForOptions } from '@dipnet/protocol/testing';
 export { tempDir, signedTx, transfer, FAST_TIMEOUTS, startMemoryValidators } from './fixtures.ts';
 export { MemoryHub } from './memory-network.ts';
 export { runDipnet, startCliHarness, type CliRun, type CliHarness } from './cli-harness.ts';
+export { releaseWebRtcNative } from './webrtc-native.ts';
 export { startNginxCache, nginxBinary, type NginxCache, type AccessEntry } from './nginx-cache.ts';

@@ -8,7 +8,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { addressOf, formatAddress, genesisHash, toHex, headerHash, dpn, StateKey, decodeAccount } from '@dipnet/protocol';
 import { createP2PHost, createRelay, DipnetNode, devKey, devValidatorKey, devnetGenesis } from '@dipnet/bootstrap-node';
-import { tempDir, transfer, waitFor } from '@dipnet/bootstrap-node/testing';
+import { releaseWebRtcNative, tempDir, transfer, waitFor } from '@dipnet/bootstrap-node/testing';
 import { createLightClient, type LightClient, type LightClientOptions } from '../index.ts';
 import { FAST } from '../testing/devnet.ts';
 
@@ -33,6 +33,7 @@ after(async () => {
   await relay.close();
   await node.stop();
   await dir.cleanup();
+  await releaseWebRtcNative();
 });
 await waitFor(() => node.chain.head.height >= 1n, { timeoutMs: 10_000, what: 'block 1' });
 const addrs = node.network.multiaddrs();

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { expose, transfer } from 'comlink';
 import { addressOf, formatAddress, genesisHash, toHex, headerHash, dpn, StateKey, decodeAccount, WireMethod, type ErrorCode } from '@dipnet/protocol';
 import { createP2PHost, createRelay, DipnetNode, devKey, devValidatorKey, devnetGenesis } from '@dipnet/bootstrap-node';
-import { tempDir, transfer as transferTx, waitFor } from '@dipnet/bootstrap-node/testing';
+import { releaseWebRtcNative, tempDir, transfer as transferTx, waitFor } from '@dipnet/bootstrap-node/testing';
 import { FAST } from '../testing/devnet.ts';
 import { connectLightClientWorker, createWorkerApi, installErrorTransfer, type WorkerLightClientOptions } from '../worker.ts';
 import { Libp2pConnector } from './libp2p.ts';
@@ -42,6 +42,7 @@ after(async () => {
   await bounded('the relay', relay.close());
   await bounded('the node', node.stop());
   await dir.cleanup();
+  await releaseWebRtcNative();
 });
 await waitFor(() => node.chain.head.height >= 1n, { timeoutMs: 10_000, what: 'block 1' });
 const addrs = node.network.multiaddrs();

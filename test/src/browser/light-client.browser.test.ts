@@ -26,7 +26,7 @@ import {
   addressOf, decodeAccount, dpn, encodeSignedTx, formatAddress, genesisHash, headerHash, signTx, StateKey, toHex, type KeyPair,
 } from '@dipnet/protocol';
 import { createP2PHost, createRelay, DipnetNode, devKey, devValidatorKey, devnetGenesis } from '@dipnet/bootstrap-node';
-import { tempDir, waitFor } from '@dipnet/bootstrap-node/testing';
+import { releaseWebRtcNative, tempDir, waitFor } from '@dipnet/bootstrap-node/testing';
 import { FAST } from '@dipnet/light-client/testing/devnet';
 import type { PageConfig } from './page.ts';
 
@@ -179,6 +179,7 @@ after(async () => {
   await relay?.close().catch(() => undefined);
   await node?.stop().catch(() => undefined);
   await dataDir?.cleanup().catch(() => undefined);
+  await releaseWebRtcNative();
   say(`cleaned up (bundles and screenshot kept in ${outDir})`);
 });
 
