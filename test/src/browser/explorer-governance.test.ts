@@ -45,6 +45,18 @@ const value = (key: Uint8Array) => net!.nodes[0]!.chain.store.getValue(key);
 const members = (section: string): Promise<string[]> =>
   page.$$eval(`[data-gov="${section}"] ol.members > li[data-member]`, (lis) => lis.map((li) => li.getAttribute('data-member')!));
 const row = (id: string) => `tr[data-resolution="${id}"]`;
+/** Waits for `selector`; on a timeout says what the page showed (its error, the block it verified) and the node's head. */
+async function pageShows(selector: string, timeout = 20_000): Promise<void> {
+  try {
+    await page.waitForSelector(selector, { timeout });
+  } catch (e) {
+    const seen = await page.evaluate(() => ({
+      error: document.querySelector('p.error')?.textContent ?? null,
+      verifiedAt: document.querySelector('[data-verified-height]')?.getAttribute('data-verified-height') ?? null,
+    })).catch(() => null);
+    throw new Error(`${selector} not shown in ${timeout} ms; the page: ${JSON.stringify(seen)}; node head ${net!.nodes[0]!.chain.head.height}`, { cause: e });
+  }
+}
 
 before(async () => {
   explorer = new ExplorerSession();
@@ -90,25 +102,25 @@ test('a board resolution made here appears and follows its status: open → pass
   await net!.commit(proposer, {
     type: 'proposeResolution', body: 'board', action: { type: 'setParams', params: { ...DEVNET_PARAMS, reviewFee: dpn(42) } }, deadline: head.time + 300_000n, activationHeight: activation,
   });
-  await page.waitForSelector(`${row(passed)}[data-status="open"]`, { timeout: 20_000 });
+  await pageShows(`${row(passed)}[data-status="open"]`);
   assert.equal(await page.getAttribute(`${row(passed)} [data-approvals]`, 'data-approvals'), '1');
   assert.match((await page.textContent(`${row(passed)} td.summary`))!, /review fee 42 DPN/);
 
   await net!.commitAll(board.slice(1).map((k): [KeyPair, TxBody] => [k, { type: 'decideResolution', resolution: fromHex(passed), approve: true }]));
   assert.equal(decodeResolution(value(GovKey.resolution(fromHex(passed)))!).status, 'passed');
-  await page.waitForSelector(`${row(passed)}[data-status="passed"]`, { timeout: 20_000 });
+  await pageShows(`${row(passed)}[data-status="passed"]`);
   assert.match((await page.textContent(`${row(passed)} [data-approvals]`))!, /5\/5/);
 
   while (n0.chain.head.height < activation) await tick(net!);
   assert.equal(decodeResolution(value(GovKey.resolution(fromHex(passed)))!).status, 'executed');
-  await page.waitForSelector(`${row(passed)}[data-status="executed"]`, { timeout: 20_000 });
+  await pageShows(`${row(passed)}[data-status="executed"]`);
 
   // A second one stays open: one approval of five.
   const second = board[1]!;
   leftOpen = toHex(resolutionId(addressOf(second.publicKey), net!.nonce(second)));
   const now = n0.chain.head;
   await net!.commit(second, { type: 'proposeResolution', body: 'board', action: { type: 'setGovParams', gov: GOV }, deadline: now.time + 300_000n, activationHeight: now.height + 500n });
-  await page.waitForSelector(`${row(leftOpen)}[data-status="open"]`, { timeout: 20_000 });
+  await pageShows(`${row(leftOpen)}[data-status="open"]`);
   const rows = await page.$$eval('tr[data-resolution]', (trs) => trs.map((tr) => [tr.getAttribute('data-resolution'), tr.getAttribute('data-status')]));
   assert.deepEqual(rows, [[leftOpen, 'open'], [passed, 'executed']], 'newest first, each with its status');
   await page.screenshot({ path: '/tmp/explorer-governance.png', fullPage: true });
@@ -124,7 +136,7 @@ test('an election: candidates ranked by coin-age weight, the representatives and
   await net!.commitAll(holders.map((h): [KeyPair, TxBody] => [h, { type: 'registerCandidate', election: id }]));
   await net!.commitAll(holders.map((h): [KeyPair, TxBody] => [h, { type: 'electionVote', election: id, candidate: addressOf(h.publicKey) }]));
   // Registered (one block), then voted (the next): wait for the page to show every vote.
-  await page.waitForSelector(`section.gov-election[data-election-id="${id}"][data-phase="voting"] [data-voters="${holders.length}"]`, { timeout: 20_000 });
+  await pageShows(`section.gov-election[data-election-id="${id}"][data-phase="voting"] [data-voters="${holders.length}"]`);
   const weight = (a: Uint8Array) => decodeCandidateTally(value(GovKey.candidateTally(id, a))!).weight;
   const ranked = holders.map((h) => addressOf(h.publicKey)).sort((a, b) => (weight(a) === weight(b) ? compareBytes(a, b) : weight(a) > weight(b) ? -1 : 1));
   const shown = await page.$$eval(`section.gov-election[data-election-id="${id}"] tr[data-candidate]`, (trs) => trs.map((tr) => [tr.getAttribute('data-candidate'), tr.getAttribute('data-weight')]));
@@ -136,15 +148,15 @@ test('an election: candidates ranked by coin-age weight, the representatives and
   await untilChainTime(net!, e.boardVoteEndsAt);
   const closed = decodeElection(value(GovKey.election(id))!);
   assert.equal(closed.phase, 'closed');
-  await page.waitForSelector(`section.gov-election[data-election-id="${id}"][data-phase="closed"]`, { timeout: 20_000 });
+  await pageShows(`section.gov-election[data-election-id="${id}"][data-phase="closed"]`);
   const newBoard = closed.board.map(formatAddress);
   assert.deepEqual(newBoard, [5, 4, 3, 2, 1].map((i) => text(holders[i]!)));
   assert.deepEqual(await page.$$eval('[data-board-result]', (lis) => lis.map((li) => li.getAttribute('data-board-result'))), newBoard);
-  await page.waitForSelector(`[data-gov="board"] [data-election="${id}"]`, { timeout: 20_000 });
+  await pageShows(`[data-gov="board"] [data-election="${id}"]`);
   assert.deepEqual(await members('board'), newBoard);
   assert.deepEqual(await members('representatives'), closed.representatives.map(formatAddress));
   // Unanimity was asked of the old board: its open resolution expired when the board changed.
-  await page.waitForSelector(`${row(leftOpen)}[data-status="expired"]`, { timeout: 20_000 });
+  await pageShows(`${row(leftOpen)}[data-status="expired"]`);
   assert.match((await page.textContent(`${row(leftOpen)}`))!, /the board changed/);
   assert.equal(await page.getAttribute(`${row(passed)}`, 'data-status'), 'executed');
   await page.screenshot({ path: '/tmp/explorer-governance-election.png', fullPage: true });

@@ -5,11 +5,16 @@ import { governanceSections, loadGovernance } from '../governance.ts';
 import { header, verifiedBadge } from '../ui.ts';
 import type { Page } from '../page.ts';
 
+/** A failed read is tried again after this long, not only at the next head (an idle chain may make none for a while). */
+const RETRY_AFTER_FAILURE_MS = 2_000;
+let retryTimer: ReturnType<typeof setTimeout> | undefined;
+
 /**
  * Reads the governance view through the light client; called when the view opens and on every
  * new verified head while it is open (heads arriving during a read coalesce into one more).
  */
 async function loadGov(): Promise<void> {
+  clearTimeout(retryTimer);
   const g = app.gov;
   if (app.route.page !== GOVERNANCE_PAGE) return;
   if (!app.lc) {
@@ -36,6 +41,7 @@ async function loadGov(): Promise<void> {
   } finally {
     g.loading = false;
   }
+  if (g.error && app.route.page === GOVERNANCE_PAGE) retryTimer = setTimeout(() => void loadGov(), RETRY_AFTER_FAILURE_MS);
 }
 
 function governanceView(): TemplateResult {
