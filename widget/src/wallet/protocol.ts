@@ -128,7 +128,9 @@ export function secondsToMsWithin(seconds: number | null | undefined, bounds: { 
 export const confirmWaitMsOf = (seconds: number | null | undefined): number | undefined => secondsToMsWithin(seconds, CONFIRM_WAIT_MS);
 /** The element's `stale-after` (seconds) in ms, within STALE_AFTER_MS (`stale-after="0.5"` was refused by the frame). */
 export const staleAfterMsOf = (seconds: number | null | undefined): number | undefined => secondsToMsWithin(seconds, STALE_AFTER_MS);
-const optConfirmWait = (m: Json): number | undefined => (m.confirmWaitMs === undefined ? undefined : int(m, 'confirmWaitMs', CONFIRM_WAIT_MS.min, CONFIRM_WAIT_MS.max));
+/** An optional integer field of ms within `bounds` (WALLET_MSG_FIELD outside them). */
+const optMs = (m: Json, field: 'staleAfterMs' | 'confirmWaitMs', bounds: { readonly min: number; readonly max: number }): number | undefined =>
+  (m[field] === undefined ? undefined : int(m, field, bounds.min, bounds.max));
 
 export type PageToFrame =
   | ({ type: 'open'; product: string; label: string; locale?: string; metadataBase?: string } & ChainChoice)
@@ -141,8 +143,8 @@ export function parsePageToFrame(data: unknown): PageToFrame {
   const { m, type } = envelope(data, PAGE_TO_FRAME);
   switch (type) {
     case 'open': {
-      const staleAfterMs = m.staleAfterMs === undefined ? undefined : int(m, 'staleAfterMs', STALE_AFTER_MS.min, STALE_AFTER_MS.max);
-      const confirmWaitMs = optConfirmWait(m);
+      const staleAfterMs = optMs(m, 'staleAfterMs', STALE_AFTER_MS);
+      const confirmWaitMs = optMs(m, 'confirmWaitMs', CONFIRM_WAIT_MS);
       const checkpoint = optStr(m, 'checkpoint', 100);
       const locale = optStr(m, 'locale', 35);
       const metadataBase = optStr(m, 'metadataBase', 2048);
@@ -236,8 +238,8 @@ export const FRAME_TO_WINDOW = ['sign-order', 'cancel'] as const;
 
 function chainChoice(m: Json): ChainChoice {
   const checkpoint = optStr(m, 'checkpoint', 100);
-  const staleAfterMs = m.staleAfterMs === undefined ? undefined : int(m, 'staleAfterMs', STALE_AFTER_MS.min, STALE_AFTER_MS.max);
-  const confirmWaitMs = optConfirmWait(m);
+  const staleAfterMs = optMs(m, 'staleAfterMs', STALE_AFTER_MS);
+  const confirmWaitMs = optMs(m, 'confirmWaitMs', CONFIRM_WAIT_MS);
   return {
     chainId: str(m, 'chainId', 64, CHAIN_ID), relays: strList(m, 'relays', 8, 2048), multiaddrs: strList(m, 'multiaddrs', 8, 2048),
     ...(checkpoint !== undefined ? { checkpoint } : {}), ...(staleAfterMs !== undefined ? { staleAfterMs } : {}),
