@@ -68,15 +68,17 @@ test('over WebSockets: sync, a proven read and a transfer, all on the request/re
 test('follows heads over the libp2p push stream, verified, without polling status', async () => {
   const lc = await open({ multiaddrs: [ws], follow: true, libp2pOptions: { headPollMs: 50 } });
   const src = (lc as unknown as { pool: { all(): { headsVia?: string }[] } }).pool.all()[0]!;
-  await waitFor(() => src.headsVia === 'push', { timeoutMs: 5_000, what: 'the heads stream' });
+  await waitFor(() => src.headsVia === 'push', { timeoutMs: 10_000, what: 'the heads stream' });
   const before = served.filter((m) => m === 'status').length;
   const sale = devKey('sale');
   const nonce = ((): bigint => {
     const raw = node.chain.store.getValue(StateKey.account(addressOf(sale.publicKey)));
     return raw ? decodeAccount(raw).nonce : 0n;
   })();
-  await node.submitTx(transfer(CHAIN, sale, devKey('p2p/erin'), dpn(1), nonce));
+  // The chain makes blocks only for txs: the tx's block is past the head seen before submitting it
+  // (read after, a loaded machine could already have committed it, and no later block would come).
   const target = node.chain.head.height + 1n;
+  await node.submitTx(transfer(CHAIN, sale, devKey('p2p/erin'), dpn(1), nonce));
   await waitFor(() => lc.head().height >= target, { timeoutMs: 20_000, what: `verified head ${target}` });
   assert.equal(lc.head().hash, toHex(headerHash(node.getHeader(lc.head().height)!)));
   assert.ok(lc.stats().headersVerified > 0);
