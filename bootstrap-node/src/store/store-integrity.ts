@@ -57,6 +57,12 @@ export interface LmdbFileReport {
   readonly meta: LmdbMeta;
   /** Page numbers in use by the current snapshot (trees and overflow runs, not meta pages), ascending. */
   readonly pagesInUse: readonly number[];
+  /**
+   * The pages in use that carry a page header (tree pages and the first page of each overflow run),
+   * ascending: the ones this check can judge. An overflow run's later pages hold only value bytes,
+   * which LMDB does not checksum, so no check of the file's structure can see a change there.
+   */
+  readonly headerPages: readonly number[];
 }
 
 interface DbRecord { readonly root: bigint; readonly depth: number }
@@ -81,6 +87,7 @@ class PageWalker {
   private meta!: LmdbMeta;
   private seen!: Uint8Array;
   private readonly inUse: number[] = [];
+  private readonly withHeader: number[] = [];
 
   constructor(private readonly file: string, private readonly fd: number, private readonly size: number) {}
 
@@ -99,7 +106,8 @@ class PageWalker {
     // LMDB notes that the file may legitimately end before last_pg when the last pages are free;
     // a page in use past the end was reported above, so only the in-use pages decide.
     this.inUse.sort((a, b) => a - b);
-    return { file: this.file, fileBytes: this.size, meta: this.meta, pagesInUse: this.inUse };
+    this.withHeader.sort((a, b) => a - b);
+    return { file: this.file, fileBytes: this.size, meta: this.meta, pagesInUse: this.inUse, headerPages: this.withHeader };
   }
 
   private metaBuf: Buffer = Buffer.alloc(0);
@@ -216,6 +224,7 @@ class PageWalker {
       this.seen[i] = 1;
       this.inUse.push(i);
     }
+    this.withHeader.push(pgno);
     return pgno;
   }
 
