@@ -60,7 +60,10 @@ async function pageShows(selector: string, timeout = 20_000): Promise<void> {
 
 before(async () => {
   explorer = new ExplorerSession();
-  net = await startNet({ chainId: CHAIN, validators: 3, relays: 2, genesis: devnetGenesis({ chainId: CHAIN, validators: 3, govParams: GOV }) });
+  // One block a second at most: a passed resolution makes the chain produce blocks back to back until
+  // its activation height, and at the fast test pace that left "passed" on the page for a few hundred
+  // milliseconds, which a loaded machine missed (CI, twice).
+  net = await startNet({ chainId: CHAIN, validators: 3, relays: 2, timeouts: { blockTimeMs: 1000 }, genesis: devnetGenesis({ chainId: CHAIN, validators: 3, govParams: GOV }) });
   // Fees for the board; varied balances for the election's holders (all aged from this block).
   await net.commitAll([
     ...board.map((b): [KeyPair, TxBody] => [devKey('sale'), { type: 'transfer', to: addressOf(b.publicKey), amount: dpn(10), memo: '' }]),
@@ -98,7 +101,8 @@ test('a board resolution made here appears and follows its status: open → pass
   const proposer = board[0]!;
   passed = toHex(resolutionId(addressOf(proposer.publicKey), net!.nonce(proposer)));
   const head = n0.chain.head;
-  const activation = head.height + 6n;
+  // Passed from about head + 3; then a block a second until activation: several seconds to see "passed".
+  const activation = head.height + 10n;
   await net!.commit(proposer, {
     type: 'proposeResolution', body: 'board', action: { type: 'setParams', params: { ...DEVNET_PARAMS, reviewFee: dpn(42) } }, deadline: head.time + 300_000n, activationHeight: activation,
   });
